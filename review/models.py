@@ -1,0 +1,140 @@
+"""Domain objects shared by the core, the CLI and the TUI; no I/O here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+
+class SourceKind(StrEnum):
+    """Where PRISMA 2020 counts an import: the three boxes of the flow diagram."""
+
+    DATABASE = "database"
+    """Bibliographic databases: MEDLINE, Embase, CENTRAL, Scopus, WoS, CINAHL …"""
+    REGISTER = "register"
+    """Study registers: ClinicalTrials.gov, ICTRP, ChiCTR …"""
+    OTHER = "other"
+    """Other methods: websites, organisations, citation searching."""
+
+
+class OtherMethod(StrEnum):
+    """PRISMA 2020 splits 'other methods' into these; only for SourceKind.OTHER."""
+
+    WEBSITE = "website"
+    ORGANISATION = "organisation"
+    CITATION = "citation"
+
+
+class Stage(StrEnum):
+    """Screening stages, in workflow order."""
+
+    TITLE_ABSTRACT = "title_abstract"
+    FULL_TEXT = "full_text"
+
+
+@dataclass(slots=True, frozen=True)
+class RecordWarning:
+    """Something a parser could not recover for one record; shown, never hidden."""
+
+    kind: str
+    """Short machine-readable kind, e.g. `missing_title`, `repeated_tag`."""
+    message: str
+    field: str | None = None
+
+
+@dataclass(slots=True)
+class RecordDraft:
+    """One record as a parser read it, before identity and storage.
+
+    A slotted dataclass rather than a pydantic model: importers build
+    100k of these per file and validation happens once, at the store.
+    """
+
+    position: int
+    """1-based index of the record in its file."""
+    line: int | None = None
+    """Line of the file where the record starts (None for binary formats)."""
+    title: str | None = None
+    vernacular_title: str | None = None
+    """Title in the original language when the main title is a translation."""
+    abstract: str | None = None
+    authors: list[str] = field(default_factory=list)
+    """'Family, Given' where the source allows it, in source order."""
+    year: int | None = None
+    journal: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    doi: str | None = None
+    """Bare DOI, lower-case, without `https://doi.org/`."""
+    pmid: str | None = None
+    registry_id: str | None = None
+    """Trial registration number, e.g. NCT01234567."""
+    source_id: str | None = None
+    """The record's own identifier inside its file (accession number, PMID,
+    an id column); the ingest falls back to its position."""
+    record_type: str | None = None
+    language: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    url: str | None = None
+    issn: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+    """Fields of the source not mapped above, kept verbatim for traceability."""
+    warnings: list[RecordWarning] = field(default_factory=list)
+
+    def warn(self, kind: str, message: str, field: str | None = None) -> None:
+        self.warnings.append(RecordWarning(kind, message, field))
+
+
+class Source(BaseModel):
+    """One import batch: a file brought into the review."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    file_name: str
+    file_hash: str
+    format: str
+    encoding: str
+    kind: SourceKind
+    method: OtherMethod | None = None
+    name: str
+    search_date: str | None = None
+    imported_at: str
+    imported_by: str | None = None
+    record_count: int
+    warning_count: int
+
+
+class Record(BaseModel):
+    """A stored record as the screens and exports read it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    key: str
+    """Stable identity across machines: `doi:…`, `pmid:…`, `nct:…` or `tya:…`."""
+    source_id: int
+    source_name: str
+    source_ref: str
+    """The record's identifier inside its source file (or `#position`)."""
+    line: int | None
+    title: str | None
+    vernacular_title: str | None
+    abstract: str | None
+    authors: list[str]
+    year: int | None
+    journal: str | None
+    volume: str | None
+    issue: str | None
+    pages: str | None
+    doi: str | None
+    pmid: str | None
+    registry_id: str | None
+    record_type: str | None
+    language: str | None
+    keywords: list[str]
+    url: str | None
+    warnings: list[str]
