@@ -1,5 +1,5 @@
 """`python -m review` runs the command line."""
 
-from review.cli import main
+from review.entry import main
 
 main()

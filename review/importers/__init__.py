@@ -18,6 +18,7 @@ _MODULES = (
     "tabular",  # xlsx by magic bytes, csv/tsv by header row (vendor columns)
     "pubmed_xml",
     "endnote_xml",
+    "endnote_tagged",  # EndNote/Refer tagged text (%0, %T …)
     "ctgov_json",
     "wos",  # Web of Science plain text (FN/VR/PT …)
     "medline",  # PubMed MEDLINE / .nbib (PMID- …)

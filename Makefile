@@ -1,0 +1,33 @@
+# The two quick-start commands: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+SAMPLE ?= sample-review.db
+
+.PHONY: install run test lint bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+run: install
+	@test -f $(SAMPLE) || $(BIN)/review sample $(SAMPLE)
+	$(BIN)/review $(SAMPLE)
+
+lint: install
+	$(BIN)/ruff check review tests benchmarks
+	$(BIN)/ruff format --check review tests benchmarks
+	$(BIN)/lint-imports
+
+test: lint
+	$(BIN)/pytest
+
+bench: install
+	$(BIN)/python benchmarks/import_bench.py
+
+clean:
+	rm -rf $(VENV) $(SAMPLE) $(SAMPLE)-wal $(SAMPLE)-shm

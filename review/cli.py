@@ -1,0 +1,242 @@
+"""The `review` command line: one thin function per command.
+
+Each command opens the review file, calls one core function and prints the
+result. `main` maps every `ReviewError` to one message on stderr and its
+documented exit code; a user mistake never shows a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from review import __version__
+from review.errors import ExitCode, ReviewError
+from review.ingest import ImportOptions, ImportResult, import_paths
+from review.models import OtherMethod, SourceKind
+from review.review_file import create_review, open_review
+from review.status import review_status
+
+FILE = click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="Run `review [FILE]` without a command to open the terminal UI.",
+)
+@click.version_option(__version__, prog_name="review")
+def cli() -> None:
+    """A terminal workbench for systematic reviews: import, screen, extract, export."""
+
+
+@cli.command()
+@FILE
+@click.option(
+    "--protocol",
+    "protocol_path",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The review protocol (YAML); see protocols/template.yaml.",
+)
+def init(file: Path, protocol_path: Path) -> None:
+    """Create a review file under a protocol.
+
+    Example: review init rt-io.db --protocol protocols/rt-io-head-neck.yaml
+    """
+    with create_review(file, protocol_path) as store:
+        _warn_location(store.location_warning)
+    click.echo(f"Created {file} under protocol {protocol_path}.")
+
+
+@cli.command(name="import")
+@FILE
+@click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=False)
+)
+@click.option(
+    "--kind",
+    type=click.Choice([k.value for k in SourceKind]),
+    required=True,
+    help="PRISMA 2020 source: database, register, or other methods.",
+)
+@click.option("--source", "source_name", required=True, help="E.g. PubMed, Embase, CENTRAL.")
+@click.option(
+    "--method",
+    type=click.Choice([m.value for m in OtherMethod]),
+    help="For --kind other: website, organisation or citation (searching).",
+)
+@click.option("--search-date", help="When the search was run (YYYY-MM-DD).")
+@click.option("--encoding", help="The files' encoding when not UTF-8/UTF-16 (e.g. cp1252).")
+@click.option("--format", "format_name", help="Skip sniffing and read as this format.")
+@click.option("--force", is_flag=True, help="Import a file again even if already imported.")
+@click.option("--reviewer", envvar="REVIEW_REVIEWER", help="Who imported (or $REVIEW_REVIEWER).")
+def import_(
+    file: Path,
+    paths: tuple[Path, ...],
+    kind: str,
+    source_name: str,
+    method: str | None,
+    search_date: str | None,
+    encoding: str | None,
+    format_name: str | None,
+    force: bool,
+    reviewer: str | None,
+) -> None:
+    """Import search results (files or folders) into a review file.
+
+    Example: review import rt-io.db pubmed.nbib --kind database --source PubMed
+    """
+    options = ImportOptions(
+        kind=SourceKind(kind),
+        source_name=source_name,
+        method=method,
+        search_date=search_date,
+        reviewer=reviewer,
+        encoding=encoding,
+        format_name=format_name,
+        force=force,
+    )
+    with open_review(file) as store:
+        _warn_location(store.location_warning)
+        results = import_paths(store, list(paths), options, progress=_progress())
+    _print_import_summary(results)
+
+
+@cli.command()
+@FILE
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+def status(file: Path, as_json: bool) -> None:
+    """Counts of records, sources, warnings and decisions."""
+    with open_review(file) as store:
+        report = review_status(store)
+    if as_json:
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        return
+    _print_status(file, report)
+
+
+@cli.group()
+def protocol() -> None:
+    """Work with protocol files."""
+
+
+@protocol.command("check")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+def protocol_check(path: Path) -> None:
+    """Report every problem in a protocol file at once."""
+    from review.protocol import load_protocol
+
+    loaded = load_protocol(path)
+    click.echo(f"{path}: OK ({loaded.protocol.review.title})")
+
+
+@cli.command()
+@click.argument(
+    "file", type=click.Path(path_type=Path, dir_okay=False), default="sample-review.db"
+)
+def sample(file: Path) -> None:
+    """Build the sample review (seeds/ under protocols/rt-io-head-neck.yaml)."""
+    from review.sample import build_sample
+
+    with build_sample(file) as store:
+        count = store.record_count()
+    click.echo(f"Created {file} with {count} sample records. Open it with: review {file}")
+
+
+@cli.command()
+def formats() -> None:
+    """List the formats `review import` reads."""
+    from review.importers import formats as all_formats
+
+    for fmt in all_formats():
+        click.echo(f"{fmt.name:14} {fmt.label}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run a command; map errors to stderr and exit codes."""
+    args = sys.argv[1:] if argv is None else argv
+    run_guarded(lambda: cli.main(args=args, prog_name="review", standalone_mode=False))
+
+
+def run_guarded(action: Callable[[], object]) -> None:
+    """Run `action`, turning every error a user can fix into stderr + exit code."""
+    try:
+        action()
+    except ReviewError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(int(exc.exit_code))
+    except click.exceptions.Abort:
+        click.echo("interrupted; nothing half-written was kept", err=True)
+        sys.exit(int(ExitCode.INTERRUPT))
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(int(ExitCode.USAGE))
+    except KeyboardInterrupt:
+        click.echo("interrupted; nothing half-written was kept", err=True)
+        sys.exit(int(ExitCode.INTERRUPT))
+    sys.exit(int(ExitCode.OK))
+
+
+def _warn_location(warning: str | None) -> None:
+    if warning:
+        click.echo(f"warning: {warning}", err=True)
+
+
+def _progress() -> Any:
+    """A progress line on stderr for long imports; silent when not a terminal."""
+    if not sys.stderr.isatty() or os.environ.get("REVIEW_NO_PROGRESS"):
+        return None
+    state: dict[str, Any] = {}
+
+    def report(phase: str, done: int, total: int) -> None:
+        if state.get("phase") != phase:
+            state["phase"] = phase
+            click.echo(err=True)
+        width = 30
+        filled = int(width * done / total) if total else width
+        bar = "█" * filled + "░" * (width - filled)
+        click.echo(f"\r{phase[:40]:40} {bar} {done}/{total}", err=True, nl=False)
+
+    return report
+
+
+def _print_import_summary(results: list[ImportResult]) -> None:
+    if sys.stderr.isatty():
+        click.echo(err=True)
+    total = 0
+    for result in results:
+        source = result.source
+        total += source.record_count
+        click.echo(
+            f"{source.file_name}: {source.record_count} records ({result.format_label}, "
+            f"{source.encoding}) as source #{source.id} {source.name!r} [{source.kind}]"
+        )
+        for kind, count in result.warnings.most_common():
+            click.echo(f"  {count} × {kind}")
+    seconds = results[-1].seconds if results else 0.0
+    click.echo(f"Imported {total} records from {len(results)} file(s) in {seconds:.1f} s.")
+
+
+def _print_status(file: Path, report: dict[str, Any]) -> None:
+    click.echo(f"{file}: {report['records']} records from {len(report['sources'])} source(s)")
+    for source in report["sources"]:
+        method = f"/{source['method']}" if source.get("method") else ""
+        click.echo(
+            f"  #{source['id']} {source['name']} [{source['kind']}{method}] "
+            f"{source['file_name']}: {source['records']} records, {source['warnings']} warnings"
+        )
+    if report["warnings"]:
+        click.echo("Warnings by kind:")
+        for kind, count in report["warnings"].items():
+            click.echo(f"  {kind}: {count}")
+    if report["decisions"]:
+        click.echo("Decisions:")
+        for stage, counts in report["decisions"].items():
+            parts = ", ".join(f"{k} {v}" for k, v in counts.items())
+            click.echo(f"  {stage}: {parts}")

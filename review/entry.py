@@ -1,0 +1,41 @@
+"""The `review` executable: a command, or the terminal UI when none is named.
+
+This is the one module that knows both front ends; `cli` and `tui` never
+import each other.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from review import cli
+from review.errors import UsageError
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    if args and (args[0] in cli.cli.commands or args[0].startswith("-")):
+        cli.main(args)
+        return
+    cli.run_guarded(lambda: _open_tui(args))
+
+
+def _open_tui(args: list[str]) -> None:
+    """`review [FILE] [--reviewer NAME]`."""
+    import os
+
+    from review.tui.app import run  # deferred: Textual costs ~150 ms to import
+
+    reviewer = os.environ.get("REVIEW_REVIEWER")
+    if "--reviewer" in args:
+        at = args.index("--reviewer")
+        if at + 1 >= len(args):
+            raise UsageError("--reviewer needs a name")
+        reviewer = args[at + 1]
+        args = args[:at] + args[at + 2 :]
+    if len(args) > 1:
+        raise UsageError(
+            f"unknown command {args[0]!r}", hint="see `review --help` for the commands"
+        )
+    run(Path(args[0]) if args else None, reviewer=reviewer)

@@ -1,0 +1,93 @@
+"""Stable record keys, the same on every machine that imports the same record.
+
+Two reviewers who import the same search into separate review files get the
+same keys, so their decisions can be merged as a union of events. The key
+prefers identifiers that databases agree on: DOI, then PMID, then a trial
+registry id (for registrations only), else a hash of the normalised title,
+year and first author's family name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import unicodedata
+
+from review.models import RecordDraft
+
+_TAGS = re.compile(r"<[^>]+>")
+_BRACKETED_NOTE = re.compile(r"\s*[\[(](?:[A-Za-z -]{2,40}|article in [a-z ]+)[\])]\s*\.?\s*$")
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_REGISTRY = re.compile(
+    r"\b(NCT\d{8}|ChiCTR[-\w]*\d{6,}|ISRCTN\d{8}|ACTRN\d{14}|DRKS\d{8}|"
+    r"EUCTR[\d-]+|CTRI/[\d/]+|JPRN-\w+|KCT\d{7}|IRCT\w+|PACTR\d+|TCTR\d+)",
+    re.IGNORECASE,
+)
+
+
+def normalise_text(text: str | None) -> str:
+    """Lower-case ASCII-folded words separated by single spaces.
+
+    HTML entities and tags go, accents fold (é → e), punctuation becomes
+    space, so `The <i>BRCA1</i> gene.` and `the brca1 gene` compare equal.
+    CJK characters are kept: folding would erase a Chinese title entirely.
+    """
+    if not text:
+        return ""
+    text = _TAGS.sub(" ", html.unescape(text))
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _NON_WORD.sub(" ", text.casefold()).strip()
+
+
+def normalise_title(title: str | None) -> str:
+    """`normalise_text` after removing a trailing `[Article in Chinese]`-style note."""
+    if not title:
+        return ""
+    return normalise_text(_BRACKETED_NOTE.sub("", title))
+
+
+def first_author_family(authors: list[str]) -> str:
+    """Family name of the first author: `Smith, J.` and `J Smith` → `smith`."""
+    if not authors:
+        return ""
+    first = authors[0].strip()
+    if "," in first:
+        family = first.split(",", 1)[0]
+    else:
+        parts = first.split()
+        # "Smith JA" (MEDLINE short form) keeps the family name first.
+        if len(parts) > 1 and parts[-1].isupper() and len(parts[-1]) <= 3:
+            family = parts[0]
+        else:
+            family = parts[-1] if parts else ""
+    return normalise_text(family)
+
+
+def registry_id(text: str | None) -> str | None:
+    """The first trial registry number in free text, upper-cased."""
+    if not text:
+        return None
+    match = _REGISTRY.search(text)
+    return match.group(1).upper() if match else None
+
+
+def record_key(draft: RecordDraft, *, file_hash: str) -> str:
+    """The stable key of a record; see the module docstring for the order.
+
+    A record with no identifier and no title falls back to its file's hash
+    and position, which is still the same on every machine importing that file.
+    """
+    if draft.doi:
+        return f"doi:{draft.doi.lower()}"
+    if draft.pmid:
+        return f"pmid:{draft.pmid.strip()}"
+    is_registration = draft.record_type is None or "regist" in draft.record_type
+    if draft.registry_id and is_registration:
+        return f"reg:{draft.registry_id.upper()}"
+    title = normalise_title(draft.title or draft.vernacular_title)
+    if title:
+        basis = f"{title}|{draft.year or ''}|{first_author_family(draft.authors)}"
+        return "tya:" + hashlib.sha1(basis.encode()).hexdigest()[:20]
+    return f"pos:{file_hash[:16]}:{draft.position}"

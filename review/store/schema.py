@@ -1,0 +1,209 @@
+"""The review file's schema as registered migrations, oldest first.
+
+Each migration runs in one transaction with its row in `_sqlite_migrations`;
+`Store.open` applies pending ones and refuses a file that has migrations this
+version does not know (made by a newer release).
+
+The workflow's shape is fixed here: imports (`sources`) hold `records`;
+everything a reviewer decides is an append-only event keyed by stable
+identifiers (record `key`, record `uid`, `study_key`) rather than row ids, so
+two reviewers' files merge as a union of events. Triggers refuse UPDATE and
+DELETE on every event table: undo is a newer event.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATIONS = Migrations("review")
+
+EVENT_TABLES = (
+    "decisions",
+    "labels",
+    "fulltexts",
+    "study_links",
+    "dedup_events",
+    "extraction_values",
+    "rob_answers",
+)
+"""Append-only tables; each row has a globally unique `uid` so merges are idempotent."""
+
+_EVENT_COMMON = """
+    uid TEXT NOT NULL UNIQUE,
+    reviewer TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    app_version TEXT NOT NULL
+"""
+
+
+@MIGRATIONS()
+def m001_initial(db: Database) -> None:
+    """Sources, records, warnings, full-text search, protocol and event tables."""
+    db.executescript(
+        f"""
+        CREATE TABLE meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        CREATE TABLE protocols (
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL,
+            text TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            loaded_at TEXT NOT NULL
+        );
+        CREATE TABLE sources (
+            id INTEGER PRIMARY KEY,
+            file_name TEXT NOT NULL,
+            file_path TEXT NOT NULL,
+            file_hash TEXT NOT NULL,
+            file_size INTEGER NOT NULL,
+            format TEXT NOT NULL,
+            encoding TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('database', 'register', 'other')),
+            method TEXT CHECK (method IN ('website', 'organisation', 'citation')),
+            name TEXT NOT NULL,
+            search_date TEXT,
+            imported_at TEXT NOT NULL,
+            imported_by TEXT,
+            record_count INTEGER NOT NULL,
+            warning_count INTEGER NOT NULL,
+            app_version TEXT NOT NULL
+        );
+        CREATE INDEX sources_hash ON sources(file_hash);
+        CREATE TABLE records (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            key TEXT NOT NULL,
+            source_id INTEGER NOT NULL REFERENCES sources(id),
+            position INTEGER NOT NULL,
+            line INTEGER,
+            source_ref TEXT NOT NULL,
+            title TEXT,
+            vernacular_title TEXT,
+            abstract TEXT,
+            authors TEXT NOT NULL DEFAULT '[]',
+            year INTEGER,
+            journal TEXT,
+            volume TEXT,
+            issue TEXT,
+            pages TEXT,
+            doi TEXT,
+            pmid TEXT,
+            registry_id TEXT,
+            record_type TEXT,
+            language TEXT,
+            keywords TEXT NOT NULL DEFAULT '[]',
+            url TEXT,
+            issn TEXT,
+            extra TEXT NOT NULL DEFAULT '{{}}',
+            UNIQUE (source_id, position)
+        );
+        CREATE INDEX records_key ON records(key);
+        CREATE INDEX records_doi ON records(doi);
+        CREATE INDEX records_pmid ON records(pmid);
+        CREATE TABLE record_warnings (
+            id INTEGER PRIMARY KEY,
+            record_id INTEGER NOT NULL REFERENCES records(id),
+            kind TEXT NOT NULL,
+            field TEXT,
+            message TEXT NOT NULL
+        );
+        CREATE INDEX record_warnings_record ON record_warnings(record_id);
+        CREATE VIRTUAL TABLE records_fts USING fts5(
+            title, vernacular_title, abstract, keywords, authors,
+            content='records', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+        );
+
+        -- Screening decisions per stage; `kind` says whether a reviewer
+        -- screened, resolved a conflict, or undid their previous event.
+        CREATE TABLE decisions (
+            id INTEGER PRIMARY KEY,
+            record_key TEXT NOT NULL,
+            stage TEXT NOT NULL CHECK (stage IN ('title_abstract', 'full_text')),
+            kind TEXT NOT NULL CHECK (kind IN ('screen', 'resolve', 'undo')),
+            decision TEXT CHECK (decision IN ('include', 'exclude', 'maybe')),
+            reasons TEXT NOT NULL DEFAULT '[]',
+            note TEXT,
+            {_EVENT_COMMON}
+        );
+        CREATE INDEX decisions_record ON decisions(record_key, stage);
+        CREATE TABLE labels (
+            id INTEGER PRIMARY KEY,
+            record_key TEXT NOT NULL,
+            label TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN ('add', 'remove')),
+            {_EVENT_COMMON}
+        );
+        CREATE INDEX labels_record ON labels(record_key);
+        -- Full-text reports: attached (a path or URL), or sought but not retrieved.
+        CREATE TABLE fulltexts (
+            id INTEGER PRIMARY KEY,
+            record_key TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('attached', 'not_retrieved', 'detached')),
+            location TEXT,
+            note TEXT,
+            {_EVENT_COMMON}
+        );
+        CREATE INDEX fulltexts_record ON fulltexts(record_key);
+        -- Reports (records) that describe one study; PRISMA counts both.
+        CREATE TABLE study_links (
+            id INTEGER PRIMARY KEY,
+            record_key TEXT NOT NULL,
+            study_key TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN ('link', 'unlink')),
+            {_EVENT_COMMON}
+        );
+        CREATE INDEX study_links_record ON study_links(record_key);
+        CREATE INDEX study_links_study ON study_links(study_key);
+        -- Duplicate groups: a record (by uid) joins or leaves a group, by a
+        -- rule (automatic) or by a reviewer.
+        CREATE TABLE dedup_events (
+            id INTEGER PRIMARY KEY,
+            group_key TEXT NOT NULL,
+            record_uid TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN ('merge', 'unmerge', 'distinct')),
+            rule TEXT,
+            score REAL,
+            {_EVENT_COMMON}
+        );
+        CREATE INDEX dedup_events_record ON dedup_events(record_uid);
+        CREATE INDEX dedup_events_group ON dedup_events(group_key);
+        -- Extraction form values per study; `instance` names the repeat
+        -- (an arm, or outcome × timepoint × comparison), '' for study level.
+        CREATE TABLE extraction_values (
+            id INTEGER PRIMARY KEY,
+            study_key TEXT NOT NULL,
+            field TEXT NOT NULL,
+            instance TEXT NOT NULL DEFAULT '',
+            value TEXT,
+            {_EVENT_COMMON}
+        );
+        CREATE INDEX extraction_values_study ON extraction_values(study_key, field, instance);
+        -- Risk-of-bias answers per study (RoB 2: per result): signalling
+        -- questions, domain judgements and the overall judgement.
+        CREATE TABLE rob_answers (
+            id INTEGER PRIMARY KEY,
+            study_key TEXT NOT NULL,
+            result TEXT NOT NULL DEFAULT '',
+            tool TEXT NOT NULL,
+            domain TEXT NOT NULL,
+            item TEXT NOT NULL,
+            value TEXT,
+            note TEXT,
+            {_EVENT_COMMON}
+        );
+        CREATE INDEX rob_answers_study ON rob_answers(study_key, result);
+        """
+    )
+    for table in EVENT_TABLES:
+        for verb in ("UPDATE", "DELETE"):
+            db.execute(
+                f"""
+                CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table}
+                BEGIN
+                    SELECT RAISE(ABORT, '{table} is append-only: record a newer event instead');
+                END
+                """
+            )

@@ -1,0 +1,118 @@
+"""The review file: pragmas, migrations, append-only events, atomic imports."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from review.errors import StoreError
+from review.models import RecordDraft, SourceKind
+from review.store import KeyedRecord, NewSource, Store, fts_query
+
+
+def _source(name: str = "PubMed", file_hash: str = "h" * 64) -> NewSource:
+    return NewSource(
+        file_name="x.ris", file_path="/tmp/x.ris", file_hash=file_hash, file_size=10,
+        format="ris", encoding="utf-8", kind=SourceKind.DATABASE, method=None, name=name,
+        search_date="2026-01-01", imported_by=None,
+    )
+
+
+def _records(n: int) -> list[KeyedRecord]:
+    out = []
+    for i in range(1, n + 1):
+        draft = RecordDraft(position=i, line=i * 10, title=f"Radiotherapy study {i}",
+                            abstract="nivolumab and stereotactic radiotherapy", year=2020)
+        if i == 2:
+            draft.warn("missing_authors", "no authors found", "authors")
+        out.append(KeyedRecord(key=f"tya:{i}", uid=f"h:{i}", draft=draft))
+    return out
+
+
+def test_create_sets_wal_foreign_keys_and_schema(tmp_path: Path) -> None:
+    path = tmp_path / "r.db"
+    Store.create(path).close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"sources", "records", "decisions", "extraction_values", "rob_answers",
+            "study_links", "dedup_events", "fulltexts", "labels", "protocols"} <= tables
+    conn.close()
+    with Store.open(path) as store:
+        assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_create_refuses_existing_file(tmp_path: Path) -> None:
+    path = tmp_path / "r.db"
+    path.write_text("hello")
+    with pytest.raises(StoreError, match="already exists"):
+        Store.create(path)
+    assert path.read_text() == "hello"
+
+
+def test_open_refuses_foreign_sqlite_file_and_newer_schema(tmp_path: Path) -> None:
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.close()
+    with pytest.raises(StoreError, match="not a review file"):
+        Store.open(other)
+    path = tmp_path / "r.db"
+    Store.create(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+                 "VALUES ('review', 'm999_future', 'x')")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="newer version"):
+        Store.open(path)
+
+
+def test_event_tables_are_append_only(store: Store) -> None:
+    store.db.execute(
+        "INSERT INTO decisions (uid, record_key, stage, kind, decision, reviewer, created_at, "
+        "app_version) VALUES ('u1', 'doi:1', 'title_abstract', 'screen', 'include', 'ann', 't', "
+        "'0')"
+    )
+    store.db.conn.commit()
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        store.db.execute("UPDATE decisions SET decision = 'exclude'")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        store.db.execute("DELETE FROM decisions")
+
+
+def test_import_is_stored_with_warnings_and_search_index(store: Store) -> None:
+    source = store.add_import(_source(), _records(3))
+    assert source.record_count == 3 and source.warning_count == 1
+    assert store.record_count() == 3
+    rows = store.record_rows(search="stereotac")
+    assert len(rows) == 3
+    assert [r.warning_count for r in rows] == [0, 1, 0]
+    record = store.record(rows[1].id)
+    assert record.warnings == ["no authors found"]
+    assert record.source_ref == "#2" and record.line == 20
+    assert store.count_matching("study 2") == 1
+
+
+def test_failed_import_leaves_nothing(store: Store) -> None:
+    records = _records(3)
+    records.append(records[0])  # same uid twice violates UNIQUE mid-transaction
+    with pytest.raises(sqlite3.IntegrityError):
+        store.add_import(_source(), records)
+    assert store.record_count() == 0
+    assert store.sources() == []
+
+
+def test_search_text_is_never_parsed_as_fts_syntax(store: Store) -> None:
+    store.add_import(_source(), _records(2))
+    assert fts_query('AND "OR" -x*') == '"AND" "OR" "x"*'
+    assert store.record_rows(search='"unbalanced') == []
+    assert store.count_matching("   ") == 2
+
+
+def test_backup_is_a_consistent_copy(store: Store, tmp_path: Path) -> None:
+    store.add_import(_source(), _records(2))
+    target = tmp_path / "backup.db"
+    store.backup(target)
+    with Store.open(target) as copy:
+        assert copy.record_count() == 2
