@@ -1,9 +1,7 @@
 """Import files into a review: sniff, parse, identify, store.
 
-Every file is parsed completely before anything is written, and stored in
-one transaction: a file is either wholly in the review or not at all. A
-folder is all-or-nothing at the parsing step too: if one file fails, none
-is stored and every failure is reported.
+A file is either wholly in the review or not at all, and so is a folder:
+if one of its files fails, none is stored and every failure is reported.
 """
 
 from __future__ import annotations
@@ -11,13 +9,14 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from review.errors import DuplicateImportError, ImportFormatError, Problem, UsageError
 from review.identity import record_key
 from review.importers import read_document
+from review.importers.base import Document, Format
 from review.models import RecordDraft, Source, SourceKind
 from review.store import KeyedRecord, NewSource, Store
 
@@ -52,53 +51,79 @@ class ImportResult:
     seconds: float = 0.0
 
 
-@dataclass(frozen=True)
-class _Parsed:
-    path: Path
-    file_hash: str
-    size: int
-    format_name: str
-    format_label: str
-    encoding: str
-    records: list[KeyedRecord]
-
-
 def import_paths(
     store: Store, paths: list[Path], options: ImportOptions, progress: Progress | None = None
 ) -> list[ImportResult]:
-    """Import files and folders (each file of a folder is one source)."""
+    """Import files and folders (each file of a folder is one source).
+
+    All files are opened, sniffed and checked for repeats first; then all are
+    parsed and stored inside one transaction, each file in its own savepoint.
+    Records stream from parser to SQLite in batches, so memory stays flat at
+    100k records; if any file fails, every failure is reported and nothing
+    at all is stored.
+    """
     _check_options(options)
     files = _expand(paths)
-    started = time.perf_counter()
-    parsed: list[_Parsed] = []
+    opened: list[tuple[Document, Format]] = []
     failures: list[ImportFormatError] = []
     seen: dict[str, Path] = {}
-    for index, path in enumerate(files):
-        if progress:
-            progress(f"reading {path.name}", index, len(files))
+    for path in files:
         try:
-            item = _parse(path, options, store)
+            doc, fmt = read_document(
+                path, encoding=options.encoding, format_name=options.format_name
+            )
         except ImportFormatError as exc:
             failures.append(exc)
             continue
-        _refuse_repeat(store, item, seen, options.force)
-        seen[item.file_hash] = path
-        parsed.append(item)
+        _refuse_repeat(store, doc, seen, options.force)
+        seen[doc.sha256] = path
+        opened.append((doc, fmt))
     if failures:
         _raise_all(failures, len(files))
-    results = []
-    for item in parsed:
-        if progress:
-            progress(f"storing {item.path.name}", 0, len(item.records))
-        t0 = time.perf_counter()
-        source = store.add_import(_new_source(item, options), item.records)
-        if progress:
-            progress(f"storing {item.path.name}", len(item.records), len(item.records))
-        warnings = Counter(w.kind for r in item.records for w in r.draft.warnings)
-        results.append(ImportResult(source, item.format_label, warnings, time.perf_counter() - t0))
+    started = time.perf_counter()
+    results: list[ImportResult] = []
+    with store.write():
+        for doc, fmt in opened:
+            try:
+                results.append(_store_file(store, doc, fmt, options, progress))
+            except ImportFormatError as exc:
+                failures.append(exc)
+        if failures:
+            _raise_all(failures, len(files))
     if results:
         results[-1].seconds = time.perf_counter() - started
     return results
+
+
+def _store_file(
+    store: Store, doc: Document, fmt: Format, options: ImportOptions, progress: Progress | None
+) -> ImportResult:
+    t0 = time.perf_counter()
+    warnings: Counter[str] = Counter()
+    # The uid is the same on every machine that imports this file; a forced
+    # re-import is a new source, so its records get their own uids.
+    repeat = store.import_count(doc.sha256)
+    prefix = doc.sha256[:16] if not repeat else f"{doc.sha256[:16]}.{repeat}"
+
+    def keyed() -> Iterator[KeyedRecord]:
+        for draft in fmt.parse(doc):
+            add_missing_field_warnings(draft)
+            warnings.update(w.kind for w in draft.warnings)
+            key = record_key(draft, file_hash=doc.sha256)
+            yield KeyedRecord(key, f"{prefix}:{draft.position}", draft)
+
+    def on_batch(done: int) -> None:
+        if progress:
+            progress(f"importing {doc.path.name}", done, 0)
+
+    source = store.add_import(_new_source(doc, fmt, options), keyed(), on_batch=on_batch)
+    if source.record_count == 0:
+        raise ImportFormatError(
+            f"no records found in this {fmt.label} file",
+            path=doc.path,
+            hint="check that the export finished and holds results",
+        )
+    return ImportResult(source, fmt.label, warnings, time.perf_counter() - t0)
 
 
 def file_hash(data: bytes) -> str:
@@ -118,55 +143,33 @@ def add_missing_field_warnings(draft: RecordDraft) -> None:
         draft.warn("missing_authors", "no authors found", "authors")
 
 
-def _parse(path: Path, options: ImportOptions, store: Store) -> _Parsed:
-    doc, fmt = read_document(path, encoding=options.encoding, format_name=options.format_name)
-    drafts = fmt.parse(doc)
-    if not drafts:
-        raise ImportFormatError(
-            f"no records found in this {fmt.label} file",
-            path=path,
-            hint="check that the export finished and holds results",
-        )
-    digest = file_hash(doc.data)
-    # The uid is the same on every machine that imports this file; a forced
-    # re-import is a new source, so its records get their own uids.
-    repeat = store.import_count(digest)
-    prefix = digest[:16] if not repeat else f"{digest[:16]}.{repeat}"
-    records = []
-    for draft in drafts:
-        add_missing_field_warnings(draft)
-        uid = f"{prefix}:{draft.position}"
-        records.append(KeyedRecord(record_key(draft, file_hash=digest), uid, draft))
-    return _Parsed(path, digest, len(doc.data), fmt.name, fmt.label, doc.encoding, records)
-
-
-def _refuse_repeat(store: Store, item: _Parsed, seen: dict[str, Path], force: bool) -> None:
+def _refuse_repeat(store: Store, doc: Document, seen: dict[str, Path], force: bool) -> None:
     if force:
         return
-    earlier = store.source_with_hash(item.file_hash)
+    earlier = store.source_with_hash(doc.sha256)
     if earlier is not None:
         raise DuplicateImportError(
             f"this file was already imported on {earlier.imported_at[:10]} "
             f"as source #{earlier.id} ({earlier.file_name}, {earlier.record_count} records)",
-            path=item.path,
+            path=doc.path,
             hint="nothing was imported; use --force to import it again as a new source",
         )
-    if item.file_hash in seen:
+    if doc.sha256 in seen:
         raise DuplicateImportError(
-            f"same content as {seen[item.file_hash]}",
-            path=item.path,
+            f"same content as {seen[doc.sha256]}",
+            path=doc.path,
             hint="nothing was imported; remove one of the two, or use --force",
         )
 
 
-def _new_source(item: _Parsed, options: ImportOptions) -> NewSource:
+def _new_source(doc: Document, fmt: Format, options: ImportOptions) -> NewSource:
     return NewSource(
-        file_name=item.path.name,
-        file_path=str(item.path.resolve()),
-        file_hash=item.file_hash,
-        file_size=item.size,
-        format=item.format_name,
-        encoding=item.encoding,
+        file_name=doc.path.name,
+        file_path=str(doc.path.resolve()),
+        file_hash=doc.sha256,
+        file_size=doc.size,
+        format=fmt.name,
+        encoding=doc.encoding,
         kind=options.kind,
         method=options.method,
         name=options.source_name,

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+import yaml
+
 from review.errors import StoreError
-from review.store import Store
+from review.store import Store, utc_now
 
 
-def create_review(path: Path, protocol_path: Path) -> Store:
+def create_review(path: Path, protocol_path: Path, *, now: Callable[[], str] = utc_now) -> Store:
     """A new review file under a protocol that has been checked first.
 
     The protocol is validated before the file is created, so a bad protocol
@@ -23,7 +26,7 @@ def create_review(path: Path, protocol_path: Path) -> Store:
             path=path,
             hint="choose another name, or open it with `review status`",
         )
-    store = Store.create(path)
+    store = Store.create(path, now=now)
     try:
         store.save_protocol(path=str(protocol_path), text=loaded.text, hash=loaded.hash)
     except BaseException:
@@ -35,3 +38,22 @@ def create_review(path: Path, protocol_path: Path) -> Store:
 
 def open_review(path: Path) -> Store:
     return Store.open(path)
+
+
+def review_title(store: Store) -> str:
+    """The protocol's `review.title`, else the file name: what headers show.
+
+    Read leniently from the stored text so a title shows even for a review
+    whose protocol a newer version would reject.
+    """
+    protocol = store.protocol_text()
+    if protocol is not None:
+        try:
+            data = yaml.safe_load(protocol[1])
+        except yaml.YAMLError:
+            data = None
+        review = data.get("review") if isinstance(data, dict) else None
+        title = review.get("title") if isinstance(review, dict) else None
+        if isinstance(title, str) and title.strip():
+            return title.strip()
+    return store.path.name

@@ -6,12 +6,13 @@ clean clone with nothing else present.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from review.ingest import ImportOptions, import_paths
 from review.models import OtherMethod, SourceKind
 from review.review_file import create_review
-from review.store import Store
+from review.store import Store, utc_now
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SEEDS = PROJECT_ROOT / "seeds"
@@ -19,9 +20,15 @@ SAMPLE_PROTOCOL = PROJECT_ROOT / "protocols" / "rt-io-head-neck.yaml"
 SAMPLE_NAME = "sample-review.db"
 
 
-def build_sample(path: Path, *, seeds: Path = SEEDS, protocol: Path = SAMPLE_PROTOCOL) -> Store:
+def build_sample(
+    path: Path,
+    *,
+    seeds: Path = SEEDS,
+    protocol: Path = SAMPLE_PROTOCOL,
+    now: Callable[[], str] = utc_now,
+) -> Store:
     """Create the sample review at `path` and return it open."""
-    store = create_review(path, protocol)
+    store = create_review(path, protocol, now=now)
     try:
         options = ImportOptions(
             kind=SourceKind.OTHER,

@@ -7,12 +7,20 @@ More specific signatures come first; `text` (a plain document) comes last.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 from functools import cache
 from pathlib import Path
 
 from review.errors import ImportFormatError
-from review.importers.base import Document, Format, decode
+from review.importers.base import (
+    Document,
+    Format,
+    check_codec,
+    decode,
+    detect_encoding,
+    validate_stream,
+)
 
 _MODULES = (
     "tabular",  # xlsx by magic bytes, csv/tsv by header row (vendor columns)
@@ -29,6 +37,7 @@ _MODULES = (
 )
 
 SNIFF_BYTES = 65_536
+SNIFF_CHARS = 65_536
 
 
 @cache
@@ -56,31 +65,58 @@ def sniff(path: Path, head: str) -> Format | None:
     return None
 
 
+STREAM_ABOVE = 32 << 20
+"""Files larger than this (bytes) are streamed rather than held in memory."""
+
+
 def read_document(
     path: Path, *, encoding: str | None = None, format_name: str | None = None
 ) -> tuple[Document, Format]:
-    """Read a file, decode it and pick its format; refuse empty or unknown files."""
+    """Open a file, check its encoding and pick its format; refuse empty or unknown files.
+
+    The returned document carries `sha256` and `size` of the file's bytes.
+    """
     try:
-        data = path.read_bytes()
+        size = path.stat().st_size
+        digest, head = _hash_and_head(path)
     except OSError as exc:
         raise ImportFormatError(f"cannot read file: {exc.strerror}", path=path) from None
-    if not data.strip():
+    if not head.strip():
         raise ImportFormatError(
             "the file is empty", path=path, hint="export the search results again"
         )
-    binary = by_name("xlsx") if data[:4] == b"PK\x03\x04" else None
-    if format_name:
-        fmt = by_name(format_name)
-        binary = fmt if fmt.binary else None
-    if binary is not None:
-        return Document(path, data, "", "binary"), binary
-    text, used = decode(data, path, encoding)
-    doc = Document(path, data, text, used)
-    fmt = by_name(format_name) if format_name else sniff(path, text[:SNIFF_BYTES])
+    fmt = by_name(format_name) if format_name else None
+    if (fmt is None and head[:4] == b"PK\x03\x04") or (fmt is not None and fmt.binary):
+        return Document(path, None, None, "binary", sha256=digest, size=size), fmt or by_name(
+            "xlsx"
+        )
+    name = encoding or detect_encoding(head[:200])
+    check_codec(name, path)
+    if size > STREAM_ABOVE:
+        validate_stream(path, name)
+        doc = Document(path, None, None, name, sha256=digest, size=size)
+        text_head = head.decode(name, errors="ignore").removeprefix("\ufeff")
+    else:
+        data = path.read_bytes()
+        text, name = decode(data, path, name)
+        doc = Document(path, data, text, name, sha256=digest, size=size)
+        text_head = text[:SNIFF_CHARS]
+    fmt = fmt or sniff(path, text_head)
     if fmt is None:
         raise ImportFormatError(
             "cannot tell what format this file is",
             path=path,
-            hint="name it with --format (see `review import --help` for the list)",
+            hint="name it with --format (see `review formats` for the list)",
         )
     return doc, fmt
+
+
+def _hash_and_head(path: Path) -> tuple[str, bytes]:
+    digest = hashlib.sha256()
+    head = b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            if len(head) < SNIFF_BYTES:
+                head += chunk[: SNIFF_BYTES - len(head)]
+            digest.update(chunk)
+    return digest.hexdigest(), head

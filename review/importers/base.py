@@ -9,31 +9,80 @@ the store; `ingest.py` does that in one transaction.
 from __future__ import annotations
 
 import codecs
+import io
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TextIO
 
 from review.errors import ImportFormatError, Problem
 from review.models import RecordDraft
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+_XML_ENCODING = re.compile(rb"<\?xml[^>]*?encoding=[\"']([A-Za-z0-9._-]+)[\"']")
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
 class Document:
-    """A file as parsers see it: raw bytes plus the decoded text."""
+    """A file as parsers see it: its bytes and decoded text, loaded on demand.
 
-    path: Path
-    data: bytes
-    text: str
-    """Decoded text without BOM; empty for binary formats (xlsx)."""
-    encoding: str
+    Small files are held in memory. A large file is streamed: `lines()` and
+    `open_text()` read it from disk, so a 100k-record export never sits in
+    memory as bytes, text and a list of lines at once.
+    """
 
-    def lines(self) -> list[str]:
-        return split_lines(self.text)
+    def __init__(
+        self,
+        path: Path,
+        data: bytes | None,
+        text: str | None,
+        encoding: str,
+        *,
+        sha256: str = "",
+        size: int | None = None,
+    ) -> None:
+        self.path = path
+        self.sha256 = sha256
+        """Hex SHA-256 of the file's bytes: how a repeated import is recognised."""
+        self.size = size if size is not None else len(data or b"")
+        self.encoding = encoding
+        """The codec used (`utf-8`, `utf-8-sig`, `utf-16`, `cp1252` …; `binary` for xlsx)."""
+        self._data = data
+        self._text = text
+
+    @property
+    def data(self) -> bytes:
+        if self._data is None:
+            self._data = self.path.read_bytes()
+        return self._data
+
+    @property
+    def text(self) -> str:
+        """The whole decoded text without BOM; empty for binary formats."""
+        if self._text is None:
+            if self.encoding == "binary":
+                return ""
+            self._text = self.data.decode(self.encoding).removeprefix("\ufeff")
+        return self._text
+
+    def head(self, chars: int = 65_536) -> str:
+        """The first `chars` characters, without loading a streamed file."""
+        if self._text is not None:
+            return self._text[:chars]
+        with self.open_text() as handle:
+            return handle.read(chars)
+
+    def lines(self) -> Iterator[str]:
+        """Lines without their endings (CRLF, bare CR or LF), lazily."""
+        if self._text is not None:
+            return iter_lines(self._text)
+        return _stream_lines(self.open_text())
+
+    def open_text(self) -> TextIO:
+        """A text stream with line endings untranslated (as `csv` wants)."""
+        if self._text is not None:
+            return io.StringIO(self._text, newline="")
+        return _without_bom(self.path.open(encoding=self.encoding, newline=""))
 
 
 class Format(NamedTuple):
@@ -45,9 +94,33 @@ class Format(NamedTuple):
     """Shown to users, e.g. 'RIS (any vendor)'."""
     sniff: Callable[[Path, str], bool]
     """Given the path and the first ~64 KiB of decoded text: is this ours?"""
-    parse: Callable[[Document], list[RecordDraft]]
+    parse: Callable[[Document], Iterable[RecordDraft]]
+    """Every record of the file, or ImportFormatError; a generator may raise late."""
     binary: bool = False
     """True when the parser reads `doc.data` (xlsx) and needs no decoded text."""
+
+
+def iter_lines(text: str) -> Iterator[str]:
+    """Like `split_lines`, without building the list."""
+    start = 0
+    for match in _NEWLINE.finditer(text):
+        yield text[start : match.start()]
+        start = match.end()
+    if start < len(text):
+        yield text[start:]
+
+
+def _stream_lines(handle: TextIO) -> Iterator[str]:
+    # newline="" splits on \r, \n and \r\n alike and keeps them: strip one ending.
+    with handle:
+        for line in handle:
+            yield line[:-2] if line.endswith("\r\n") else line[:-1] if line[-1:] in "\r\n" else line
+
+
+def _without_bom(handle: TextIO) -> TextIO:
+    if handle.read(1) not in ("\ufeff", ""):
+        handle.seek(0)
+    return handle
 
 
 def split_lines(text: str) -> list[str]:
@@ -88,14 +161,13 @@ def parse_year(value: str | None) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def check_count(
-    doc: Document, records: list[RecordDraft], expected: int, what: str
-) -> None:
+def check_count(doc: Document, records: list[RecordDraft] | int, expected: int, what: str) -> None:
     """Refuse the file when the parser found a different number of records
     than the file announces (e.g. `TY  -` lines, `PMID-` lines, `@` entries)."""
-    if len(records) != expected:
+    parsed = records if isinstance(records, int) else len(records)
+    if parsed != expected:
         raise ImportFormatError(
-            f"found {expected} {what} but parsed {len(records)} records",
+            f"found {expected} {what} but parsed {parsed} records",
             path=doc.path,
             hint="the file may be truncated or mix formats; nothing was imported",
         )
@@ -112,39 +184,69 @@ def refuse(doc: Document, problems: list[Problem], what: str) -> None:
         )
 
 
-def decode(data: bytes, path: Path, encoding: str | None = None) -> tuple[str, str]:
-    """Decode bytes to text and name the encoding used.
+def detect_encoding(head: bytes) -> str:
+    """UTF-8 (with or without BOM) or UTF-16 (BOM, or the NUL pattern of ASCII text).
 
-    UTF-8 (with or without BOM) and UTF-16 (BOM or the NUL pattern of ASCII
-    text) are detected; anything else must be named with `--encoding`. We
-    never fall back to latin-1, which decodes every byte and so turns a
-    cp1252 or GBK file into silent mojibake.
+    Anything else must be named with `--encoding`: we never fall back to
+    latin-1, which decodes every byte and so turns a cp1252 or GBK file into
+    silent mojibake.
     """
-    if encoding:
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if len(head) >= 4 and head[1] == 0 and head[3] == 0 and head[0] != 0:
+        return "utf-16-le"
+    if len(head) >= 4 and head[0] == 0 and head[2] == 0 and head[1] != 0:
+        return "utf-16-be"
+    declared = _XML_ENCODING.match(head)
+    if declared:  # an XML file names its own encoding; that is not a guess
+        name = declared.group(1).decode("ascii").lower()
         try:
-            return data.decode(encoding).removeprefix("\ufeff"), encoding
+            return codecs.lookup(name).name
         except LookupError:
-            raise ImportFormatError(
-                f"unknown encoding {encoding!r}",
-                path=path,
-                hint="use a Python codec name such as utf-8, cp1252, latin-1, gbk",
-            ) from None
-        except UnicodeDecodeError as exc:
-            raise _decode_error(data, path, exc, encoding) from None
-    if data.startswith(codecs.BOM_UTF8):
-        name = "utf-8-sig"
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        name = "utf-16"
-    elif len(data) >= 4 and data[1] == 0 and data[3] == 0 and data[0] != 0:
-        name = "utf-16-le"
-    elif len(data) >= 4 and data[0] == 0 and data[2] == 0 and data[1] != 0:
-        name = "utf-16-be"
-    else:
-        name = "utf-8"
+            return "utf-8"
+    return "utf-8"
+
+
+def check_codec(encoding: str, path: Path) -> None:
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise ImportFormatError(
+            f"unknown encoding {encoding!r}",
+            path=path,
+            hint="use a Python codec name such as utf-8, cp1252, latin-1, gbk",
+        ) from None
+
+
+def decode(data: bytes, path: Path, encoding: str | None = None) -> tuple[str, str]:
+    """Decode bytes to text (BOM removed) and name the encoding used."""
+    name = encoding or detect_encoding(data[:200])
+    check_codec(name, path)
     try:
         return data.decode(name).removeprefix("\ufeff"), name
     except UnicodeDecodeError as exc:
         raise _decode_error(data, path, exc, name) from None
+
+
+def validate_stream(path: Path, encoding: str, chunk_size: int = 1 << 20) -> None:
+    """Check that a large file decodes, without holding its text in memory."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with path.open("rb") as handle:
+        while chunk := handle.read(chunk_size):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError:
+                break
+        else:
+            try:
+                decoder.decode(b"", final=True)
+                return
+            except UnicodeDecodeError:
+                pass
+    # Failing anyway: decode the whole file once to report the exact line.
+    decode(path.read_bytes(), path, encoding)
 
 
 def _decode_error(

@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,9 @@ from review.store.location import risky_location
 from review.store.schema import MIGRATIONS
 
 BUSY_TIMEOUT_MS = 10_000
+_BATCH = 2_000
 APPLICATION_ID = 0x52455657  # "REVW": lets `file` and we tell our files apart
+_SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def utc_now() -> str:
@@ -128,19 +131,16 @@ class Store:
                 path=path,
                 hint="create one with `review init FILE --protocol PROTOCOL`",
             )
-        try:
-            conn = sqlite3.connect(path)
-            db = _configure(conn)
-            app_id = db.execute("PRAGMA application_id").fetchone()[0]
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"not a review file ({exc})", path=path) from None
-        if app_id != APPLICATION_ID:
-            db.close()
+        if not cls.is_review_file(path):
             raise StoreError(
-                "this SQLite file is not a review file",
+                "this file is not a review file",
                 path=path,
-                hint="create one with `review init`",
+                hint="create one with `review init FILE --protocol PROTOCOL`",
             )
+        try:
+            db = _configure(sqlite3.connect(path))
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open the review file ({exc})", path=path) from None
         known = {m.name for m in MIGRATIONS._migrations}
         unknown = [m.name for m in MIGRATIONS.applied(db) if m.name not in known]
         if unknown:
@@ -152,6 +152,27 @@ class Store:
             )
         MIGRATIONS.apply(db)
         return cls(db, path, now=now)
+
+    @staticmethod
+    def is_review_file(path: Path) -> bool:
+        """True when the file's header carries our application id.
+
+        Read from the header, not through SQLite: opening a foreign SQLite
+        file with the store's settings would switch it to WAL first.
+        """
+        try:
+            with path.open("rb") as handle:
+                header = handle.read(100)
+        except OSError:
+            return False
+        if not header.startswith(_SQLITE_MAGIC) or len(header) < 72:
+            return False
+        if int.from_bytes(header[68:72], "big") == APPLICATION_ID:
+            return True
+        # A review created and killed before its first checkpoint keeps the id
+        # in the -wal file; such a file is WAL already, so opening it is safe.
+        wal = path.with_name(path.name + "-wal")
+        return wal.exists() and _wal_has_application_id(path)
 
     def close(self) -> None:
         self.db.close()
@@ -229,36 +250,59 @@ class Store:
         sql = "SELECT count(*) FROM sources WHERE file_hash = ?"
         return int(self.db.execute(sql, [file_hash]).fetchone()[0])
 
-    def add_import(self, source: NewSource, records: Sequence[KeyedRecord]) -> Source:
-        """Store one file's records, warnings and search index in one transaction."""
-        warnings = sum(len(r.draft.warnings) for r in records)
+    def add_import(
+        self,
+        source: NewSource,
+        records: Iterable[KeyedRecord],
+        *,
+        on_batch: Callable[[int], None] | None = None,
+    ) -> Source:
+        """Store one file's records, warnings and search index in one transaction.
+
+        `records` may be a generator that parses as it goes: rows are inserted
+        in batches, and if the generator raises (a parse error found late),
+        everything of this file is rolled back.
+        """
         with self.write() as db:
-            source_id = (
+            source_id = int(
                 db["sources"]
                 .insert(
                     {
                         **source.__dict__,
                         "kind": str(source.kind),
                         "imported_at": self.now(),
-                        "record_count": len(records),
-                        "warning_count": warnings,
+                        "record_count": 0,
+                        "warning_count": 0,
                         "app_version": __version__,
                     }
                 )
                 .last_pk
             )
-            first_id = (db.execute("SELECT max(id) FROM records").fetchone()[0] or 0) + 1
-            db.conn.executemany(
-                f"INSERT INTO records (id, {_RECORD_COLUMNS}) VALUES ({_PLACEHOLDERS})",
-                ((first_id + i, *_record_values(r, source_id)) for i, r in enumerate(records)),
-            )
-            db.conn.executemany(
-                "INSERT INTO record_warnings (record_id, kind, field, message) VALUES (?, ?, ?, ?)",
-                (
-                    (first_id + i, w.kind, w.field, w.message)
-                    for i, r in enumerate(records)
+            next_id = (db.execute("SELECT max(id) FROM records").fetchone()[0] or 0) + 1
+            first_id, warnings = next_id, 0
+            for batch in batched(records, _BATCH):
+                ids = range(next_id, next_id + len(batch))
+                db.conn.executemany(
+                    f"INSERT INTO records (id, {_RECORD_COLUMNS}) VALUES ({_PLACEHOLDERS})",
+                    ((i, *_record_values(r, source_id)) for i, r in zip(ids, batch, strict=True)),
+                )
+                rows = [
+                    (i, w.kind, w.field, w.message)
+                    for i, r in zip(ids, batch, strict=True)
                     for w in r.draft.warnings
-                ),
+                ]
+                db.conn.executemany(
+                    "INSERT INTO record_warnings (record_id, kind, field, message) "
+                    "VALUES (?, ?, ?, ?)",
+                    rows,
+                )
+                warnings += len(rows)
+                next_id += len(batch)
+                if on_batch:
+                    on_batch(next_id - first_id)
+            db.execute(
+                "UPDATE sources SET record_count = ?, warning_count = ? WHERE id = ?",
+                [next_id - first_id, warnings, source_id],
             )
             db.execute(
                 "INSERT INTO records_fts (rowid, title, vernacular_title, abstract, keywords, "
@@ -266,7 +310,7 @@ class Store:
                 "FROM records WHERE source_id = ?",
                 [source_id],
             )
-        return self.source(int(source_id or 0))
+            return self.source(source_id)
 
     def source(self, source_id: int) -> Source:
         return Source(**_source_fields(self.db["sources"].get(source_id)))
@@ -282,13 +326,26 @@ class Store:
         return int(self.db.execute("SELECT count(*) FROM records").fetchone()[0])
 
     def record_rows(
-        self, *, search: str | None = None, limit: int = 200, offset: int = 0
+        self,
+        *,
+        search: str | None = None,
+        limit: int = 200,
+        offset: int = 0,
+        after_id: int | None = None,
     ) -> list[RecordRow]:
-        """Records for a table view, newest import last; `search` uses FTS5."""
-        where, params = "", []
+        """Records for a table view in import order; `search` uses FTS5.
+
+        Pass the last id seen as `after_id` to page without OFFSET, which
+        costs ~150 ms deep into a 100k-record review.
+        """
+        clauses, params = [], []
         if search and (query := fts_query(search)):
-            where = "WHERE r.id IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ?)"
+            clauses.append("r.id IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ?)")
             params.append(query)
+        if after_id is not None:
+            clauses.append("r.id > ?")
+            params.append(after_id)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         sql = f"""
             SELECT r.id, coalesce(r.title, r.vernacular_title, ''), r.year, s.name,
                    (SELECT count(*) FROM record_warnings w WHERE w.record_id = r.id)
@@ -384,6 +441,13 @@ class Store:
         )
 
 
+def batched(items: Iterable[KeyedRecord], size: int) -> Iterator[list[KeyedRecord]]:
+    """`itertools.batched` arrived in Python 3.12; we support 3.11."""
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
 def fts_query(text: str) -> str:
     """User words → an FTS5 query: every word must match, the last as a prefix.
 
@@ -396,6 +460,17 @@ def fts_query(text: str) -> str:
     quoted = [f'"{w}"' for w in words]
     quoted[-1] += "*"
     return " ".join(quoted)
+
+
+def _wal_has_application_id(path: Path) -> bool:
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return bool(conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return False
 
 
 def _configure(conn: sqlite3.Connection) -> Database:

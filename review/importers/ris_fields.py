@@ -1,0 +1,354 @@
+"""RIS tags to record fields, vendor by vendor: which tag wins, where DOIs,
+PMIDs and accession numbers hide, and what is kept in `extra`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from rispy.config import TYPE_OF_REFERENCE_MAPPING
+
+from review.importers.tagged_values import (
+    document_type,
+    doi_in,
+    first_line,
+    issn,
+    keep,
+    marked_pmid,
+    one_line,
+    pages,
+    paragraphs,
+    pmid_in_url,
+    registry_id,
+    scopus_eid,
+    split_values,
+    unique,
+    urls,
+    year,
+)
+from review.models import RecordDraft
+
+# Tags that hold one value; a second, different value is kept in `extra` and
+# warned about rather than dropped as rispy would.
+_SINGLE = ("TI", "T1", "PY", "Y1", "DO", "VL", "IS", "SP", "EP", "AN", "LA", "ID")
+_TITLE = ("TI", "T1", "CT", "ST")
+_JOURNAL = ("JF", "T2", "JO", "JA", "J2", "J1")
+_ABSTRACT = ("AB", "N2")
+_YEAR = ("PY", "Y1", "DA")
+_DOI_ELSEWHERE = ("UR", "L3", "L2", "L1", "L4", "M3", "N1")
+_PMID_FIELDS = ("AN", "ID", "C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8")
+_REGISTRY_FIELDS = ("AN", "ID", "UR", "C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8")
+# Tags read into draft fields, and `LK` (Embase's link-resolver URL: no information).
+_CONSUMED = frozenset(
+    {"TY", "AU", "A1", "AB", "N2", "VL", "VO", "IS", "SP", "EP", "DO", "LA", "KW", "UR", "SN"}
+    | {"PY", "LK", *_TITLE, *_JOURNAL}
+)
+
+# RIS type codes whose rispy names are not what a reviewer would call them.
+_TYPE_WORDS = {
+    "JOUR": "journal article",
+    "EJOUR": "journal article",
+    "INPR": "journal article",
+    "MGZN": "magazine article",
+    "ABST": "abstract",
+    "CONF": "conference proceedings",
+    "CPAPER": "conference paper",
+    "CHAP": "book chapter",
+    "ECHAP": "book chapter",
+    "BOOK": "book",
+    "EBOOK": "book",
+    "EDBOOK": "book",
+    "ELEC": "web page",
+    "BLOG": "web page",
+    "ICOMM": "web page",
+    "THES": "thesis",
+    "RPRT": "report",
+    "DATA": "dataset",
+    "GEN": "",
+}
+
+
+class Cut:
+    """One record as cut from the file: its tags' values, in file order."""
+
+    __slots__ = ("fields", "line", "links", "odd", "skipped", "type", "unended")
+
+    def __init__(self, line: int, type_: str) -> None:
+        self.line = line
+        self.type = type_
+        self.fields: dict[str, list[str]] = {}
+        """Each tag's values in file order; a value's continuation lines joined by newlines."""
+        self.odd: list[tuple[str, str]] = []
+        self.links: list[str] = []
+        self.unended: int | None = None
+        """Line of the next `TY` when this record had no `ER` before it."""
+        self.skipped = 0
+
+
+def to_draft(position: int, cut: Cut) -> RecordDraft:
+    """One record in reviewers' terms from its values under their RIS tags.
+
+    Every value is either used, kept in `extra`, or dropped as a repeat of
+    what the draft already holds; repeats that disagree are warned about.
+    Runs once per record of files with 100k records: each tag is looked up
+    once and cleaned only where it is used.
+    """
+    fields = cut.fields
+    draft = RecordDraft(position=position, line=cut.line)
+    if cut.unended is not None:
+        skipped = f"; {cut.skipped} untagged lines before it were skipped" if cut.skipped else ""
+        draft.warn(
+            "missing_end",
+            f"no `ER` line: the record was ended where the next `TY` begins "
+            f"(line {cut.unended}){skipped}",
+            "ER",
+        )
+    for tag, value in cut.odd:
+        fields.setdefault(tag, []).append(value)
+    extra = draft.extra
+    used: set[str] = set()
+    get = fields.get
+    for tag in _SINGLE:
+        if len(get(tag, ())) > 1:
+            _check_single(draft, fields[tag], tag)
+
+    draft.title = _pick(fields, _TITLE, extra)
+    draft.journal = _pick(fields, _JOURNAL, extra)
+    draft.abstract = _abstract(draft, get("AB"), get("N2"))
+    authors = get("AU")
+    if "A1" in fields:
+        authors = (authors or []) + fields["A1"]
+    draft.authors = unique(split_values(authors)) if authors else []
+    draft.year = _year(draft, fields)
+    draft.volume = first_line(get("VL")) or first_line(get("VO"))
+    draft.issue = first_line(get("IS"))
+    draft.pages = pages(first_line(get("SP")), first_line(get("EP")))
+    draft.language = first_line(get("LA"))
+    keywords = get("KW")
+    draft.keywords = unique(split_values(keywords, ";")) if keywords else []
+    links = cut.links
+    found = urls(fields["UR"]) if "UR" in fields else []
+    if found:
+        draft.url = found[0]
+        if len(found) > 1:
+            extra["UR"] = "\n".join(found)
+    else:
+        draft.url = next(iter(urls(get("L2", ())) + links), None)
+    if links:
+        extra["links"] = "\n".join(links)
+    if "SN" in fields:
+        issns = split_values(fields["SN"])
+        draft.issn = issn(issns)
+        if issns and (len(issns) > 1 or draft.issn is None):
+            extra["SN"] = "\n".join(issns)
+    draft.doi = _doi(draft, fields, links)
+    draft.pmid = _pmid(fields, links, used)
+    draft.registry_id = registry_id(_values(fields, _REGISTRY_FIELDS))
+    draft.source_id = _source_id(fields, used)
+    draft.record_type = _record_type(cut.type, fields, used)
+    repeats = _Repeats(draft)
+    for tag, values in fields.items():
+        if tag not in _CONSUMED and tag not in used and tag not in extra:
+            keep(extra, tag, [value for value in values if not repeats.of(value)])
+    return draft
+
+
+class _Repeats:
+    """Values that only repeat what the draft already holds (`Y1  - 2024//`,
+    a DOI link beside `DO`, the URL again) are not worth keeping in `extra`."""
+
+    __slots__ = ("doi", "known", "title")
+
+    def __init__(self, draft: RecordDraft) -> None:
+        self.known = (str(draft.year), draft.url)
+        self.title = (draft.title or "").casefold()
+        self.doi = draft.doi
+
+    def of(self, value: str) -> bool:
+        if len(value) > 300:
+            return False
+        text = one_line(value).rstrip("/")
+        if text in self.known or text.casefold() == self.title:
+            return True
+        doi = self.doi
+        return (
+            doi is not None and len(text) < len(doi) + 30 and "10." in text and doi_in(text) == doi
+        )
+
+
+def _values(fields: dict[str, list[str]], tags: Iterable[str]) -> list[str]:
+    return [value for tag in tags for value in fields.get(tag, ())]
+
+
+def _check_single(draft: RecordDraft, values: list[str], tag: str) -> None:
+    """A repeated single-valued tag: the first value is used, all are kept."""
+    values = [value for value in values if value.strip()]
+    if len({one_line(value) for value in values}) > 1:
+        draft.warn(
+            "repeated_tag",
+            f"`{tag}` appears {len(values)} times with different values; the first is "
+            "used and all are kept in the record's extra fields",
+            tag,
+        )
+        draft.extra[tag] = "\n".join(values)
+
+
+def _pick(fields: dict[str, list[str]], tags: tuple[str, ...], extra: dict[str, str]) -> str | None:
+    """The first non-empty value among alternative tags (TI/T1, JF/T2/JO …).
+
+    The alternatives that say the same thing are used up; those that say
+    something else (an abbreviated journal name) are kept in `extra`.
+    """
+    present = [(tag, values) for tag in tags if (values := fields.get(tag))]
+    if not present:
+        return None
+    if len(present) == 1 and len(present[0][1]) == 1:  # the usual case: nothing to keep
+        return one_line(present[0][1][0]) or None
+    chosen = next((text for _, values in present for v in values if (text := one_line(v))), None)
+    folded = (chosen or "").casefold()
+    for tag, values in present:
+        if tag not in extra:
+            keep(extra, tag, [v for v in values if one_line(v).casefold() != folded])
+    return chosen
+
+
+_COPYRIGHT = re.compile(r"Copyright of .{1,300} is the property of ", re.IGNORECASE)
+
+
+def _abstract(draft: RecordDraft, *tagged: list[str] | None) -> str | None:
+    """AB and N2 both mean abstract; repeated or differing ones become paragraphs.
+
+    EBSCO writes its copyright notice as a second `AB`; that one is kept in
+    `extra` instead of being shown as part of the abstract.
+    """
+    parts: list[str] = []
+    seen: set[str] = set()
+    first = ""
+    for tag, found in zip(_ABSTRACT, tagged, strict=True):
+        if not found:
+            continue
+        values = []
+        for value in found:
+            text = paragraphs(value)
+            if _COPYRIGHT.match(text):
+                draft.extra["copyright"] = text
+            elif text:
+                values.append(text)
+        if len(values) > 1:
+            draft.warn(
+                "repeated_tag",
+                f"`{tag}` appears {len(values)} times; the values were joined as paragraphs",
+                tag,
+            )
+        for text in values:
+            if not parts:  # the usual single abstract is not compared with anything
+                parts.append(text)
+                first = text
+                continue
+            if not seen:
+                seen.add(one_line(first).casefold())
+            key = one_line(text).casefold()
+            if any(key in other for other in seen):
+                continue
+            seen.add(key)
+            parts.append(text)
+    return "\n".join(parts) or None
+
+
+def _year(draft: RecordDraft, fields: dict[str, list[str]]) -> int | None:
+    for tag in _YEAR:
+        value = first_line(fields.get(tag))
+        if not value:
+            continue
+        found = year(value)
+        if found is not None:
+            return found
+        draft.warn("bad_year", f"`{tag}` {value!r} holds no year", tag)
+    return None
+
+
+def _doi(draft: RecordDraft, fields: dict[str, list[str]], links: list[str]) -> str | None:
+    for value in fields.get("DO", ()):
+        if not value.strip():
+            continue
+        doi = doi_in(value)
+        if doi:
+            return doi
+        draft.warn("bad_doi", f"`DO` {one_line(value)!r} is not a DOI", "DO")
+    for value in _values(fields, _DOI_ELSEWHERE) + links:
+        doi = doi_in(value)
+        if doi:
+            return doi
+    return None
+
+
+def _pmid(fields: dict[str, list[str]], links: list[str], used: set[str]) -> str | None:
+    """A PMID only where the file says it is one: never a bare number guessed at.
+
+    Marked ones (`PMID - 1`, `C3  - PUBMED 1`) first, then vendors' fixed
+    places: Ovid MEDLINE's `AN`, Scopus' `C2`, Embase's `C5`, PubMed URLs.
+    """
+    for value in fields.get("PMID", ()):
+        if value.strip().isdigit():
+            used.add("PMID")
+            return value.strip()
+    for value in _values(fields, _PMID_FIELDS):
+        pmid = marked_pmid(value)
+        if pmid:
+            return pmid
+    where = " ".join(_values(fields, ("DB", "DP", "UR", "U2"))).casefold()
+    places = (
+        ("AN", "medline" in where or "pubmed" in where),
+        ("C2", "scopus" in where),
+        ("C5", "embase" in where),
+    )
+    for tag, vendor in places:
+        number = first_line(fields.get(tag))
+        if vendor and number and number.isdigit():
+            used.add(tag)
+            return number
+    for value in fields.get("UR", []) + links:
+        pmid = pmid_in_url(value)
+        if pmid:
+            return pmid
+    return None
+
+
+_EBSCO_ACCESSION = re.compile(r"^Accession Number:\s*([^;\s]+)")
+
+
+def _source_id(fields: dict[str, list[str]], used: set[str]) -> str | None:
+    for tag in ("AN", "ID"):
+        value = first_line(fields.get(tag))
+        if value:
+            used.add(tag)
+            return value
+    embase = first_line(fields.get("U2"))
+    if embase and re.fullmatch(r"L\d+", embase):
+        used.add("U2")
+        return embase
+    for value in fields.get("UR", ()):
+        eid = scopus_eid(value)
+        if eid:
+            return eid
+    for value in fields.get("N1", ()):
+        match = _EBSCO_ACCESSION.match(value)
+        if match:
+            return match.group(1)
+    return None
+
+
+def _record_type(type_code: str, fields: dict[str, list[str]], used: set[str]) -> str | None:
+    """Vendors' own document type (Embase/Scopus/CENTRAL `M3`) beats the RIS type."""
+    for value in fields.get("M3", ()):
+        words = document_type(value)
+        if words:
+            used.add("M3")
+            return words
+    code = type_code.strip()
+    upper = code.upper()
+    if upper in _TYPE_WORDS:
+        return _TYPE_WORDS[upper] or None
+    if upper in TYPE_OF_REFERENCE_MAPPING:
+        return str(TYPE_OF_REFERENCE_MAPPING[upper]).lower()
+    return document_type(code) or (code.lower() if 0 < len(code) <= 40 else None)

@@ -1,0 +1,449 @@
+"""The protocol file's schema as pydantic models: the reference for every key.
+
+Every model forbids unknown keys (a typo is an error, not a silently ignored
+setting) and is strict (`"2"` is not 2, `yes` is not true). Checks that span
+several keys — unique ids, option counts, `min <= max`, designs named in the
+risk-of-bias map — live in `review.protocol_rules`, which runs them on the raw
+file so that all of them are reported together with the type errors found here;
+load files through `review.protocol.load_protocol`, not `Protocol(...)`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal, NamedTuple
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+from review.models import Stage
+
+
+def _text_to_list(value: Any) -> Any:
+    """Let a PICO element be one sentence or a list of them."""
+    return [value] if isinstance(value, str) else value
+
+
+def _options_to_mappings(value: Any) -> Any:
+    """Accept `- no` and `- 3` as options whose id and label are the value itself."""
+    if not isinstance(value, list):
+        return value
+    return [
+        {"id": str(item)}
+        if isinstance(item, str | int | float) and not isinstance(item, bool)
+        else item
+        for item in value
+    ]
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+"""Non-blank text; surrounding whitespace is dropped."""
+
+TextList = Annotated[list[Text], BeforeValidator(_text_to_list)]
+"""One sentence or a list of sentences; always a list once loaded."""
+
+KEY_PATTERN = r"^[a-z][a-z0-9_]*$"
+Key = Annotated[str, StringConstraints(pattern=KEY_PATTERN, max_length=60)]
+"""A machine name that becomes a column or a stored key: `n_randomised`."""
+
+CODE_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*$"
+Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN, max_length=40)]
+"""A short code a reviewer may type or see in exports: `E3`, `wrong_population`."""
+
+FieldType = Literal[
+    "text", "long_text", "integer", "number", "choice", "multi_choice", "yes_no", "date"
+]
+CHOICE_TYPES = frozenset({"choice", "multi_choice"})
+NUMERIC_TYPES = frozenset({"integer", "number"})
+
+MetaforColumn = Literal[
+    "ai", "bi", "ci", "di", "n1i", "n2i",
+    "m1i", "sd1i", "m2i", "sd2i",
+    "xi", "ni",
+    "yi", "vi", "sei",
+    "hr", "or", "rr", "ci_lower", "ci_upper",
+]  # fmt: skip
+COUNT_COLUMNS = frozenset({"ai", "bi", "ci", "di", "n1i", "n2i", "xi", "ni"})
+"""metafor columns that hold counts of participants or events: integer fields only."""
+ESTIMATE_COLUMNS = frozenset({"hr", "or", "rr"})
+"""Ratio estimates reported with a confidence interval (`ci_lower`, `ci_upper`)."""
+
+RepeatKind = Literal["arm", "outcome_timepoint"]
+RESULT_KEY_FIELDS = ("outcome", "timepoint", "comparison")
+"""Field ids every `repeat: outcome_timepoint` group has: the export's row key."""
+ARM_KEY_FIELD = "name"
+"""Field id every `repeat: arm` group has, so comparisons can name arms."""
+
+RobTool = Literal[
+    "rob2",
+    "rob2_cluster",
+    "robins_i",
+    "robins_e",
+    "quadas2",
+    "quips",
+    "rob1",
+    "nos",
+    "jbi_case_report",
+    "none",
+]
+RESULT_LEVEL_TOOLS = frozenset({"rob2", "rob2_cluster"})
+"""Tools judged once per result (outcome × timepoint) rather than once per study."""
+
+
+class StrictModel(BaseModel):
+    """Base of every protocol model: unknown keys and loose types are errors."""
+
+    model_config = ConfigDict(
+        extra="forbid", strict=True, frozen=True, use_attribute_docstrings=True
+    )
+
+
+class ReviewInfo(StrictModel):
+    """What the review is and who runs it."""
+
+    title: Text
+    """The review's working title, as it will head the report."""
+    question: Text
+    """The review question in one or two sentences."""
+    authors: list[Text] = []
+    """Review authors, in byline order."""
+    team: Text | None = None
+    """The group or unit running the review, if it has a name."""
+    registration: Text | None = None
+    """Where the protocol is registered, e.g. `PROSPERO CRD42024512345` or an OSF DOI."""
+
+
+class Pico(StrictModel):
+    """The question broken into its PICO elements; each is text or a list of text."""
+
+    population: TextList = Field(min_length=1)
+    """Who the evidence is about."""
+    intervention: TextList = Field(min_length=1)
+    """The treatment or exposure under review."""
+    comparator: TextList = []
+    """What the intervention is compared with; empty when single-arm evidence is accepted."""
+    outcomes: TextList = Field(min_length=1)
+    """Outcomes of interest, primary first."""
+
+
+class Criterion(StrictModel):
+    """One eligibility criterion, shown to screeners on demand."""
+
+    id: Code
+    """Short code, unique across inclusion and exclusion criteria, e.g. `I2`, `E4`."""
+    text: Text
+    """The criterion as a screener should apply it."""
+
+
+class Eligibility(StrictModel):
+    """Inclusion and exclusion criteria."""
+
+    include: list[Criterion] = Field(min_length=1)
+    """A study must meet every inclusion criterion."""
+    exclude: list[Criterion] = []
+    """A study meeting any exclusion criterion is excluded."""
+
+
+class Highlight(StrictModel):
+    """Words the screening screen highlights in titles and abstracts.
+
+    Matched case-insensitively as whole words or phrases; a trailing `*`
+    matches any ending (`oropharyn*` finds oropharynx and oropharyngeal).
+    """
+
+    include_terms: list[Text] = []
+    """Terms suggesting a record is relevant."""
+    exclude_terms: list[Text] = []
+    """Terms suggesting a record is not (animal work, other cancers, reviews)."""
+
+
+class Reason(StrictModel):
+    """An exclusion reason a screener picks; PRISMA lists them with counts."""
+
+    id: Code
+    """Stored with each exclusion; unique within its stage."""
+    label: Text
+    """Shown in the picker and in PRISMA exports, so it holds no `,` or `;`."""
+    help: Text | None = None
+    """When to use this reason, shown beside it."""
+    not_retrieved: bool = False
+    """True for the one full-text reason meaning 'report could not be obtained':
+    PRISMA 2020 counts those as 'reports not retrieved', not as exclusions."""
+
+
+class ScreeningStage(StrictModel):
+    """Settings shared by both screening stages."""
+
+    reasons: list[Reason] = []
+    """Exclusion reasons offered at this stage, in picker order."""
+    reason_required: bool = False
+    """Whether an exclusion is refused until a reason is picked."""
+
+    def reason(self, reason_id: str) -> Reason:
+        """The reason with this id; KeyError names the ids that exist."""
+        for reason in self.reasons:
+            if reason.id == reason_id:
+                return reason
+        known = ", ".join(r.id for r in self.reasons) or "none"
+        raise KeyError(f"no exclusion reason {reason_id!r} (known: {known})")
+
+
+class TitleAbstractStage(ScreeningStage):
+    """Title/abstract screening: reasons optional by default, as most reviews do."""
+
+
+class FullTextStage(ScreeningStage):
+    """Full-text screening: every exclusion carries one reason (PRISMA 2020 item 16a)."""
+
+    reason_required: bool = True
+    """Whether an exclusion is refused until a reason is picked."""
+
+
+class Stages(StrictModel):
+    """The two screening stages, keyed by `review.models.Stage` values."""
+
+    title_abstract: TitleAbstractStage = TitleAbstractStage()
+    """Screening on title and abstract."""
+    full_text: FullTextStage
+    """Screening on the full report."""
+
+
+class Screening(StrictModel):
+    """How records are screened."""
+
+    reviewers_per_record: Literal[1, 2] = 2
+    """Independent screeners per record; 2 is the Cochrane standard."""
+    blind: bool | None = None
+    """Whether screeners see each other's decisions before deciding. Unset means
+    blind when two reviewers screen; `true` with one reviewer is an error."""
+    maybe_counts_as: Literal["include"] = "include"
+    """How a 'maybe' is treated when moving on and in agreement statistics:
+    as an include, so uncertain records reach the full text."""
+    stages: Stages
+    """Per-stage exclusion reasons."""
+
+    @property
+    def is_blind(self) -> bool:
+        return self.blind if self.blind is not None else self.reviewers_per_record == 2
+
+
+class Option(StrictModel):
+    """One answer of a choice field; a bare `- value` sets the id only."""
+
+    id: Text
+    """The value stored and exported, unique within the field."""
+    label: Text | None = None
+    """What the form shows; defaults to the id."""
+
+    @property
+    def text(self) -> str:
+        return self.label or self.id
+
+
+class FormField(StrictModel):
+    """One item of the extraction form."""
+
+    id: Key
+    """Column name in exports; unique within its section or group."""
+    label: Text
+    """The question as the form shows it."""
+    type: FieldType
+    """`text` (one line), `long_text`, `integer`, `number`, `choice` (one of
+    `options`), `multi_choice` (any of `options`), `yes_no`, or `date` (ISO
+    `YYYY-MM-DD`, or `YYYY-MM` / `YYYY` when that is all the report gives)."""
+    help: Text | None = None
+    """Guidance for the extractor: where to look, how to record edge cases."""
+    required: bool = False
+    """Whether a study's form counts as complete only once this is filled."""
+    unit: Text | None = None
+    """Unit of an integer or number, e.g. `months`, `Gy`; every `number` field
+    states one (`none` for ratios, scores and p-values) unless it maps to metafor."""
+    min: float | None = None
+    """Smallest accepted value of an integer or number."""
+    max: float | None = None
+    """Largest accepted value of an integer or number."""
+    options: Annotated[list[Option], BeforeValidator(_options_to_mappings)] = []
+    """Answers of a choice or multi_choice field; at least two."""
+    metafor: MetaforColumn | None = None
+    """The metafor column this field feeds in the meta-analysis export: 2×2
+    counts `ai bi ci di n1i n2i`, continuous `m1i sd1i m2i sd2i` (with `n1i
+    n2i`), proportions `xi ni`, precomputed `yi vi sei`, or a ratio estimate
+    `hr`/`or`/`rr` with `ci_lower` and `ci_upper`. Only in results groups."""
+
+    def option_ids(self) -> list[str]:
+        return [option.id for option in self.options]
+
+
+class Group(StrictModel):
+    """Fields answered once per arm, per result, or per item of any repeated list."""
+
+    id: Key
+    """Unique within its section."""
+    label: Text
+    """Heading of the group; for a generic repeating group it names one item."""
+    help: Text | None = None
+    """Guidance shown above the group."""
+    repeat: RepeatKind | None = None
+    """`arm`: once per arm (needs a `name` field). `outcome_timepoint`: once per
+    outcome × timepoint × comparison, the row of the meta-analysis export (needs
+    `outcome`, `timepoint` and `comparison` fields)."""
+    repeats: bool | None = None
+    """`true` for a group repeated any number of times that is neither arms nor
+    results (e.g. adverse events by type); implied by `repeat`."""
+    fields: list[FormField] = Field(min_length=1)
+    """The group's fields, in form order."""
+
+    @property
+    def is_repeating(self) -> bool:
+        return self.repeat is not None or bool(self.repeats)
+
+
+class Section(StrictModel):
+    """A page of the extraction form: fields answered once per study, and groups."""
+
+    id: Key
+    """Unique across the form."""
+    label: Text
+    """Heading of the page."""
+    help: Text | None = None
+    """Guidance shown above the section."""
+    fields: list[FormField] = []
+    """Fields answered once per study."""
+    groups: list[Group] = []
+    """Groups of fields, repeating or not, after the section's own fields."""
+
+
+class Extraction(StrictModel):
+    """The data extraction form, filled once per study."""
+
+    sections: list[Section] = []
+    """Pages of the form, in order."""
+
+
+class RiskOfBias(StrictModel):
+    """Which appraisal tool applies to which study design."""
+
+    design_field: Key = "study_design"
+    """Id of the per-study choice field that records the design; when the form
+    has it, every design below must be one of its options and vice versa."""
+    tools: dict[Text, RobTool] = {}
+    """Design → tool. Tools: `rob2` (RoB 2, randomised trials, per result),
+    `rob2_cluster`, `robins_i` (non-randomised studies of interventions),
+    `robins_e` (exposures), `quadas2` (diagnostic accuracy), `quips`
+    (prognosis), `rob1` (Cochrane's original tool), `nos` (Newcastle-Ottawa),
+    `jbi_case_report` (JBI checklist for case reports), `none` (not appraised)."""
+
+    def tool_for(self, design: str) -> RobTool | None:
+        """The tool for a design, or None when the protocol does not name one."""
+        return self.tools.get(design)
+
+
+class Synthesis(StrictModel):
+    """How extracted studies enter the synthesis."""
+
+    narrative_only: list[Text] = []
+    """Designs extracted and appraised but left out of the meta-analysis export
+    (e.g. case reports): they are described narratively."""
+
+
+class HighlightTerms(NamedTuple):
+    """The protocol's highlight terms, de-duplicated, ready for the screening screen."""
+
+    include: tuple[str, ...]
+    exclude: tuple[str, ...]
+
+
+class FormFieldRef(NamedTuple):
+    """A field with where it sits: `path` is (section, [group,] field) ids."""
+
+    path: tuple[str, ...]
+    section: Section
+    group: Group | None
+    field: FormField
+
+    @property
+    def key(self) -> str:
+        """Dotted path, e.g. `results.hr` — the field's stable address."""
+        return ".".join(self.path)
+
+
+class Protocol(StrictModel):
+    """A review protocol: the question, screening rules, forms and appraisal tools."""
+
+    version: Literal[1]
+    """Version of this file's schema (not of the review's protocol); currently 1."""
+    review: ReviewInfo
+    """Title, question, authors, registration."""
+    pico: Pico
+    """Population, intervention, comparator, outcomes."""
+    eligibility: Eligibility
+    """Inclusion and exclusion criteria."""
+    highlight: Highlight = Highlight()
+    """Terms highlighted while screening."""
+    screening: Screening
+    """Reviewers per record, blinding and exclusion reasons per stage."""
+    extraction: Extraction = Extraction()
+    """The data extraction form."""
+    risk_of_bias: RiskOfBias = RiskOfBias()
+    """Appraisal tool per study design."""
+    synthesis: Synthesis = Synthesis()
+    """Which designs stay out of the meta-analysis."""
+
+    def stage(self, stage_id: Stage | str) -> ScreeningStage:
+        """Settings and reasons of a screening stage (`title_abstract` or `full_text`)."""
+        stage = Stage(stage_id)
+        stages = self.screening.stages
+        return stages.title_abstract if stage is Stage.TITLE_ABSTRACT else stages.full_text
+
+    def all_form_fields(self) -> Iterator[FormFieldRef]:
+        """Every extraction field in form order, with its section and group."""
+        for section in self.extraction.sections:
+            for form_field in section.fields:
+                yield FormFieldRef((section.id, form_field.id), section, None, form_field)
+            for group in section.groups:
+                for form_field in group.fields:
+                    path = (section.id, group.id, form_field.id)
+                    yield FormFieldRef(path, section, group, form_field)
+
+    def form_field(self, key: str) -> FormFieldRef:
+        """The field at a dotted path such as `study.study_design`."""
+        for ref in self.all_form_fields():
+            if ref.key == key:
+                return ref
+        raise KeyError(f"no extraction field {key!r}")
+
+    def design_field(self) -> FormField | None:
+        """The per-study choice field recording the study design, if the form has one."""
+        for ref in self.all_form_fields():
+            if ref.group is None and ref.field.id == self.risk_of_bias.design_field:
+                return ref.field
+        return None
+
+    def highlight_terms(self) -> HighlightTerms:
+        return HighlightTerms(
+            _unique(self.highlight.include_terms), _unique(self.highlight.exclude_terms)
+        )
+
+
+def _unique(terms: list[str]) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for term in terms:
+        seen.setdefault(term.casefold(), term)
+    return tuple(seen.values())
+
+
+def term_pattern(terms: tuple[str, ...] | list[str]) -> re.Pattern[str] | None:
+    """One case-insensitive regex matching any term as a whole word or phrase.
+
+    A trailing `*` matches any word ending; spaces inside a phrase match any
+    whitespace run. Longer terms come first so a phrase wins over its first word.
+    """
+    parts: list[str] = []
+    for term in sorted(terms, key=len, reverse=True):
+        stem = term.rstrip("*")
+        if not stem:
+            continue
+        body = r"\s+".join(re.escape(word) for word in stem.split())
+        tail = r"\w*" if term.endswith("*") else ""
+        parts.append(rf"(?<!\w){body}{tail}(?!\w)")
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None

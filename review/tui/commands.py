@@ -1,0 +1,55 @@
+"""The command palette: every screen and action of the app, by name."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import NamedTuple
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+class Command(NamedTuple):
+    """One palette entry: what the reviewer reads and the app action it runs."""
+
+    name: str
+    help: str
+    action: str
+    needs_review: bool = True
+    """Hidden while no review is open (on the start screen)."""
+
+
+COMMANDS = (
+    Command("Records", "Browse every record of the review", "app.records"),
+    Command("Search records", "Full-text search of titles, abstracts, authors", "app.search"),
+    Command("Sources", "Show or hide the imports and their counts", "app.sources"),
+    Command("Start screen", "Open the sample, create a review or open a file", "app.start", False),
+    Command("Keys", "Show or hide the keys of this screen", "app.toggle_help", False),
+    Command("Quit", "Leave review (everything is already saved)", "app.quit", False),
+)
+
+
+class ReviewCommands(Provider):
+    """Palette entries for the review's screens and actions."""
+
+    def _available(self) -> list[Command]:
+        has_review = getattr(self.app, "store", None) is not None
+        return [c for c in COMMANDS if has_review or not c.needs_review]
+
+    async def discover(self) -> Hits:
+        for command in self._available():
+            yield DiscoveryHit(
+                command.name, partial(self.app.run_action, command.action), help=command.help
+            )
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for command in self._available():
+            score = matcher.match(command.name)
+            if score > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(command.name),
+                    partial(self.app.run_action, command.action),
+                    text=command.name,
+                    help=command.help,
+                )

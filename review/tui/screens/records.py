@@ -1,0 +1,208 @@
+"""The records screen: browse, search and read every record in the review."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import ClassVar
+
+from textual import getters, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input
+from textual.worker import get_current_worker
+
+from review.errors import ReviewError
+from review.review_file import open_review
+from review.store import RecordRow, Store
+from review.tui.widgets.record_detail import RecordDetail
+from review.tui.widgets.record_table import RecordTable
+from review.tui.widgets.search_bar import SearchBar
+from review.tui.widgets.sources_panel import SourcesPanel
+
+PAGE_SIZE = 200
+"""Rows fetched at a time; the table asks for more as the cursor nears the end."""
+
+SEARCH_DELAY = 0.25
+"""Seconds of quiet typing before a search runs, so each keystroke does not query."""
+
+
+class RecordsScreen(Screen[None]):
+    """A paged table of records, a full-text search over them and the highlighted one in full."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_search", "Search", id="records.search"),
+        Binding("escape", "clear_search", "Clear search", id="records.clear-search"),
+        Binding("s", "toggle_sources", "Sources", id="records.sources"),
+    ]
+    """
+    | Key | Description |
+    | :- | :- |
+    | / | Type a full-text search. |
+    | escape | Clear the search and go back to the table. |
+    | s | Show or hide the sources panel. |
+    """
+
+    table = getters.query_one("#records", RecordTable)
+    detail = getters.query_one("#detail", RecordDetail)
+    search_bar = getters.query_one("#search-bar", SearchBar)
+    sources = getters.query_one("#sources", SourcesPanel)
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+        self._term = ""
+        """The search the table shows (or is about to show)."""
+        self._generation = 0
+        """Bumped on each new search, so results of an older one are dropped."""
+        self._shown = -1
+        """The generation whose first page the table holds; pages may follow only it."""
+        self._total = 0
+        self._matching = 0
+        self._loading = False
+        self._source_files: dict[int, str] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="records-body"):
+            with Vertical(id="records-list"):
+                yield SearchBar(id="search-bar")
+                yield RecordTable(id="records")
+            yield RecordDetail(id="detail")
+        yield SourcesPanel(id="sources")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        try:
+            self._source_files = {s.id: s.file_name for s in self.store.sources()}
+            self._total = self.store.record_count()
+            rows = self.store.record_rows(limit=PAGE_SIZE)
+        except ReviewError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self._show_page(self._generation, rows, self._total, append=False)
+        self.table.focus()
+        if self.store.location_warning:
+            self.notify(self.store.location_warning, severity="warning", timeout=15)
+
+    # -- actions ------------------------------------------------------------
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_clear_search(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.value:
+            search.value = ""
+        self.table.focus()
+
+    def action_toggle_sources(self) -> None:
+        if not self.sources.display:
+            try:
+                self.sources.show_sources(self.store.sources())
+            except ReviewError as exc:
+                self.notify(str(exc), severity="error")
+                return
+        self.sources.display = not self.sources.display
+
+    # -- search and paging --------------------------------------------------
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        term = event.value.strip()
+        if term == self._term:
+            return
+        self._term = term
+        self._generation += 1
+        self._loading = False
+        if term:
+            self.search_bar.show_count(self._matching, self._total, searching=True)
+            self._search(term, self._generation)
+            return
+        self.workers.cancel_group(self, "search")
+        try:
+            rows = self.store.record_rows(limit=PAGE_SIZE)
+        except ReviewError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self._show_page(self._generation, rows, self._total, append=False)
+
+    @work(thread=True, exclusive=True, group="search")
+    def _search(self, term: str, generation: int) -> None:
+        """Wait for typing to pause, then search with a connection of this thread's own."""
+        worker = get_current_worker()
+        time.sleep(SEARCH_DELAY)
+        if worker.is_cancelled:
+            return
+        try:
+            rows, count = _fetch(self.store.path, term, offset=0, with_count=True)
+        except ReviewError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show_page, generation, rows, count, append=False)
+
+    @on(RecordTable.NearEnd)
+    def _near_end(self, event: RecordTable.NearEnd) -> None:
+        if self._loading or self._shown != self._generation or event.loaded >= self._matching:
+            return
+        self._loading = True
+        self._load_page(self._term, event.loaded, self._generation)
+
+    @work(thread=True, group="pages")
+    def _load_page(self, term: str, offset: int, generation: int) -> None:
+        """The next page; in a thread because a deep OFFSET scan takes ~100 ms at 100k."""
+        try:
+            rows, _ = _fetch(self.store.path, term, offset=offset, with_count=False)
+        except ReviewError as exc:
+            # `_loading` stays set: no retry on every cursor move, one message only.
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self._show_page, generation, rows, None, append=True)
+
+    def _show_page(
+        self, generation: int, rows: list[RecordRow], count: int | None, *, append: bool
+    ) -> None:
+        if generation != self._generation:
+            return  # a newer search has started since this page was asked for
+        if append:
+            self.table.show_rows(rows, append=True)
+            self._loading = False
+            return
+        self.table.show_rows(rows)
+        self._shown = generation
+        self._matching = count if count is not None else len(rows)
+        self.search_bar.show_count(self._matching, self._total)
+        self._show_detail(self.table.highlighted_id)
+
+    # -- detail -------------------------------------------------------------
+
+    @on(DataTable.RowHighlighted, "#records")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        key = event.row_key.value
+        self._show_detail(int(key) if key is not None else None)
+
+    def _show_detail(self, record_id: int | None) -> None:
+        if record_id is None:
+            self.detail.show_record(None)
+            return
+        try:
+            record = self.store.record(record_id)
+        except ReviewError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.detail.show_record(record, source_file=self._source_files.get(record.source_id))
+
+
+def _fetch(path: Path, term: str, *, offset: int, with_count: bool) -> tuple[list[RecordRow], int]:
+    """One page (and the match count) through a fresh connection.
+
+    SQLite connections belong to the thread that opened them, so a worker
+    thread cannot borrow the screen's store; opening one costs ~2 ms.
+    """
+    with open_review(path) as store:
+        rows = store.record_rows(search=term or None, limit=PAGE_SIZE, offset=offset)
+        count = store.count_matching(term or None) if with_count else len(rows)
+    return rows, count

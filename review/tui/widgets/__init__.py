@@ -1,0 +1,1 @@
+"""Widgets: they render what a screen gives them and post messages; no core calls."""

@@ -1,0 +1,219 @@
+"""The records screen: table, search, detail pane, sources, paging, palette."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from rich.console import Console
+from rich.text import Text
+from textual.pilot import Pilot
+from textual.widgets import Label, Static
+
+from review.store import Store
+from review.tui.app import ReviewApp
+from review.tui.screens.records import PAGE_SIZE, RecordsScreen
+from review.tui.widgets.record_detail import RecordDetail
+from review.tui.widgets.record_table import RecordTable
+from review.tui.widgets.sources_panel import SourcesPanel
+from tests.tui.conftest import SIZE, run_from_palette
+
+PROTOCOL_TITLE = "Radiotherapy combined with immune checkpoint inhibitors for head and neck"
+
+
+def table(app: ReviewApp) -> RecordTable:
+    return app.screen.query_one("#records", RecordTable)
+
+
+def titles(app: ReviewApp) -> list[str]:
+    grid = table(app)
+    return [str(grid.get_row_at(i)[0]) for i in range(grid.row_count)]
+
+
+def match_count(app: ReviewApp) -> str:
+    return str(app.screen.query_one("#match-count", Label).render())
+
+
+def detail_text(app: ReviewApp) -> str:
+    """Every visible part of the detail pane, as plain text."""
+    detail = app.screen.query_one(RecordDetail)
+    console = Console(width=200, record=True, file=io.StringIO())
+    for part in detail.query(Static):
+        if part.display:
+            content = part.content
+            console.print(content if not isinstance(content, str) else Text(content))
+    return console.export_text().strip()
+
+
+async def settle(app: ReviewApp, pilot: Pilot[None]) -> None:
+    """Let debounced searches and page fetches finish, then let the screen catch up."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_opens_on_the_records_with_every_record(sample_store: Store) -> None:
+    app = ReviewApp(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, RecordsScreen)
+        assert table(app).row_count == 5
+        assert match_count(app) == "5 records"
+        assert app.title.startswith(PROTOCOL_TITLE)
+        assert app.sub_title == "sample.db · 5 records"
+        assert table(app).has_focus
+
+
+async def test_search_filters_as_you_type_and_escape_clears(sample_store: Store) -> None:
+    app = ReviewApp(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"nasopharyngeal")
+        await settle(app, pilot)
+        shown = titles(app)
+        assert shown, "the trial registration mentions nasopharyngeal carcinoma"
+        assert any("Nasopharyngeal Carcinoma" in title for title in shown)
+        assert len(shown) < 5
+        assert match_count(app) == f"{len(shown)} of 5 match"
+
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert table(app).row_count == 5
+        assert match_count(app) == "5 records"
+        assert table(app).has_focus
+
+
+async def test_search_with_no_match_empties_the_detail(sample_store: Store) -> None:
+    app = ReviewApp(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"zzqx")
+        await settle(app, pilot)
+        assert table(app).row_count == 0
+        assert match_count(app) == "0 of 5 match"
+        assert detail_text(app) == "No record to show"
+
+
+async def test_detail_follows_the_cursor_and_shows_warnings(sample_store: Store) -> None:
+    app = ReviewApp(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        records = [sample_store.record(row.id) for row in sample_store.record_rows()]
+        for index, record in enumerate(records):
+            if index:
+                await pilot.press("j")
+                await pilot.pause()
+            text = detail_text(app)
+            assert (record.title or "(no title)") in text.replace("\n", " ")
+            for warning in record.warnings:
+                assert f"⚠ {warning}" in text
+        untitled = [r for r in records if not r.title]
+        assert untitled, "the sample holds a PubMed page without a title"
+        assert "no title found" in " ".join(untitled[0].warnings)
+
+        await pilot.press("k")
+        await pilot.pause()
+        assert records[-2].source_ref in detail_text(app)
+
+
+async def test_detail_shows_the_vernacular_title(sample_store: Store) -> None:
+    app = ReviewApp(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        records = [sample_store.record(row.id) for row in sample_store.record_rows()]
+        bilingual = next(r for r in records if r.vernacular_title)
+        await pilot.press(*["j"] * records.index(bilingual))
+        await pilot.pause()
+        assert bilingual.vernacular_title in detail_text(app)
+
+
+async def test_s_toggles_the_sources_panel(sample_store: Store) -> None:
+    app = ReviewApp(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        panel = app.screen.query_one("#sources", SourcesPanel)
+        assert not panel.display
+        await pilot.press("s")
+        await pilot.pause()
+        assert panel.display
+        sources = sample_store.sources()
+        assert panel.row_count == len(sources)
+        first = [str(cell) for cell in panel.get_row_at(0)]
+        assert first[:3] == ["Web search", "other (website)", sources[0].file_name]
+        assert first[4] == "1"
+        await pilot.press("s")
+        await pilot.pause()
+        assert not panel.display
+
+
+async def test_rows_load_a_page_at_a_time(big_store: Store) -> None:
+    app = ReviewApp(big_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert table(app).row_count == PAGE_SIZE
+        assert match_count(app) == "450 records"
+        for expected in (2 * PAGE_SIZE, 450, 450):
+            await pilot.press("end")
+            await settle(app, pilot)
+            assert table(app).row_count == expected
+        assert titles(app)[-1].startswith("Trial 450")
+
+
+async def test_search_pages_too_and_a_newer_search_wins(big_store: Store) -> None:
+    app = ReviewApp(big_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"oral")
+        await pilot.press(*["backspace"] * 4, *"nasopharyngeal")
+        await settle(app, pilot)
+        expected = [
+            f"Trial {n:03d} of radiotherapy with checkpoint blockade" for n in range(100, 401, 100)
+        ]
+        assert titles(app) == expected
+        assert match_count(app) == "4 of 450 match"
+
+
+async def test_palette_reaches_sources_and_help(sample_store: Store) -> None:
+    app = ReviewApp(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await run_from_palette(pilot, "Sources")
+        assert app.screen.query_one("#sources", SourcesPanel).display
+
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert app.screen.query("HelpPanel")
+        await pilot.press("f1")
+        await pilot.pause()
+        assert not app.screen.query("HelpPanel")
+
+
+def test_every_binding_has_an_id() -> None:
+    from review.tui.screens.start import StartScreen
+    from review.tui.widgets.record_table import RecordTable
+
+    for owner in (ReviewApp, RecordsScreen, StartScreen, RecordTable):
+        for binding in owner.BINDINGS:
+            assert getattr(binding, "id", None), f"{owner.__name__}: {binding}"
+
+
+async def test_palette_search_focuses_the_search_input(sample_store: Store) -> None:
+    app = ReviewApp(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await run_from_palette(pilot, "Search records")
+        assert app.screen.focused is not None and app.screen.focused.id == "search"
+
+
+async def test_a_failing_search_becomes_a_notification(
+    sample_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = ReviewApp(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        seen: list[str] = []
+        monkeypatch.setattr(app, "notify", lambda message, **_: seen.append(str(message)))
+        await pilot.pause()
+        sample_store.path.unlink()  # the search worker opens the file afresh, and fails
+        await pilot.press("slash", *"radiotherapy")
+        await settle(app, pilot)
+        assert any("no review file here" in text for text in seen)
+        assert app.is_running
