@@ -180,8 +180,10 @@ def main() -> None:
     t0 = time.perf_counter()
     build_ris(ris, args.records)
     build_csv(table, args.records)
-    print(f"built inputs in {time.perf_counter() - t0:.1f} s: {ris} ({ris.stat().st_size >> 20} MB), "
-          f"{table} ({table.stat().st_size >> 20} MB)")
+    print(
+        f"built inputs in {time.perf_counter() - t0:.1f} s: {ris} ({ris.stat().st_size >> 20} MB), "
+        f"{table} ({table.stat().st_size >> 20} MB)"
+    )
     rows = [
         ("RIS", "review import", run_child("review_import", ris, workdir)),
         ("RIS", "rispy alone (parse)", run_child("rispy", ris, workdir)),
@@ -189,14 +191,20 @@ def main() -> None:
         ("CSV", "review import", run_child("review_import", table, workdir)),
         ("CSV", "csv.DictReader alone", run_child("csv_reader", table, workdir)),
     ]
-    print(f"\n{'input':5} {'what':28} {'records':>8} {'seconds':>8} {'records/s':>10} {'peak MB':>8}")
+    print(
+        f"\n{'input':5} {'what':28} {'records':>8} {'seconds':>8} {'records/s':>10} {'peak MB':>8}"
+    )
     for kind, what, r in rows:
         rate = r["records"] / r["seconds"] if r["seconds"] else float("inf")
-        print(f"{kind:5} {what:28} {int(r['records']):>8} {r['seconds']:>8.2f} "
-              f"{rate:>10,.0f} {r['peak_mb']:>8.0f}")
+        print(
+            f"{kind:5} {what:28} {int(r['records']):>8} {r['seconds']:>8.2f} "
+            f"{rate:>10,.0f} {r['peak_mb']:>8.0f}"
+        )
     ratio = rows[0][2]["seconds"] / rows[1][2]["seconds"]
-    print(f"\nreview import / rispy alone on RIS: {ratio:.2f}x (target < 2x); "
-          f"peak {rows[0][2]['peak_mb']:.0f} MB (target < 1024 MB)")
+    print(
+        f"\nreview import / rispy alone on RIS: {ratio:.2f}x (target < 2x); "
+        f"peak {rows[0][2]['peak_mb']:.0f} MB (target < 1024 MB)"
+    )
 
 
 if __name__ == "__main__":

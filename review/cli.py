@@ -56,9 +56,7 @@ def init(file: Path, protocol_path: Path) -> None:
 
 @cli.command(name="import")
 @FILE
-@click.argument(
-    "paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=False)
-)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=False))
 @click.option(
     "--kind",
     type=click.Choice([k.value for k in SourceKind]),
@@ -137,9 +135,7 @@ def protocol_check(path: Path) -> None:
 
 
 @cli.command()
-@click.argument(
-    "file", type=click.Path(path_type=Path, dir_okay=False), default="sample-review.db"
-)
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False), default="sample-review.db")
 def sample(file: Path) -> None:
     """Build the sample review (seeds/ under protocols/rt-io-head-neck.yaml)."""
     from review.sample import build_sample
@@ -198,10 +194,12 @@ def _progress() -> Any:
         if state.get("phase") != phase:
             state["phase"] = phase
             click.echo(err=True)
-        width = 30
-        filled = int(width * done / total) if total else width
-        bar = "█" * filled + "░" * (width - filled)
-        click.echo(f"\r{phase[:40]:40} {bar} {done}/{total}", err=True, nl=False)
+        if total:
+            filled = int(30 * done / total)
+            shown = f"{'█' * filled}{'░' * (30 - filled)} {done:,}/{total:,}"
+        else:  # records stream from the parser: the total is known at the end
+            shown = f"{done:,} records"
+        click.echo(f"\r{phase[:48]:48} {shown}", err=True, nl=False)
 
     return report
 
@@ -219,7 +217,7 @@ def _print_import_summary(results: list[ImportResult]) -> None:
         )
         for kind, count in result.warnings.most_common():
             click.echo(f"  {count} × {kind}")
-    seconds = results[-1].seconds if results else 0.0
+    seconds = sum(result.seconds for result in results)
     click.echo(f"Imported {total} records from {len(results)} file(s) in {seconds:.1f} s.")
 
 

@@ -80,9 +80,8 @@ def import_paths(
         opened.append((doc, fmt))
     if failures:
         _raise_all(failures, len(files))
-    started = time.perf_counter()
     results: list[ImportResult] = []
-    with store.write():
+    with store.write(bulk=True):
         for doc, fmt in opened:
             try:
                 results.append(_store_file(store, doc, fmt, options, progress))
@@ -90,8 +89,6 @@ def import_paths(
                 failures.append(exc)
         if failures:
             _raise_all(failures, len(files))
-    if results:
-        results[-1].seconds = time.perf_counter() - started
     return results
 
 

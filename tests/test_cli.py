@@ -45,21 +45,50 @@ def status(path: Path, capsys: pytest.CaptureFixture[str]) -> dict:
     return json.loads(capsys.readouterr().out)
 
 
-def test_init_import_status(review_file: Path, tmp_path: Path,
-                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_init_import_status(
+    review_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     ris = tmp_path / "embase.ris"
     ris.write_text(RIS, encoding="utf-8")
-    assert run("import", review_file, ris, "--kind", "database", "--source", "Embase",
-               "--search-date", "2026-11-01") == 0
+    assert (
+        run(
+            "import",
+            review_file,
+            ris,
+            "--kind",
+            "database",
+            "--source",
+            "Embase",
+            "--search-date",
+            "2026-11-01",
+        )
+        == 0
+    )
     assert "embase.ris: 2 records" in capsys.readouterr().out
-    assert run("import", review_file, SEEDS, "--kind", "other", "--method", "website",
-               "--source", "Web search") == 0
+    assert (
+        run(
+            "import",
+            review_file,
+            SEEDS,
+            "--kind",
+            "other",
+            "--method",
+            "website",
+            "--source",
+            "Web search",
+        )
+        == 0
+    )
     report = status(review_file, capsys)
     assert report["records"] == 7
     assert report["records_by_kind"] == {"database": 2, "other": 5}
     embase = report["sources"][0]
     assert (embase["name"], embase["kind"], embase["format"], embase["search_date"]) == (
-        "Embase", "database", "ris", "2026-11-01")
+        "Embase",
+        "database",
+        "ris",
+        "2026-11-01",
+    )
     assert report["warnings"]["missing_abstract"] >= 2
 
 
@@ -130,8 +159,9 @@ def test_protocol_check_and_formats(capsys: pytest.CaptureFixture[str]) -> None:
         assert f"\n{name} " in f"\n{listed}"
 
 
-def test_sample_review_builds_from_seeds(tmp_path: Path,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_sample_review_builds_from_seeds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "sample.db"
     assert run("sample", path) == 0
     report = status(path, capsys)

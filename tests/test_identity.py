@@ -24,10 +24,18 @@ def test_article_mentioning_a_trial_is_not_keyed_as_the_registration() -> None:
 
 
 def test_title_key_ignores_case_accents_markup_and_language_note() -> None:
-    a = RecordDraft(position=1, title="Pembrolizumab <i>and</i> Radiothérapie.", year=2020,
-                    authors=["Smith, John"])
-    b = RecordDraft(position=2, title="pembrolizumab and radiotherapie [Article in French]",
-                    year=2020, authors=["J Smith"])
+    a = RecordDraft(
+        position=1,
+        title="Pembrolizumab <i>and</i> Radiothérapie.",
+        year=2020,
+        authors=["Smith, John"],
+    )
+    b = RecordDraft(
+        position=2,
+        title="pembrolizumab and radiotherapie [Article in French]",
+        year=2020,
+        authors=["J Smith"],
+    )
     assert record_key(a, file_hash="x") == record_key(b, file_hash="y")
 
 

@@ -14,17 +14,30 @@ from review.store import KeyedRecord, NewSource, Store, fts_query
 
 def _source(name: str = "PubMed", file_hash: str = "h" * 64) -> NewSource:
     return NewSource(
-        file_name="x.ris", file_path="/tmp/x.ris", file_hash=file_hash, file_size=10,
-        format="ris", encoding="utf-8", kind=SourceKind.DATABASE, method=None, name=name,
-        search_date="2026-01-01", imported_by=None,
+        file_name="x.ris",
+        file_path="/tmp/x.ris",
+        file_hash=file_hash,
+        file_size=10,
+        format="ris",
+        encoding="utf-8",
+        kind=SourceKind.DATABASE,
+        method=None,
+        name=name,
+        search_date="2026-01-01",
+        imported_by=None,
     )
 
 
 def _records(n: int) -> list[KeyedRecord]:
     out = []
     for i in range(1, n + 1):
-        draft = RecordDraft(position=i, line=i * 10, title=f"Radiotherapy study {i}",
-                            abstract="nivolumab and stereotactic radiotherapy", year=2020)
+        draft = RecordDraft(
+            position=i,
+            line=i * 10,
+            title=f"Radiotherapy study {i}",
+            abstract="nivolumab and stereotactic radiotherapy",
+            year=2020,
+        )
         if i == 2:
             draft.warn("missing_authors", "no authors found", "authors")
         out.append(KeyedRecord(key=f"tya:{i}", uid=f"h:{i}", draft=draft))
@@ -37,8 +50,18 @@ def test_create_sets_wal_foreign_keys_and_schema(tmp_path: Path) -> None:
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"sources", "records", "decisions", "extraction_values", "rob_answers",
-            "study_links", "dedup_events", "fulltexts", "labels", "protocols"} <= tables
+    assert {
+        "sources",
+        "records",
+        "decisions",
+        "extraction_values",
+        "rob_answers",
+        "study_links",
+        "dedup_events",
+        "fulltexts",
+        "labels",
+        "protocols",
+    } <= tables
     conn.close()
     with Store.open(path) as store:
         assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
@@ -60,8 +83,10 @@ def test_open_refuses_foreign_sqlite_file_and_newer_schema(tmp_path: Path) -> No
     path = tmp_path / "r.db"
     Store.create(path).close()
     conn = sqlite3.connect(path)
-    conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
-                 "VALUES ('review', 'm999_future', 'x')")
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+        "VALUES ('review', 'm999_future', 'x')"
+    )
     conn.commit()
     conn.close()
     with pytest.raises(StoreError, match="newer version"):
