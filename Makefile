@@ -22,6 +22,7 @@ lint: install
 	$(BIN)/ruff check review tests benchmarks
 	$(BIN)/ruff format --check review tests benchmarks
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 test: lint
 	$(BIN)/pytest

@@ -130,9 +130,9 @@ class _Loader(yaml.SafeLoader):
     and `2024-05-01` into a date; a protocol's option `no` must stay "no".
     """
 
-    yaml_implicit_resolvers: typing.ClassVar[dict[Any, Any]] = {}
 
-
+# A fresh table, so the YAML 1.1 resolvers inherited from SafeLoader are gone.
+_Loader.yaml_implicit_resolvers = {}
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
@@ -152,7 +152,8 @@ _Loader.add_implicit_resolver(
 )
 # Decimal only: PyYAML's own int constructor reads a leading 0 as octal.
 _Loader.add_constructor(
-    "tag:yaml.org,2002:int", lambda loader, node: int(loader.construct_scalar(node))
+    "tag:yaml.org,2002:int",
+    lambda loader, node: int(loader.construct_scalar(typing.cast(yaml.ScalarNode, node))),
 )
 
 

@@ -1,0 +1,182 @@
+"""Imports into the review file: sources and their records, written in batches."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from review import __version__
+from review.models import RecordDraft, Source, SourceKind
+
+_BATCH = 2_000
+_JSON = json.JSONEncoder(ensure_ascii=False).encode
+
+
+@dataclass(frozen=True)
+class NewSource:
+    """What an import says about the file it came from."""
+
+    file_name: str
+    file_path: str
+    file_hash: str
+    file_size: int
+    format: str
+    encoding: str
+    kind: SourceKind
+    method: str | None
+    name: str
+    search_date: str | None
+    imported_by: str | None
+
+
+@dataclass(frozen=True)
+class KeyedRecord:
+    """A parsed record with the identifiers the ingest gave it."""
+
+    key: str
+    uid: str
+    draft: RecordDraft
+
+
+_RECORD_COLUMNS = (
+    "uid, key, source_id, position, line, source_ref, title, vernacular_title, abstract, "
+    "authors, year, journal, volume, issue, pages, doi, pmid, registry_id, record_type, "
+    "language, keywords, url, issn, extra"
+)
+
+_PLACEHOLDERS = ", ".join("?" * (_RECORD_COLUMNS.count(",") + 2))
+
+
+class ImportsMixin:
+    """Store methods for imports; mixed into `Store`, which provides these attributes."""
+
+    db: Database
+    path: Path
+    now: Callable[[], str]
+    write: Callable[..., Any]
+
+    def source_with_hash(self, file_hash: str) -> Source | None:
+        rows = list(self.db["sources"].rows_where("file_hash = ?", [file_hash], limit=1))
+        return Source(**_source_fields(rows[0])) if rows else None
+
+    def import_count(self, file_hash: str) -> int:
+        """How many times a file with this content was imported (forced repeats)."""
+        sql = "SELECT count(*) FROM sources WHERE file_hash = ?"
+        return int(self.db.execute(sql, [file_hash]).fetchone()[0])
+
+    def add_import(
+        self,
+        source: NewSource,
+        records: Iterable[KeyedRecord],
+        *,
+        on_batch: Callable[[int], None] | None = None,
+    ) -> Source:
+        """Store one file's records, warnings and search index in one transaction.
+
+        `records` may be a generator that parses as it goes: rows are inserted
+        in batches, and if the generator raises (a parse error found late),
+        everything of this file is rolled back.
+        """
+        with self.write() as db:
+            source_id = int(
+                db.table("sources")
+                .insert(
+                    {
+                        **source.__dict__,
+                        "kind": str(source.kind),
+                        "imported_at": self.now(),
+                        "record_count": 0,
+                        "warning_count": 0,
+                        "app_version": __version__,
+                    }
+                )
+                .last_pk
+            )
+            next_id = (db.execute("SELECT max(id) FROM records").fetchone()[0] or 0) + 1
+            first_id, warnings = next_id, 0
+            for batch in batched(records, _BATCH):
+                ids = range(next_id, next_id + len(batch))
+                db.conn.executemany(
+                    f"INSERT INTO records (id, {_RECORD_COLUMNS}) VALUES ({_PLACEHOLDERS})",
+                    ((i, *_record_values(r, source_id)) for i, r in zip(ids, batch, strict=True)),
+                )
+                rows = [
+                    (i, w.kind, w.field, w.message)
+                    for i, r in zip(ids, batch, strict=True)
+                    for w in r.draft.warnings
+                ]
+                db.conn.executemany(
+                    "INSERT INTO record_warnings (record_id, kind, field, message) "
+                    "VALUES (?, ?, ?, ?)",
+                    rows,
+                )
+                warnings += len(rows)
+                next_id += len(batch)
+                if on_batch:
+                    on_batch(next_id - first_id)
+            db.execute(
+                "UPDATE sources SET record_count = ?, warning_count = ? WHERE id = ?",
+                [next_id - first_id, warnings, source_id],
+            )
+            db.execute(
+                "INSERT INTO records_fts (rowid, title, vernacular_title, abstract, keywords, "
+                "authors) SELECT id, title, vernacular_title, abstract, keywords, authors "
+                "FROM records WHERE source_id = ?",
+                [source_id],
+            )
+            return self.source(source_id)
+
+    def source(self, source_id: int) -> Source:
+        return Source(**_source_fields(self.db.table("sources").get(source_id)))
+
+    def sources(self) -> list[Source]:
+        return [
+            Source(**_source_fields(row)) for row in self.db["sources"].rows_where(order_by="id")
+        ]
+
+
+def batched(items: Iterable[KeyedRecord], size: int) -> Iterator[list[KeyedRecord]]:
+    """`itertools.batched` arrived in Python 3.12; we support 3.11."""
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _source_fields(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k in Source.model_fields}
+
+
+def _record_values(record: KeyedRecord, source_id: int) -> tuple[Any, ...]:
+    d = record.draft
+    return (
+        record.uid,
+        record.key,
+        source_id,
+        d.position,
+        d.line,
+        d.source_id or f"#{d.position}",
+        d.title,
+        d.vernacular_title,
+        d.abstract,
+        _JSON(d.authors) if d.authors else "[]",
+        d.year,
+        d.journal,
+        d.volume,
+        d.issue,
+        d.pages,
+        d.doi,
+        d.pmid,
+        d.registry_id,
+        d.record_type,
+        d.language,
+        _JSON(d.keywords) if d.keywords else "[]",
+        d.url,
+        d.issn,
+        _JSON(d.extra) if d.extra else "{}",
+    )
