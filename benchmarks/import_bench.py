@@ -59,8 +59,10 @@ def build_ris(target: Path, n: int) -> None:
 def build_csv(target: Path, n: int) -> None:
     with _find(CSV_SOURCE).open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
-        fields = list(reader.fieldnames or [])
-        rows = list(reader)
+        # Cited references average ~20 KB a row here and would make a
+        # 2 GB file; searches are exported without them.
+        fields = [f for f in reader.fieldnames or [] if f != "References"]
+        rows = [{f: row[f] for f in fields} for row in reader]
     with target.open("w", encoding="utf-8", newline="") as out:
         writer = csv.DictWriter(out, fieldnames=fields)
         writer.writeheader()

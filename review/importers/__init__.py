@@ -12,7 +12,7 @@ import importlib
 from functools import cache
 from pathlib import Path
 
-from review.errors import ImportFormatError
+from review.errors import ImportFormatError, UsageError
 from review.importers.base import (
     Document,
     Format,
@@ -54,7 +54,7 @@ def by_name(name: str) -> Format:
         if fmt.name == name:
             return fmt
     names = ", ".join(f.name for f in formats())
-    raise ImportFormatError(f"unknown format {name!r}", hint=f"choose one of: {names}")
+    raise UsageError(f"unknown format {name!r}", hint=f"choose one of: {names}")
 
 
 def sniff(path: Path, head: str) -> Format | None:

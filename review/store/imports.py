@@ -50,6 +50,9 @@ _RECORD_COLUMNS = (
     "language, keywords, url, issn, extra"
 )
 
+_FTS_COLUMNS = ("title", "vernacular_title", "abstract", "keywords", "authors")
+_FTS_INDEXES = [1 + _RECORD_COLUMNS.split(", ").index(name) for name in _FTS_COLUMNS]
+"""Where each searchable column sits in a row of (id, *_RECORD_COLUMNS)."""
 _PLACEHOLDERS = ", ".join("?" * (_RECORD_COLUMNS.count(",") + 2))
 
 
@@ -102,9 +105,19 @@ class ImportsMixin:
             first_id, warnings = next_id, 0
             for batch in batched(records, _BATCH):
                 ids = range(next_id, next_id + len(batch))
+                values = [
+                    (i, *_record_values(r, source_id)) for i, r in zip(ids, batch, strict=True)
+                ]
                 db.conn.executemany(
                     f"INSERT INTO records (id, {_RECORD_COLUMNS}) VALUES ({_PLACEHOLDERS})",
-                    ((i, *_record_values(r, source_id)) for i, r in zip(ids, batch, strict=True)),
+                    values,
+                )
+                # Indexed from the values in hand rather than read back from
+                # `records`: the text is tokenised once, nothing is re-read.
+                db.conn.executemany(
+                    f"INSERT INTO records_fts (rowid, {', '.join(_FTS_COLUMNS)}) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    ([row[0], *(row[c] for c in _FTS_INDEXES)] for row in values),
                 )
                 rows = [
                     (i, w.kind, w.field, w.message)
@@ -123,12 +136,6 @@ class ImportsMixin:
             db.execute(
                 "UPDATE sources SET record_count = ?, warning_count = ? WHERE id = ?",
                 [next_id - first_id, warnings, source_id],
-            )
-            db.execute(
-                "INSERT INTO records_fts (rowid, title, vernacular_title, abstract, keywords, "
-                "authors) SELECT id, title, vernacular_title, abstract, keywords, authors "
-                "FROM records WHERE source_id = ?",
-                [source_id],
             )
             return self.source(source_id)
 

@@ -97,9 +97,9 @@ def m001_initial(db: Database) -> None:
             keywords TEXT NOT NULL DEFAULT '[]',
             url TEXT,
             issn TEXT,
-            extra TEXT NOT NULL DEFAULT '{{}}',
-            UNIQUE (source_id, position)
+            extra TEXT NOT NULL DEFAULT '{{}}'
         );
+        CREATE INDEX records_source ON records(source_id);
         CREATE INDEX records_key ON records(key);
         CREATE INDEX records_doi ON records(doi);
         CREATE INDEX records_pmid ON records(pmid);
