@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -101,13 +104,9 @@ class ImportsMixin:
                 )
                 .last_pk
             )
-            next_id = (db.execute("SELECT max(id) FROM records").fetchone()[0] or 0) + 1
-            first_id, warnings = next_id, 0
-            for batch in batched(records, _BATCH):
-                ids = range(next_id, next_id + len(batch))
-                values = [
-                    (i, *_record_values(r, source_id)) for i, r in zip(ids, batch, strict=True)
-                ]
+            first_id = (db.execute("SELECT max(id) FROM records").fetchone()[0] or 0) + 1
+            count, warnings = 0, 0
+            for values, warning_rows in _prepared(records, source_id, first_id):
                 db.conn.executemany(
                     f"INSERT INTO records (id, {_RECORD_COLUMNS}) VALUES ({_PLACEHOLDERS})",
                     values,
@@ -119,23 +118,18 @@ class ImportsMixin:
                     "VALUES (?, ?, ?, ?, ?, ?)",
                     ([row[0], *(row[c] for c in _FTS_INDEXES)] for row in values),
                 )
-                rows = [
-                    (i, w.kind, w.field, w.message)
-                    for i, r in zip(ids, batch, strict=True)
-                    for w in r.draft.warnings
-                ]
                 db.conn.executemany(
                     "INSERT INTO record_warnings (record_id, kind, field, message) "
                     "VALUES (?, ?, ?, ?)",
-                    rows,
+                    warning_rows,
                 )
-                warnings += len(rows)
-                next_id += len(batch)
+                count += len(values)
+                warnings += len(warning_rows)
                 if on_batch:
-                    on_batch(next_id - first_id)
+                    on_batch(count)
             db.execute(
                 "UPDATE sources SET record_count = ?, warning_count = ? WHERE id = ?",
-                [next_id - first_id, warnings, source_id],
+                [count, warnings, source_id],
             )
             return self.source(source_id)
 
@@ -148,11 +142,54 @@ class ImportsMixin:
         ]
 
 
-def batched(items: Iterable[KeyedRecord], size: int) -> Iterator[list[KeyedRecord]]:
-    """`itertools.batched` arrived in Python 3.12; we support 3.11."""
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
+_Prepared = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
+
+
+def _prepared(records: Iterable[KeyedRecord], source_id: int, first_id: int) -> Iterator[_Prepared]:
+    """Batches of (record rows, warning rows), parsed and built in a second thread.
+
+    sqlite3 releases the GIL while SQLite stores and tokenises a batch, so
+    the parser (pure Python) runs meanwhile on the other core. An error in
+    the parser is re-raised here, inside the import's transaction.
+    """
+    handoff: queue.Queue[_Prepared | BaseException | None] = queue.Queue(maxsize=4)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            next_id = first_id
+            iterator = iter(records)
+            while not stop.is_set() and (batch := list(islice(iterator, _BATCH))):
+                ids = range(next_id, next_id + len(batch))
+                pairs = list(zip(ids, batch, strict=True))
+                handoff.put(
+                    (
+                        [(i, *_record_values(r, source_id)) for i, r in pairs],
+                        [
+                            (i, w.kind, w.field, w.message)
+                            for i, r in pairs
+                            for w in r.draft.warnings
+                        ],
+                    )
+                )
+                next_id += len(batch)
+            handoff.put(None)
+        except BaseException as exc:  # handed to the consumer, which raises it
+            handoff.put(exc)
+
+    worker = threading.Thread(target=produce, name="review-import-parser", daemon=True)
+    worker.start()
+    try:
+        while (item := handoff.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():  # unblock a producer waiting on a full queue
+            with contextlib.suppress(queue.Empty):
+                handoff.get(timeout=0.05)
+        worker.join()
 
 
 def _source_fields(row: dict[str, Any]) -> dict[str, Any]:
