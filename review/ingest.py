@@ -130,13 +130,16 @@ def file_hash(data: bytes) -> str:
 def add_missing_field_warnings(draft: RecordDraft) -> None:
     """The same warnings for every format, so gaps are never silent."""
     registration = bool(draft.record_type and "regist" in draft.record_type)
-    if not draft.title and not draft.vernacular_title:
+    # A parser's own warning on a field says more (e.g. where the authors
+    # were seen but could not be read); do not repeat it generically.
+    warned = {w.field for w in draft.warnings}
+    if not draft.title and not draft.vernacular_title and "title" not in warned:
         draft.warn("missing_title", "no title found", "title")
-    if not draft.abstract:
+    if not draft.abstract and "abstract" not in warned:
         draft.warn("missing_abstract", "no abstract found", "abstract")
-    if draft.year is None:
+    if draft.year is None and "year" not in warned:
         draft.warn("missing_year", "no publication year found", "year")
-    if not draft.authors and not registration:
+    if not draft.authors and not registration and "authors" not in warned:
         draft.warn("missing_authors", "no authors found", "authors")
 
 

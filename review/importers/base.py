@@ -253,10 +253,11 @@ def _decode_error(
     data: bytes, path: Path, exc: UnicodeDecodeError, tried: str
 ) -> ImportFormatError:
     line = data.count(b"\n", 0, exc.start) + 1
-    guess = _guess_encoding(data)
+    guesses = _guess_encodings(data)
     hint = (
-        f"it looks like {guess}: run the import again with --encoding {guess}"
-        if guess
+        f"it looks like {' or '.join(guesses)}: run the import again with "
+        f"--encoding {guesses[0]} and check a few accented names afterwards"
+        if guesses
         else "name the file's encoding with --encoding (e.g. cp1252, gbk)"
     )
     return ImportFormatError(
@@ -267,9 +268,28 @@ def _decode_error(
     )
 
 
-def _guess_encoding(data: bytes) -> str | None:
-    """A suggestion for the hint only; it is never applied silently."""
+def _guess_encodings(data: bytes) -> list[str]:
+    """Up to three suggestions for the hint; never applied silently.
+
+    Single-byte code pages (cp1250, cp1252, latin-1) are often equally
+    plausible, so the user is shown the candidates, not one verdict.
+    """
     from charset_normalizer import from_bytes  # deferred: only on failure
 
-    best = from_bytes(data[:200_000]).best()
-    return best.encoding if best else None
+    found: list[str] = []
+    for match in from_bytes(data[:200_000]):
+        if match.encoding not in found:
+            found.append(match.encoding)
+    found = found[:2]
+    # Windows' Western code page is the most common non-UTF-8 export.
+    if "cp1252" not in found and _decodes(data, "cp1252"):
+        found.append("cp1252")
+    return found
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
