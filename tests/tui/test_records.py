@@ -108,7 +108,7 @@ async def test_detail_follows_the_cursor_and_shows_warnings(sample_store: Store)
                 assert f"⚠ {warning}" in text
         untitled = [r for r in records if not r.title]
         assert untitled, "the sample holds a PubMed page without a title"
-        assert "no title found" in " ".join(untitled[0].warnings)
+        assert "no title line" in " ".join(untitled[0].warnings)
 
         await pilot.press("k")
         await pilot.pause()
