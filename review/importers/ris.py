@@ -26,6 +26,7 @@ _TAG = re.compile(rf"[{_INVISIBLE}]*([A-Z][A-Z0-9])[ \t]{{1,2}}-(?:[ \t](.*))?$"
 # of the regex: `XY  - value` with the usual spacing.
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _TAGS = frozenset(a + b for a in _UPPER for b in _UPPER + "0123456789")
+_INNER_TAGS = _TAGS - {"TY", "ER"}
 _GAP = (" ", "\t")
 _TY_START = frozenset("T" + _INVISIBLE)
 _TY = re.compile(rf"[{_INVISIBLE}]*TY[ \t]{{1,2}}-(?:[ \t]|$)")
@@ -69,12 +70,12 @@ def _parse(doc: Document) -> Iterator[RecordDraft]:
             path=doc.path,
             hint="check that this is an RIS export, or name the format with --format",
         )
-    if len(problems) > _MAX_PROBLEMS:
-        more = len(problems) - _MAX_PROBLEMS
+    if tally.orphans > len(problems):
+        more = tally.orphans - len(problems)
         raise ImportFormatError(
-            f"{len(problems)} lines outside any record did not parse; nothing was imported",
+            f"{tally.orphans} lines outside any record did not parse; nothing was imported",
             path=doc.path,
-            problems=[*problems[:_MAX_PROBLEMS], Problem(f"… and {more} more such lines")],
+            problems=[*problems, Problem(f"… and {more} more such lines")],
             hint="fix or remove the lines listed, or export the file again",
         )
     refuse(doc, problems, "lines outside any record")
@@ -84,10 +85,12 @@ def _parse(doc: Document) -> Iterator[RecordDraft]:
 class _Tally:
     """What `_cut` counted on the side, read once it is exhausted."""
 
-    __slots__ = ("ty_lines",)
+    __slots__ = ("orphans", "ty_lines")
 
     def __init__(self) -> None:
         self.ty_lines = 0
+        self.orphans = 0
+        """Tag lines outside any record; the first `_MAX_PROBLEMS` are listed."""
 
 
 def _cut(lines: Iterable[str], tally: _Tally, problems: list[Problem]) -> Iterator[Cut]:
@@ -104,21 +107,34 @@ def _cut(lines: Iterable[str], tally: _Tally, problems: list[Problem]) -> Iterat
     record ends, and none of them gets the missing-`ER` warning.
     """
     current: Cut | None = None
+    fields: dict[str, list[str]] = {}
+    """`current.fields`."""
     values: list[str] | None = None
-    """The list in `current.fields` whose last item is the value being read."""
+    """The list in `fields` whose last item is the value being read."""
     more: list[str] | None = None
     """The lines of that value once it spans several lines."""
     held: list[str] = []
     in_link = False
+    plain = False
+    """Inside a record with nothing held, continued or linked: the next
+    `XY  - value` line only adds a value."""
     waiting: list[Cut] | None = []
     """Records cut before the first `ER`; None once an `ER` was seen."""
     expected = number = 0
     for line in lines:
         number += 1
+        # Most lines: two slice tests, a set look-up and an append. None of
+        # them can be a `TY` line, so the count below misses nothing.
+        if plain and line[2:6] == "  - " and (tag := line[:2]) in _INNER_TAGS:
+            values = fields.get(tag)
+            if values is None:
+                values = fields[tag] = [line[6:].strip()]
+            else:
+                values.append(line[6:].strip())
+            continue
         first = line[:1]
         if first in _TY_START and _TY.match(line):  # counted apart from the cutting
             expected += 1
-        # Most lines are `XY  - value`: two slice tests instead of the regex.
         if line[2:6] == "  - " and (tag := line[:2]) in _TAGS:
             value = line[6:].strip()
         elif (line[2:3] in _GAP or first in _INVISIBLE) and (match := _TAG.match(line)):
@@ -130,10 +146,11 @@ def _cut(lines: Iterable[str], tally: _Tally, problems: list[Problem]) -> Iterat
             if not text:
                 if values is not None:
                     held.append("")
+                    plain = False
                 continue
             link = _LINK.match(text)
             if link:
-                in_link = True
+                in_link, plain = True, False
                 if link.group(1):
                     current.links.append(link.group(1).strip())
                 continue
@@ -152,6 +169,7 @@ def _cut(lines: Iterable[str], tally: _Tally, problems: list[Problem]) -> Iterat
                 more = [values[-1], text]
             else:
                 more.append(text)
+            plain = not held and more is None
             continue
         if held or more is not None:  # only ever set inside a record
             if held:
@@ -165,6 +183,7 @@ def _cut(lines: Iterable[str], tally: _Tally, problems: list[Problem]) -> Iterat
             if more is not None:
                 values[-1] = "\n".join(more)  # type: ignore[index]
                 more = None
+        in_link = False
         if tag == "TY":
             if current is not None:
                 current.unended = number
@@ -172,28 +191,31 @@ def _cut(lines: Iterable[str], tally: _Tally, problems: list[Problem]) -> Iterat
                     yield current
                 else:
                     waiting.append(current)
-            current, values, in_link = Cut(number, value), None, False
+            current = Cut(number, value)
+            fields, values, plain = current.fields, None, True
         elif current is None:
             if tag != "ER":
-                problems.append(
-                    Problem(
-                        f"`{tag}` line outside a record (is its `TY  -` line missing?)",
-                        line=number,
+                tally.orphans += 1
+                if len(problems) < _MAX_PROBLEMS:
+                    problems.append(
+                        Problem(
+                            f"`{tag}` line outside a record (is its `TY  -` line missing?)",
+                            line=number,
+                        )
                     )
-                )
         elif tag == "ER":
             if waiting:
                 yield from waiting
             waiting = None
             yield current
-            current, values, in_link = None, None, False
+            current, values, plain = None, None, False
         else:
-            in_link = False
-            values = current.fields.get(tag)
+            values = fields.get(tag)
             if values is None:
-                values = current.fields[tag] = [value]
+                values = fields[tag] = [value]
             else:
                 values.append(value)
+            plain = True
     if current is not None:
         if more is not None and values is not None:
             values[-1] = "\n".join(more)

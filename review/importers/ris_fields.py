@@ -22,7 +22,7 @@ from review.importers.tagged_values import (
     registry_id,
     scopus_eid,
     split_values,
-    unique,
+    unique_items,
     urls,
     year,
 )
@@ -31,12 +31,14 @@ from review.models import RecordDraft
 # Tags that hold one value; a second, different value is kept in `extra` and
 # warned about rather than dropped as rispy would.
 _SINGLE = ("TI", "T1", "PY", "Y1", "DO", "VL", "IS", "SP", "EP", "AN", "LA", "ID")
+_SINGLE_SET = frozenset(_SINGLE)
 _TITLE = ("TI", "T1", "CT", "ST")
 _JOURNAL = ("JF", "T2", "JO", "JA", "J2", "J1")
 _ABSTRACT = ("AB", "N2")
 _YEAR = ("PY", "Y1", "DA")
 _DOI_ELSEWHERE = ("UR", "L3", "L2", "L1", "L4", "M3", "N1")
 _PMID_FIELDS = ("AN", "ID", "C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8")
+_VENDOR_PLACES = (("AN", ("medline", "pubmed")), ("C2", ("scopus",)), ("C5", ("embase",)))
 _REGISTRY_FIELDS = ("AN", "ID", "UR", "C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8")
 # Tags read into draft fields, and `LK` (Embase's link-resolver URL: no information).
 _CONSUMED = frozenset(
@@ -94,7 +96,9 @@ def to_draft(position: int, cut: Cut) -> RecordDraft:
     once and cleaned only where it is used.
     """
     fields = cut.fields
-    draft = RecordDraft(position=position, line=cut.line)
+    for tag, value in cut.odd:
+        fields.setdefault(tag, []).append(value)
+    draft = RecordDraft(position, cut.line)
     if cut.unended is not None:
         skipped = f"; {cut.skipped} untagged lines before it were skipped" if cut.skipped else ""
         draft.warn(
@@ -103,29 +107,44 @@ def to_draft(position: int, cut: Cut) -> RecordDraft:
             f"(line {cut.unended}){skipped}",
             "ER",
         )
-    for tag, value in cut.odd:
-        fields.setdefault(tag, []).append(value)
     extra = draft.extra
     used: set[str] = set()
-    get = fields.get
-    for tag in _SINGLE:
-        if len(get(tag, ())) > 1:
-            _check_single(draft, fields[tag], tag)
+    repeated = [tag for tag in _SINGLE_SET.intersection(fields) if len(fields[tag]) > 1]
+    if repeated:
+        for tag in _SINGLE:
+            if tag in repeated:
+                _check_single(draft, fields[tag], tag)
 
+    get = fields.get
     draft.title = _pick(fields, _TITLE, extra)
     draft.journal = _pick(fields, _JOURNAL, extra)
-    draft.abstract = _abstract(draft, get("AB"), get("N2"))
-    authors = get("AU")
+    found = get("AB")
+    if found and len(found) == 1 and "N2" not in fields:  # the usual single abstract
+        text = paragraphs(found[0])
+        if _COPYRIGHT.match(text):
+            extra["copyright"] = text
+        else:
+            draft.abstract = text or None
+    elif found or "N2" in fields:
+        draft.abstract = _abstract(draft, found, get("N2"))
+    found = get("AU")
     if "A1" in fields:
-        authors = (authors or []) + fields["A1"]
-    draft.authors = unique(split_values(authors)) if authors else []
+        found = (found or []) + fields["A1"]
+    if found:
+        draft.authors = unique_items(found)
     draft.year = _year(draft, fields)
-    draft.volume = first_line(get("VL")) or first_line(get("VO"))
-    draft.issue = first_line(get("IS"))
-    draft.pages = pages(first_line(get("SP")), first_line(get("EP")))
-    draft.language = first_line(get("LA"))
-    keywords = get("KW")
-    draft.keywords = unique(split_values(keywords, ";")) if keywords else []
+    if "VL" in fields:
+        draft.volume = first_line(fields["VL"])
+    if draft.volume is None and "VO" in fields:
+        draft.volume = first_line(fields["VO"])
+    if "IS" in fields:
+        draft.issue = first_line(fields["IS"])
+    if "SP" in fields or "EP" in fields:
+        draft.pages = pages(first_line(get("SP")), first_line(get("EP")))
+    if "LA" in fields:
+        draft.language = first_line(fields["LA"])
+    if "KW" in fields:
+        draft.keywords = unique_items(fields["KW"], ";")
     links = cut.links
     found = urls(fields["UR"]) if "UR" in fields else []
     if found:
@@ -146,38 +165,49 @@ def to_draft(position: int, cut: Cut) -> RecordDraft:
     draft.registry_id = registry_id(_values(fields, _REGISTRY_FIELDS))
     draft.source_id = _source_id(fields, used)
     draft.record_type = _record_type(cut.type, fields, used)
-    repeats = _Repeats(draft)
-    for tag, values in fields.items():
-        if tag not in _CONSUMED and tag not in used and tag not in extra:
-            keep(extra, tag, [value for value in values if not repeats.of(value)])
+    rest = [tag for tag in fields if tag not in _CONSUMED and tag not in used and tag not in extra]
+    if rest:
+        _keep_rest(draft, fields, rest)
     return draft
 
 
-class _Repeats:
-    """Values that only repeat what the draft already holds (`Y1  - 2024//`,
-    a DOI link beside `DO`, the URL again) are not worth keeping in `extra`."""
+def _keep_rest(draft: RecordDraft, fields: dict[str, list[str]], tags: list[str]) -> None:
+    """The unmapped tags into `extra`, without values that only repeat what the
+    draft already holds (`Y1  - 2024//`, a DOI link beside `DO`, the URL again)."""
+    year_text, url = str(draft.year), draft.url
+    known = (year_text, url)
+    title = (draft.title or "").casefold()
+    doi = draft.doi
+    most = len(doi) + 30 if doi else 0
+    extra = draft.extra
+    for tag in tags:
+        values = []
+        for value in fields[tag]:
+            if len(value) <= 300 and _may_repeat(value, year_text, url, title):
+                text = one_line(value).rstrip("/")
+                # casefold() never shortens: a longer text cannot be the title.
+                if text in known or (len(text) <= len(title) and text.casefold() == title):
+                    continue
+                if len(text) < most and "10." in text and doi_in(text) == doi:
+                    continue
+            values.append(value)
+        keep(extra, tag, values)
 
-    __slots__ = ("doi", "known", "title")
 
-    def __init__(self, draft: RecordDraft) -> None:
-        self.known = (str(draft.year), draft.url)
-        self.title = (draft.title or "").casefold()
-        self.doi = draft.doi
-
-    def of(self, value: str) -> bool:
-        if len(value) > 300:
-            return False
-        text = one_line(value).rstrip("/")
-        if text in self.known or text.casefold() == self.title:
-            return True
-        doi = self.doi
-        return (
-            doi is not None and len(text) < len(doi) + 30 and "10." in text and doi_in(text) == doi
-        )
+def _may_repeat(value: str, year_text: str, url: str | None, title: str) -> bool:
+    """Cheap tests a repeat passes: it holds the year, the URL or "10.", or it
+    starts as the title does (values start with no blank but after an empty
+    first line, and casefold() makes one character three at most)."""
+    if "10." in value or year_text in value or (url and url in value) or not title:
+        return True
+    if 3 * len(value) < len(title):
+        return False
+    head = value[:1]
+    return not head or head.isspace() or title.startswith(head.casefold())
 
 
 def _values(fields: dict[str, list[str]], tags: Iterable[str]) -> list[str]:
-    return [value for tag in tags for value in fields.get(tag, ())]
+    return [value for tag in tags if tag in fields for value in fields[tag]]
 
 
 def _check_single(draft: RecordDraft, values: list[str], tag: str) -> None:
@@ -199,7 +229,7 @@ def _pick(fields: dict[str, list[str]], tags: tuple[str, ...], extra: dict[str, 
     The alternatives that say the same thing are used up; those that say
     something else (an abbreviated journal name) are kept in `extra`.
     """
-    present = [(tag, values) for tag in tags if (values := fields.get(tag))]
+    present = [(tag, fields[tag]) for tag in tags if tag in fields]
     if not present:
         return None
     if len(present) == 1 and len(present[0][1]) == 1:  # the usual case: nothing to keep
@@ -208,7 +238,9 @@ def _pick(fields: dict[str, list[str]], tags: tuple[str, ...], extra: dict[str, 
     folded = (chosen or "").casefold()
     for tag, values in present:
         if tag not in extra:
-            keep(extra, tag, [v for v in values if one_line(v).casefold() != folded])
+            keep(
+                extra, tag, [v for v in values if v != chosen and one_line(v).casefold() != folded]
+            )
     return chosen
 
 
@@ -292,21 +324,19 @@ def _pmid(fields: dict[str, list[str]], links: list[str], used: set[str]) -> str
         if value.strip().isdigit():
             used.add("PMID")
             return value.strip()
-    for value in _values(fields, _PMID_FIELDS):
-        pmid = marked_pmid(value)
-        if pmid:
-            return pmid
-    where = " ".join(_values(fields, ("DB", "DP", "UR", "U2"))).casefold()
-    places = (
-        ("AN", "medline" in where or "pubmed" in where),
-        ("C2", "scopus" in where),
-        ("C5", "embase" in where),
-    )
-    for tag, vendor in places:
+    marked = _values(fields, _PMID_FIELDS)
+    # One search for all: no marker spans the NUL put between the values.
+    if marked and (pmid := marked_pmid("\0".join(marked))):
+        return pmid
+    where = None
+    for tag, vendors in _VENDOR_PLACES:
         number = first_line(fields.get(tag))
-        if vendor and number and number.isdigit():
-            used.add(tag)
-            return number
+        if number and number.isdigit():
+            if where is None:
+                where = " ".join(_values(fields, ("DB", "DP", "UR", "U2"))).casefold()
+            if any(vendor in where for vendor in vendors):
+                used.add(tag)
+                return number
     for value in fields.get("UR", []) + links:
         pmid = pmid_in_url(value)
         if pmid:

@@ -69,9 +69,17 @@ def one_line(value: str | None) -> str:
     """Whitespace (line breaks included) collapsed to single spaces."""
     if not value:
         return ""
-    # Every whitespace character but the space is unprintable: most values
-    # need no splitting and joining (an abstract is thousands of characters).
-    if value.isprintable() and "  " not in value and value[0] != " " and value[-1] != " ":
+    if len(value) < 100:
+        return " ".join(value.split())
+    # Long values (an abstract is thousands of characters) mostly need no
+    # splitting and joining: a few scans tell.
+    if (
+        value[0] != " "
+        and value[-1] != " "
+        and "  " not in value
+        and "\n" not in value
+        and _no_odd_spaces(value)
+    ):
         return value
     return " ".join(value.split())
 
@@ -87,15 +95,24 @@ def first_line(values: Iterable[str] | None) -> str | None:
 
 def unique(items: Iterable[str]) -> list[str]:
     """Non-empty items in first-seen order, repeats removed."""
-    seen: dict[str, None] = {}
-    for item in items:
-        if item and item not in seen:
-            seen[item] = None
+    seen = dict.fromkeys(items)
+    seen.pop("", None)
     return list(seen)
+
+
+def unique_items(values: list[str], separator: str | None = None) -> list[str]:
+    """`unique(split_values(values, separator))`: authors, keywords, ISSNs."""
+    joined = "\n".join(values)
+    if (separator is None or separator not in joined) and _tidy_lines(joined):
+        # The usual case, without a loop per item; mostly the values are the items.
+        one_each = joined.count("\n") == len(values) - 1
+        return unique(values if one_each else joined.split("\n"))
+    return unique(split_values(values, separator))
 
 
 def split_values(values: Iterable[str], separator: str | None = None) -> list[str]:
     """Every line of every value as its own item (EndNote writes one per line)."""
+    values = values if isinstance(values, list) else list(values)
     joined = "\n".join(values)
     if (separator is None or separator not in joined) and _tidy_lines(joined):
         return [line for line in joined.split("\n") if line]  # the usual case, at C speed
@@ -107,16 +124,26 @@ def split_values(values: Iterable[str], separator: str | None = None) -> list[st
     return items
 
 
+_ASCII_SPACES = "\t\r\x0b\x0c\x1c\x1d\x1e\x1f"
+"""The whitespace of ASCII text besides the space and the line feed."""
+
+
 def _tidy_lines(text: str) -> bool:
     """Whether every line of the text is already `one_line` of itself."""
-    return (
-        "  " not in text
-        and " \n" not in text
-        and "\n " not in text
-        and text[:1] != " "
-        and text[-1:] != " "
-        and text.replace("\n", " ").isprintable()
-    )
+    if "  " in text or " \n" in text or "\n " in text or text[:1] == " " or text[-1:] == " ":
+        return False
+    return _no_odd_spaces(text)
+
+
+def _no_odd_spaces(text: str) -> bool:
+    """No whitespace in the text but spaces and line feeds."""
+    if text.isascii():  # a few memchr scans rather than a look-up per character
+        for space in _ASCII_SPACES:  # noqa: SIM110 (a loop beats any() and its generator)
+            if space in text:
+                return False
+        return True
+    # Every whitespace character but the space is unprintable.
+    return text.replace("\n", " ").isprintable()
 
 
 def paragraphs(value: str) -> str:
@@ -152,7 +179,13 @@ def pages(start: str | None, end: str | None) -> str | None:
 
 def year(value: str | None) -> int | None:
     """A year from `2014//`, `Mar. 2017`, `4-8 Aug. 2020` or `20170812`."""
-    if value and len(value) == 4 and value.isdecimal() and 1800 <= int(value) <= 2199:
+    if (
+        value
+        and len(value) == 4
+        and value.isascii()
+        and value.isdigit()
+        and 1800 <= int(value) <= 2199
+    ):
         return int(value)  # the usual `PY  - 2024`, without a regex
     found = parse_year(value)
     if found is None and value:
@@ -219,7 +252,15 @@ def scopus_eid(value: str | None) -> str | None:
 def registry_id(values: Iterable[str]) -> str | None:
     """The first trial registration number (NCT, ISRCTN, ACTRN, ChiCTR …)."""
     # One search over all values: no number spans a line break.
-    match = _REGISTRY.search("\n".join(values))
+    text = "\n".join(values)
+    # Every prefix holds CT but DRKS and UMIN: upper() says in a few scans
+    # whether the regex may match, except for the two characters that
+    # IGNORECASE takes for I and K and upper() keeps as they are.
+    if "\u0130" not in text and "\u212a" not in text:
+        upper = text.upper()
+        if "CT" not in upper and "DRKS" not in upper and "UMIN" not in upper:
+            return None
+    match = _REGISTRY.search(text)
     if match:
         found = match.group(1)
         return found.upper() if found[:3].upper() in ("NCT", "ISR", "ACT", "DRK") else found
@@ -237,10 +278,10 @@ def keep(extra: dict[str, str], key: str, values: Iterable[str]) -> None:
     PsycINFO's `M1`/`A2` hold whole reference lists (tens of KB per record);
     those are cut, with a note, so a 100k-record import stays manageable.
     """
-    if isinstance(values, list) and len(values) == 1:
-        text = values[0].strip()
-    else:
-        text = "\n".join(v.strip() for v in values if v.strip())
+    stripped = [v.strip() for v in values]
+    if not stripped:
+        return
+    text = "\n".join([v for v in stripped if v] if "" in stripped else stripped)
     if not text:
         return
     if len(text) > _EXTRA_LIMIT:

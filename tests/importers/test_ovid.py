@@ -13,6 +13,14 @@ from review import importers
 from review.errors import ImportFormatError
 from review.importers.base import Document, decode
 from review.importers.ovid import FORMATS
+from review.importers.tagged_values import (
+    marked_pmid,
+    one_line,
+    registry_id,
+    unique_items,
+    urls,
+    year,
+)
 from review.models import RecordDraft
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ovid"
@@ -186,3 +194,41 @@ def test_link_lines_in_a_tagged_record() -> None:
     text = "<1. >\nTI  - Linked\nLink to the Ovid Full Text or citation:\nhttp://ovid.example/a\n"
     (record,) = parse(text)
     assert (record.title, record.url) == ("Linked", "http://ovid.example/a")
+
+
+# --- value clean-up shared with RIS (tagged_values) ---------------------------
+# Its fast paths (scans instead of a split per value, one regex search over
+# joined values) must answer exactly as the plain ways they replace.
+
+
+def test_one_line_collapses_every_kind_of_whitespace() -> None:
+    clean = "A title long enough to take the scanning path, " * 3
+    assert one_line(clean.strip()) == clean.strip()
+    assert one_line(f"{clean}\u00a0x") == f"{clean.strip()} x"  # no-break space
+    assert one_line(f"  {clean}\tx\ny  ") == f"{clean.strip()} x y"
+    assert one_line(f"{clean}’ ©  x") == f"{clean.strip()} ’ © x"
+
+
+def test_unique_items_splits_lines_and_separators() -> None:
+    assert unique_items(["a", "b", "a", ""]) == ["a", "b"]
+    assert unique_items(["a\nb", "c"]) == ["a", "b", "c"]  # EndNote: one per line
+    assert unique_items(["a; b", " b ;c"], ";") == ["a", "b", "c"]
+    assert unique_items(["x\u2003 y", "x y"]) == ["x y"]
+
+
+def test_year_registry_and_marked_pmid() -> None:
+    assert (year("2024"), year("1799"), year("20170812"), year("２０２４")) == (
+        2024,
+        None,
+        2017,
+        None,
+    )
+    assert registry_id(["see https://x.org/a", "trial nct01234567."]) == "NCT01234567"
+    assert registry_id(["UM\u0130N123456789"]) == "UM\u0130N123456789"  # IGNORECASE's İ
+    assert registry_id(["https://www.scopus.com/record.uri?eid=2-s2.0-1", "CTX1"]) is None
+    assert marked_pmid("PubMed ID: 123; PMID 456") == "123"
+    assert marked_pmid("XPMID 5") is None
+
+
+def test_urls_from_several_values() -> None:
+    assert urls(["see www.x.org; HTTP://a.b/c.", "HTTP://a.b/c"]) == ["www.x.org", "HTTP://a.b/c"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -350,6 +351,65 @@ def test_sniff() -> None:
     assert RIS.sniff(Path("x.txt"), "TY  - JOUR\rTI  - Mac\r")
     assert not RIS.sniff(Path("x.ris"), "PMID- 30922926\nOWN - NLM\nTI  - x\n")
     assert not RIS.sniff(Path("x.ris"), "FN Clarivate Analytics Web of Science\nPT J\n")
+
+
+# --- streaming ------------------------------------------------------------
+
+
+class Counted(Document):
+    """Lines handed out one at a time, as from a big file, and counted."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(Path("stream.ris"), None, text, "utf-8")
+        self.calls = self.read = 0
+
+    def lines(self) -> Iterator[str]:
+        self.calls += 1
+        for line in split_lines(self.text):
+            self.read += 1
+            yield line
+
+
+def test_records_are_yielded_as_they_end_in_one_pass() -> None:
+    doc = Counted("TY  - JOUR\nTI  - One\nER  - \n" + "TY  - JOUR\nTI  - More\nER  - \n" * 500)
+    drafts = iter(RIS.parse(doc))
+    assert next(drafts).title == "One" and doc.read == 3
+    assert sum(1 for _ in drafts) == 500
+    assert (doc.calls, doc.read) == (1, 1503)
+
+
+def test_records_before_the_first_er_wait_for_it() -> None:
+    """Whether a `TY` ended a record that lacks its `ER` (a warning) or the
+    file never writes `ER` (no warning) is known at the first `ER` only."""
+    doc = Counted("TY  - JOUR\nTI  - One\nTY  - JOUR\nTI  - Two\nER  - \nTY  - JOUR\nER  - \n")
+    drafts = iter(RIS.parse(doc))
+    one = next(drafts)
+    assert doc.read == 5
+    assert (one.title, [w.kind for w in one.warnings]) == ("One", ["missing_end"])
+    assert [d.title for d in drafts] == ["Two", None]
+
+
+def test_a_late_problem_refuses_the_file_after_the_records_before_it() -> None:
+    drafts = iter(RIS.parse(Counted("TY  - JOUR\nTI  - One\nER  - \n\nTI  - Orphan\nER  - \n")))
+    assert next(drafts).title == "One"
+    with pytest.raises(ImportFormatError) as caught:
+        next(drafts)
+    assert [p.line for p in caught.value.problems] == [5]
+
+
+def test_a_file_of_orphan_tags_lists_the_first_ones() -> None:
+    with pytest.raises(ImportFormatError, match="250 lines outside any record") as caught:
+        parse("TI  - x\n" * 250 + "TY  - JOUR\nER  - \n")
+    problems = caught.value.problems
+    assert len(problems) == 201 and problems[0].line == 1
+    assert problems[-1].message == "… and 50 more such lines"
+
+
+@pytest.mark.parametrize("name", sorted(COUNTS))
+def test_a_file_streamed_from_disk_parses_as_in_memory(name: str) -> None:
+    path = FIXTURES / name
+    encoding = decode(path.read_bytes(), path)[1]
+    assert list(RIS.parse(Document(path, None, None, encoding))) == load(name)
 
 
 # --- robustness -----------------------------------------------------------
