@@ -113,7 +113,8 @@ def m001_initial(db: Database) -> None:
         CREATE INDEX record_warnings_record ON record_warnings(record_id);
         CREATE VIRTUAL TABLE records_fts USING fts5(
             title, vernacular_title, abstract, keywords, authors,
-            content='records', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+            content='records', content_rowid='id', tokenize='unicode61 remove_diacritics 2',
+            detail=none, columnsize=0
         );
 
         -- Screening decisions per stage; `kind` says whether a reviewer

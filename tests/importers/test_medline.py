@@ -8,32 +8,23 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from review import importers
 from review.errors import ImportFormatError
 from review.importers.base import Document, decode
 from review.importers.medline import FORMATS, publication_type, registry_id
 from review.models import RecordDraft
+from tests.importers.helpers import parse_bytes as parse_as
+from tests.importers.helpers import parse_file, sniffed
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "medline"
 MEDLINE = FORMATS[0]
 
 
-def sniffed(path: Path) -> str:
-    """The format `read_document` picks, going through the whole sniff order."""
-    return importers.read_document(path)[1].name
-
-
 def load(name: str) -> list[RecordDraft]:
-    path = FIXTURES / name
-    data = path.read_bytes()
-    text, encoding = decode(data, path)
-    return MEDLINE.parse(Document(path, data, text, encoding))
+    return parse_file(MEDLINE, FIXTURES / name)
 
 
 def parse_bytes(data: bytes, name: str = "inline.nbib") -> list[RecordDraft]:
-    path = Path(name)
-    text, encoding = decode(data, path)
-    return MEDLINE.parse(Document(path, data, text, encoding))
+    return parse_as(MEDLINE, data, name)
 
 
 # --- real files -----------------------------------------------------------

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from review import importers
 from review.errors import ImportFormatError
 from review.importers.base import Document, decode
 from review.importers.ovid import FORMATS
@@ -22,6 +20,7 @@ from review.importers.tagged_values import (
     year,
 )
 from review.models import RecordDraft
+from tests.importers.helpers import parse_file, sniffed
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ovid"
 OVID = FORMATS[0]
@@ -29,31 +28,8 @@ TAGGED = "embase_medline_tagged.txt"
 DISPLAY = "medline_display.txt"
 
 
-def sniffed(path: Path) -> str | None:
-    """The format `read_document` picks; while some parsers of the sniff order
-    are not in the tree yet, the ones present are tried in that order."""
-    try:
-        return importers.read_document(path)[1].name
-    except ModuleNotFoundError as exc:
-        if not (exc.name or "").startswith("review.importers."):
-            raise
-    head = decode(path.read_bytes(), path)[0][: importers.SNIFF_BYTES]
-    for name in importers._MODULES:
-        try:
-            module = importlib.import_module(f"review.importers.{name}")
-        except ModuleNotFoundError:
-            continue
-        for fmt in module.FORMATS:
-            if not fmt.binary and fmt.sniff(path, head):
-                return fmt.name
-    return None
-
-
 def load(name: str) -> list[RecordDraft]:
-    path = FIXTURES / name
-    data = path.read_bytes()
-    text, encoding = decode(data, path)
-    return OVID.parse(Document(path, data, text, encoding))
+    return parse_file(OVID, FIXTURES / name)
 
 
 def parse(text: str) -> list[RecordDraft]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,35 +11,15 @@ import rispy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from review import importers
 from review.errors import ImportFormatError
 from review.importers.base import Document, decode, split_lines
 from review.importers.ris import FORMATS
 from review.models import RecordDraft
+from tests.importers.helpers import sniffed
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ris"
 RIS = FORMATS[0]
 CFF = "citation-file-formatting"
-
-
-def sniffed(path: Path) -> str | None:
-    """The format `read_document` picks; while some parsers of the sniff order
-    are not in the tree yet, the ones present are tried in that order."""
-    try:
-        return importers.read_document(path)[1].name
-    except ModuleNotFoundError as exc:
-        if not (exc.name or "").startswith("review.importers."):
-            raise
-    head = decode(path.read_bytes(), path)[0][: importers.SNIFF_BYTES]
-    for name in importers._MODULES:
-        try:
-            module = importlib.import_module(f"review.importers.{name}")
-        except ModuleNotFoundError:
-            continue
-        for fmt in module.FORMATS:
-            if not fmt.binary and fmt.sniff(path, head):
-                return fmt.name
-    return None
 
 
 def load(name: str) -> list[RecordDraft]:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from review import importers
 from review.errors import ImportFormatError
-from review.importers import read_document
 from review.importers.base import Document, decode
 from review.importers.text import FORMATS, parse, sniff
 from review.importers.text_fields import (
@@ -21,6 +18,7 @@ from review.importers.text_fields import (
     split_names,
 )
 from review.models import RecordDraft
+from tests.importers.helpers import sniffed
 
 ROOT = Path(__file__).parents[2]
 SEEDS = ROOT / "seeds"
@@ -152,28 +150,6 @@ def test_pubmed_page_without_title() -> None:
     assert kinds(record) == {"no_authors", "title_lost"}
 
 
-def _sniffed(path: Path) -> str | None:
-    """The format sniffing picks, over the parser modules written so far.
-
-    `read_document` imports every module in the sniff order; while sibling
-    parsers are still being written, the ones present are tried in order.
-    """
-    try:
-        _, fmt = read_document(path)
-    except ModuleNotFoundError:
-        text, _ = decode(path.read_bytes(), path)
-        for name in importers._MODULES:
-            try:
-                module = importlib.import_module(f"review.importers.{name}")
-            except ModuleNotFoundError:
-                continue
-            for candidate in module.FORMATS:
-                if candidate.sniff(path, text[: importers.SNIFF_BYTES]):
-                    return str(candidate.name)
-        return None
-    return fmt.name
-
-
 _PAGES = sorted(SEEDS.glob("*.txt")) + sorted(p for p in FIXTURES.iterdir() if p.suffix != ".md")
 
 
@@ -181,7 +157,7 @@ _PAGES = sorted(SEEDS.glob("*.txt")) + sorted(p for p in FIXTURES.iterdir() if p
 def test_pages_are_sniffed_as_text(path: Path) -> None:
     """Every page goes to `text`; a MEDLINE export still goes to its own parser."""
     expected = "medline" if path.name.startswith("medline") else "text"
-    assert _sniffed(path) == expected
+    assert sniffed(path) == expected
 
 
 # ---------------------------------------------------------------- synthetic pages

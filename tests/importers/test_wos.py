@@ -8,26 +8,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from review import importers
 from review.errors import ImportFormatError
-from review.importers.base import Document, decode
+from review.importers.base import Document
 from review.importers.wos import FORMATS
 from review.models import RecordDraft
+from tests.importers.helpers import parse_bytes as parse_as
+from tests.importers.helpers import sniffed
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "wos"
 PLAIN = FIXTURES / "wos_plaintext.txt"
 WOS = FORMATS[0]
 
 
-def sniffed(path: Path) -> str:
-    """The format `read_document` picks, going through the whole sniff order."""
-    return importers.read_document(path)[1].name
-
-
 def parse_bytes(data: bytes, name: str = "inline.txt") -> list[RecordDraft]:
-    path = Path(name)
-    text, encoding = decode(data, path)
-    return WOS.parse(Document(path, data, text, encoding))
+    return parse_as(WOS, data, name)
 
 
 # --- the real file ----------------------------------------------------------
