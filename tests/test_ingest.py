@@ -150,3 +150,18 @@ def test_truncated_exports_import_fully_or_not_at_all(tmp_path: Path, cut: float
                 assert count_rows(db) == (0, 0), fixture
             else:
                 assert 0 < result.source.record_count <= count, fixture
+
+
+def test_a_bad_byte_deep_in_a_streamed_file_names_its_line_and_stores_nothing(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importers, "STREAM_ABOVE", 10)
+    record = "TY  - JOUR\nTI  - Radiotherapy and nivolumab {}\nER  - \n\n"
+    text = "".join(record.format(i) for i in range(3_000))
+    path = tmp_path / "embase.ris"
+    path.write_bytes(text.encode() + b"TY  - JOUR\nTI  - caf\xe9\nER  - \n")
+    with pytest.raises(ImportFormatError) as error:
+        import_paths(store, [path], DATABASE)
+    assert error.value.line == 12_002
+    assert "--encoding" in (error.value.hint or "")
+    assert count_rows(store.path) == (0, 0)

@@ -19,7 +19,6 @@ from review.importers.base import (
     check_codec,
     decode,
     detect_encoding,
-    validate_stream,
 )
 
 _MODULES = (
@@ -93,7 +92,8 @@ def read_document(
     name = encoding or detect_encoding(head[:200])
     check_codec(name, path)
     if size > STREAM_ABOVE:
-        validate_stream(path, name)
+        # Decoding is checked as the file streams: an error stops the parse
+        # and the import's transaction rolls back.
         doc = Document(path, None, None, name, sha256=digest, size=size)
         text_head = head.decode(name, errors="ignore").removeprefix("\ufeff")
     else:

@@ -128,7 +128,13 @@ def _stream_lines(path: Path, encoding: str) -> Iterator[str]:
         with path.open("rb") as handle:
             while True:
                 data = handle.read(_CHUNK)
-                block = carry + decoder.decode(data, final=not data)
+                try:
+                    block = carry + decoder.decode(data, final=not data)
+                except UnicodeDecodeError:
+                    # Rare and fatal: decode the whole file once more to
+                    # name the line; the import's transaction rolls back.
+                    decode(path.read_bytes(), path, encoding)
+                    raise
                 if first:
                     block, first = block.removeprefix("\ufeff"), False
                 carry = ""
@@ -261,25 +267,6 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> tuple[str, s
         return data.decode(name).removeprefix("\ufeff"), name
     except UnicodeDecodeError as exc:
         raise _decode_error(data, path, exc, name) from None
-
-
-def validate_stream(path: Path, encoding: str, chunk_size: int = 1 << 20) -> None:
-    """Check that a large file decodes, without holding its text in memory."""
-    decoder = codecs.getincrementaldecoder(encoding)()
-    with path.open("rb") as handle:
-        while chunk := handle.read(chunk_size):
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError:
-                break
-        else:
-            try:
-                decoder.decode(b"", final=True)
-                return
-            except UnicodeDecodeError:
-                pass
-    # Failing anyway: decode the whole file once to report the exact line.
-    decode(path.read_bytes(), path, encoding)
 
 
 def _decode_error(

@@ -101,8 +101,6 @@ def m001_initial(db: Database) -> None:
         );
         CREATE INDEX records_source ON records(source_id);
         CREATE INDEX records_key ON records(key);
-        CREATE INDEX records_doi ON records(doi);
-        CREATE INDEX records_pmid ON records(pmid);
         CREATE TABLE record_warnings (
             id INTEGER PRIMARY KEY,
             record_id INTEGER NOT NULL REFERENCES records(id),
