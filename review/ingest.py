@@ -6,7 +6,6 @@ if one of its files fails, none is stored and every failure is reported.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -121,10 +120,6 @@ def _store_file(
             hint="check that the export finished and holds results",
         )
     return ImportResult(source, fmt.label, warnings, time.perf_counter() - t0)
-
-
-def file_hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def add_missing_field_warnings(draft: RecordDraft) -> None:
