@@ -18,6 +18,7 @@ CORE = [
     "review.status",
     "review.review_file",
     "review.sample",
+    "review.agreement",
 ]
 
 
