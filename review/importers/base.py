@@ -212,13 +212,18 @@ def check_count(doc: Document, records: list[RecordDraft] | int, expected: int, 
         )
 
 
-def refuse(doc: Document, problems: list[Problem], what: str) -> None:
-    """Raise one error listing every problem, if there are any."""
+def refuse(doc: Document, problems: list[Problem], what: str, *, one: str | None = None) -> None:
+    """Raise one error listing every problem in line order, if there are any.
+
+    `what` names the problems in the plural; `one` is its singular when the
+    plural is not simply what a count of one reads well with.
+    """
     if problems:
+        noun = one if one is not None and len(problems) == 1 else what
         raise ImportFormatError(
-            f"{len(problems)} {what} did not parse; nothing was imported",
+            f"{len(problems)} {noun} did not parse; nothing was imported",
             path=doc.path,
-            problems=problems,
+            problems=sorted(problems, key=lambda problem: problem.line or 0),
             hint="fix or remove the lines listed, or export the file again",
         )
 

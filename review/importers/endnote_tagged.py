@@ -120,8 +120,7 @@ def _parse(doc: Document) -> list[RecordDraft]:
                 f"text after a blank line (line {number}) was kept as a new paragraph",
             )
         records.append(record)
-    problems.sort(key=lambda problem: problem.line or 0)
-    refuse(doc, problems, "part of the file" if len(problems) == 1 else "parts of the file")
+    refuse(doc, problems, "parts of the file", one="part of the file")
     # Cross-check: every %T line became the title of exactly one record.
     check_count(doc, with_title, seen["T"], "%T lines")
     return records

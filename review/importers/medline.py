@@ -207,8 +207,7 @@ def _parse(doc: Document) -> list[RecordDraft]:
         # ERIC and other MEDLINE-style files carry no PMIDs at all.
         message = "record without a PMID in a PubMed file (a blank line inside a record?)"
         problems += [Problem(message, line=line) for line in without_id]
-    problems.sort(key=lambda problem: problem.line or 0)
-    refuse(doc, problems, "part of the file" if len(problems) == 1 else "parts of the file")
+    refuse(doc, problems, "parts of the file", one="part of the file")
     # Each PMID- line must have opened exactly one record.
     check_count(doc, with_pmid, seen["PMID"], "PMID- lines")
     return records

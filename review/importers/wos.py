@@ -130,7 +130,7 @@ def _parse(doc: Document) -> list[RecordDraft]:
         _draft(record, position)
         for position, record in enumerate(_records(doc.lines(), problems, seen), 1)
     ]
-    refuse(doc, problems, "part of the file" if len(problems) == 1 else "parts of the file")
+    refuse(doc, problems, "parts of the file", one="part of the file")
     check_count(doc, drafts, seen["PT"], "PT lines")
     return drafts
 

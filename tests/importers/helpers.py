@@ -25,3 +25,8 @@ def parse_bytes(
 
 def parse_file(fmt: Format, path: Path, encoding: str | None = None) -> list[RecordDraft]:
     return parse_bytes(fmt, path.read_bytes(), str(path), encoding)
+
+
+def lenient_document(data: bytes, name: str) -> Document:
+    """Fuzz input as a document: undecodable bytes replaced, so the parser is tested."""
+    return Document(Path(name), data, data.decode("utf-8", "replace"), "utf-8")

@@ -12,8 +12,8 @@ from review.errors import ImportFormatError
 from review.importers.base import Document, decode
 from review.importers.medline import FORMATS, publication_type, registry_id
 from review.models import RecordDraft
+from tests.importers.helpers import lenient_document, parse_file, sniffed
 from tests.importers.helpers import parse_bytes as parse_as
-from tests.importers.helpers import parse_file, sniffed
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "medline"
 MEDLINE = FORMATS[0]
@@ -248,7 +248,7 @@ def test_sniff() -> None:
 
 
 def _document(data: bytes) -> Document:
-    return Document(Path("fuzz.nbib"), data, data.decode("utf-8", "replace"), "utf-8")
+    return lenient_document(data, "fuzz.nbib")
 
 
 @settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow], deadline=None)

@@ -14,8 +14,8 @@ from review.importers import pubmed_xml
 from review.importers.base import Document
 from review.importers.pubmed_xml import FORMATS
 from review.models import RecordDraft
+from tests.importers.helpers import lenient_document, sniffed
 from tests.importers.helpers import parse_bytes as parse_as
-from tests.importers.helpers import sniffed
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "pubmed_xml"
 PUBMED_XML = FORMATS[0]
@@ -260,7 +260,7 @@ def test_sniff() -> None:
 
 
 def _document(data: bytes) -> Document:
-    return Document(Path("fuzz.xml"), data, data.decode("utf-8", "replace"), "utf-8")
+    return lenient_document(data, "fuzz.xml")
 
 
 @settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow], deadline=None)

@@ -12,8 +12,8 @@ from review.errors import ImportFormatError
 from review.importers.base import Document
 from review.importers.wos import FORMATS
 from review.models import RecordDraft
+from tests.importers.helpers import lenient_document, sniffed
 from tests.importers.helpers import parse_bytes as parse_as
-from tests.importers.helpers import sniffed
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "wos"
 PLAIN = FIXTURES / "wos_plaintext.txt"
@@ -147,7 +147,7 @@ def test_sniff() -> None:
 
 
 def _document(data: bytes) -> Document:
-    return Document(Path("fuzz.txt"), data, data.decode("utf-8", "replace"), "utf-8")
+    return lenient_document(data, "fuzz.txt")
 
 
 @settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow], deadline=None)
