@@ -19,6 +19,7 @@ from sqlite_utils import Database
 
 from review import __version__
 from review.errors import StoreError
+from review.store.events import EventsMixin
 from review.store.imports import ImportsMixin
 from review.store.location import risky_location
 from review.store.records import RecordsMixin
@@ -33,7 +34,7 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
-class Store(ImportsMixin, RecordsMixin):
+class Store(ImportsMixin, RecordsMixin, EventsMixin):
     """An open review file. Create with `Store.create`, open with `Store.open`."""
 
     def __init__(self, db: Database, path: Path, *, now: Callable[[], str] = utc_now) -> None:

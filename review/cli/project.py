@@ -1,38 +1,20 @@
-"""The `review` command line: one thin function per command.
-
-Each command opens the review file, calls one core function and prints the
-result. `main` maps every `ReviewError` to one message on stderr and its
-documented exit code; a user mistake never shows a traceback.
-"""
+"""Commands that set a review up and report on it: init, import, status, sample…"""
 
 from __future__ import annotations
 
 import json
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
-from review import __version__
-from review.errors import ExitCode, ReviewError
+from review.cli.base import FILE, cli, warn_location
 from review.ingest import ImportOptions, ImportResult, import_paths
 from review.models import OtherMethod, SourceKind
 from review.review_file import create_review, open_review
 from review.status import review_status
-
-FILE = click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-
-
-@click.group(
-    context_settings={"help_option_names": ["-h", "--help"]},
-    epilog="Run `review [FILE]` without a command to open the terminal UI.",
-)
-@click.version_option(__version__, prog_name="review")
-def cli() -> None:
-    """A terminal workbench for systematic reviews: import, screen, extract, export."""
 
 
 @cli.command()
@@ -50,7 +32,7 @@ def init(file: Path, protocol_path: Path) -> None:
     Example: review init rt-io.db --protocol protocols/rt-io-head-neck.yaml
     """
     with create_review(file, protocol_path) as store:
-        _warn_location(store.location_warning)
+        warn_location(store.location_warning)
     click.echo(f"Created {file} under protocol {protocol_path}.")
 
 
@@ -101,7 +83,7 @@ def import_(
         force=force,
     )
     with open_review(file) as store:
-        _warn_location(store.location_warning)
+        warn_location(store.location_warning)
         results = import_paths(store, list(paths), options, progress=_progress())
     _print_import_summary(results)
 
@@ -152,36 +134,6 @@ def formats() -> None:
 
     for fmt in all_formats():
         click.echo(f"{fmt.name:14} {fmt.label}")
-
-
-def main(argv: list[str] | None = None) -> None:
-    """Run a command; map errors to stderr and exit codes."""
-    args = sys.argv[1:] if argv is None else argv
-    run_guarded(lambda: cli.main(args=args, prog_name="review", standalone_mode=False))
-
-
-def run_guarded(action: Callable[[], object]) -> None:
-    """Run `action`, turning every error a user can fix into stderr + exit code."""
-    try:
-        action()
-    except ReviewError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(int(exc.exit_code))
-    except click.exceptions.Abort:
-        click.echo("interrupted; nothing half-written was kept", err=True)
-        sys.exit(int(ExitCode.INTERRUPT))
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(int(ExitCode.USAGE))
-    except KeyboardInterrupt:
-        click.echo("interrupted; nothing half-written was kept", err=True)
-        sys.exit(int(ExitCode.INTERRUPT))
-    sys.exit(int(ExitCode.OK))
-
-
-def _warn_location(warning: str | None) -> None:
-    if warning:
-        click.echo(f"warning: {warning}", err=True)
 
 
 def _progress() -> Any:
