@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -32,6 +33,25 @@ class Stage(StrEnum):
 
     TITLE_ABSTRACT = "title_abstract"
     FULL_TEXT = "full_text"
+
+
+DecisionValue = Literal["include", "exclude", "maybe"]
+EventKind = Literal["screen", "resolve", "undo"]
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionEvent:
+    """One row of the decisions table: a screen, a resolution, or an undo."""
+
+    id: int
+    record_key: str
+    stage: Stage
+    kind: EventKind
+    decision: DecisionValue | None
+    reasons: tuple[str, ...]
+    note: str | None
+    reviewer: str
+    created_at: str
 
 
 @dataclass(slots=True, frozen=True)

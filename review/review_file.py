@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from review.errors import StoreError
 from review.store import Store, utc_now
+
+if TYPE_CHECKING:
+    from review.protocol_models import Protocol
 
 
 def create_review(path: Path, protocol_path: Path, *, now: Callable[[], str] = utc_now) -> Store:
@@ -57,3 +61,18 @@ def review_title(store: Store) -> str:
         if isinstance(title, str) and title.strip():
             return title.strip()
     return store.path.name
+
+
+def review_protocol(store: Store) -> Protocol:
+    """The protocol kept in the review file, checked as strictly as on `init`."""
+    from review.protocol import parse_protocol
+
+    stored = store.protocol_text()
+    if stored is None:
+        raise StoreError(
+            "this review file has no protocol",
+            path=store.path,
+            hint="create reviews with `review init FILE --protocol PROTOCOL`",
+        )
+    path, text, _ = stored
+    return parse_protocol(text, path=path).protocol

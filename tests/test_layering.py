@@ -19,6 +19,8 @@ CORE = [
     "review.review_file",
     "review.sample",
     "review.agreement",
+    "review.screening",
+    "review.screening_session",
 ]
 
 

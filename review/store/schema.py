@@ -18,7 +18,7 @@ from sqlite_utils.migrations import Migrations
 
 MIGRATIONS = Migrations("review")
 
-EVENT_TABLES = (
+_M001_EVENT_TABLES = (
     "decisions",
     "labels",
     "fulltexts",
@@ -27,6 +27,8 @@ EVENT_TABLES = (
     "extraction_values",
     "rob_answers",
 )
+
+EVENT_TABLES = (*_M001_EVENT_TABLES, "notes")
 """Append-only tables; each row has a globally unique `uid` so merges are idempotent."""
 
 _EVENT_COMMON = """
@@ -196,13 +198,37 @@ def m001_initial(db: Database) -> None:
         CREATE INDEX rob_answers_study ON rob_answers(study_key, result);
         """
     )
-    for table in EVENT_TABLES:
-        for verb in ("UPDATE", "DELETE"):
-            db.execute(
-                f"""
-                CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table}
-                BEGIN
-                    SELECT RAISE(ABORT, '{table} is append-only: record a newer event instead');
-                END
-                """
-            )
+    for table in _M001_EVENT_TABLES:
+        _refuse_changes(db, table)
+
+
+@MIGRATIONS()
+def m002_notes(db: Database) -> None:
+    """Reviewers' notes on a record at a stage, kept apart from decisions so a
+    note written before deciding (or without deciding) is never lost."""
+    db.executescript(
+        f"""
+        CREATE TABLE notes (
+            id INTEGER PRIMARY KEY,
+            record_key TEXT NOT NULL,
+            stage TEXT NOT NULL CHECK (stage IN ('title_abstract', 'full_text')),
+            text TEXT NOT NULL,
+            {_EVENT_COMMON}
+        );
+        CREATE INDEX notes_record ON notes(record_key, stage);
+        """
+    )
+    _refuse_changes(db, "notes")
+
+
+def _refuse_changes(db: Database, table: str) -> None:
+    """Triggers that make an event table append-only."""
+    for verb in ("UPDATE", "DELETE"):
+        db.execute(
+            f"""
+            CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table}
+            BEGIN
+                SELECT RAISE(ABORT, '{table} is append-only: record a newer event instead');
+            END
+            """
+        )

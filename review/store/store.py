@@ -24,6 +24,7 @@ from review.store.imports import ImportsMixin
 from review.store.location import risky_location
 from review.store.records import RecordsMixin
 from review.store.schema import MIGRATIONS
+from review.store.screening import ScreeningMixin
 
 BUSY_TIMEOUT_MS = 10_000
 APPLICATION_ID = 0x52455657  # "REVW": lets `file` and we tell our files apart
@@ -34,7 +35,7 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
-class Store(ImportsMixin, RecordsMixin, EventsMixin):
+class Store(ImportsMixin, RecordsMixin, ScreeningMixin, EventsMixin):
     """An open review file. Create with `Store.create`, open with `Store.open`."""
 
     def __init__(self, db: Database, path: Path, *, now: Callable[[], str] = utc_now) -> None:

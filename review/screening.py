@@ -1,0 +1,324 @@
+"""Screening state: who decided what, what is in conflict, what each queue holds.
+
+Pure: built from the records' unit keys and the append-only decision events
+the store returns, and updated one event at a time as the screen makes new
+ones. Rules, stated once here so screens, commands and exports agree:
+
+- A reviewer's current decision on a unit at a stage is the top of their
+  stack of events: `screen` and `resolve` push, `undo` pops the newest.
+- A unit needs `reviewers_per_record` independent decisions. Once it has
+  them, the decisions agree (maybe counts as include) or it is a conflict.
+  At full text, two exclusions with different first reasons conflict too:
+  PRISMA reports one reason per report.
+- A `resolve` event (by a third reviewer or by consensus) settles a unit at
+  a stage whatever the screening decisions say; the newest one wins.
+- Maybe counts as include for progression: a unit whose title/abstract
+  outcome is include or maybe reaches the full-text queue.
+- Blind screening shows a reviewer only their own decisions until the unit
+  has all the decisions it needs.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from review.agreement import Agreement, agreement
+from review.models import DecisionEvent, Stage
+
+
+class Outcome(StrEnum):
+    """Where a unit stands at one stage, across reviewers."""
+
+    UNDECIDED = "undecided"
+    PARTIAL = "partial"
+    """Some, not all, of the decisions it needs."""
+    INCLUDE = "include"
+    EXCLUDE = "exclude"
+    CONFLICT = "conflict"
+
+
+class Filter(StrEnum):
+    """The views a reviewer can narrow the screening list to."""
+
+    QUEUE = "queue"
+    """What this reviewer still has to decide (the default)."""
+    UNDECIDED = "undecided"
+    MINE = "mine"
+    INCLUDED = "included"
+    EXCLUDED = "excluded"
+    MAYBE = "maybe"
+    CONFLICTS = "conflicts"
+    ALL = "all"
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """What one screening decision covers: all records sharing one key or one
+    duplicate group, shown through its first record."""
+
+    key: str
+    record_id: int
+    position: int
+    """Order in the queue (import order of the first record)."""
+
+
+@dataclass(slots=True)
+class _UnitStage:
+    stacks: dict[str, list[DecisionEvent]] = field(default_factory=dict)
+
+    def current(self) -> dict[str, DecisionEvent]:
+        """Each reviewer's newest standing event (screen or resolve)."""
+        return {who: stack[-1] for who, stack in self.stacks.items() if stack}
+
+    def screens(self) -> dict[str, DecisionEvent]:
+        """Each reviewer's current screening decision, resolutions aside."""
+        out: dict[str, DecisionEvent] = {}
+        for who, stack in self.stacks.items():
+            for event in reversed(stack):
+                if event.kind == "screen":
+                    out[who] = event
+                    break
+        return out
+
+    def resolution(self) -> DecisionEvent | None:
+        standing = [e for e in self.current().values() if e.kind == "resolve"]
+        return max(standing, key=lambda e: e.id) if standing else None
+
+
+def progresses(decision: str | None) -> bool:
+    """Include and maybe move on to the next stage; exclude does not."""
+    return decision in ("include", "maybe")
+
+
+class ScreeningState:
+    """Every unit's decisions at both stages, replayed from events."""
+
+    def __init__(
+        self,
+        units: Iterable[Unit],
+        events: Iterable[DecisionEvent] = (),
+        *,
+        reviewers_per_record: int = 2,
+        blind: bool = True,
+        unit_of: dict[str, str] | None = None,
+    ) -> None:
+        self.units: list[Unit] = list(units)
+        self.by_key: dict[str, Unit] = {unit.key: unit for unit in self.units}
+        self.required = reviewers_per_record
+        self.blind = blind
+        self.unit_of = unit_of or {}
+        """Record key → unit key, for decisions made before a duplicate merge."""
+        self._stages: dict[Stage, dict[str, _UnitStage]] = {stage: {} for stage in Stage}
+        self.last_event_id = 0
+        for event in events:
+            self.apply(event)
+
+    # -- events -------------------------------------------------------------
+
+    def apply(self, event: DecisionEvent) -> None:
+        """Fold one event in; events must come in id order."""
+        key = self.unit_of.get(event.record_key, event.record_key)
+        state = self._stages[event.stage].setdefault(key, _UnitStage())
+        stack = state.stacks.setdefault(event.reviewer, [])
+        if event.kind == "undo":
+            if stack:
+                stack.pop()
+        else:
+            stack.append(event)
+        self.last_event_id = max(self.last_event_id, event.id)
+
+    # -- one unit -----------------------------------------------------------
+
+    def decision_of(self, key: str, stage: Stage, reviewer: str) -> DecisionEvent | None:
+        """The reviewer's standing decision (a screen or their resolution)."""
+        state = self._stages[stage].get(key)
+        return state.current().get(reviewer) if state else None
+
+    def screen_of(self, key: str, stage: Stage, reviewer: str) -> DecisionEvent | None:
+        state = self._stages[stage].get(key)
+        return state.screens().get(reviewer) if state else None
+
+    def decisions(self, key: str, stage: Stage) -> dict[str, DecisionEvent]:
+        """Every reviewer's current screening decision on the unit."""
+        state = self._stages[stage].get(key)
+        return state.screens() if state else {}
+
+    def resolution(self, key: str, stage: Stage) -> DecisionEvent | None:
+        state = self._stages[stage].get(key)
+        return state.resolution() if state else None
+
+    def has_undo(self, key: str, stage: Stage, reviewer: str) -> bool:
+        """Whether the reviewer has a standing event here that undo would pop."""
+        return self.decision_of(key, stage, reviewer) is not None
+
+    def visible_decisions(self, key: str, stage: Stage, reviewer: str) -> dict[str, DecisionEvent]:
+        """What `reviewer` may see: only their own until the unit is complete, when blind."""
+        screens = self.decisions(key, stage)
+        if not self.blind or self.outcome(key, stage) not in (Outcome.UNDECIDED, Outcome.PARTIAL):
+            return screens
+        return {who: event for who, event in screens.items() if who == reviewer}
+
+    def outcome(self, key: str, stage: Stage) -> Outcome:
+        if (resolved := self.resolution(key, stage)) is not None:
+            return Outcome.INCLUDE if progresses(resolved.decision) else Outcome.EXCLUDE
+        screens = list(self.decisions(key, stage).values())
+        if not screens:
+            return Outcome.UNDECIDED
+        if len(screens) < self.required:
+            return Outcome.PARTIAL
+        if len({progresses(e.decision) for e in screens}) > 1:
+            return Outcome.CONFLICT
+        if not progresses(screens[0].decision):
+            if stage is Stage.FULL_TEXT and len({e.reasons[:1] for e in screens}) > 1:
+                return Outcome.CONFLICT
+            return Outcome.EXCLUDE
+        return Outcome.INCLUDE
+
+    def final(self, key: str, stage: Stage) -> DecisionEvent | None:
+        """The event that settles the unit: the resolution, or (agreed) the first screen."""
+        if (resolved := self.resolution(key, stage)) is not None:
+            return resolved
+        if self.outcome(key, stage) in (Outcome.INCLUDE, Outcome.EXCLUDE):
+            return min(self.decisions(key, stage).values(), key=lambda e: e.id)
+        return None
+
+    def eligible(self, key: str, stage: Stage) -> bool:
+        """Title/abstract: every unit. Full text: units that passed title/abstract."""
+        if stage is Stage.TITLE_ABSTRACT:
+            return True
+        return self.outcome(key, Stage.TITLE_ABSTRACT) is Outcome.INCLUDE
+
+    def needs(self, key: str, stage: Stage, reviewer: str) -> bool:
+        """Whether the unit is in `reviewer`'s queue: eligible, not yet decided
+        by them, and short of the decisions it needs."""
+        if not self.eligible(key, stage) or self.resolution(key, stage) is not None:
+            return False
+        screens = self.decisions(key, stage)
+        return reviewer not in screens and len(screens) < self.required
+
+    # -- lists and counts ---------------------------------------------------
+
+    def matching(
+        self,
+        stage: Stage,
+        reviewer: str,
+        view: Filter = Filter.QUEUE,
+        *,
+        exclude: frozenset[str] = frozenset(),
+    ) -> Iterator[Unit]:
+        """Units of a view in queue order; `exclude` drops keys (e.g. not retrieved)."""
+        for unit in self.units:
+            if unit.key in exclude or not self.eligible(unit.key, stage):
+                continue
+            if self._in_view(unit.key, stage, reviewer, view):
+                yield unit
+
+    def _in_view(self, key: str, stage: Stage, reviewer: str, view: Filter) -> bool:
+        if view is Filter.QUEUE:
+            return self.needs(key, stage, reviewer)
+        if view is Filter.ALL:
+            return True
+        if view is Filter.CONFLICTS:
+            return self.outcome(key, stage) is Outcome.CONFLICT
+        mine = self.screen_of(key, stage, reviewer)
+        if view is Filter.UNDECIDED:
+            return mine is None
+        if view is Filter.MINE:
+            return mine is not None
+        wanted = {Filter.INCLUDED: "include", Filter.EXCLUDED: "exclude", Filter.MAYBE: "maybe"}
+        return mine is not None and mine.decision == wanted[view]
+
+    def counts(
+        self, stage: Stage, reviewer: str, *, exclude: frozenset[str] = frozenset()
+    ) -> ReviewerCounts:
+        """Progress for one reviewer at one stage, as the progress bar shows it."""
+        total: Counter[str] = Counter()
+        for unit in self.units:
+            if unit.key not in exclude:
+                total.update(self.unit_counts(unit.key, stage, reviewer))
+        return ReviewerCounts.from_counter(total)
+
+    def unit_counts(self, key: str, stage: Stage, reviewer: str) -> Counter[str]:
+        """One unit's share of `counts`, so a screen can update its totals by
+        the difference one decision made instead of recounting 100k units."""
+        share: Counter[str] = Counter()
+        if not self.eligible(key, stage):
+            return share
+        share["eligible"] = 1
+        if (event := self.screen_of(key, stage, reviewer)) is not None:
+            share["done"] = 1
+            share[event.decision or ""] = 1
+        elif self.needs(key, stage, reviewer):
+            share["to_do"] = 1
+        if self.outcome(key, stage) is Outcome.CONFLICT:
+            share["conflicts"] = 1
+        return share
+
+    def outcomes(self, stage: Stage) -> Counter[Outcome]:
+        """How many eligible units stand where, at one stage."""
+        return Counter(
+            self.outcome(unit.key, stage) for unit in self.units if self.eligible(unit.key, stage)
+        )
+
+    def reviewers(self, stage: Stage) -> list[str]:
+        """Everyone who screened at this stage, in order of first appearance."""
+        seen: dict[str, None] = {}
+        for states in self._stages[stage].values():
+            for who in states.screens():
+                seen.setdefault(who, None)
+        return list(seen)
+
+    def agreement(self, stage: Stage) -> list[PairAgreement]:
+        """Cohen's kappa and friends for every pair of reviewers who both
+        screened at least one unit at this stage (maybe counted as include)."""
+        people = sorted(self.reviewers(stage))
+        result = []
+        for i, first in enumerate(people):
+            for second in people[i + 1 :]:
+                pairs = []
+                for state in self._stages[stage].values():
+                    screens = state.screens()
+                    if first in screens and second in screens:
+                        a, b = screens[first].decision, screens[second].decision
+                        pairs.append((a or "", b or ""))
+                if pairs:
+                    result.append(PairAgreement(stage, first, second, agreement(pairs)))
+        return result
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewerCounts:
+    """One reviewer's progress at one stage."""
+
+    eligible: int
+    done: int
+    to_do: int
+    included: int
+    excluded: int
+    maybe: int
+    conflicts: int
+
+    @classmethod
+    def from_counter(cls, counts: Counter[str]) -> ReviewerCounts:
+        return cls(
+            eligible=counts["eligible"],
+            done=counts["done"],
+            to_do=counts["to_do"],
+            included=counts["include"],
+            excluded=counts["exclude"],
+            maybe=counts["maybe"],
+            conflicts=counts["conflicts"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PairAgreement:
+    """Agreement of two reviewers at one stage."""
+
+    stage: Stage
+    first: str
+    second: str
+    stats: Agreement

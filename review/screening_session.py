@@ -1,0 +1,358 @@
+"""One reviewer screening one stage: the queue, the cursor, and every write.
+
+The screening screen is a thin view over this class, so everything a
+reviewer does with keys can be done (and tested) without Textual. Each
+decision is its own transaction, committed before the cursor moves on;
+counts are updated by the one unit a decision touched, never recounted.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from review.errors import UsageError
+from review.models import DecisionEvent, DecisionValue, Record, Stage
+from review.protocol_models import Protocol, ScreeningStage
+from review.screening import Filter, Outcome, ReviewerCounts, ScreeningState, Unit
+from review.store import Store
+from review.store.screening import Note
+
+
+class ScreeningSession:
+    """A reviewer's place in one stage's queue, over a live review file."""
+
+    def __init__(self, store: Store, protocol: Protocol, reviewer: str, stage: Stage) -> None:
+        if not reviewer or not reviewer.strip():
+            raise UsageError(
+                "screening needs a reviewer name",
+                hint="pass --reviewer NAME, set REVIEW_REVIEWER, or set reviewer in the config",
+            )
+        self.store = store
+        self.protocol = protocol
+        self.reviewer = reviewer.strip()
+        self.stage = stage
+        self.view = Filter.QUEUE
+        self.search: str = ""
+        self.label: str | None = None
+        self.with_warnings = False
+        self._search_ids: set[int] | None = None
+        self._warning_ids: set[int] | None = None
+        self._labels: dict[str, set[str]] | None = None
+        self.state = load_state(store, protocol)
+        self._counts = self._recount()
+        self._trail: list[int] = []
+        self._at = -1
+        self._index = {unit.key: i for i, unit in enumerate(self.state.units)}
+        self._go_to(self._find(0, wrap=False))
+
+    # -- what the screen shows ----------------------------------------------
+
+    @property
+    def stage_settings(self) -> ScreeningStage:
+        return getattr(self.protocol.screening.stages, self.stage.value)  # type: ignore[no-any-return]
+
+    @property
+    def current(self) -> Unit | None:
+        return self.state.units[self._trail[self._at]] if self._at >= 0 else None
+
+    @property
+    def counts(self) -> ReviewerCounts:
+        return ReviewerCounts.from_counter(self._counts)
+
+    def record(self, unit: Unit | None = None) -> Record | None:
+        unit = unit or self.current
+        return self.store.record(unit.record_id) if unit else None
+
+    def my_decision(self, unit: Unit | None = None) -> DecisionEvent | None:
+        unit = unit or self.current
+        return self.state.screen_of(unit.key, self.stage, self.reviewer) if unit else None
+
+    def visible_decisions(self, unit: Unit | None = None) -> dict[str, DecisionEvent]:
+        """Decisions this reviewer may see (their own only, while blind)."""
+        unit = unit or self.current
+        if unit is None:
+            return {}
+        return self.state.visible_decisions(unit.key, self.stage, self.reviewer)
+
+    def outcome(self, unit: Unit | None = None) -> Outcome | None:
+        unit = unit or self.current
+        return self.state.outcome(unit.key, self.stage) if unit else None
+
+    def notes(self, unit: Unit | None = None) -> list[Note]:
+        """Notes on the unit; others' notes stay hidden while screening is blind."""
+        unit = unit or self.current
+        if unit is None:
+            return []
+        notes = self.store.notes(unit.key, self.stage)
+        if set(self.visible_decisions(unit)) <= {self.reviewer} and self.state.blind:
+            notes = [note for note in notes if note.reviewer == self.reviewer]
+        return notes
+
+    def history(self, unit: Unit | None = None) -> list[DecisionEvent]:
+        """Every decision event on the unit at this stage that the reviewer may see."""
+        unit = unit or self.current
+        if unit is None:
+            return []
+        visible = set(self.visible_decisions(unit)) | {self.reviewer}
+        keys = [unit.key, *(k for k, u in self.state.unit_of.items() if u == unit.key)]
+        return [
+            event
+            for event in self.store.decision_events(stage=self.stage, record_keys=keys)
+            if event.reviewer in visible or event.kind == "resolve"
+        ]
+
+    def units(self) -> list[Unit]:
+        """Every unit of the current view, search and filters, in queue order."""
+        return [unit for unit in self.state.units if self._shows(unit)]
+
+    # -- moving -------------------------------------------------------------
+
+    def next(self) -> Unit | None:
+        """Forward along the trail, else the next unit of the view (wrapping
+        round in the queue so skipped records come back)."""
+        if self._at < len(self._trail) - 1:
+            self._at += 1
+            return self.current
+        start = self._trail[self._at] + 1 if self._at >= 0 else 0
+        found = self._find(start, wrap=self.view is Filter.QUEUE, skip=self._here())
+        if found is not None:
+            self._go_to(found)
+        return self.current
+
+    skip = next
+
+    def previous(self) -> Unit | None:
+        """Back to the record shown before this one (decided or not)."""
+        if self._at > 0:
+            self._at -= 1
+        return self.current
+
+    def jump(self, key: str) -> Unit | None:
+        if (index := self._index.get(key)) is not None:
+            self._go_to(index)
+        return self.current
+
+    def set_view(
+        self,
+        view: Filter | None = None,
+        *,
+        search: str | None = None,
+        label: str | None = None,
+        with_warnings: bool | None = None,
+    ) -> Unit | None:
+        """Change the view, search or filters and go to the first unit they show.
+
+        `None` leaves a setting as it is; an empty search or label clears it.
+        """
+        if view is not None:
+            self.view = view
+        if search is not None:
+            self.search = search.strip()
+            self._search_ids = self.store.search_record_ids(self.search) if self.search else None
+        if label is not None:
+            self.label = label or None
+        if with_warnings is not None:
+            self.with_warnings = with_warnings
+        self._trail, self._at = [], -1
+        self._go_to(self._find(0, wrap=False))
+        return self.current
+
+    # -- deciding -----------------------------------------------------------
+
+    def decide(
+        self, decision: DecisionValue, reasons: Iterable[str] = (), note: str | None = None
+    ) -> DecisionEvent:
+        """Record the reviewer's decision on the current unit, then move on."""
+        unit = self._require_current()
+        reasons = self.check_reasons(decision, list(reasons))
+        event = self._write(unit, decision, reasons, note, kind="screen")
+        self._advance_from(unit)
+        return event
+
+    def check_reasons(self, decision: DecisionValue, reasons: list[str]) -> list[str]:
+        """Reasons only on exclusions, known to the protocol, and present when required."""
+        settings = self.stage_settings
+        if decision != "exclude":
+            return []
+        for reason in reasons:
+            settings.reason(reason)  # KeyError names the known ids
+        if settings.reason_required and not reasons:
+            raise UsageError(
+                f"an exclusion at {self.stage.value.replace('_', ' ')} needs a reason",
+                field=f"screening.stages.{self.stage.value}.reasons",
+                hint="pick one of: " + ", ".join(r.id for r in settings.reasons),
+            )
+        return reasons
+
+    def resolve(
+        self, unit: Unit, decision: DecisionValue, reasons: Iterable[str] = (), note: str = ""
+    ) -> DecisionEvent:
+        """Settle a conflict (third reviewer or consensus) as its own event."""
+        reasons = self.check_reasons(decision, list(reasons))
+        return self._write(unit, decision, reasons, note or None, kind="resolve")
+
+    def undo(self) -> Unit | None:
+        """Undo the reviewer's newest standing decision at this stage and show
+        that record again; None when there is nothing to undo."""
+        for event in reversed(self._mine):
+            key = self.state.unit_of.get(event.record_key, event.record_key)
+            standing = self.state.decision_of(key, self.stage, self.reviewer)
+            if standing is not None and standing.id == event.id:
+                unit = self.state.by_key[key]
+                self._write(unit, None, [], None, kind="undo")
+                self._go_to(self._index[key])
+                return unit
+        return None
+
+    def add_note(self, text: str) -> None:
+        unit = self._require_current()
+        if text.strip():
+            self.store.add_note(unit.key, self.stage, text.strip(), reviewer=self.reviewer)
+
+    def toggle_label(self, label: str) -> bool:
+        """Add the label to the current unit, or remove it; True when now on."""
+        unit = self._require_current()
+        labels = self.labels_of(unit)
+        on = label not in labels
+        self.store.set_label(unit.key, label, reviewer=self.reviewer, on=on)
+        self._labels = None
+        return on
+
+    def labels_of(self, unit: Unit | None = None) -> set[str]:
+        unit = unit or self.current
+        return set(self._all_labels().get(unit.key, set())) if unit else set()
+
+    def all_labels(self) -> list[str]:
+        return sorted({label for held in self._all_labels().values() for label in held})
+
+    def conflicts(self) -> list[Unit]:
+        return list(self.state.matching(self.stage, self.reviewer, Filter.CONFLICTS))
+
+    def refresh(self) -> int:
+        """Fold in decisions another process made since we last looked."""
+        events = self.store.decision_events(self.state.last_event_id)
+        for event in events:
+            self._apply(event)
+        return len(events)
+
+    # -- internals ----------------------------------------------------------
+
+    @property
+    def _mine(self) -> list[DecisionEvent]:
+        events = self.store.decision_events(reviewer=self.reviewer, stage=self.stage)
+        return [event for event in events if event.kind != "undo"]
+
+    def _write(
+        self,
+        unit: Unit,
+        decision: DecisionValue | None,
+        reasons: list[str],
+        note: str | None,
+        *,
+        kind: str,
+    ) -> DecisionEvent:
+        self.refresh()
+        event = self.store.record_decision(
+            unit.key,
+            self.stage,
+            decision,
+            reviewer=self.reviewer,
+            reasons=reasons,
+            note=note,
+            kind=kind,  # type: ignore[arg-type]
+        )
+        self._apply(event)
+        return event
+
+    def _apply(self, event: DecisionEvent) -> None:
+        key = self.state.unit_of.get(event.record_key, event.record_key)
+        # A title/abstract event can change whether a unit reaches full text.
+        touches = event.stage is self.stage or self.stage is Stage.FULL_TEXT
+        before = self._share(key) if touches and key in self._index else Counter[str]()
+        self.state.apply(event)
+        if touches and key in self._index:
+            self._counts.subtract(before)
+            self._counts.update(self._share(key))
+
+    def _share(self, key: str) -> Counter[str]:
+        return self.state.unit_counts(key, self.stage, self.reviewer)
+
+    def _recount(self) -> Counter[str]:
+        total: Counter[str] = Counter()
+        for unit in self.state.units:
+            total.update(self._share(unit.key))
+        return total
+
+    def _advance_from(self, unit: Unit) -> None:
+        index = self._index[unit.key]
+        found = self._find(index + 1, wrap=self.view is Filter.QUEUE, skip=index)
+        if found is not None:
+            self._go_to(found)
+        elif not self._shows(unit):
+            self._trail, self._at = [], -1
+
+    def _go_to(self, index: int | None) -> None:
+        if index is None:
+            return
+        del self._trail[self._at + 1 :]
+        if not self._trail or self._trail[-1] != index:
+            self._trail.append(index)
+        self._at = len(self._trail) - 1
+
+    def _here(self) -> int | None:
+        return self._trail[self._at] if self._at >= 0 else None
+
+    def _find(self, start: int, *, wrap: bool, skip: int | None = None) -> int | None:
+        units = self.state.units
+        order = list(range(start, len(units)))
+        if wrap:
+            order += range(0, min(start, len(units)))
+        for index in order:
+            if index != skip and self._shows(units[index]):
+                return index
+        return None
+
+    def _shows(self, unit: Unit) -> bool:
+        if self._search_ids is not None and unit.record_id not in self._search_ids:
+            return False
+        if self.label is not None and self.label not in self._all_labels().get(unit.key, ()):
+            return False
+        if self.with_warnings:
+            if self._warning_ids is None:
+                self._warning_ids = self.store.record_ids_with_warnings()
+            if unit.record_id not in self._warning_ids:
+                return False
+        return self.state._in_view(unit.key, self.stage, self.reviewer, self.view) and (
+            self.state.eligible(unit.key, self.stage)
+        )
+
+    def _all_labels(self) -> dict[str, set[str]]:
+        if self._labels is None:
+            self._labels = self.store.labels()
+        return self._labels
+
+    def _require_current(self) -> Unit:
+        if (unit := self.current) is None:
+            raise UsageError("no record is open: the list is empty")
+        return unit
+
+
+def load_state(store: Store, protocol: Protocol) -> ScreeningState:
+    """Every unit and decision of the review, replayed."""
+    unit_of: dict[str, str] = {}
+    rows = store.unit_rows()
+    units: list[Unit] = []
+    seen: set[str] = set()
+    for key, record_id in rows:
+        unit_key = unit_of.get(key, key)
+        if unit_key not in seen:
+            seen.add(unit_key)
+            units.append(Unit(unit_key, record_id, len(units)))
+    return ScreeningState(
+        units,
+        store.decision_events(),
+        reviewers_per_record=protocol.screening.reviewers_per_record,
+        blind=protocol.screening.is_blind,
+        unit_of=unit_of,
+    )

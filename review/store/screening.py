@@ -1,0 +1,181 @@
+"""Screening in the review file: decisions, notes and labels as events, and
+the reads the screening screen needs at 100k records.
+
+Decisions are keyed by the unit's record key (shared by every record with
+the same DOI, PMID or registry id, or by a duplicate group), so two
+reviewers' files merge by identity and re-imports keep their decisions.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from review.errors import UsageError
+from review.models import DecisionEvent, DecisionValue, EventKind, Stage
+from review.store.records import fts_query
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A reviewer's note on a record at a stage."""
+
+    record_key: str
+    stage: Stage
+    text: str
+    reviewer: str
+    created_at: str
+
+
+class ScreeningMixin:
+    """Store methods for screening; mixed into `Store`."""
+
+    db: Database
+    path: Path
+    now: Callable[[], str]
+    write: Callable[..., Any]
+    append_event: Callable[..., str]
+
+    # -- reads --------------------------------------------------------------
+
+    def unit_rows(self) -> list[tuple[str, int]]:
+        """(record key, first record id) for every distinct key, in import order."""
+        rows = self.db.execute(
+            "SELECT key, min(id) AS first FROM records GROUP BY key ORDER BY first"
+        ).fetchall()
+        return [(key, first) for key, first in rows]
+
+    def decision_events(
+        self,
+        after_id: int = 0,
+        *,
+        reviewer: str | None = None,
+        stage: Stage | None = None,
+        record_keys: Iterable[str] | None = None,
+    ) -> list[DecisionEvent]:
+        """Decision events in the order they were made, newer than `after_id`
+        (so a screen can pick up another process's decisions cheaply),
+        optionally one reviewer's, one stage's, or some records'."""
+        clauses: list[str] = ["id > ?"]
+        params: list[object] = [after_id]
+        if reviewer is not None:
+            clauses.append("reviewer = ?")
+            params.append(reviewer)
+        if stage is not None:
+            clauses.append("stage = ?")
+            params.append(stage.value)
+        if record_keys is not None:
+            keys = list(record_keys)
+            clauses.append(f"record_key IN ({', '.join('?' * len(keys))})")
+            params.extend(keys)
+        rows = self.db.execute(
+            "SELECT id, record_key, stage, kind, decision, reasons, note, reviewer, created_at "
+            f"FROM decisions WHERE {' AND '.join(clauses)} ORDER BY id",
+            params,
+        ).fetchall()
+        return [_event(row) for row in rows]
+
+    def record_ids_with_warnings(self) -> set[int]:
+        rows = self.db.execute("SELECT DISTINCT record_id FROM record_warnings").fetchall()
+        return {row[0] for row in rows}
+
+    def search_record_ids(self, text: str) -> set[int] | None:
+        """Ids of records matching a full-text search; None when `text` has no words."""
+        if not (query := fts_query(text)):
+            return None
+        sql = "SELECT rowid FROM records_fts WHERE records_fts MATCH ?"
+        return {row[0] for row in self.db.execute(sql, [query]).fetchall()}
+
+    def record_ids_for_keys(self, keys: Iterable[str]) -> dict[str, list[int]]:
+        """Every record id under each key (a key may cover several imports)."""
+        wanted = list(keys)
+        out: dict[str, list[int]] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            sql = f"SELECT key, id FROM records WHERE key IN ({marks}) ORDER BY id"
+            for key, record_id in self.db.execute(sql, chunk).fetchall():
+                out.setdefault(key, []).append(record_id)
+        return out
+
+    def notes(self, record_key: str, stage: Stage) -> list[Note]:
+        rows = self.db.execute(
+            "SELECT record_key, stage, text, reviewer, created_at FROM notes "
+            "WHERE record_key = ? AND stage = ? ORDER BY id",
+            [record_key, stage.value],
+        ).fetchall()
+        return [Note(r[0], Stage(r[1]), r[2], r[3], r[4]) for r in rows]
+
+    def labels(self) -> dict[str, set[str]]:
+        """Current labels per record key: the newest add/remove per label wins."""
+        rows = self.db.execute(
+            "SELECT record_key, label, action FROM labels ORDER BY id"
+        ).fetchall()
+        current: dict[str, set[str]] = {}
+        for key, label, action in rows:
+            held = current.setdefault(key, set())
+            if action == "add":
+                held.add(label)
+            else:
+                held.discard(label)
+        return {key: held for key, held in current.items() if held}
+
+    # -- writes (one event, one transaction each) ---------------------------
+
+    def record_decision(
+        self,
+        record_key: str,
+        stage: Stage,
+        decision: DecisionValue | None,
+        *,
+        reviewer: str,
+        reasons: Iterable[str] = (),
+        note: str | None = None,
+        kind: EventKind = "screen",
+    ) -> DecisionEvent:
+        """Append a screen, resolve or undo event and return it as stored."""
+        if (kind == "undo") != (decision is None):
+            raise UsageError("an undo carries no decision; a screen or resolve needs one")
+        uid = self.append_event(
+            "decisions",
+            reviewer,
+            record_key=record_key,
+            stage=stage.value,
+            kind=kind,
+            decision=decision,
+            reasons=json.dumps(list(reasons)),
+            note=note,
+        )
+        row = self.db.execute(
+            "SELECT id, record_key, stage, kind, decision, reasons, note, reviewer, created_at "
+            "FROM decisions WHERE uid = ?",
+            [uid],
+        ).fetchone()
+        return _event(row)
+
+    def add_note(self, record_key: str, stage: Stage, text: str, *, reviewer: str) -> None:
+        self.append_event("notes", reviewer, record_key=record_key, stage=stage.value, text=text)
+
+    def set_label(self, record_key: str, label: str, *, reviewer: str, on: bool = True) -> None:
+        self.append_event(
+            "labels", reviewer, record_key=record_key, label=label, action="add" if on else "remove"
+        )
+
+
+def _event(row: Any) -> DecisionEvent:
+    return DecisionEvent(
+        id=row[0],
+        record_key=row[1],
+        stage=Stage(row[2]),
+        kind=row[3],
+        decision=row[4],
+        reasons=tuple(json.loads(row[5])),
+        note=row[6],
+        reviewer=row[7],
+        created_at=row[8],
+    )

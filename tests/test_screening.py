@@ -1,0 +1,223 @@
+"""Screening: decisions stored as events, queues, blinding, conflicts, undo.
+
+Every test drives a real review file and reopens it with a fresh connection
+to check what a reviewer would find there after quitting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from review.errors import UsageError
+from review.ingest import ImportOptions, import_paths
+from review.models import SourceKind, Stage
+from review.review_file import create_review, review_protocol
+from review.screening import Filter, Outcome
+from review.screening_session import ScreeningSession, load_state
+from review.store import Store
+from tests.conftest import FIXTURES, SAMPLE_PROTOCOL, fixed_clock
+
+SCOPUS = FIXTURES / "ris" / "citation-file-formatting" / "_baseline_scopus.ris"
+
+
+@pytest.fixture
+def review(tmp_path: Path) -> Iterator[Path]:
+    """A two-reviewer blind review of ten Scopus records."""
+    path = tmp_path / "screen.db"
+    with create_review(path, SAMPLE_PROTOCOL, now=fixed_clock) as store:
+        import_paths(store, [SCOPUS], ImportOptions(kind=SourceKind.DATABASE, source_name="Scopus"))
+    yield path
+
+
+def session(path: Path, reviewer: str, stage: Stage = Stage.TITLE_ABSTRACT) -> ScreeningSession:
+    store = Store.open(path)
+    return ScreeningSession(store, review_protocol(store), reviewer, stage)
+
+
+def stored(path: Path) -> list[tuple[str, str, str, str | None, str]]:
+    """(reviewer, stage, kind, decision, reasons) as a fresh connection reads them."""
+    with Store.open(path) as fresh:
+        return [
+            (e.reviewer, e.stage.value, e.kind, e.decision, ",".join(e.reasons))
+            for e in fresh.decision_events()
+        ]
+
+
+def test_decisions_are_stored_at_once_and_the_queue_moves_on(review: Path) -> None:
+    ann = session(review, "ann")
+    first = ann.current
+    assert first is not None and ann.counts.to_do == 10
+    ann.decide("include")
+    second = ann.current
+    assert second is not None and second.position == 1
+    ann.decide("exclude", ["population"])
+    ann.decide("maybe")
+    assert stored(review) == [
+        ("ann", "title_abstract", "screen", "include", ""),
+        ("ann", "title_abstract", "screen", "exclude", "population"),
+        ("ann", "title_abstract", "screen", "maybe", ""),
+    ]
+    counts = ann.counts
+    assert (counts.done, counts.to_do, counts.included, counts.excluded, counts.maybe) == (
+        3,
+        7,
+        1,
+        1,
+        1,
+    )
+    # A reviewer who reopens the review continues where the queue left off.
+    assert session(review, "ann").current == ann.current
+
+
+def test_unknown_or_missing_reasons_are_refused(review: Path) -> None:
+    ann = session(review, "ann")
+    with pytest.raises(KeyError, match="no exclusion reason 'nope'"):
+        ann.decide("exclude", ["nope"])
+    assert stored(review) == []
+    for _ in range(10):
+        ann.decide("include")
+    bob = session(review, "bob")
+    for _ in range(10):
+        bob.decide("maybe")
+    full = session(review, "ann", Stage.FULL_TEXT)
+    assert full.counts.to_do == 10  # maybe counts as include for progression
+    with pytest.raises(UsageError, match="needs a reason"):
+        full.decide("exclude")
+    full.decide("exclude", ["design"])
+    assert stored(review)[-1] == ("ann", "full_text", "screen", "exclude", "design")
+
+
+def test_undo_restores_the_previous_state_and_goes_back(review: Path) -> None:
+    ann = session(review, "ann")
+    first = ann.current
+    ann.decide("include")
+    assert ann.current != first
+    assert ann.undo() == first
+    assert ann.current == first
+    assert ann.my_decision() is None
+    assert ann.counts.done == 0 and ann.counts.to_do == 10
+    # Changing a decision and undoing the change brings the first one back.
+    ann.decide("exclude")
+    ann.previous()
+    ann.decide("include")
+    ann.undo()
+    mine = ann.my_decision()
+    assert mine is not None and mine.decision == "exclude"
+    assert [kind for _, _, kind, _, _ in stored(review)] == [
+        "screen",
+        "undo",
+        "screen",
+        "screen",
+        "undo",
+    ]
+    assert ann.history()[-1].kind == "undo"
+
+
+def test_blind_reviewers_see_only_their_own_until_both_decide(review: Path) -> None:
+    ann, bob = session(review, "ann"), session(review, "bob")
+    unit = ann.current
+    assert unit is not None
+    ann.decide("include")
+    bob.refresh()
+    assert set(bob.visible_decisions(unit)) == set()
+    assert bob.outcome(unit) is Outcome.PARTIAL
+    bob.decide("exclude", ["review"])
+    ann.refresh()
+    assert set(ann.visible_decisions(unit)) == {"ann", "bob"}
+    assert ann.outcome(unit) is Outcome.CONFLICT
+    assert ann.conflicts() == [unit]
+    # A third reviewer settles it; the resolution is its own event.
+    carol = session(review, "carol")
+    carol.resolve(unit, "include", note="population is head and neck")
+    assert session(review, "ann").outcome(unit) is Outcome.INCLUDE
+    assert stored(review)[-1] == ("carol", "title_abstract", "resolve", "include", "")
+
+
+def test_full_text_exclusions_with_different_reasons_conflict(review: Path) -> None:
+    for who in ("ann", "bob"):
+        screener = session(review, who)
+        for _ in range(10):
+            screener.decide("include")
+    ann, bob = session(review, "ann", Stage.FULL_TEXT), session(review, "bob", Stage.FULL_TEXT)
+    unit = ann.current
+    ann.decide("exclude", ["design"])
+    bob.decide("exclude", ["population"])
+    assert session(review, "carol", Stage.FULL_TEXT).outcome(unit) is Outcome.CONFLICT
+
+
+def test_a_unit_with_two_decisions_leaves_everyone_elses_queue(review: Path) -> None:
+    ann, bob = session(review, "ann"), session(review, "bob")
+    unit = ann.current
+    ann.decide("include")
+    bob.decide("include")
+    carol = session(review, "carol")
+    assert carol.current != unit
+    assert carol.counts.to_do == 9
+
+
+def test_views_search_labels_and_notes(review: Path) -> None:
+    ann = session(review, "ann")
+    unit = ann.current
+    assert unit is not None
+    assert ann.toggle_label("calibration") is True
+    ann.add_note("check the trial registration")
+    ann.decide("maybe")
+    assert ann.set_view(Filter.MAYBE) == unit
+    assert [u.key for u in ann.units()] == [unit.key]
+    ann.set_view(Filter.QUEUE, label="calibration")
+    assert ann.units() == []
+    ann.set_view(Filter.ALL)
+    assert ann.units() == [unit]
+    ann.set_view(label="")
+    assert len(ann.units()) == 10
+    record = ann.record(unit)
+    assert record is not None and record.title
+    word = max(record.title.split(), key=len)
+    ann.set_view(search=word)
+    assert unit in ann.units() and len(ann.units()) < 10
+    ann.set_view(search="")
+    bob = session(review, "bob")
+    assert bob.notes(unit) == []  # blind: ann's note stays hidden
+    assert [n.text for n in ann.notes(unit)] == ["check the trial registration"]
+    assert bob.labels_of(unit) == {"calibration"}
+
+
+def test_agreement_pairs_every_two_reviewers(review: Path) -> None:
+    ann, bob = session(review, "ann"), session(review, "bob")
+    for i in range(10):
+        ann.decide("include" if i < 6 else "exclude")
+        bob.decide("include" if i < 4 or i == 9 else "exclude")
+    with Store.open(review) as fresh:
+        pairs = load_state(fresh, review_protocol(fresh)).agreement(Stage.TITLE_ABSTRACT)
+    assert [(p.first, p.second) for p in pairs] == [("ann", "bob")]
+    table = pairs[0].stats.table
+    # ann includes 0-5, bob includes 0-3 and 9: both include 4, ann only 2, bob only 1.
+    assert (table.both_include, table.a_include_b_exclude) == (4, 2)
+    assert (table.a_exclude_b_include, table.both_exclude) == (1, 3)
+
+
+def test_single_reviewer_protocol_completes_with_one_decision(tmp_path: Path) -> None:
+    protocol = tmp_path / "one.yaml"
+    text = SAMPLE_PROTOCOL.read_text(encoding="utf-8")
+    protocol.write_text(
+        text.replace("reviewers_per_record: 2", "reviewers_per_record: 1").replace(
+            "blind: true", "blind: false"
+        ),
+        encoding="utf-8",
+    )
+    path = tmp_path / "one.db"
+    with create_review(path, protocol) as store:
+        import_paths(store, [SCOPUS], ImportOptions(kind=SourceKind.DATABASE, source_name="S"))
+    ann = session(path, "ann")
+    unit = ann.current
+    ann.decide("exclude")
+    assert ann.outcome(unit) is Outcome.EXCLUDE
+    assert session(path, "bob").counts.to_do == 9
+
+
+def test_a_reviewer_name_is_required(review: Path) -> None:
+    with pytest.raises(UsageError, match="reviewer"):
+        session(review, "  ")
