@@ -6,28 +6,34 @@ import each other.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from review import cli
+from review.config import load_settings, resolve_reviewer
 from review.errors import UsageError
 
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     if args and (args[0] in cli.cli.commands or args[0].startswith("-")):
-        cli.main(args)
+        cli.main(args, open_tui=_run_tui)
         return
     cli.run_guarded(lambda: _open_tui(args))
 
 
-def _open_tui(args: list[str]) -> None:
-    """`review [FILE] [--reviewer NAME]`."""
-    import os
-
+def _run_tui(path: Path | None, **options: Any) -> None:
     from review.tui.app import run  # deferred: Textual costs ~150 ms to import
 
-    reviewer = os.environ.get("REVIEW_REVIEWER")
+    run(path, **options)
+
+
+def _open_tui(args: list[str]) -> None:
+    """`review [FILE] [--reviewer NAME]`."""
+    settings = load_settings()
+    reviewer = None
     if "--reviewer" in args:
         at = args.index("--reviewer")
         if at + 1 >= len(args):
@@ -38,4 +44,5 @@ def _open_tui(args: list[str]) -> None:
         raise UsageError(
             f"unknown command {args[0]!r}", hint="see `review --help` for the commands"
         )
-    run(Path(args[0]) if args else None, reviewer=reviewer)
+    reviewer = resolve_reviewer(reviewer, os.environ, settings)
+    _run_tui(Path(args[0]) if args else None, reviewer=reviewer, settings=settings)

@@ -435,15 +435,28 @@ def _unique(terms: list[str]) -> tuple[str, ...]:
 def term_pattern(terms: tuple[str, ...] | list[str]) -> re.Pattern[str] | None:
     """One case-insensitive regex matching any term as a whole word or phrase.
 
-    A trailing `*` matches any word ending; spaces inside a phrase match any
-    whitespace run. Longer terms come first so a phrase wins over its first word.
+    A trailing `*` matches any word ending; otherwise the last word also
+    matches its simple plural (`inhibitor` → `inhibitors`, `therapy` →
+    `therapies`). Spaces inside a phrase match any whitespace run or hyphen.
+    Longer terms come first so a phrase wins over its first word.
     """
     parts: list[str] = []
     for term in sorted(terms, key=len, reverse=True):
         stem = term.rstrip("*")
         if not stem:
             continue
-        body = r"\s+".join(re.escape(word) for word in stem.split())
-        tail = r"\w*" if term.endswith("*") else ""
-        parts.append(rf"(?<!\w){body}{tail}(?!\w)")
-    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+        words = [re.escape(word) for word in stem.split()]
+        if term.endswith("*"):
+            tail = r"\w*"
+        elif words[-1][-1:].lower() == "y" and words[-1][-2:-1].lower() not in "aeiou":
+            words[-1], tail = words[-1][:-1], "(?:y|ies)"
+        elif words[-1][-1:].isalpha():
+            tail = "(?:s|es)?"
+        else:
+            tail = ""
+        parts.append(r"[\s-]+".join(words) + tail)
+    if not parts:
+        return None
+    # One boundary check around the whole alternation, not one per term: the
+    # engine then tries the terms only where a word starts (~10x faster).
+    return re.compile(rf"(?<!\w)(?:{'|'.join(parts)})(?!\w)", re.IGNORECASE)

@@ -12,10 +12,12 @@ from collections import Counter
 from collections.abc import Iterable
 
 from review.errors import UsageError
+from review.fulltext import fulltext_location
 from review.models import DecisionEvent, DecisionValue, Record, Stage
 from review.protocol_models import Protocol, ScreeningStage
 from review.screening import Filter, Outcome, ReviewerCounts, ScreeningState, Unit
 from review.store import Store
+from review.store.fulltexts import FulltextState
 from review.store.screening import Note
 
 
@@ -40,10 +42,21 @@ class ScreeningSession:
         self._warning_ids: set[int] | None = None
         self._labels: dict[str, set[str]] | None = None
         self.state = load_state(store, protocol)
+        self._studies: dict[str, str] | None = None
+        self._not_retrieved: set[str] = set()
+        if stage is Stage.FULL_TEXT:
+            self._not_retrieved = {
+                key for key, held in store.fulltexts().items() if held.status == "not_retrieved"
+            }
         self._counts = self._recount()
         self._trail: list[int] = []
         self._at = -1
         self._index = {unit.key: i for i, unit in enumerate(self.state.units)}
+        self._members: dict[str, list[str]] = {}
+        """Unit key → the other record keys merged into it as duplicates."""
+        for key, unit_key in self.state.unit_of.items():
+            if key != unit_key:
+                self._members.setdefault(unit_key, []).append(key)
         self._go_to(self._find(0, wrap=False))
 
     # -- what the screen shows ----------------------------------------------
@@ -61,8 +74,14 @@ class ScreeningSession:
         return ReviewerCounts.from_counter(self._counts)
 
     def record(self, unit: Unit | None = None) -> Record | None:
+        """What the reviewer reads: a duplicate group's canonical record (best
+        metadata of its members), else the unit's first record."""
         unit = unit or self.current
-        return self.store.record(unit.record_id) if unit else None
+        if unit is None:
+            return None
+        if unit.key in self._members:
+            return self.store.canonical_record(unit.key)
+        return self.store.record(unit.record_id)
 
     def my_decision(self, unit: Unit | None = None) -> DecisionEvent | None:
         unit = unit or self.current
@@ -95,12 +114,36 @@ class ScreeningSession:
         if unit is None:
             return []
         visible = set(self.visible_decisions(unit)) | {self.reviewer}
-        keys = [unit.key, *(k for k, u in self.state.unit_of.items() if u == unit.key)]
+        keys = [unit.key, *self._members.get(unit.key, ())]
         return [
             event
             for event in self.store.decision_events(stage=self.stage, record_keys=keys)
             if event.reviewer in visible or event.kind == "resolve"
         ]
+
+    def reports(self, unit: Unit) -> int:
+        """How many imported records this decision covers (same key or duplicate group)."""
+        keys = [unit.key, *self._members.get(unit.key, ())]
+        return sum(len(ids) for ids in self.store.record_ids_for_keys(keys).values())
+
+    def fulltext(self, unit: Unit | None = None) -> FulltextState | None:
+        unit = unit or self.current
+        return self.store.fulltext(unit.key) if unit else None
+
+    def fulltext_summary(self, unit: Unit) -> str | None:
+        held = self.fulltext(unit)
+        if held is None:
+            return None
+        if held.status == "not_retrieved":
+            return "not retrieved" + (f" ({held.note})" if held.note else "")
+        return f"{held.location}"
+
+    def study_of(self, unit: Unit) -> str | None:
+        """The study this report is linked to, when it is linked to another's."""
+        if self._studies is None:
+            self._studies = self.store.study_links()
+        study = self._studies.get(unit.key)
+        return study if study and study != unit.key else None
 
     def units(self) -> list[Unit]:
         """Every unit of the current view, search and filters, in queue order."""
@@ -226,6 +269,34 @@ class ScreeningSession:
     def all_labels(self) -> list[str]:
         return sorted({label for held in self._all_labels().values() for label in held})
 
+    def attach_fulltext(self, location: str) -> None:
+        """Attach a PDF path (made absolute, must exist) or URL to the current unit."""
+        unit = self._require_current()
+        where = fulltext_location(location)
+        self.store.attach_fulltext(unit.key, where, reviewer=self.reviewer)
+        self._set_not_retrieved(unit, False)
+
+    def mark_not_retrieved(self, note: str | None = None) -> None:
+        """PRISMA's 'reports not retrieved': the unit leaves the full-text queue."""
+        unit = self._require_current()
+        self.store.mark_not_retrieved(unit.key, reviewer=self.reviewer, note=note)
+        self._set_not_retrieved(unit, True)
+        if self.stage is Stage.FULL_TEXT:
+            self._advance_from(unit)
+
+    def link_study(self, other: str) -> str:
+        """Link the current report to the study of `other` (a record id or key)."""
+        unit = self._require_current()
+        other_key = self.store.record_key_for(other)
+        other_key = self.state.unit_of.get(other_key, other_key)
+        self.store.link_study(unit.key, other_key, reviewer=self.reviewer)
+        self._studies = None
+        return other_key
+
+    def for_stage(self, stage: Stage) -> ScreeningSession:
+        """A fresh session of the same reviewer at another stage."""
+        return ScreeningSession(self.store, self.protocol, self.reviewer, stage)
+
     def conflicts(self) -> list[Unit]:
         return list(self.state.matching(self.stage, self.reviewer, Filter.CONFLICTS))
 
@@ -276,7 +347,20 @@ class ScreeningSession:
             self._counts.update(self._share(key))
 
     def _share(self, key: str) -> Counter[str]:
+        if key in self._not_retrieved:
+            return Counter()
         return self.state.unit_counts(key, self.stage, self.reviewer)
+
+    def _set_not_retrieved(self, unit: Unit, missing: bool) -> None:
+        if self.stage is not Stage.FULL_TEXT:
+            return
+        before = self._share(unit.key)
+        if missing:
+            self._not_retrieved.add(unit.key)
+        else:
+            self._not_retrieved.discard(unit.key)
+        self._counts.subtract(before)
+        self._counts.update(self._share(unit.key))
 
     def _recount(self) -> Counter[str]:
         total: Counter[str] = Counter()
@@ -314,6 +398,8 @@ class ScreeningSession:
         return None
 
     def _shows(self, unit: Unit) -> bool:
+        if unit.key in self._not_retrieved and self.view is not Filter.ALL:
+            return False
         if self._search_ids is not None and unit.record_id not in self._search_ids:
             return False
         if self.label is not None and self.label not in self._all_labels().get(unit.key, ()):
@@ -340,7 +426,7 @@ class ScreeningSession:
 
 def load_state(store: Store, protocol: Protocol) -> ScreeningState:
     """Every unit and decision of the review, replayed."""
-    unit_of: dict[str, str] = {}
+    unit_of = store.dedup_unit_keys()
     rows = store.unit_rows()
     units: list[Unit] = []
     seen: set[str] = set()

@@ -20,10 +20,15 @@ def fixed_clock() -> str:
 
 
 @pytest.fixture(autouse=True)
-def _no_progress(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Progress bars draw on a terminal only; keep test output clean anyway."""
+def _no_machine_state(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """No progress bars, no reviewer from the environment, and no settings
+    file from the machine running the tests (~/.config/review)."""
     monkeypatch.setenv("REVIEW_NO_PROGRESS", "1")
     monkeypatch.delenv("REVIEW_REVIEWER", raising=False)
+    monkeypatch.delenv("REVIEW_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config-home")))
 
 
 @pytest.fixture

@@ -21,6 +21,10 @@ CORE = [
     "review.agreement",
     "review.screening",
     "review.screening_session",
+    "review.config",
+    "review.fulltext",
+    "review.dedup",
+    "review.dedup.run",
 ]
 
 

@@ -92,6 +92,10 @@ def test_sample_protocol_loads_and_drives_every_stage() -> None:
     assert pattern is not None
     found = pattern.findall("Oropharyngeal SCC after IMRT with nivolumab; irradiated")
     assert found == ["Oropharyngeal", "IMRT", "nivolumab"]
+    variants = term_pattern(["checkpoint inhibitor", "therapy", "case report"])
+    assert variants is not None
+    text = "Checkpoint-inhibitors, therapies, a case report; reporter therapist"
+    assert variants.findall(text) == ["Checkpoint-inhibitors", "therapies", "case report"]
 
 
 def test_template_loads_and_keeps_no_as_text() -> None:

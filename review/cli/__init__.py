@@ -6,7 +6,7 @@ documented exit code; a user mistake never shows a traceback. Command
 modules register themselves on `cli` when imported here.
 """
 
-from review.cli import project
+from review.cli import dedupe, fulltext, merge, project, screening
 from review.cli.base import cli, main, run_guarded
 
-__all__ = ["cli", "main", "project", "run_guarded"]
+__all__ = ["cli", "dedupe", "fulltext", "main", "merge", "project", "run_guarded", "screening"]

@@ -28,10 +28,15 @@ def cli() -> None:
     """A terminal workbench for systematic reviews: import, screen, extract, export."""
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Run a command; map errors to stderr and exit codes."""
+def main(argv: list[str] | None = None, *, open_tui: Callable[..., None] | None = None) -> None:
+    """Run a command; map errors to stderr and exit codes.
+
+    `open_tui` is how `review screen` opens the terminal UI without this
+    package importing it: the `review` executable passes it in.
+    """
     args = sys.argv[1:] if argv is None else argv
-    run_guarded(lambda: cli.main(args=args, prog_name="review", standalone_mode=False))
+    obj = {"open_tui": open_tui}
+    run_guarded(lambda: cli.main(args=args, prog_name="review", standalone_mode=False, obj=obj))
 
 
 def run_guarded(action: Callable[[], object]) -> None:

@@ -232,3 +232,27 @@ def _refuse_changes(db: Database, table: str) -> None:
             END
             """
         )
+
+
+@MIGRATIONS()
+def m002_dedup(db: Database) -> None:
+    """Probable duplicate pairs found by `review dedupe`, awaiting a reviewer.
+
+    Derived data, not an event table: each pair is resolved by a later
+    `dedup_events` row (a merge of both records, or `distinct`), so merging
+    two reviewers' files needs only their events.
+    """
+    db.executescript(
+        """
+        CREATE TABLE dedup_pairs (
+            id INTEGER PRIMARY KEY,
+            uid_a TEXT NOT NULL,
+            uid_b TEXT NOT NULL,
+            score REAL NOT NULL,
+            reason TEXT NOT NULL,
+            evidence TEXT NOT NULL,
+            found_at TEXT NOT NULL,
+            UNIQUE (uid_a, uid_b)
+        );
+        """
+    )

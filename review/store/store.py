@@ -19,9 +19,12 @@ from sqlite_utils import Database
 
 from review import __version__
 from review.errors import StoreError
+from review.store.dedup import DedupMixin
 from review.store.events import EventsMixin
+from review.store.fulltexts import FulltextsMixin
 from review.store.imports import ImportsMixin
 from review.store.location import risky_location
+from review.store.merge import MergeMixin
 from review.store.records import RecordsMixin
 from review.store.schema import MIGRATIONS
 from review.store.screening import ScreeningMixin
@@ -35,7 +38,15 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
-class Store(ImportsMixin, RecordsMixin, ScreeningMixin, EventsMixin):
+class Store(
+    ImportsMixin,
+    RecordsMixin,
+    ScreeningMixin,
+    EventsMixin,
+    FulltextsMixin,
+    MergeMixin,
+    DedupMixin,
+):
     """An open review file. Create with `Store.create`, open with `Store.open`."""
 
     def __init__(self, db: Database, path: Path, *, now: Callable[[], str] = utc_now) -> None:

@@ -5,15 +5,30 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
+from rich.console import Group
+from rich.text import Text
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from review.review_file import open_review, review_title
+from review.config import Settings, unknown_binding_ids
+from review.errors import ReviewError
+from review.models import Stage
+from review.review_file import open_review, review_protocol, review_title
+from review.screening_session import ScreeningSession, load_state
 from review.store import Store
 from review.tui.commands import ReviewCommands
 from review.tui.discovery import review_files
+from review.tui.screens.conflicts import ConflictsScreen
+from review.tui.screens.duplicates import DuplicatesScreen
+from review.tui.screens.info import InfoScreen
 from review.tui.screens.records import RecordsScreen
+from review.tui.screens.screening import ScreeningScreen
 from review.tui.screens.start import StartScreen
+from review.tui.screens.text_prompt import TextPrompt
+from review.tui.widgets.agreement_table import AGREEMENT_NOTE, agreement_table
+
+SCREENS_WITH_KEYS = (RecordsScreen, ScreeningScreen, ConflictsScreen, StartScreen)
+"""Screens whose binding ids a settings file may remap."""
 
 
 class ReviewApp(App[None]):
@@ -43,6 +58,8 @@ class ReviewApp(App[None]):
         *,
         reviewer: str | None = None,
         folder: Path | None = None,
+        settings: Settings | None = None,
+        screening: Stage | None = None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -50,13 +67,39 @@ class ReviewApp(App[None]):
         self.reviewer = reviewer
         self.folder = folder or Path.cwd()
         """Where the start screen looks for review files and builds the sample."""
+        self.settings = settings or Settings()
+        self._open_screening = screening
+        """Open the screening screen at this stage right away (`review screen`)."""
 
     def on_mount(self) -> None:
+        self._apply_keymap()
         if self.store is None:
             self.push_screen(StartScreen(self.folder), self._review_chosen)
-        else:
-            self._set_titles(self.store)
-            self.push_screen(RecordsScreen(self.store))
+            return
+        self._set_titles(self.store)
+        self.push_screen(RecordsScreen(self.store))
+        if self._open_screening is not None:
+            self.open_screening(self._open_screening)
+
+    def _apply_keymap(self) -> None:
+        """The settings file's `[keys]`; an unknown binding id is named, not ignored."""
+        if not self.settings.keys:
+            return
+        known = {
+            binding.id
+            for owner in (type(self), *SCREENS_WITH_KEYS)
+            for binding in owner.BINDINGS
+            if isinstance(binding, Binding) and binding.id
+        }
+        unknown = unknown_binding_ids(self.settings, known)
+        if unknown:
+            self.notify(
+                f"{self.settings.path}: unknown key binding id(s) {', '.join(unknown)}; "
+                "see the README for the ids",
+                severity="warning",
+                timeout=15,
+            )
+        self.set_keymap({k: v for k, v in self.settings.keys.items() if k in known})
 
     # -- actions (the command palette runs these too) -----------------------
 
@@ -70,6 +113,67 @@ class ReviewApp(App[None]):
     async def action_sources(self) -> None:
         if screen := await self._records_screen():
             screen.action_toggle_sources()
+
+    def action_screening(self) -> None:
+        self.open_screening(Stage.TITLE_ABSTRACT)
+
+    def action_conflicts(self) -> None:
+        if (session := self._session(Stage.TITLE_ABSTRACT)) is not None:
+            self.push_screen(ConflictsScreen(session))
+
+    def action_agreement(self) -> None:
+        if self.store is None:
+            self.notify("Open a review first", severity="warning")
+            return
+        try:
+            state = load_state(self.store, review_protocol(self.store))
+        except ReviewError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        pairs = [pair for stage in Stage for pair in state.agreement(stage)]
+        body = Group(agreement_table(pairs), Text(""), Text(AGREEMENT_NOTE, style="dim"))
+        self.push_screen(InfoScreen("Agreement between reviewers", body))
+
+    def open_screening(self, stage: Stage) -> None:
+        """The screening screen for the app's reviewer, asking their name if unknown."""
+        if self.reviewer is None:
+
+            def named(name: str | None) -> None:
+                if name:
+                    self.reviewer = name
+                    if self.store is not None:
+                        self._set_titles(self.store)
+                    self.open_screening(stage)
+
+            self.push_screen(
+                TextPrompt(
+                    "Who is screening?",
+                    placeholder="Your name, as it should appear in the audit trail",
+                    help="Set it once with --reviewer, $REVIEW_REVIEWER or the config file",
+                ),
+                named,
+            )
+            return
+        if (session := self._session(stage)) is not None:
+            self.push_screen(ScreeningScreen(session))
+
+    def _session(self, stage: Stage) -> ScreeningSession | None:
+        if self.store is None:
+            self.notify("Open a review first", severity="warning")
+            return None
+        try:
+            protocol = review_protocol(self.store)
+            return ScreeningSession(self.store, protocol, self.reviewer or "", stage)
+        except ReviewError as exc:
+            self.notify(str(exc), severity="error")
+            return None
+
+    async def action_duplicates(self) -> None:
+        if self.store is None:
+            self.notify("Open a review first", severity="warning")
+            return
+        if not isinstance(self.screen, DuplicatesScreen):
+            await self.push_screen(DuplicatesScreen(self.store, self.reviewer))
 
     def action_start(self) -> None:
         if not isinstance(self.screen, StartScreen):
@@ -115,7 +219,13 @@ class ReviewApp(App[None]):
         self.sub_title = " · ".join(parts)
 
 
-def run(path: Path | None, *, reviewer: str | None) -> None:
+def run(
+    path: Path | None,
+    *,
+    reviewer: str | None,
+    settings: Settings | None = None,
+    screening: Stage | None = None,
+) -> None:
     """Open `path`, or the one review file here, or the start screen.
 
     A `ReviewError` while opening `path` is raised before the app starts,
@@ -126,7 +236,7 @@ def run(path: Path | None, *, reviewer: str | None) -> None:
         store = open_review(path)
     elif len(found := review_files(Path.cwd())) == 1:
         store = open_review(found[0])
-    app = ReviewApp(store, reviewer=reviewer)
+    app = ReviewApp(store, reviewer=reviewer, settings=settings, screening=screening)
     try:
         app.run()
     finally:

@@ -21,7 +21,15 @@ class Command(NamedTuple):
 COMMANDS = (
     Command("Records", "Browse every record of the review", "app.records"),
     Command("Search records", "Full-text search of titles, abstracts, authors", "app.search"),
+    Command(
+        "Screen records", "Title/abstract screening as you (asks your name once)", "app.screening"
+    ),
+    Command("Conflicts", "Records two reviewers decided differently: settle them", "app.conflicts"),
+    Command(
+        "Agreement", "Kappa, PABAK and the 2×2 table per stage and reviewer pair", "app.agreement"
+    ),
     Command("Sources", "Show or hide the imports and their counts", "app.sources"),
+    Command("Duplicates", "Review probable duplicate pairs; undo merges", "app.duplicates"),
     Command("Start screen", "Open the sample, create a review or open a file", "app.start", False),
     Command("Keys", "Show or hide the keys of this screen", "app.toggle_help", False),
     Command("Quit", "Leave review (everything is already saved)", "app.quit", False),

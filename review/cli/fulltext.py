@@ -1,0 +1,172 @@
+"""`review fulltext …`: attach reports, mark them not retrieved, link reports of one study."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from review.cli.base import FILE, cli, warn_location
+from review.config import load_settings, resolve_reviewer
+from review.errors import UsageError
+from review.fulltext import attach_folder, fulltext_location
+from review.review_file import open_review
+
+RECORD = click.argument("record")
+REVIEWER = click.option(
+    "--reviewer",
+    envvar="REVIEW_REVIEWER",
+    help="Who does this (else $REVIEW_REVIEWER, else reviewer in the config file).",
+)
+NOTE = click.option("--note", help="A note kept with the event.")
+
+
+def require_reviewer(cli_value: str | None) -> str:
+    """The reviewer from the option, the environment or the config file; else an error."""
+    name = resolve_reviewer(cli_value, os.environ, load_settings())
+    if name is None:
+        raise UsageError(
+            "a reviewer name is needed",
+            field="--reviewer",
+            hint="pass --reviewer NAME, set REVIEW_REVIEWER, or set reviewer in the config file",
+        )
+    return name
+
+
+@cli.group()
+def fulltext() -> None:
+    """Full texts: attach reports, mark them not retrieved, link reports of one study.
+
+    RECORD is a record key (doi:10.1000/xyz, pmid:12345678, reg:NCT01234567)
+    or a record's id number.
+    """
+
+
+@fulltext.command("attach")
+@FILE
+@RECORD
+@click.argument("location")
+@NOTE
+@REVIEWER
+def attach(file: Path, record: str, location: str, note: str | None, reviewer: str | None) -> None:
+    """Attach a PDF (a path) or a URL to a record.
+
+    Example: review fulltext attach rt-io.db doi:10.1000/xyz papers/smith2021.pdf
+    """
+    name = require_reviewer(reviewer)
+    stored = fulltext_location(location)
+    with open_review(file) as store:
+        warn_location(store.location_warning)
+        key = store.record_key_for(record)
+        store.attach_fulltext(key, stored, reviewer=name, note=note)
+    click.echo(f"{key}: attached {stored}")
+
+
+@fulltext.command("attach-folder")
+@FILE
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--dry-run", is_flag=True, help="Show what would be attached; store nothing.")
+@REVIEWER
+def attach_folder_(file: Path, folder: Path, dry_run: bool, reviewer: str | None) -> None:
+    """Attach every file in FOLDER whose name gives a record's DOI, PMID or title.
+
+    Records that already have a full text keep it. Files that match no
+    record, or more than one, are listed for attaching by hand.
+    """
+    name = "" if dry_run else require_reviewer(reviewer)
+    with open_review(file) as store:
+        warn_location(store.location_warning)
+        result = attach_folder(store, folder, reviewer=name, dry_run=dry_run)
+    verb = "would attach" if dry_run else "attached"
+    for match in result.matches:
+        how = f"title {match.score:.0f}" if match.method == "title" else match.method
+        click.echo(f"{verb} {match.path.name} → {match.record_key} (by {how})")
+    for match in result.already:
+        click.echo(f"kept {match.record_key}: already has a full text ({match.path.name} not used)")
+    for path in result.unmatched:
+        click.echo(f"unmatched {path.name}")
+    click.echo(
+        f"{len(result.matches)} {verb}, {len(result.already)} already attached, "
+        f"{len(result.unmatched)} unmatched."
+    )
+
+
+@fulltext.command("not-retrieved")
+@FILE
+@RECORD
+@NOTE
+@REVIEWER
+def not_retrieved(file: Path, record: str, note: str | None, reviewer: str | None) -> None:
+    """Mark a report as sought but not retrieved (PRISMA counts it)."""
+    name = require_reviewer(reviewer)
+    with open_review(file) as store:
+        key = store.record_key_for(record)
+        store.mark_not_retrieved(key, reviewer=name, note=note)
+    click.echo(f"{key}: not retrieved")
+
+
+@fulltext.command("detach")
+@FILE
+@RECORD
+@REVIEWER
+def detach(file: Path, record: str, reviewer: str | None) -> None:
+    """Remove a record's full text or not-retrieved mark (the history keeps it)."""
+    name = require_reviewer(reviewer)
+    with open_review(file) as store:
+        key = store.record_key_for(record)
+        store.detach_fulltext(key, reviewer=name)
+    click.echo(f"{key}: detached")
+
+
+@fulltext.command("link")
+@FILE
+@RECORD
+@click.argument("study_record")
+@REVIEWER
+def link(file: Path, record: str, study_record: str, reviewer: str | None) -> None:
+    """Link RECORD as a report of the study whose main record is STUDY_RECORD.
+
+    Example: review fulltext link rt-io.db reg:NCT03040999 doi:10.1000/xyz
+    """
+    name = require_reviewer(reviewer)
+    with open_review(file) as store:
+        key = store.record_key_for(record)
+        study = store.link_study(key, store.record_key_for(study_record), reviewer=name)
+        reports = store.study_reports(study)
+    click.echo(f"{key} → study {study} ({len(reports)} reports: {', '.join(reports)})")
+
+
+@fulltext.command("unlink")
+@FILE
+@RECORD
+@REVIEWER
+def unlink(file: Path, record: str, reviewer: str | None) -> None:
+    """Make a linked report a study of its own again."""
+    name = require_reviewer(reviewer)
+    with open_review(file) as store:
+        key = store.record_key_for(record)
+        store.unlink_study(key, reviewer=name)
+    click.echo(f"{key}: unlinked")
+
+
+@fulltext.command("list")
+@FILE
+def list_(file: Path) -> None:
+    """Full texts and not-retrieved reports, then studies with several reports."""
+    with open_review(file) as store:
+        states = store.fulltexts()
+        links = store.study_links()
+    for key, state in sorted(states.items()):
+        shown = state.location if state.status == "attached" else "not retrieved"
+        click.echo(f"{key}\t{shown}")
+    studies: dict[str, list[str]] = {}
+    for key, study in sorted(links.items()):
+        studies.setdefault(study, []).append(key)
+    for study, reports in sorted(studies.items()):
+        click.echo(f"study {study}: {', '.join([study, *reports])}")
+    retrieved = sum(state.status == "attached" for state in states.values())
+    click.echo(
+        f"{retrieved} attached, {len(states) - retrieved} not retrieved, "
+        f"{len(studies)} studies with linked reports."
+    )

@@ -1,0 +1,291 @@
+"""Field normalisers: the form in which two records' fields are compared.
+
+Each normaliser folds away differences that databases introduce for the same
+paper (case, accents, HTML, `[Article in Chinese]` notes, `123-9` for
+`123-129`, `Smith JA` for `Smith, John A.`, `Am J Transplant` for `American
+Journal of Transplantation`) and keeps every difference that can separate two
+papers (numbers in titles, erratum/reply prefixes, supplement volumes).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from review.dedup.model import DedupRecord
+from review.identity import normalise_text, normalise_title
+
+_DOI = re.compile(r"10\.\d{4,9}/\S+")
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+_DIGITS = re.compile(r"\d+")
+_INLINE_TAGS = re.compile(r"</?(?:sup|sub|inf|i|b|em|strong|scp)>", re.IGNORECASE)
+"""`Ca<sup>2+</sup>` and `Ca2+` are one title: inline tags go without leaving a space."""
+_MONTHS = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.IGNORECASE)
+"""`11-Sep` is page range 9-11 after a spreadsheet read it as a date: unusable."""
+_TITLE_NOTES = re.compile(
+    r"\s*(?:\[(?:erratum|comment|retraction|retracted|corrected|published|update)\b[^\]]*\]?"
+    r"|\((?:vol|volume)\s+\d+[^)]*\)).*$",
+    re.IGNORECASE | re.DOTALL,
+)
+"""`[Erratum appears in …]`, `[Comment in …]`, `(vol 360, pg 542, 2009)`: notes a
+database appends to a title, which would otherwise add numbers to it."""
+_PAGE_SPLIT = re.compile(r"\s*(?:-+|–|—)\s*")
+_GLUED_AUTHORS = re.compile(r"(?<=[A-Z]\.)(?=[A-Z][a-z'’])")
+"""`Adeli K.Lewis G. F.`: EndNote exports that lost the separators between authors."""
+_INITIALS = re.compile(r"^(?:[A-Z]\.?){1,3}$|^(?:[A-Z]\.-?){1,3}[A-Z]?$")
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7"}
+_NUMBERED = {"part", "phase", "type", "stage", "grade", "class", "study", "trial", "series"}
+_KIND_PREFIXES = (
+    "erratum",
+    "errata",
+    "correction",
+    "corrigendum",
+    "retraction",
+    "retracted",
+    "reply",
+    "in reply",
+    "response",
+    "author reply",
+    "comment",
+    "commentary",
+    "re",
+    "letter",
+    "editorial",
+    "book review",
+    "expression of concern",
+)
+GENERIC_TITLES = frozenset(
+    {
+        "editorial",
+        "book review",
+        "book reviews",
+        "erratum",
+        "errata",
+        "correction",
+        "corrigendum",
+        "reply",
+        "in reply",
+        "response",
+        "letter",
+        "letters",
+        "letter to the editor",
+        "comment",
+        "commentary",
+        "introduction",
+        "preface",
+        "foreword",
+        "abstracts",
+        "abstract",
+        "news",
+        "in this issue",
+        "unknown",
+        "untitled",
+        "retraction",
+        "notice of retraction",
+        "correspondence",
+        "poster",
+        "posters",
+        "oral presentations",
+        "case report",
+    }
+)
+_JOURNAL_STOPWORDS = frozenset(
+    {"of", "the", "and", "in", "for", "on", "de", "la", "des", "und", "fur"}
+)
+
+
+@dataclass(slots=True, frozen=True)
+class Prepared:
+    """One record's normalised fields, computed once and compared many times."""
+
+    index: int
+    id: int
+    uid: str
+    source_id: int
+    title: str
+    markers: frozenset[str]
+    """Numbers in the title and a leading erratum/reply/comment kind."""
+    generic: bool
+    families: tuple[str, ...]
+    """Family name of each author (hyphens and apostrophes removed)."""
+    first_author: frozenset[str]
+    """Name tokens of the first author: `le quintrec` and `quintrec` share one."""
+    year: int | None
+    journal: tuple[str, ...]
+    volume: str
+    supplement: bool
+    first_page: str
+    last_page: str
+    doi: str
+    pmid: str
+    registry_id: str
+    kind: str
+    """`registration`, `conference` or `article` (anything else)."""
+
+
+def prepare(record: DedupRecord, index: int) -> Prepared:
+    title = normalise_title(_INLINE_TAGS.sub("", _TITLE_NOTES.sub("", record.title or "")))
+    volume_text = f"{record.volume or ''} {record.issue or ''}".lower()
+    first, last = page_range(record.pages)
+    authors = split_authors(record.authors)
+    return Prepared(
+        index=index,
+        id=record.id,
+        uid=record.uid,
+        source_id=record.source_id,
+        title=title,
+        markers=title_markers(title),
+        generic=is_generic_title(title),
+        families=tuple(f for f in (family_name(a) for a in authors) if f),
+        first_author=frozenset(name_tokens(authors[0])) if authors else frozenset(),
+        year=record.year,
+        journal=journal_tokens(record.journal),
+        volume=volume_number(record.volume),
+        supplement="suppl" in volume_text or "abstract" in volume_text,
+        first_page=first,
+        last_page=last,
+        doi=normalise_doi(record.doi),
+        pmid=(record.pmid or "").strip().lstrip("0"),
+        registry_id=(record.registry_id or "").strip().upper(),
+        kind=record_kind(record.record_type),
+    )
+
+
+def normalise_doi(doi: str | None) -> str:
+    """Bare lower-case DOI, or '' when it is not a usable DOI (`10.17705/1CAIS.`)."""
+    if not doi:
+        return ""
+    text = _DOI_PREFIX.sub("", unquote(doi.strip())).lower()
+    match = _DOI.search(text)
+    if not match:
+        return ""
+    value = match.group(0).rstrip(",;")
+    if value.endswith(".") or len(value.split("/", 1)[1]) < 3:
+        return ""  # a truncated DOI names a journal or a landing page, not a paper
+    return value
+
+
+def page_range(pages: str | None) -> tuple[str, str]:
+    """(first, last) page with the last spelled out: `123-9` → (`123`, `129`)."""
+    if not pages or _MONTHS.search(pages.replace("suppl", "")):
+        return "", ""
+    parts = [p for p in _PAGE_SPLIT.split(pages.strip().lower()) if p]
+    if not parts:
+        return "", ""
+    first, last = _page(parts[0]), _page(parts[1]) if len(parts) > 1 else ""
+    if first.isdigit() and last.isdigit() and len(last) < len(first):
+        last = first[: len(first) - len(last)] + last
+    return first.lstrip("0") or first, last.lstrip("0") or last
+
+
+def _page(text: str) -> str:
+    """`c37` and `e37` → `37` (a letter prefix some databases drop); `cd002273` stays."""
+    page = re.sub(r"[^0-9a-z]", "", text.split(".")[0])
+    stripped = page.lstrip("abcdefghijklmnopqrstuvwxyz")
+    return stripped if stripped.isdigit() and len(page) - len(stripped) == 1 else page
+
+
+def volume_number(volume: str | None) -> str:
+    """The volume's leading number: `38 (Supplement 1)` → `38`."""
+    if not volume:
+        return ""
+    match = _DIGITS.search(volume)
+    return match.group(0).lstrip("0") if match else normalise_text(volume)
+
+
+def split_authors(authors: list[str]) -> list[str]:
+    """Authors as a list, splitting one string that holds several."""
+    if len(authors) != 1:
+        return [a for a in authors if a.strip()]
+    text = authors[0]
+    for separator in (";", " and "):
+        if separator in text:
+            return [a.strip() for a in text.split(separator) if a.strip()]
+    return [a for a in _GLUED_AUTHORS.split(text) if a.strip()]
+
+
+def family_name(author: str) -> str:
+    """The family name, whatever the order: `Smith, J.`, `Smith JA`, `J. Smith`."""
+    author = author.strip()
+    if "," in author:
+        return _squash(author.split(",", 1)[0])
+    tokens = author.replace(".", ". ").split()
+    names = [t for t in tokens if not _INITIALS.match(t)]
+    if not names:
+        return ""
+    if len(names) < len(tokens):  # initials present: what is not an initial is the family
+        return _squash(" ".join(names))
+    return _squash(names[-1]) if len(names) > 1 else _squash(names[0])
+
+
+def name_tokens(author: str) -> list[str]:
+    """Every name token of two or more letters: matches either name order."""
+    tokens = normalise_text(re.sub(r"[-'’]", "", author)).split()
+    return [t for t in tokens if len(t) > 1]
+
+
+def _squash(name: str) -> str:
+    return normalise_text(re.sub(r"[-'’]", "", name)).replace(" ", "")
+
+
+def title_markers(title: str) -> frozenset[str]:
+    """Numbers (also `Part II`, `phase 2`) and a leading erratum/reply/comment word."""
+    words = title.split()
+    found: set[str] = set()
+    for position, word in enumerate(words):
+        if word.isdigit():
+            found.add(word.lstrip("0") or "0")
+        elif word in _ROMAN and position and words[position - 1] in _NUMBERED:
+            found.add(_ROMAN[word])
+    for prefix in _KIND_PREFIXES:
+        if title == prefix or title.startswith(prefix + " "):
+            found.add(f"kind:{prefix}")
+            break
+    return frozenset(found)
+
+
+def is_generic_title(title: str) -> bool:
+    return len(title) < 12 or title in GENERIC_TITLES or title.startswith("book review")
+
+
+def journal_tokens(journal: str | None) -> tuple[str, ...]:
+    return tuple(t for t in normalise_text(journal).split() if t not in _JOURNAL_STOPWORDS)
+
+
+def record_kind(record_type: str | None) -> str:
+    text = (record_type or "").lower()
+    if "regist" in text or "trial" in text:
+        return "registration"
+    if "conf" in text or "proceed" in text or "abstract" in text or "meeting" in text:
+        return "conference"
+    return "article"
+
+
+def journals_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """True when one journal name abbreviates the other (ISO/NLM style).
+
+    Each word of the shorter name must abbreviate a word of the longer, in
+    order, starting with the first: `natl` abbreviates `national` (its letters
+    appear in order and the first letters agree).
+    """
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    if not short or not _abbreviates(short[0], long[0]):
+        return False
+    position = 1
+    for word in short[1:]:
+        while position < len(long) and not _abbreviates(word, long[position]):
+            position += 1
+        if position == len(long):
+            return False
+        position += 1
+    return True
+
+
+def _abbreviates(short: str, long: str) -> bool:
+    if len(short) > len(long):
+        short, long = long, short
+    if short[0] != long[0]:
+        return False
+    rest = iter(long[1:])
+    return all(ch in rest for ch in short[1:])

@@ -1,0 +1,106 @@
+"""The deduplication pipeline: normalise → block → score → decide → cluster.
+
+Pure: records in, groups and a review queue out. The caller (the store's
+side, `review.dedup.run`) turns the result into events.
+"""
+
+from __future__ import annotations
+
+from review.dedup.blocking import candidate_pairs
+from review.dedup.cluster import cluster
+from review.dedup.model import (
+    Decision,
+    DedupRecord,
+    DedupResult,
+    DedupState,
+    Evidence,
+    Judgement,
+)
+from review.dedup.normalise import Prepared, prepare
+from review.dedup.rules import decide, score
+from review.dedup.scoring import DIFFERENT, compare
+
+
+def judge(a: Prepared, b: Prepared) -> Judgement:
+    evidence = compare(a, b)
+    decision, rule = decide(evidence)
+    return Judgement(a.index, b.index, decision, rule, score(evidence), evidence)
+
+
+def find_duplicates(
+    records: list[DedupRecord],
+    *,
+    state: DedupState | None = None,
+    keep_sources_apart: bool = False,
+) -> DedupResult:
+    """Groups to merge and pairs to review among `records`.
+
+    `state` carries what earlier runs and reviewers decided: pairs of two
+    records compared before are not compared again, earlier groups take new
+    members but are never joined to each other, and a reviewer's "distinct"
+    or "take out of this group" always holds. With `keep_sources_apart`,
+    records of one import are never put in one group.
+    """
+    state = state or DedupState()
+    prepared = [prepare(record, index) for index, record in enumerate(records)]
+    group_of = {p.index: state.groups[p.uid] for p in prepared if p.uid in state.groups}
+
+    def keep(a: Prepared, b: Prepared) -> bool:
+        if a.id <= state.checked_through and b.id <= state.checked_through:
+            return False
+        if keep_sources_apart and a.source_id == b.source_id:
+            return False
+        group = group_of.get(a.index)
+        if group is not None and group == group_of.get(b.index):
+            return False
+        return frozenset((a.uid, b.uid)) not in state.distinct
+
+    pairs = candidate_pairs(prepared, keep=keep)
+    judged = {(j.a, j.b): j for j in (judge(prepared[a], prepared[b]) for a, b in sorted(pairs))}
+
+    def conflict(i: int, j: int) -> bool:
+        a, b = prepared[i], prepared[j]
+        if frozenset((a.uid, b.uid)) in state.distinct:
+            return True
+        if keep_sources_apart and a.source_id == b.source_id:
+            return True
+        if (a.uid, group_of.get(j)) in state.unmerged or (b.uid, group_of.get(i)) in state.unmerged:
+            return True
+        pair = judged.get((min(i, j), max(i, j)))
+        return _conflicting(pair.evidence if pair else compare(a, b))
+
+    certain = [j for j in judged.values() if j.decision is Decision.CERTAIN]
+    groups, refused = cluster(len(prepared), certain, existing=group_of, conflict=conflict)
+    label: dict[int, str] = dict(group_of)
+    for n, group in enumerate(groups):
+        for member in group.members:
+            label[member.index] = group.group_key or f"new:{n}"
+    queue = [
+        j
+        for j in [*refused, *(j for j in judged.values() if j.decision is Decision.PROBABLE)]
+        if j.a not in label or label.get(j.a) != label.get(j.b)
+    ]
+    queue.sort(key=lambda j: (-j.score, j.a, j.b))
+    # A record probably matching three members of one group is one question, not three.
+    seen: set[frozenset[str]] = set()
+    asked = []
+    for j in queue:
+        sides = frozenset((label.get(j.a, f"record:{j.a}"), label.get(j.b, f"record:{j.b}")))
+        if sides not in seen:
+            seen.add(sides)
+            asked.append(j)
+    queue = asked
+    return DedupResult(groups, queue, compared=len(judged))
+
+
+def _conflicting(e: Evidence) -> bool:
+    """Two records that must not share a group, whatever links them through others."""
+    return (
+        e.doi == DIFFERENT
+        or e.pmid == DIFFERENT
+        or e.title_numbers == DIFFERENT
+        or (e.year_gap is not None and e.year_gap > 1)
+        or (e.title < 0.8 and e.doi != "same")
+        or e.first_author == DIFFERENT
+        or e.pages == DIFFERENT
+    )

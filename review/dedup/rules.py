@@ -1,0 +1,104 @@
+"""Rules: certain, probable or distinct, read from a pair's evidence.
+
+A false merge silently loses a study, so `certain` needs either an
+identifier both records share *and* titles that agree, or agreement on every
+bibliographic field present with enough of them present. Anything doubtful
+is `probable` and goes to a reviewer. Each rule has a name; the name is
+stored with every merge it makes.
+"""
+
+from __future__ import annotations
+
+from review.dedup.model import Decision, Evidence
+from review.dedup.scoring import COMPATIBLE, DIFFERENT, MISSING, SAME
+
+AGREES = (SAME, COMPATIBLE)
+NOT_DIFFERENT = (SAME, COMPATIBLE, MISSING)
+
+RULES = {
+    "same-doi": "same DOI, titles agree, years within one",
+    "same-pmid": "same PubMed id, titles agree, years within one",
+    "same-registry-id": "two registrations of the same trial id",
+    "exact-metadata": "identical title, year, first author and first page",
+    "metadata": "near-identical title, same year and first author, journal, volume and pages agree",
+    "title-authors-year": "identical long title, same authors and year, nothing conflicts",
+    "online-first": "same title, first author, volume and pages; years one apart",
+    "same-location": "same year, volume, first page and first author; titles agree",
+}
+"""Automatic rules, by the name stored in dedup events."""
+
+
+def decide(e: Evidence) -> tuple[Decision, str]:
+    """The decision and the name of the rule (or the reason) behind it."""
+    titles_agree = e.title >= 0.9 and e.title_numbers == SAME
+    years_close = e.year_gap is None or e.year_gap <= 1
+    if e.doi == SAME:
+        if titles_agree and years_close and e.pmid != DIFFERENT and e.pages != DIFFERENT:
+            return Decision.CERTAIN, "same-doi"
+        if e.title >= 0.6 or (e.first_author in AGREES and e.year == SAME):
+            return Decision.PROBABLE, "same DOI, other fields differ"
+        return Decision.DISTINCT, "same DOI but different papers"
+    if e.pmid == SAME:
+        if titles_agree and years_close and e.doi in NOT_DIFFERENT:
+            return Decision.CERTAIN, "same-pmid"
+        return Decision.PROBABLE, "same PubMed id, other fields differ"
+    if e.registry_id == SAME and e.record_type == SAME and e.title >= 0.5:
+        return Decision.CERTAIN, "same-registry-id"
+    if e.doi == DIFFERENT or e.pmid == DIFFERENT:
+        if titles_agree and e.first_author in AGREES and e.year == SAME:
+            return Decision.PROBABLE, "similar, but identifiers differ"
+        return Decision.DISTINCT, "different identifiers"
+    if metadata_certain(e) is not None:
+        return Decision.CERTAIN, metadata_certain(e) or ""
+    return _probable_or_distinct(e)
+
+
+def metadata_certain(e: Evidence) -> str | None:
+    """The name of the metadata rule that makes the pair certain, if any."""
+    if e.generic_title or e.title_numbers != SAME or e.record_type != SAME:
+        return None
+    if e.first_author not in AGREES or e.doi == COMPATIBLE:
+        return None
+    located = e.volume == SAME and e.pages in AGREES
+    if located and e.year == SAME and (e.title >= 0.9 or (e.page_range and e.title >= 0.7)):
+        return "same-location"
+    if located and e.year_gap == 1 and e.title >= 0.95 and e.journal in AGREES:
+        return "online-first"
+    fields_agree = e.journal in NOT_DIFFERENT and e.volume != DIFFERENT and e.pages != DIFFERENT
+    if not fields_agree or e.year != SAME:
+        return None
+    if e.title == 1.0 and e.pages in AGREES:
+        return "exact-metadata"
+    if e.title >= 0.95 and (
+        e.pages in AGREES
+        or (e.volume == SAME and e.journal in AGREES)
+        or (e.authors >= 0.9 and e.journal in AGREES)
+    ):
+        return "metadata"
+    if e.title == 1.0 and e.authors >= 0.95 and e.journal != MISSING:
+        return "title-authors-year"
+    return None
+
+
+def _probable_or_distinct(e: Evidence) -> tuple[Decision, str]:
+    authors_agree = e.first_author in AGREES or e.authors >= 0.7
+    if e.title >= 0.85 and (authors_agree or (e.year_gap is not None and e.year_gap <= 1)):
+        return Decision.PROBABLE, "similar title"
+    if e.title >= 0.7 and e.first_author in AGREES and e.year_gap is not None and e.year_gap <= 1:
+        return Decision.PROBABLE, "similar title, same first author"
+    if e.pages == SAME and e.volume == SAME and e.journal in AGREES and authors_agree:
+        return Decision.PROBABLE, "same journal, volume and pages"
+    if e.doi == COMPATIBLE:
+        return Decision.PROBABLE, "versions of one DOI"
+    return Decision.DISTINCT, "different"
+
+
+def score(e: Evidence) -> float:
+    """A 0..1 ordering of pairs: the queue shows the likeliest first."""
+    agreement = [
+        rel in AGREES
+        for rel in (e.year, e.journal, e.volume, e.pages, e.first_author, e.doi)
+        if rel != MISSING
+    ]
+    fields = sum(agreement) / len(agreement) if agreement else 0.5
+    return round(0.55 * e.title + 0.2 * e.authors + 0.25 * fields, 4)

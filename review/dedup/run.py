@@ -1,0 +1,144 @@
+"""Deduplicating a review file: read records, run the pipeline, store the outcome.
+
+One run is one transaction: its automatic merges (as events naming the rule
+and score), its queue of probable pairs and how far it looked. A later run
+(after importing an updated search) compares the new records with all
+others but never re-decides a pair of two records an earlier run compared.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from review.dedup.model import DedupRecord, DedupResult, DedupState, Judgement
+from review.dedup.pipeline import find_duplicates
+from review.store import Store
+from review.store.dedup import PendingPair
+
+AUTOMATIC = "review (automatic)"
+"""The reviewer name of rule-made merges when no person is named."""
+
+
+@dataclass
+class SourceCounts:
+    """What one run found among one import's records."""
+
+    records: int = 0
+    merged: int = 0
+    """Records of this source put in a group by a rule in this run."""
+    queued: int = 0
+    """Records of this source in at least one new probable pair."""
+
+
+@dataclass
+class DedupRun:
+    """The outcome of one `dedupe` run, for the command line and the TUI."""
+
+    records: int
+    compared: int
+    groups: int
+    """Groups formed or extended."""
+    merged: int
+    """Records that joined a group."""
+    queued: int
+    """New probable pairs for a reviewer."""
+    per_source: dict[int, SourceCounts] = field(default_factory=dict)
+    rules: Counter[str] = field(default_factory=Counter)
+
+
+def dedupe_review(
+    store: Store, *, reviewer: str = AUTOMATIC, keep_sources_apart: bool = False
+) -> DedupRun:
+    """Find duplicates among all records of `store` and record them."""
+    records = [_to_record(row) for row in store.dedup_rows()]
+    state = DedupState(
+        groups=store.group_memberships(),
+        distinct=store.distinct_pairs(),
+        unmerged=store.unmerged_records(),
+        checked_through=store.dedup_checked_through(),
+    )
+    result = find_duplicates(records, state=state, keep_sources_apart=keep_sources_apart)
+    merges = _merge_events(records, result)
+    pairs = [_pending(records, judgement) for judgement in result.queue]
+    store.save_dedup_run(
+        reviewer,
+        merges,
+        pairs,
+        checked_through=max((r.id for r in records), default=0),
+    )
+    return _summary(records, result, merges, pairs)
+
+
+def _to_record(row: tuple[Any, ...]) -> DedupRecord:
+    (id_, uid, key, source_id, title, authors, year, journal, volume, issue, pages, doi, pmid,
+     registry_id, record_type) = row  # fmt: skip
+    return DedupRecord(
+        id=id_,
+        uid=uid,
+        key=key,
+        source_id=source_id,
+        title=title,
+        authors=json.loads(authors) if authors else [],
+        year=year,
+        journal=journal,
+        volume=volume,
+        issue=issue,
+        pages=pages,
+        doi=doi,
+        pmid=pmid,
+        registry_id=registry_id,
+        record_type=record_type,
+    )
+
+
+def _merge_events(records: list[DedupRecord], result: DedupResult) -> list[dict[str, Any]]:
+    """Merge events for every new member; a new group takes its earliest member's key."""
+    events = []
+    for group in result.groups:
+        first = min(group.members, key=lambda m: records[m.index].id)
+        key = group.group_key or records[first.index].key
+        for member in group.members:
+            if member.is_new:
+                events.append(
+                    {
+                        "group_key": key,
+                        "record_uid": records[member.index].uid,
+                        "action": "merge",
+                        "rule": member.rule,
+                        "score": member.score,
+                    }
+                )
+    return events
+
+
+def _pending(records: list[DedupRecord], judgement: Judgement) -> PendingPair:
+    a, b = sorted((records[judgement.a], records[judgement.b]), key=lambda r: r.id)
+    return PendingPair(a.uid, b.uid, judgement.score, judgement.rule, judgement.evidence.as_dict())
+
+
+def _summary(
+    records: list[DedupRecord],
+    result: DedupResult,
+    merges: list[dict[str, Any]],
+    pairs: list[PendingPair],
+) -> DedupRun:
+    by_uid = {r.uid: r for r in records}
+    per_source: dict[int, SourceCounts] = {}
+    for record in records:
+        per_source.setdefault(record.source_id, SourceCounts()).records += 1
+    for event in merges:
+        per_source[by_uid[event["record_uid"]].source_id].merged += 1
+    for uid in {u for p in pairs for u in (p.uid_a, p.uid_b)}:
+        per_source[by_uid[uid].source_id].queued += 1
+    return DedupRun(
+        records=len(records),
+        compared=result.compared,
+        groups=len(result.groups),
+        merged=len(merges),
+        queued=len(pairs),
+        per_source=per_source,
+        rules=Counter(str(event["rule"]) for event in merges),
+    )

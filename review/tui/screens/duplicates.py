@@ -1,0 +1,168 @@
+"""The duplicates screen: probable pairs side by side, and merged groups to undo."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, DataTable, Footer, Header, Static
+
+from review.errors import ReviewError
+from review.store import Store
+from review.store.dedup import GroupMember, PendingPair
+from review.tui.widgets.duplicate_pair import DuplicatePair
+
+
+class DuplicatesScreen(Screen[None]):
+    """Confirm, reject or skip each probable pair; `g` lists merged groups to undo."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "confirm", "Same study", id="duplicates.confirm"),
+        Binding("n", "reject", "Different", id="duplicates.reject"),
+        Binding("s", "skip", "Skip", id="duplicates.skip"),
+        Binding("g", "toggle_groups", "Merged groups", id="duplicates.groups"),
+        Binding("u", "unmerge", "Undo merge", id="duplicates.unmerge"),
+        Binding("escape", "app.pop_screen", "Back", id="duplicates.back"),
+    ]
+    """
+    | Key | Description |
+    | :- | :- |
+    | y | The two records report the same study: merge them. |
+    | n | Different records: never merge them. |
+    | s | Skip this pair for now (it stays in the queue). |
+    | g | Switch between the queue and the merged groups. |
+    | u | In merged groups: take the highlighted record out of its group. |
+    | escape | Back to the previous screen. |
+    """
+
+    def __init__(self, store: Store, reviewer: str | None) -> None:
+        super().__init__()
+        self.store = store
+        self.reviewer = reviewer
+        self._pairs: list[PendingPair] = []
+        self._members: list[GroupMember] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with ContentSwitcher(initial="dup-queue", id="dup-switcher"):
+            with Vertical(id="dup-queue"):
+                yield Static(id="dup-status")
+                yield DuplicatePair(id="dup-pair")
+            with Vertical(id="dup-groups-view"):
+                yield Static(id="dup-groups-status")
+                yield DataTable(id="dup-groups", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        groups = self.query_one("#dup-groups", DataTable)
+        groups.add_columns("Group", "Record", "Title", "Source", "Decided by")
+        self._reload()
+
+    # -- the queue ----------------------------------------------------------
+
+    def action_confirm(self) -> None:
+        if pair := self._current():
+            self._decide(lambda who: self.store.merge_pair(pair.uid_a, pair.uid_b, who), "Merged")
+
+    def action_reject(self) -> None:
+        if pair := self._current():
+            self._decide(
+                lambda who: self.store.mark_distinct(pair.uid_a, pair.uid_b, who),
+                "Kept apart",
+            )
+
+    def action_skip(self) -> None:
+        if self._current() and len(self._pairs) > 1:
+            self._pairs.append(self._pairs.pop(0))
+        self._show_pair()
+
+    def _decide(self, action: object, done: str) -> None:
+        if not self.reviewer:
+            self.notify("Set a reviewer name first (--reviewer NAME)", severity="error")
+            return
+        try:
+            action(self.reviewer)  # type: ignore[operator]
+        except ReviewError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(done, timeout=2)
+        self._reload()
+
+    def _current(self) -> PendingPair | None:
+        if not self._showing_queue() or not self._pairs:
+            return None
+        return self._pairs[0]
+
+    def _show_pair(self) -> None:
+        table = self.query_one("#dup-pair", DuplicatePair)
+        status = self.query_one("#dup-status", Static)
+        if not self._pairs:
+            status.update("No probable duplicates waiting. Run `review dedupe FILE` after imports.")
+            table.show_empty("Nothing to review")
+            return
+        pair = self._pairs[0]
+        try:
+            a, b = self.store.record_by_uid(pair.uid_a), self.store.record_by_uid(pair.uid_b)
+        except ReviewError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        status.update(
+            f"{len(self._pairs)} pair(s) to review · score {pair.score:.2f} · {pair.reason}"
+        )
+        table.show_pair(a, b, pair.evidence)
+
+    # -- merged groups ------------------------------------------------------
+
+    def action_toggle_groups(self) -> None:
+        switcher = self.query_one("#dup-switcher", ContentSwitcher)
+        showing_queue = self._showing_queue()
+        switcher.current = "dup-groups-view" if showing_queue else "dup-queue"
+        self.query_one("#dup-groups" if showing_queue else "#dup-pair").focus()
+
+    def action_unmerge(self) -> None:
+        if self._showing_queue() or not self._members:
+            self.notify("Press g and pick a record of a merged group to undo its merge")
+            return
+        table = self.query_one("#dup-groups", DataTable)
+        member = self._members[table.cursor_row]
+        self._decide(lambda who: self.store.unmerge_record(member.uid, who), "Merge undone")
+
+    @on(DataTable.RowHighlighted, "#dup-groups")
+    def _member_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+
+    def _showing_queue(self) -> bool:
+        return self.query_one("#dup-switcher", ContentSwitcher).current == "dup-queue"
+
+    # -- loading --------------------------------------------------------------
+
+    def _reload(self) -> None:
+        try:
+            self._pairs = self.store.pending_pairs()
+            self._members = self.store.group_member_rows()
+        except ReviewError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self._show_pair()
+        table = self.query_one("#dup-groups", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for member in self._members:
+            title = self.store.record(member.record_id).title or "(no title)"
+            table.add_row(
+                member.group_key[:24],
+                str(member.record_id),
+                title[:60],
+                f"{member.source_file} · {member.source_ref}",
+                member.rule if member.rule != "reviewer" else f"reviewer {member.reviewer}",
+            )
+        if self._members:
+            table.move_cursor(row=min(row, len(self._members) - 1))
+        groups = len({m.group_key for m in self._members})
+        self.query_one("#dup-groups-status", Static).update(
+            f"{groups} merged group(s), {len(self._members)} records · u undoes a record's merge"
+        )

@@ -1,0 +1,449 @@
+"""The screening screen: one record, single keys, every decision saved at once.
+
+A thin view over `ScreeningSession`: each key calls one session method,
+which commits before this screen shows the next record.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual import getters
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Header
+
+from review.errors import ReviewError
+from review.fulltext import open_command
+from review.models import DecisionValue, Stage
+from review.protocol_models import term_pattern
+from review.screening import Filter, Outcome
+from review.screening_session import ScreeningSession
+from review.tui.screens.choice_picker import ChoicePicker
+from review.tui.screens.info import InfoScreen
+from review.tui.screens.reason_picker import ReasonPicker
+from review.tui.screens.text_prompt import TextPrompt
+from review.tui.widgets.criteria_panel import CriteriaPanel
+from review.tui.widgets.screening_progress import ScreeningProgress
+from review.tui.widgets.screening_record import ScreeningRecord, ScreeningView
+
+STAGE_NAMES = {Stage.TITLE_ABSTRACT: "Title/abstract", Stage.FULL_TEXT: "Full text"}
+FILTERS = [
+    (Filter.QUEUE, "Your queue (undecided by you, still needed)", "q"),
+    (Filter.UNDECIDED, "Not decided by you", "u"),
+    (Filter.MINE, "Decided by you", "d"),
+    (Filter.INCLUDED, "You included", "i"),
+    (Filter.EXCLUDED, "You excluded", "e"),
+    (Filter.MAYBE, "You marked maybe", "m"),
+    (Filter.CONFLICTS, "Conflicts", "c"),
+    (Filter.ALL, "Every record at this stage", "a"),
+]
+REFRESH_SECONDS = 5.0
+"""How often decisions from another process (a second reviewer) are folded in."""
+FULL_TEXT_ACTIONS = frozenset({"attach", "open_fulltext", "not_retrieved", "link_study"})
+
+
+class ScreeningScreen(Screen[None]):
+    """Screen records of one stage as one reviewer."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("i", "decide('include')", "Include", id="screening.include"),
+        Binding("e", "exclude", "Exclude", id="screening.exclude"),
+        Binding("m", "decide('maybe')", "Maybe", id="screening.maybe"),
+        Binding("s", "skip", "Skip", id="screening.skip"),
+        Binding("u,ctrl+z", "undo", "Undo", id="screening.undo"),
+        Binding("left", "previous", "Prev", id="screening.previous"),
+        Binding("right", "next", "Next", id="screening.next"),
+        Binding("n", "note", "Note", id="screening.note"),
+        Binding("t", "label", "Label", id="screening.label"),
+        Binding("c", "toggle_criteria", "Criteria", id="screening.criteria"),
+        Binding("slash", "search", "Search", id="screening.search"),
+        Binding("f", "filter", "Filter", id="screening.filter"),
+        Binding("h", "history", "History", id="screening.history"),
+        Binding("g", "stage", "Stage", id="screening.stage"),
+        Binding("a", "attach", "Attach", id="screening.attach"),
+        Binding("o", "open_fulltext", "Open", id="screening.open"),
+        Binding("r", "not_retrieved", "Not retrieved", id="screening.not-retrieved"),
+        Binding("l", "link_study", "Link study", id="screening.link-study"),
+    ]
+    """
+    | Key | Description |
+    | :- | :- |
+    | i | Include. |
+    | e | Exclude, then pick a reason (a number key). |
+    | m | Maybe: counts as include for moving on. |
+    | s | Skip for now; it comes back at the end of the queue. |
+    | u, ctrl+z | Undo your last decision and go back to that record. |
+    | ← → | Previous and next record. |
+    | n | Add a note to this record. |
+    | t | Add or remove a label (tag). |
+    | c | Show or hide the eligibility criteria. |
+    | / | Search titles, abstracts, authors. |
+    | f | Filter: queue, yours, included, excluded, maybe, conflicts, labels, warnings. |
+    | h | This record's decision history. |
+    | g | Switch stage: title/abstract or full text. |
+    | a o r l | Full text: attach a PDF or URL, open it, mark not retrieved, link to a study. |
+    """
+
+    record_view = getters.query_one("#screening-record", ScreeningRecord)
+    progress = getters.query_one("#screening-progress", ScreeningProgress)
+    criteria = getters.query_one("#criteria", CriteriaPanel)
+
+    def __init__(self, session: ScreeningSession) -> None:
+        super().__init__()
+        self.session = session
+        terms = session.protocol.highlight_terms()
+        self._include = term_pattern(terms.include)
+        self._exclude = term_pattern(terms.exclude)
+        self._reason_labels: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield ScreeningProgress(id="screening-progress")
+        with Horizontal(id="screening-body"):
+            yield ScreeningRecord(self._include, self._exclude, id="screening-record")
+            yield CriteriaPanel(self.session.protocol, id="criteria")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.record_view.focus()
+        self.show_current()
+        self.set_interval(REFRESH_SECONDS, self._refresh_from_others)
+        if self.session.store.location_warning:
+            self.notify(self.session.store.location_warning, severity="warning", timeout=15)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Full-text keys only at the full-text stage."""
+        if action in FULL_TEXT_ACTIONS:
+            return self.session.stage is Stage.FULL_TEXT
+        return True
+
+    # -- showing ------------------------------------------------------------
+
+    def show_current(self) -> None:
+        """Render the unit under the cursor and the counts; the one redraw path."""
+        session = self.session
+        self._reason_labels = {r.id: r.label for r in session.stage_settings.reasons}
+        self.progress.show(
+            session.counts,
+            stage=STAGE_NAMES[session.stage],
+            view=self._view_name(),
+            maybe_note="maybe counts as include",
+        )
+        unit = session.current
+        if unit is None:
+            self.record_view.show(None, empty=self._empty_message())
+            return
+        record = session.record(unit)
+        assert record is not None
+        full_text = session.stage is Stage.FULL_TEXT
+        self.record_view.show(
+            ScreeningView(
+                record=record,
+                decisions=session.visible_decisions(unit),
+                reviewer=session.reviewer,
+                outcome=str(session.outcome(unit) or ""),
+                reason_labels=self._reason_labels,
+                labels=session.labels_of(unit),
+                notes=[(n.reviewer, n.text) for n in session.notes(unit)],
+                reports=session.reports(unit),
+                fulltext=session.fulltext_summary(unit) if full_text else None,
+                study=session.study_of(unit) if full_text else None,
+            )
+        )
+
+    def _view_name(self) -> str:
+        parts = [self.session.view.value]
+        if self.session.search:
+            parts.append(f"search “{self.session.search}”")
+        if self.session.label:
+            parts.append(f"label {self.session.label}")
+        if self.session.with_warnings:
+            parts.append("with warnings")
+        return " · ".join(parts)
+
+    def _empty_message(self) -> str:
+        session = self.session
+        stage = STAGE_NAMES[session.stage].lower()
+        if session.view is Filter.QUEUE and not (session.search or session.label):
+            text = f"Your {stage} queue is empty: every record you can screen here is decided."
+            conflicts = session.counts.conflicts
+            if conflicts:
+                text += (
+                    f"\n{conflicts} conflict(s) wait for resolution (command palette: Conflicts)."
+                )
+            if session.stage is Stage.TITLE_ABSTRACT:
+                text += "\nPress g to go on to full-text screening."
+            return text
+        return f"Nothing matches this view ({self._view_name()}). Press f to change it."
+
+    # -- deciding -----------------------------------------------------------
+
+    def action_decide(self, decision: DecisionValue, reasons: list[str] | None = None) -> None:
+        if self.session.current is None:
+            self.notify("Nothing to decide here", severity="warning")
+            return
+        try:
+            self.session.decide(decision, reasons or [])
+        except (ReviewError, KeyError) as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.show_current()
+
+    def action_exclude(self) -> None:
+        settings = self.session.stage_settings
+        if self.session.current is None:
+            self.notify("Nothing to decide here", severity="warning")
+            return
+        if not settings.reasons:
+            self.action_decide("exclude")
+            return
+
+        def chosen(reasons: list[str] | None) -> None:
+            if reasons is not None:
+                self.action_decide("exclude", reasons)
+
+        self.app.push_screen(
+            ReasonPicker(
+                settings.reasons,
+                required=settings.reason_required,
+                stage=STAGE_NAMES[self.session.stage].lower(),
+            ),
+            chosen,
+        )
+
+    def action_undo(self) -> None:
+        try:
+            undone = self.session.undo()
+        except ReviewError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if undone is None:
+            self.notify("Nothing of yours to undo at this stage")
+        self.show_current()
+
+    def action_skip(self) -> None:
+        self.session.skip()
+        self.show_current()
+
+    def action_next(self) -> None:
+        self.session.next()
+        self.show_current()
+
+    def action_previous(self) -> None:
+        self.session.previous()
+        self.show_current()
+
+    # -- notes, labels, criteria --------------------------------------------
+
+    def action_note(self) -> None:
+        if self.session.current is None:
+            return
+
+        def save(text: str | None) -> None:
+            if text:
+                self._guard(lambda: self.session.add_note(text))
+                self.show_current()
+
+        self.app.push_screen(TextPrompt("Note on this record", placeholder="Your note"), save)
+
+    def action_label(self) -> None:
+        if self.session.current is None:
+            return
+        known = self.session.all_labels()
+
+        def save(label: str | None) -> None:
+            if label:
+                self._guard(lambda: self.session.toggle_label(label))
+                self.show_current()
+
+        hint = "Known labels: " + ", ".join(known) if known else "e.g. calibration, ask-team"
+        self.app.push_screen(
+            TextPrompt("Label to add or remove", placeholder="label", help=hint), save
+        )
+
+    def action_toggle_criteria(self) -> None:
+        self.criteria.display = not self.criteria.display
+
+    # -- finding ------------------------------------------------------------
+
+    def action_search(self) -> None:
+        def search(text: str | None) -> None:
+            if text is not None:
+                self.session.set_view(search=text)
+                self.show_current()
+
+        self.app.push_screen(
+            TextPrompt(
+                "Search titles, abstracts, authors",
+                value=self.session.search,
+                help="Enter searches · an empty search clears it · Esc cancels",
+            ),
+            search,
+        )
+
+    def action_filter(self) -> None:
+        choices = [(view.value, label, key) for view, label, key in FILTERS]
+        choices.append(("warnings", "Toggle: only records with import warnings", "w"))
+        choices.append(("label", "Only records with a label…", "l"))
+        choices.append(("clear", "Clear search, label and warnings filters", "x"))
+
+        def chosen(choice: str | None) -> None:
+            if choice is None:
+                return
+            if choice == "warnings":
+                self.session.set_view(with_warnings=not self.session.with_warnings)
+            elif choice == "clear":
+                self.session.set_view(search="", label="", with_warnings=False)
+            elif choice == "label":
+                self._ask_label_filter()
+                return
+            else:
+                self.session.set_view(Filter(choice))
+            self.show_current()
+
+        self.app.push_screen(ChoicePicker("Show", choices, current=self.session.view.value), chosen)
+
+    def _ask_label_filter(self) -> None:
+        known = self.session.all_labels()
+
+        def chosen(label: str | None) -> None:
+            if label is not None:
+                self.session.set_view(label=label)
+                self.show_current()
+
+        hint = "Labels: " + ", ".join(known) if known else "No labels yet"
+        self.app.push_screen(TextPrompt("Only records with label", help=hint), chosen)
+
+    def action_history(self) -> None:
+        unit = self.session.current
+        if unit is None:
+            return
+        grid = Table(box=None, padding=(0, 1), header_style="bold")
+        for column in ("When (UTC)", "Who", "What", "Decision", "Reasons", "Note"):
+            grid.add_column(column)
+        for event in self.session.history(unit):
+            grid.add_row(
+                event.created_at[:19].replace("T", " "),
+                Text(event.reviewer),
+                event.kind,
+                event.decision or "",
+                Text(", ".join(event.reasons)),
+                Text(event.note or ""),
+            )
+        if not grid.rows:
+            grid.add_row("", "", "no decisions yet", "", "", "")
+        self.app.push_screen(InfoScreen("Decision history (visible to you)", grid))
+
+    def action_stage(self) -> None:
+        choices = [(s.value, STAGE_NAMES[s], str(n)) for n, s in enumerate(Stage, start=1)]
+
+        def chosen(choice: str | None) -> None:
+            if choice is None or choice == self.session.stage.value:
+                return
+            try:
+                self.session = self.session.for_stage(Stage(choice))
+            except ReviewError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.refresh_bindings()
+            self.show_current()
+
+        self.app.push_screen(
+            ChoicePicker("Stage", choices, current=self.session.stage.value), chosen
+        )
+
+    # -- full text ----------------------------------------------------------
+
+    def action_attach(self) -> None:
+        if self.session.current is None:
+            return
+
+        def attach(location: str | None) -> None:
+            if location:
+                self._guard(lambda: self.session.attach_fulltext(location))
+                self.show_current()
+
+        self.app.push_screen(
+            TextPrompt("Attach the full text", placeholder="/path/to/report.pdf or https://…"),
+            attach,
+        )
+
+    def action_open_fulltext(self) -> None:
+        if self.session.current is None:
+            return
+        held = self.session.fulltext()
+        if held is None or not held.location:
+            self.notify("No full text attached (press a to attach one)", severity="warning")
+            return
+        try:
+            subprocess.Popen(
+                open_command(held.location),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,  # the viewer outlives neither key nor terminal
+            )
+        except OSError as exc:
+            self.notify(f"Cannot open {held.location}: {exc}", severity="error")
+            return
+        self.notify(f"Opening {held.location}")
+
+    def action_not_retrieved(self) -> None:
+        if self.session.current is None:
+            return
+
+        def mark(note: str | None) -> None:
+            if note is not None:
+                self._guard(lambda: self.session.mark_not_retrieved(note or None))
+                self.show_current()
+
+        self.app.push_screen(
+            TextPrompt(
+                "Mark the report as not retrieved (PRISMA counts it)",
+                placeholder="optional: what was tried",
+                help="Enter marks it · Esc cancels",
+            ),
+            mark,
+        )
+
+    def action_link_study(self) -> None:
+        if self.session.current is None:
+            return
+
+        def link(other: str | None) -> None:
+            if other:
+                self._guard(lambda: self.session.link_study(other))
+                self.show_current()
+
+        self.app.push_screen(
+            TextPrompt(
+                "Link to the study of another report",
+                placeholder="record id (as in the records screen) or key such as doi:10…",
+            ),
+            link,
+        )
+
+    # -- helpers ------------------------------------------------------------
+
+    def _guard(self, action: object) -> None:
+        try:
+            action()  # type: ignore[operator]
+        except (ReviewError, KeyError) as exc:
+            self.notify(str(exc), severity="error")
+
+    def _refresh_from_others(self) -> None:
+        try:
+            changed = self.session.refresh()
+        except ReviewError:
+            return
+        if changed:
+            unit = self.session.current
+            if unit is not None and self.session.outcome(unit) is Outcome.CONFLICT:
+                self.notify("This record is now a conflict", severity="warning")
+            self.show_current()

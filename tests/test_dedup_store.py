@@ -1,0 +1,138 @@
+"""Deduplicating a review file: events, groups, the queue, re-runs, the CLI and its report."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from review.cli import cli
+from review.dedup import RULES
+from review.dedup.report import safe_cell
+from review.dedup.run import dedupe_review
+from review.store import Store
+from tests.conftest import fixed_clock
+from tests.dedup_helpers import add_source, paper
+
+TITLE = "Nivolumab with radiotherapy for recurrent head and neck squamous cell carcinoma"
+
+
+def _two_databases(store: Store) -> None:
+    add_source(
+        store,
+        "PubMed",
+        [
+            paper(1, TITLE, doi="10.1000/hn.1", abstract="Short."),
+            paper(2, "Cetuximab in oral cavity cancer: a cohort", pages="200-210"),
+            paper(3, "Durvalumab and chemoradiotherapy in nasopharyngeal carcinoma", pages="5-9"),
+        ],
+    )
+    add_source(
+        store,
+        "Embase",
+        [
+            # same paper, another database's formatting: upper case, no DOI, 100-9 pages
+            paper(
+                1,
+                TITLE.upper() + ". [Chinese]",
+                authors=["Smith J", "Doe J"],
+                journal="J Clin Oncol",
+                pages="100-9",
+                abstract="A longer abstract here.",
+            ),
+            # the same title as a conference abstract in another year: queue, not merge
+            paper(
+                2,
+                "Durvalumab and chemoradiotherapy in nasopharyngeal carcinoma",
+                year=2021,
+                volume="39",
+                pages="e6001",
+            ),
+        ],
+    )
+
+
+def test_certain_duplicates_merge_and_probable_ones_queue(store: Store) -> None:
+    _two_databases(store)
+    run = dedupe_review(store)
+    assert (run.groups, run.merged, run.queued) == (1, 2, 1)
+    assert run.per_source[1].merged == 1 and run.per_source[2].merged == 1
+    with Store.open(store.path, now=fixed_clock) as fresh:
+        members = fresh.group_member_rows()
+        assert [m.source_file for m in members] == ["PubMed.ris", "Embase.ris"]
+        assert {m.reviewer for m in members} == {"review (automatic)"}
+        assert members[0].group_key == "doi:10.1000/hn.1"  # the earliest member's key
+        assert fresh.record_count() == 5  # merges never delete records
+        [pair] = fresh.pending_pairs()
+        assert pair.evidence["year"] == "different"
+
+
+def test_screening_contract_unit_keys_and_canonical_record(store: Store) -> None:
+    _two_databases(store)
+    dedupe_review(store)
+    units = store.dedup_unit_keys()
+    assert set(units.values()) == {"doi:10.1000/hn.1"} and len(units) == 2
+    canonical = store.canonical_record("doi:10.1000/hn.1")
+    assert canonical.key == "doi:10.1000/hn.1"
+    assert canonical.doi == "10.1000/hn.1"
+    assert canonical.abstract == "A longer abstract here."
+    assert [r.source_name for r in store.group_members("doi:10.1000/hn.1")] == ["PubMed", "Embase"]
+
+
+def test_reviewer_confirm_reject_and_undo_are_events(store: Store) -> None:
+    _two_databases(store)
+    dedupe_review(store)
+    [pair] = store.pending_pairs()
+    key = store.merge_pair(pair.uid_a, pair.uid_b, "alice")
+    assert store.pending_pairs() == []
+    assert len([m for m in store.group_member_rows() if m.group_key == key]) == 2
+    store.unmerge_record(pair.uid_b, "alice")
+    assert key not in {m.group_key for m in store.group_member_rows()}  # one left: dissolved
+    store.mark_distinct(pair.uid_a, pair.uid_b, "alice")
+    assert store.pending_pairs() == []
+    actions = [r[0] for r in store.db.execute("SELECT action FROM dedup_events ORDER BY id")]
+    assert actions == ["merge", "merge", "merge", "merge", "unmerge", "unmerge", "distinct"]
+
+
+def test_a_later_search_is_deduplicated_without_redeciding_old_groups(store: Store) -> None:
+    _two_databases(store)
+    dedupe_review(store)
+    [old] = store.pending_pairs()
+    store.mark_distinct(old.uid_a, old.uid_b, "alice")
+    add_source(store, "Update", [paper(1, TITLE, doi="10.1000/hn.1")])
+    run = dedupe_review(store)
+    assert (run.merged, run.queued) == (1, 0)
+    members = [m for m in store.group_member_rows() if m.group_key == "doi:10.1000/hn.1"]
+    assert [m.source_file for m in members] == ["PubMed.ris", "Embase.ris", "Update.ris"]
+    assert dedupe_review(store).compared == 0  # nothing new: nothing compared again
+
+
+def test_keep_sources_apart_never_groups_one_import(store: Store) -> None:
+    add_source(store, "Combined", [paper(1, TITLE), paper(2, TITLE)])
+    assert dedupe_review(store, keep_sources_apart=True).merged == 0
+    assert dedupe_review(store).merged == 0  # both were compared already
+
+
+def test_cli_prints_counts_per_source_and_writes_the_report(store: Store, tmp_path: Path) -> None:
+    _two_databases(store)
+    add_source(store, "Other", [paper(1, "=HYPERLINK(1) " + TITLE[:40], doi="10.1000/x")])
+    store.close()
+    report = tmp_path / "out" / "groups.csv"
+    result = CliRunner().invoke(
+        cli, ["dedupe", str(store.path), "--report", str(report)], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    assert "2 records merged automatically into 1 groups" in result.output
+    assert "#1 PubMed (PubMed.ris)" in result.output
+    rows = list(csv.DictReader(report.open(encoding="utf-8")))
+    assert [r["source_file"] for r in rows] == ["PubMed.ris", "Embase.ris"]
+    assert all(r["decided_by"] in RULES for r in rows)
+    assert not list(report.parent.glob(".groups.csv.*"))  # no temp file left behind
+
+
+def test_report_cells_cannot_run_as_formulas() -> None:
+    assert safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert safe_cell("-5") == "'-5"
+    assert safe_cell(7) == 7
+    assert safe_cell("a\x07b") == "ab"

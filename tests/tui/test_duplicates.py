@@ -1,0 +1,129 @@
+"""The duplicates screen: keys decide pairs, and what they decide is on disk at once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable
+
+from review.dedup.run import dedupe_review
+from review.store import Store
+from review.tui.app import ReviewApp
+from review.tui.screens.duplicates import DuplicatesScreen
+from review.tui.widgets.duplicate_pair import DuplicatePair
+from tests.conftest import fixed_clock
+from tests.dedup_helpers import add_source, paper
+from tests.tui.conftest import SIZE, run_from_palette
+
+TITLE = "Pembrolizumab and radiotherapy in head and neck cancer: a randomised trial"
+
+
+@pytest.fixture
+def dup_store(tmp_path: Path) -> Iterator[Store]:
+    """Two imports holding one certain duplicate and two probable pairs."""
+    with Store.create(tmp_path / "dups.db", now=fixed_clock) as store:
+        add_source(
+            store,
+            "PubMed",
+            [
+                paper(1, TITLE, doi="10.1/a"),
+                paper(2, "Cisplatin dosing in elderly patients", pages="300-309"),
+            ],
+        )
+        add_source(
+            store,
+            "Embase",
+            [
+                paper(1, TITLE.upper(), year=2021, pages="e501"),
+                paper(
+                    2, "Cisplatin dosing in elderly patients", year=2019, pages="7-9", volume="37"
+                ),
+                paper(3, TITLE, doi="10.1/a"),
+            ],
+        )
+        dedupe_review(store)
+        assert len(store.pending_pairs()) == 2
+        yield store
+
+
+def _cell(app: ReviewApp, row: str, column: str) -> str:
+    table = app.screen.query_one("#dup-pair", DuplicatePair)
+    return str(table.get_cell(row, column))
+
+
+async def _open(app: ReviewApp, pilot: object) -> None:
+    await run_from_palette(pilot, "Duplicates")  # type: ignore[arg-type]
+    assert isinstance(app.screen, DuplicatesScreen)
+
+
+async def test_pair_shows_side_by_side_with_evidence(dup_store: Store) -> None:
+    app = ReviewApp(dup_store, reviewer="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(app, pilot)
+        assert _cell(app, "source", "a").startswith("PubMed")
+        assert _cell(app, "source", "b").startswith("Embase")
+        assert "different" in _cell(app, "year", "evidence")
+
+
+async def test_confirm_and_reject_are_stored_at_once(dup_store: Store) -> None:
+    app = ReviewApp(dup_store, reviewer="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(app, pilot)
+        first = dup_store.pending_pairs()[0]
+        await pilot.press("y")
+        await pilot.pause()
+        with Store.open(dup_store.path) as fresh:
+            groups = fresh.group_memberships()
+            assert groups[first.uid_a] == groups[first.uid_b]
+            [second] = fresh.pending_pairs()
+        await pilot.press("n")
+        await pilot.pause()
+        with Store.open(dup_store.path) as fresh:
+            assert fresh.pending_pairs() == []
+            assert frozenset((second.uid_a, second.uid_b)) in fresh.distinct_pairs()
+            reviewers = {r[0] for r in fresh.db.execute(
+                "SELECT reviewer FROM dedup_events WHERE rule = 'reviewer'")}  # fmt: skip
+            assert reviewers == {"alice"}
+        assert "Nothing to review" in _cell(app, "empty", "a")
+
+
+async def test_skip_keeps_the_pair_queued(dup_store: Store) -> None:
+    app = ReviewApp(dup_store, reviewer="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(app, pilot)
+        before = _cell(app, "title", "a")
+        await pilot.press("s")
+        await pilot.pause()
+        assert _cell(app, "title", "a") != before or _cell(app, "year", "b")
+        with Store.open(dup_store.path) as fresh:
+            assert len(fresh.pending_pairs()) == 2
+
+
+async def test_a_merge_is_undone_from_the_groups_list(dup_store: Store) -> None:
+    app = ReviewApp(dup_store, reviewer="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(app, pilot)
+        await pilot.press("g")
+        await pilot.pause()
+        groups = app.screen.query_one("#dup-groups", DataTable)
+        assert groups.row_count == 2  # the certain DOI pair, merged by the rule
+        await pilot.press("u")
+        await pilot.pause()
+        with Store.open(dup_store.path) as fresh:
+            assert fresh.group_memberships() == {}
+            actions = [r[0] for r in fresh.db.execute(
+                "SELECT action FROM dedup_events WHERE reviewer = 'alice'")]  # fmt: skip
+            assert actions == ["unmerge", "unmerge"]
+        assert groups.row_count == 0
+
+
+async def test_without_a_reviewer_nothing_is_stored(dup_store: Store) -> None:
+    app = ReviewApp(dup_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(app, pilot)
+        await pilot.press("y")
+        await pilot.pause()
+        with Store.open(dup_store.path) as fresh:
+            assert len(fresh.pending_pairs()) == 2

@@ -1,0 +1,214 @@
+"""The screening and conflicts screens driven by keys; the file is then read
+with a fresh connection, as the reviewer would find it after quitting."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from rich.console import Console
+from rich.text import Text
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from review.config import Settings
+from review.models import Stage
+from review.store import Store
+from review.tui.app import ReviewApp
+from review.tui.screens.conflicts import ConflictsScreen
+from review.tui.screens.reason_picker import ReasonPicker
+from review.tui.screens.screening import ScreeningScreen
+from tests.tui.conftest import SIZE, run_from_palette
+
+
+def events(path: Path) -> list[tuple[str, str, str, str | None, tuple[str, ...], str | None]]:
+    with Store.open(path) as fresh:
+        return [
+            (e.reviewer, e.stage.value, e.kind, e.decision, e.reasons, e.note)
+            for e in fresh.decision_events()
+        ]
+
+
+def shown(app: ReviewApp) -> str:
+    """The record pane's visible text."""
+    console = Console(width=200, record=True, file=io.StringIO())
+    for part in app.screen.query("#screening-record Static, #conflict-record Static"):
+        if isinstance(part, Static) and part.display:
+            content = part.content
+            console.print(content if not isinstance(content, str) else Text(content))
+    return console.export_text()
+
+
+def include_all(path: Path, *reviewers: str) -> None:
+    """Title/abstract includes by each reviewer for every record."""
+    with Store.open(path) as store:
+        for key, _ in store.unit_rows():
+            for who in reviewers:
+                store.record_decision(key, Stage.TITLE_ABSTRACT, "include", reviewer=who)
+
+
+async def open_screening(pilot: Pilot[None]) -> ScreeningScreen:
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, ScreeningScreen)
+    return screen
+
+
+async def test_include_exclude_with_reason_maybe_note_and_undo(sample_path: Path) -> None:
+    app = ReviewApp(Store.open(sample_path), reviewer="ann", screening=Stage.TITLE_ABSTRACT)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_screening(pilot)
+        first_title = shown(app).splitlines()[0].strip()
+        await pilot.press("i")
+        assert events(sample_path) == [("ann", "title_abstract", "screen", "include", (), None)]
+        await pilot.press("e")
+        assert isinstance(app.screen, ReasonPicker)
+        await pilot.press("5")  # Review or editorial
+        await pilot.pause()
+        await pilot.press("n", *"check the design", "enter")
+        await pilot.press("m")
+        await pilot.pause()
+        assert events(sample_path)[1:] == [
+            ("ann", "title_abstract", "screen", "exclude", ("review",), None),
+            ("ann", "title_abstract", "screen", "maybe", (), None),
+        ]
+        with Store.open(sample_path) as fresh:
+            notes = [
+                n for key, _ in fresh.unit_rows() for n in fresh.notes(key, Stage.TITLE_ABSTRACT)
+            ]
+        assert [(n.reviewer, n.text) for n in notes] == [("ann", "check the design")]
+        assert screen.session.counts.done == 3
+        await pilot.press("u", "u", "u")
+        await pilot.pause()
+        assert [e[2] for e in events(sample_path)][-3:] == ["undo", "undo", "undo"]
+        assert screen.session.counts.done == 0
+        assert shown(app).splitlines()[0].strip() == first_title
+        assert "Not yet decided by you" in shown(app)
+
+
+async def test_escape_in_the_reason_picker_decides_nothing(sample_path: Path) -> None:
+    app = ReviewApp(Store.open(sample_path), reviewer="ann", screening=Stage.TITLE_ABSTRACT)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_screening(pilot)
+        await pilot.press("e", "escape")
+        await pilot.pause()
+        assert events(sample_path) == []
+        assert isinstance(app.screen, ScreeningScreen)
+
+
+async def test_full_text_exclusion_requires_a_reason(sample_path: Path) -> None:
+    include_all(sample_path, "ann", "bob")
+    app = ReviewApp(Store.open(sample_path), reviewer="ann", screening=Stage.FULL_TEXT)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_screening(pilot)
+        await pilot.press("e")
+        picker = app.screen
+        assert isinstance(picker, ReasonPicker) and picker.required
+        await pilot.press("0")  # "no reason" is not offered at full text
+        await pilot.pause()
+        assert isinstance(app.screen, ReasonPicker)
+        await pilot.press("3")
+        await pilot.pause()
+        assert events(sample_path)[-1] == (
+            "ann",
+            "full_text",
+            "screen",
+            "exclude",
+            ("population",),
+            None,
+        )
+
+
+async def test_blind_screening_hides_the_other_reviewer_until_both_decide(
+    sample_path: Path,
+) -> None:
+    with Store.open(sample_path) as store:
+        first_key = store.unit_rows()[0][0]
+        store.record_decision(
+            first_key, Stage.TITLE_ABSTRACT, "exclude", reviewer="bob", note="animal"
+        )
+    app = ReviewApp(Store.open(sample_path), reviewer="ann", screening=Stage.TITLE_ABSTRACT)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_screening(pilot)
+        assert screen.session.current is not None and screen.session.current.key == first_key
+        assert "bob" not in shown(app) and "animal" not in shown(app)
+        await pilot.press("i")
+        await pilot.press("left")
+        await pilot.pause()
+        text = shown(app)
+        assert "bob: exclude" in text and "(animal)" in text
+        assert "Outcome: conflict" in text
+        assert screen.session.counts.conflicts == 1
+
+
+async def test_conflict_is_resolved_as_its_own_event(sample_path: Path) -> None:
+    with Store.open(sample_path) as store:
+        key = store.unit_rows()[1][0]
+        store.record_decision(key, Stage.TITLE_ABSTRACT, "include", reviewer="ann")
+        store.record_decision(
+            key, Stage.TITLE_ABSTRACT, "exclude", reviewer="bob", reasons=["design"]
+        )
+    app = ReviewApp(Store.open(sample_path), reviewer="carol")
+    async with app.run_test(size=SIZE) as pilot:
+        await run_from_palette(pilot, "Conflicts")
+        assert isinstance(app.screen, ConflictsScreen)
+        text = shown(app)
+        assert "ann: include" in text and "bob: exclude — Wrong study design" in text
+        await pilot.press("i", *"consensus meeting", "enter")
+        await pilot.pause()
+        assert events(sample_path)[-1] == (
+            "carol",
+            "title_abstract",
+            "resolve",
+            "include",
+            (),
+            "consensus meeting",
+        )
+        assert "No conflicts" in shown(app)
+
+
+async def test_reports_are_linked_to_one_study_and_marked_not_retrieved(
+    sample_path: Path,
+) -> None:
+    include_all(sample_path, "ann", "bob")
+    with Store.open(sample_path) as store:
+        (first, first_id), (second, _) = store.unit_rows()[:2]
+    app = ReviewApp(Store.open(sample_path), reviewer="ann", screening=Stage.FULL_TEXT)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_screening(pilot)
+        await pilot.press("right")  # the second report
+        await pilot.press("l", *str(first_id), "enter")
+        await pilot.pause()
+        assert "Study: " in shown(app)
+        await pilot.press("r", "enter")
+        await pilot.pause()
+        assert screen.session.counts.to_do == 4
+    with Store.open(sample_path) as fresh:
+        assert fresh.study_links()[second] == first
+        held = fresh.fulltext(second)
+        assert held is not None and held.status == "not_retrieved"
+
+
+async def test_keys_are_remapped_from_the_settings_file(sample_path: Path) -> None:
+    settings = Settings(keys={"screening.include": "y", "screening.nonsense": "z"})
+    app = ReviewApp(
+        Store.open(sample_path), reviewer="ann", settings=settings, screening=Stage.TITLE_ABSTRACT
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await open_screening(pilot)
+        await pilot.press("y")
+        await pilot.pause()
+        assert events(sample_path)[0][3] == "include"
+        assert any("screening.nonsense" in n.message for n in app._notifications)
+
+
+async def test_screening_asks_who_is_screening(sample_path: Path) -> None:
+    app = ReviewApp(Store.open(sample_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await run_from_palette(pilot, "Screen records")
+        await pilot.press(*"dana", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ScreeningScreen)
+        await pilot.press("m")
+        await pilot.pause()
+    assert events(sample_path)[0][:4] == ("dana", "title_abstract", "screen", "maybe")
