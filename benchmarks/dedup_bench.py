@@ -13,6 +13,11 @@ there a merge counts as correct unless its group holds two records marked
 `unique` (keep), so its precision is an upper bound.
 
     python benchmarks/dedup_bench.py [--synthetic 100000] [--skip-peer]
+    python benchmarks/dedup_bench.py --show-misses [--sets stroke] [--skip-peer]
+
+`--show-misses` prints, instead of the table, every true pair review did not
+merge (with the rule or reason and the evidence behind it), every false
+merge, and bib-dedupe's false merges, to see which misses a rule can catch.
 """
 
 from __future__ import annotations
@@ -253,6 +258,64 @@ def _variant(row: Row, rng: random.Random, position: int) -> Row:
     return copy
 
 
+# -- misses, for studying the rules -------------------------------------------------
+
+
+def show_misses(name: str, peer: bool) -> None:
+    """Print review's missed and false pairs on one set, and bib-dedupe's false pairs."""
+    from review.dedup import find_duplicates
+    from review.dedup.normalise import prepare
+    from review.dedup.pipeline import judge
+
+    rows = load_rows(name)
+    records = to_records(rows)
+    result = find_duplicates(records)
+    found = [{records[m.index].uid for m in g.members} for g in result.groups]
+    position = {r.uid: n for n, r in enumerate(records)}
+    prepared = [prepare(r, n) for n, r in enumerate(records)]
+    row_of = {r["ID"]: r for r in rows}
+    queued = {frozenset((j.a, j.b)) for j in result.queue}
+
+    def show(kind: str, a: str, b: str) -> None:
+        i, j = sorted((position[a], position[b]))
+        judged = judge(prepared[i], prepared[j])
+        where = "queued" if frozenset((i, j)) in queued else "-"
+        print(f"\n[{kind}] {a} ~ {b}: {judged.decision} ({judged.rule}) {where}")
+        evidence = judged.evidence.as_dict()
+        print("   ", " ".join(f"{k}={v}" for k, v in evidence.items()))
+        for uid in (a, b):
+            r = row_of[uid]
+            fields = ("year", "author", "journal", "volume", "number", "pages", "doi")
+            print(f"    {r['title'][:110]!r}")
+            print("     ", " | ".join(str(r.get(f, ""))[:50] for f in fields), r.get("label", ""))
+
+    if name == "asysd":
+        label = {r["ID"]: r["label"] for r in rows}
+        grouped = {uid for g in found for uid in g}
+        for j in result.queue:
+            a, b = records[j.a].uid, records[j.b].uid
+            if "duplicate" in (label[a], label[b]):
+                show("queued, one marked duplicate", a, b)
+        lonely = [u for u, lab in label.items() if lab == "duplicate" and u not in grouped]
+        print(f"\n{len(lonely)} records marked duplicate are in no group")
+        for g in found:
+            if sum(label[u] == "unique" for u in g) > 1:
+                print("\n[false merge: two unique records]", sorted(g))
+        return
+    truth = true_groups(name)
+    got, want = pairs_of(found), pairs_of(truth)
+    for pair in sorted(want - got, key=sorted):
+        show("missed", *sorted(pair))
+    for pair in sorted(got - want, key=sorted):
+        show("false merge", *sorted(pair))
+    print(f"\n{name}: {len(want - got)} missed pairs, {len(got - want)} false pairs")
+    if peer:
+        theirs, _ = run_bib_dedupe(rows)
+        for pair in sorted(pairs_of(theirs) - want, key=sorted):
+            show("bib-dedupe false merge", *sorted(pair))
+        print(f"\nbib-dedupe: {len(pairs_of(theirs) - want)} false pairs")
+
+
 # -- driver ------------------------------------------------------------------------
 
 
@@ -274,6 +337,7 @@ def main() -> None:
     parser.add_argument("--synthetic", type=int, default=100_000, help="0 skips it")
     parser.add_argument("--skip-peer", action="store_true", help="do not run bib-dedupe")
     parser.add_argument("--sets", nargs="*", default=list(SETS), choices=SETS)
+    parser.add_argument("--show-misses", action="store_true", help="list misses, no table")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -281,6 +345,10 @@ def main() -> None:
         return
     if not CORPORA.exists():
         raise SystemExit(f"the labelled sets are not here: {CORPORA}")
+    if args.show_misses:
+        for name in args.sets:
+            show_misses(name, peer=not args.skip_peer)
+        return
     tools = ["review"] if args.skip_peer else ["review", "bib-dedupe"]
     names = [*args.sets, *(["synthetic"] if args.synthetic else [])]
     header = (

@@ -20,6 +20,7 @@ Targets (issue #4): p95 under 50 ms; start under 1.5 s.
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import statistics
 import subprocess
@@ -107,7 +108,7 @@ def build_review(path: Path, n: int) -> None:
 
     def records() -> object:
         for i in range(n):
-            draft = drafts[i % len(drafts)]
+            draft = copy.copy(drafts[i % len(drafts)])
             draft.title = f"{draft.title} (copy {i})"
             yield KeyedRecord(f"doi:10.99999/bench.{i}", f"bench:{i}", draft)
 

@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 from review.agreement import Agreement, agreement
 from review.models import DecisionEvent, Stage
@@ -54,10 +55,10 @@ class Filter(StrEnum):
     ALL = "all"
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
+class Unit(NamedTuple):
     """What one screening decision covers: all records sharing one key or one
-    duplicate group, shown through its first record."""
+    duplicate group, shown through its first record. A tuple, because a
+    living review builds 100k of them at start-up."""
 
     key: str
     record_id: int
@@ -112,6 +113,8 @@ class ScreeningState:
         self.unit_of = unit_of or {}
         """Record key → unit key, for decisions made before a duplicate merge."""
         self._stages: dict[Stage, dict[str, _UnitStage]] = {stage: {} for stage in Stage}
+        self._touched: set[str] = set()
+        """Units any event names, at any stage."""
         self.last_event_id = 0
         for event in events:
             self.apply(event)
@@ -121,6 +124,7 @@ class ScreeningState:
     def apply(self, event: DecisionEvent) -> None:
         """Fold one event in; events must come in id order."""
         key = self.unit_of.get(event.record_key, event.record_key)
+        self._touched.add(key)
         state = self._stages[event.stage].setdefault(key, _UnitStage())
         stack = state.stacks.setdefault(event.reviewer, [])
         if event.kind == "undo":
@@ -241,9 +245,17 @@ class ScreeningState:
                 total.update(self.unit_counts(unit.key, stage, reviewer))
         return ReviewerCounts.from_counter(total)
 
+    def untouched(self, key: str) -> bool:
+        """No decision event at any stage names this unit."""
+        return key not in self._touched
+
     def unit_counts(self, key: str, stage: Stage, reviewer: str) -> Counter[str]:
         """One unit's share of `counts`, so a screen can update its totals by
         the difference one decision made instead of recounting 100k units."""
+        if self.untouched(key):
+            # Nobody has decided anything on it: answered without replaying.
+            fresh = stage is Stage.TITLE_ABSTRACT
+            return Counter(eligible=1, to_do=1) if fresh else Counter()
         share: Counter[str] = Counter()
         if not self.eligible(key, stage):
             return share
@@ -261,6 +273,14 @@ class ScreeningState:
         """How many eligible units stand where, at one stage."""
         return Counter(
             self.outcome(unit.key, stage) for unit in self.units if self.eligible(unit.key, stage)
+        )
+
+    def counts_by_reviewer(self, stage: Stage, reviewer: str) -> Counter[str]:
+        """How many units the reviewer currently includes, excludes, marks maybe."""
+        return Counter(
+            event.decision or ""
+            for state in self._stages[stage].values()
+            if (event := state.screens().get(reviewer)) is not None
         )
 
     def reviewers(self, stage: Stage) -> list[str]:

@@ -51,7 +51,6 @@ class ScreeningSession:
         self._counts = self._recount()
         self._trail: list[int] = []
         self._at = -1
-        self._index = {unit.key: i for i, unit in enumerate(self.state.units)}
         self._members: dict[str, list[str]] = {}
         """Unit key → the other record keys merged into it as duplicates."""
         for key, unit_key in self.state.unit_of.items():
@@ -172,8 +171,8 @@ class ScreeningSession:
         return self.current
 
     def jump(self, key: str) -> Unit | None:
-        if (index := self._index.get(key)) is not None:
-            self._go_to(index)
+        if (unit := self.state.by_key.get(key)) is not None:
+            self._go_to(unit.position)
         return self.current
 
     def set_view(
@@ -244,7 +243,7 @@ class ScreeningSession:
             if standing is not None and standing.id == event.id:
                 unit = self.state.by_key[key]
                 self._write(unit, None, [], None, kind="undo")
-                self._go_to(self._index[key])
+                self._go_to(self.state.by_key[key].position)
                 return unit
         return None
 
@@ -340,9 +339,9 @@ class ScreeningSession:
         key = self.state.unit_of.get(event.record_key, event.record_key)
         # A title/abstract event can change whether a unit reaches full text.
         touches = event.stage is self.stage or self.stage is Stage.FULL_TEXT
-        before = self._share(key) if touches and key in self._index else Counter[str]()
+        before = self._share(key) if touches and key in self.state.by_key else Counter[str]()
         self.state.apply(event)
-        if touches and key in self._index:
+        if touches and key in self.state.by_key:
             self._counts.subtract(before)
             self._counts.update(self._share(key))
 
@@ -363,13 +362,21 @@ class ScreeningSession:
         self._counts.update(self._share(unit.key))
 
     def _recount(self) -> Counter[str]:
+        """Counts over every unit; untouched units (most, early on) in bulk."""
         total: Counter[str] = Counter()
+        untouched = 0
         for unit in self.state.units:
-            total.update(self._share(unit.key))
+            if unit.key in self._not_retrieved or not self.state.untouched(unit.key):
+                total.update(self._share(unit.key))
+            else:
+                untouched += 1
+        if self.stage is Stage.TITLE_ABSTRACT:
+            total["eligible"] += untouched
+            total["to_do"] += untouched
         return total
 
     def _advance_from(self, unit: Unit) -> None:
-        index = self._index[unit.key]
+        index = unit.position
         found = self._find(index + 1, wrap=self.view is Filter.QUEUE, skip=index)
         if found is not None:
             self._go_to(found)
@@ -428,13 +435,12 @@ def load_state(store: Store, protocol: Protocol) -> ScreeningState:
     """Every unit and decision of the review, replayed."""
     unit_of = store.dedup_unit_keys()
     rows = store.unit_rows()
-    units: list[Unit] = []
-    seen: set[str] = set()
-    for key, record_id in rows:
-        unit_key = unit_of.get(key, key)
-        if unit_key not in seen:
-            seen.add(unit_key)
-            units.append(Unit(unit_key, record_id, len(units)))
+    if unit_of:
+        first: dict[str, int] = {}
+        for key, record_id in rows:
+            first.setdefault(unit_of.get(key, key), record_id)
+        rows = list(first.items())
+    units = [Unit(key, record_id, n) for n, (key, record_id) in enumerate(rows)]
     return ScreeningState(
         units,
         store.decision_events(),

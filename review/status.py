@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from review.models import Stage
+from review.review_file import review_protocol
+from review.screening import Outcome
+from review.screening_session import load_state
 from review.store import Store
 
 
@@ -35,8 +39,37 @@ def review_status(store: Store) -> dict[str, Any]:
         ],
         "records_by_kind": _by_kind(sources),
         "warnings": store.warning_counts(),
-        "decisions": store.decision_counts(),
+        "decisions": _decisions(store),
     }
+
+
+def _decisions(store: Store) -> dict[str, dict[str, Any]]:
+    """Per stage: where units stand, and each reviewer's current decisions.
+
+    Units are what one decision covers (records sharing a key or a duplicate
+    group). Maybe counts as include for moving on, as on the screens.
+    """
+    if store.protocol_text() is None or not store.decision_events():
+        return {}
+    state = load_state(store, review_protocol(store))
+    report: dict[str, dict[str, Any]] = {}
+    for stage in Stage:
+        outcomes = state.outcomes(stage)
+        reviewers = {
+            who: {
+                decision: count
+                for decision, count in state.counts_by_reviewer(stage, who).items()
+                if count
+            }
+            for who in state.reviewers(stage)
+        }
+        if reviewers:
+            report[stage.value] = {
+                "units": sum(outcomes.values()),
+                **{str(outcome): outcomes[outcome] for outcome in Outcome},
+                "by_reviewer": reviewers,
+            }
+    return report
 
 
 def _by_kind(sources: list[Any]) -> dict[str, int]:

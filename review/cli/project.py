@@ -186,7 +186,14 @@ def _print_status(file: Path, report: dict[str, Any]) -> None:
         for kind, count in report["warnings"].items():
             click.echo(f"  {kind}: {count}")
     if report["decisions"]:
-        click.echo("Decisions:")
+        click.echo("Screening (maybe counts as include):")
         for stage, counts in report["decisions"].items():
-            parts = ", ".join(f"{k} {v}" for k, v in counts.items())
-            click.echo(f"  {stage}: {parts}")
+            outcomes = ", ".join(
+                f"{name} {counts[name]}"
+                for name in ("include", "exclude", "conflict", "partial", "undecided")
+                if counts[name]
+            )
+            click.echo(f"  {stage}: {counts['units']} records to screen: {outcomes}")
+            for who, mine in counts["by_reviewer"].items():
+                parts = ", ".join(f"{k} {v}" for k, v in mine.items())
+                click.echo(f"    {who}: {parts}")

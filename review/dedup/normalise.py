@@ -25,11 +25,22 @@ _MONTHS = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.IGNO
 """`11-Sep` is page range 9-11 after a spreadsheet read it as a date: unusable."""
 _TITLE_NOTES = re.compile(
     r"\s*(?:\[(?:erratum|comment|retraction|retracted|corrected|published|update)\b[^\]]*\]?"
-    r"|\((?:vol|volume)\s+\d+[^)]*\)).*$",
+    r"|\[review\]|\[\d+\s+refs?\]|\(multiple\s+letters?\)"
+    r"|\((?:vol|volume)\s+\d+[^)]*\)"
+    r"|\([^()]*\(\d{4}\)\s*\d+\s*\(\d+(?:-\d+)?\)\)"
+    r"|\.{2,3}\s*[A-Z][A-Za-z .]*\.\s*\d{4}\b[^;]{0,20};\s*\d+(?:\(\d+\))?:\s*\w+(?:-\w+)?\.?\s*$"
+    r").*$",
     re.IGNORECASE | re.DOTALL,
 )
-"""`[Erratum appears in …]`, `[Comment in …]`, `(vol 360, pg 542, 2009)`: notes a
-database appends to a title, which would otherwise add numbers to it."""
+"""Notes a database appends to a title, which would otherwise add numbers to it:
+`[Erratum appears in …]`, `[Comment in …]`, `[Review] [88 refs]`, `(multiple
+letters) [1]`, and the commented or corrected article's citation, as `(vol 360,
+pg 542, 2009)`, `(New England Journal of Medicine (2009) 360 (542-544))` or
+`... N Engl J Med. 2009 Jan 29;360(5):544-6`."""
+_VOLUME_FRAGMENT = re.compile(r"^\s*\w{1,3}\)\s*$")
+_LOST_CHARACTER = re.compile(r"(?<=\w)\?(?=\w)")
+"""`Bu?lova`: a letter an export could not encode; dropping it keeps one name."""
+_CONFERENCE = re.compile(r"\.\s*conference\s*:", re.IGNORECASE)
 _PAGE_SPLIT = re.compile(r"\s*(?:-+|–|—)\s*")
 _GLUED_AUTHORS = re.compile(r"(?<=[A-Z]\.)(?=[A-Z][a-z'’])")
 """`Adeli K.Lewis G. F.`: EndNote exports that lost the separators between authors."""
@@ -113,6 +124,8 @@ class Prepared:
     """Name tokens of the first author: `le quintrec` and `quintrec` share one."""
     year: int | None
     journal: tuple[str, ...]
+    venue: tuple[str, ...]
+    """The meeting named after `Journal.Conference:` (Embase), or empty."""
     volume: str
     supplement: bool
     first_page: str
@@ -129,6 +142,7 @@ def prepare(record: DedupRecord, index: int) -> Prepared:
     volume_text = f"{record.volume or ''} {record.issue or ''}".lower()
     first, last = page_range(record.pages)
     authors = split_authors(record.authors)
+    journal, venue = split_venue(record.journal)
     return Prepared(
         index=index,
         id=record.id,
@@ -140,7 +154,8 @@ def prepare(record: DedupRecord, index: int) -> Prepared:
         families=tuple(f for f in (family_name(a) for a in authors) if f),
         first_author=frozenset(name_tokens(authors[0])) if authors else frozenset(),
         year=record.year,
-        journal=journal_tokens(record.journal),
+        journal=journal_tokens(journal),
+        venue=journal_tokens(venue),
         volume=volume_number(record.volume),
         supplement="suppl" in volume_text or "abstract" in volume_text,
         first_page=first,
@@ -170,6 +185,12 @@ def page_range(pages: str | None) -> tuple[str, str]:
     """(first, last) page with the last spelled out: `123-9` → (`123`, `129`)."""
     if not pages or _MONTHS.search(pages.replace("suppl", "")):
         return "", ""
+    pieces = [p.strip() for p in pages.split(",") if p.strip()]
+    if not pieces:
+        return "", ""
+    if len(pieces) > 1:  # `532, 534-536, 538-540`: from the first piece to the end of the last
+        start, end = _PAGE_SPLIT.split(pieces[0])[0], _PAGE_SPLIT.split(pieces[-1])[-1]
+        pages = f"{start}-{end}"
     parts = [p for p in _PAGE_SPLIT.split(pages.strip().lower()) if p]
     if not parts:
         return "", ""
@@ -187,11 +208,15 @@ def _page(text: str) -> str:
 
 
 def volume_number(volume: str | None) -> str:
-    """The volume's leading number: `38 (Supplement 1)` → `38`."""
-    if not volume:
+    """The volume's leading number: `38 (Supplement 1)` → `38`.
+
+    No number (`(Jul)`, `Ph.D.`) or the tail of a cut supplement note (`1)`,
+    `A)` left of `(Suppl. 1)`) is no volume: it cannot tell two papers apart.
+    """
+    if not volume or _VOLUME_FRAGMENT.match(volume):
         return ""
     match = _DIGITS.search(volume)
-    return match.group(0).lstrip("0") if match else normalise_text(volume)
+    return match.group(0).lstrip("0") if match else ""
 
 
 def split_authors(authors: list[str]) -> list[str]:
@@ -221,12 +246,12 @@ def family_name(author: str) -> str:
 
 def name_tokens(author: str) -> list[str]:
     """Every name token of two or more letters: matches either name order."""
-    tokens = normalise_text(re.sub(r"[-'’]", "", author)).split()
+    tokens = normalise_text(re.sub(r"[-'’]", "", _LOST_CHARACTER.sub("", author))).split()
     return [t for t in tokens if len(t) > 1]
 
 
 def _squash(name: str) -> str:
-    return normalise_text(re.sub(r"[-'’]", "", name)).replace(" ", "")
+    return normalise_text(re.sub(r"[-'’]", "", _LOST_CHARACTER.sub("", name))).replace(" ", "")
 
 
 def title_markers(title: str) -> frozenset[str]:
@@ -247,6 +272,14 @@ def title_markers(title: str) -> frozenset[str]:
 
 def is_generic_title(title: str) -> bool:
     return len(title) < 12 or title in GENERIC_TITLES or title.startswith("book review")
+
+
+def split_venue(journal: str | None) -> tuple[str, str]:
+    """(journal, meeting): `J Thromb Haemost.Conference: 23rd Congress …` names both."""
+    if not journal:
+        return "", ""
+    parts = _CONFERENCE.split(journal, maxsplit=1)
+    return (parts[0], parts[1]) if len(parts) == 2 else (journal, "")
 
 
 def journal_tokens(journal: str | None) -> tuple[str, ...]:

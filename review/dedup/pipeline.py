@@ -17,8 +17,8 @@ from review.dedup.model import (
     Judgement,
 )
 from review.dedup.normalise import Prepared, prepare
-from review.dedup.rules import decide, score
-from review.dedup.scoring import DIFFERENT, compare
+from review.dedup.rules import decide, misread_pages, score
+from review.dedup.scoring import DIFFERENT, SAME, compare
 
 
 def judge(a: Prepared, b: Prepared) -> Judgement:
@@ -95,12 +95,15 @@ def find_duplicates(
 
 def _conflicting(e: Evidence) -> bool:
     """Two records that must not share a group, whatever links them through others."""
+    # One page range in one volume and year is one paper, whatever its title
+    # variant says (`Can liver-kidney transplantation cure aHUS?` with a prefix).
+    same_place = e.volume == SAME and e.pages == SAME and e.page_range and e.year == SAME
     return (
         e.doi == DIFFERENT
         or e.pmid == DIFFERENT
         or e.title_numbers == DIFFERENT
         or (e.year_gap is not None and e.year_gap > 1)
-        or (e.title < 0.8 and e.doi != "same")
-        or e.first_author == DIFFERENT
-        or e.pages == DIFFERENT
+        or (e.title < 0.8 and e.doi != SAME and not same_place)
+        or (e.first_author == DIFFERENT and not (e.doi == SAME and e.title >= 0.9))
+        or (e.pages == DIFFERENT and not misread_pages(e))
     )

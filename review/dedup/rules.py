@@ -17,12 +17,14 @@ NOT_DIFFERENT = (SAME, COMPATIBLE, MISSING)
 
 RULES = {
     "same-doi": "same DOI, titles agree, years within one",
+    "same-doi-misread-pages": "same DOI, identical title, authors and year; pages misread",
     "same-pmid": "same PubMed id, titles agree, years within one",
     "same-registry-id": "two registrations of the same trial id",
     "exact-metadata": "identical title, year, first author and first page",
     "metadata": "near-identical title, same year and first author, journal, volume and pages agree",
     "title-authors-year": "identical long title, same authors and year, nothing conflicts",
     "online-first": "same title, first author, volume and pages; years one apart",
+    "same-volume": "same title, authors, journal and volume, no pages; years one apart",
     "same-location": "same year, volume, first page and first author; titles agree",
 }
 """Automatic rules, by the name stored in dedup events."""
@@ -35,6 +37,8 @@ def decide(e: Evidence) -> tuple[Decision, str]:
     if e.doi == SAME:
         if titles_agree and years_close and e.pmid != DIFFERENT and e.pages != DIFFERENT:
             return Decision.CERTAIN, "same-doi"
+        if e.pmid != DIFFERENT and misread_pages(e):
+            return Decision.CERTAIN, "same-doi-misread-pages"
         if e.title >= 0.6 or (e.first_author in AGREES and e.year == SAME):
             return Decision.PROBABLE, "same DOI, other fields differ"
         return Decision.DISTINCT, "same DOI but different papers"
@@ -53,6 +57,21 @@ def decide(e: Evidence) -> tuple[Decision, str]:
     return _probable_or_distinct(e)
 
 
+def misread_pages(e: Evidence) -> bool:
+    """Same DOI, word-for-word title and authors, same year: pages that differ
+    (`i428` / `1428`) were misread. A DOI shared by a whole supplement's
+    abstracts comes with other titles or other authors, and stays apart."""
+    return (
+        e.doi == SAME
+        and e.title == 1.0
+        and e.title_numbers == SAME
+        and e.authors >= 0.95
+        and e.first_author == SAME
+        and e.year == SAME
+        and e.journal in NOT_DIFFERENT
+    )
+
+
 def metadata_certain(e: Evidence) -> str | None:
     """The name of the metadata rule that makes the pair certain, if any."""
     if e.generic_title or e.title_numbers != SAME or e.record_type != SAME:
@@ -64,6 +83,16 @@ def metadata_certain(e: Evidence) -> str | None:
         return "same-location"
     if located and e.year_gap == 1 and e.title >= 0.95 and e.journal in AGREES:
         return "online-first"
+    if (
+        e.volume == SAME
+        and e.pages == MISSING
+        and e.year_gap == 1
+        and e.journal == SAME
+        and e.title >= 0.95
+        and e.authors >= 0.9
+    ):
+        # One volume is one year's: a year off by one is the record's error, not a second paper.
+        return "same-volume"
     fields_agree = e.journal in NOT_DIFFERENT and e.volume != DIFFERENT and e.pages != DIFFERENT
     if not fields_agree or e.year != SAME:
         return None

@@ -26,7 +26,7 @@ def compare(a: Prepared, b: Prepared) -> Evidence:
         authors=_authors(a, b),
         year=_relation(a.year, b.year),
         year_gap=abs(a.year - b.year) if a.year and b.year else None,
-        journal=_journal(a.journal, b.journal),
+        journal=_venue(a, b),
         volume=_relation(a.volume, b.volume),
         pages=_pages(a, b),
         page_range=any(p.last_page and p.last_page != p.first_page for p in (a, b)),
@@ -94,11 +94,23 @@ def _journal(a: tuple[str, ...], b: tuple[str, ...]) -> str:
     return COMPATIBLE if journals_compatible(a, b) else DIFFERENT
 
 
+def _venue(a: Prepared, b: Prepared) -> str:
+    """The journals' relation; a meeting named as a journal matches its journal's record."""
+    relation = _journal(a.journal, b.journal)
+    if relation != DIFFERENT:
+        return relation
+    if (a.venue and a.venue in (b.journal, b.venue)) or (b.venue and b.venue == a.journal):
+        return COMPATIBLE
+    return DIFFERENT
+
+
 def _pages(a: Prepared, b: Prepared) -> str:
     if not a.first_page or not b.first_page:
         return MISSING
     if a.first_page != b.first_page:
-        return DIFFERENT
+        # `2141-2147` and `2142-2147`: one range ends where the other does, its start mistyped.
+        ranged = a.last_page not in ("", a.first_page) and b.last_page not in ("", b.first_page)
+        return COMPATIBLE if ranged and a.last_page == b.last_page else DIFFERENT
     if a.last_page and b.last_page and a.last_page != b.last_page:
         return COMPATIBLE  # same start, one range cut or mistyped
     return SAME

@@ -98,26 +98,6 @@ class RecordsMixin:
         ).fetchall()
         return {kind: count for kind, count in rows}
 
-    def decision_counts(self) -> dict[str, dict[str, int]]:
-        """Current decisions per stage (newest event per record and reviewer)."""
-        rows = self.db.execute(
-            """
-            WITH latest AS (
-                SELECT stage, decision, kind,
-                       row_number() OVER (
-                           PARTITION BY record_key, stage, reviewer ORDER BY id DESC
-                       ) AS n
-                FROM decisions
-            )
-            SELECT stage, decision, count(*) FROM latest
-            WHERE n = 1 AND kind != 'undo' GROUP BY stage, decision
-            """
-        ).fetchall()
-        counts: dict[str, dict[str, int]] = {}
-        for stage, decision, count in rows:
-            counts.setdefault(stage, {})[decision] = count
-        return counts
-
     def _record_columns(self) -> list[str]:
         return [*self.db["records"].columns_dict.keys(), "source_name"]
 

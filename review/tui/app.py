@@ -77,9 +77,11 @@ class ReviewApp(App[None]):
             self.push_screen(StartScreen(self.folder), self._review_chosen)
             return
         self._set_titles(self.store)
-        self.push_screen(RecordsScreen(self.store))
         if self._open_screening is not None:
+            # Straight to screening: the records table is built only when asked for.
             self.open_screening(self._open_screening)
+        else:
+            self.push_screen(RecordsScreen(self.store))
 
     def _apply_keymap(self) -> None:
         """The settings file's `[keys]`; an unknown binding id is named, not ignored."""
@@ -206,8 +208,12 @@ class ReviewApp(App[None]):
             await self.screen.dismiss(None)
         if isinstance(self.screen, RecordsScreen):
             return self.screen
-        self.notify("Open a review first", severity="warning")
-        return None
+        if self.store is None:
+            self.notify("Open a review first", severity="warning")
+            return None
+        records = RecordsScreen(self.store)
+        await self.push_screen(records)
+        return records
 
     def _set_titles(self, store: Store) -> None:
         self.title = review_title(store)
