@@ -105,6 +105,8 @@ class ScreeningState:
         reviewers_per_record: int = 2,
         blind: bool = True,
         unit_of: dict[str, str] | None = None,
+        split_off: Counter[str] | None = None,
+        split_size: Counter[str] | None = None,
     ) -> None:
         self.units: list[Unit] = list(units)
         self.by_key: dict[str, Unit] = {unit.key: unit for unit in self.units}
@@ -112,6 +114,11 @@ class ScreeningState:
         self.blind = blind
         self.unit_of = unit_of or {}
         """Record key → unit key, for decisions made before a duplicate merge."""
+        self.split_off = split_off or Counter()
+        """Record key → how many of its records are units of their own (see
+        `review.dedup.shared_keys`)."""
+        self.split_size = split_size or Counter()
+        """Split unit key → how many records it covers."""
         self._stages: dict[Stage, dict[str, _UnitStage]] = {stage: {} for stage in Stage}
         self._touched: set[str] = set()
         """Units any event names, at any stage."""

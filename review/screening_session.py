@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from operator import itemgetter
 
+from review.dedup.run import to_dedup_record
+from review.dedup.shared_keys import SEPARATOR, split_shared_keys
 from review.errors import UsageError
 from review.fulltext import fulltext_location
 from review.models import DecisionEvent, DecisionValue, Record, Stage
@@ -122,8 +125,11 @@ class ScreeningSession:
 
     def reports(self, unit: Unit) -> int:
         """How many imported records this decision covers (same key or duplicate group)."""
+        if unit.key in self.state.split_size:  # records split from a shared key
+            return self.state.split_size[unit.key]
         keys = [unit.key, *self._members.get(unit.key, ())]
-        return sum(len(ids) for ids in self.store.record_ids_for_keys(keys).values())
+        found = self.store.record_ids_for_keys(keys)
+        return sum(len(ids) for ids in found.values()) - sum(self.state.split_off[k] for k in keys)
 
     def fulltext(self, unit: Unit | None = None) -> FulltextState | None:
         unit = unit or self.current
@@ -432,14 +438,39 @@ class ScreeningSession:
 
 
 def load_state(store: Store, protocol: Protocol) -> ScreeningState:
-    """Every unit and decision of the review, replayed."""
+    """Every unit and decision of the review, replayed.
+
+    A unit is a record key (imports of one paper share it), a duplicate group
+    (under its group key), or — when records share a key but are not
+    certainly one paper (a supplement's DOI on many abstracts) — one record
+    under its key and uid.
+    """
     unit_of = store.dedup_unit_keys()
-    rows = store.unit_rows()
+    key_rows = store.key_rows()
+    first: dict[str, int] = {}
+    repeated: set[str] = set()
+    for key, record_id in key_rows:
+        if key in first:
+            repeated.add(key)
+        else:
+            first[key] = record_id  # rows come ordered by key, then id
+    rows = list(first.items())
+    split_off: Counter[str] = Counter()
+    split_size: Counter[str] = Counter()
+    if repeated:
+        records = [to_dedup_record(row) for row in store.dedup_rows_for_keys(repeated)]
+        for record_id, unit_key in sorted(split_shared_keys(records).items()):
+            if unit_key not in first:  # the unit's first record stands for it
+                first[unit_key] = record_id
+                rows.append((unit_key, record_id))
+            split_off[unit_key.rsplit(SEPARATOR, 1)[0]] += 1
+            split_size[unit_key] += 1
+    rows.sort(key=itemgetter(1))
     if unit_of:
-        first: dict[str, int] = {}
+        grouped: dict[str, int] = {}
         for key, record_id in rows:
-            first.setdefault(unit_of.get(key, key), record_id)
-        rows = list(first.items())
+            grouped.setdefault(unit_of.get(key, key), record_id)
+        rows = list(grouped.items())
     units = [Unit(key, record_id, n) for n, (key, record_id) in enumerate(rows)]
     return ScreeningState(
         units,
@@ -447,4 +478,6 @@ def load_state(store: Store, protocol: Protocol) -> ScreeningState:
         reviewers_per_record=protocol.screening.reviewers_per_record,
         blind=protocol.screening.is_blind,
         unit_of=unit_of,
+        split_off=split_off,
+        split_size=split_size,
     )

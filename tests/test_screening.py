@@ -221,3 +221,69 @@ def test_single_reviewer_protocol_completes_with_one_decision(tmp_path: Path) ->
 def test_a_reviewer_name_is_required(review: Path) -> None:
     with pytest.raises(UsageError, match="reviewer"):
         session(review, "  ")
+
+
+def test_a_merged_duplicate_group_is_screened_once(review: Path) -> None:
+    with Store.open(review) as store:
+        (first, first_id), (second, second_id) = store.unit_rows()[:2]
+        uids = {row["id"]: row["uid"] for row in store.db["records"].rows}
+        group = store.merge_pair(uids[first_id], uids[second_id], "ann")
+    assert group == first
+    ann = session(review, "ann")
+    assert ann.counts.to_do == 9
+    unit = ann.current
+    assert unit is not None and unit.key == first and ann.reports(unit) == 2
+    ann.decide("include")
+    # The decision is stored under the group's key, and covers both records.
+    assert stored(review) == [("ann", "title_abstract", "screen", "include", "")]
+    with Store.open(review) as fresh:
+        assert [e.record_key for e in fresh.decision_events()] == [first]
+        state = load_state(fresh, review_protocol(fresh))
+    assert second not in state.by_key
+
+
+def test_records_sharing_a_doi_but_not_a_paper_are_screened_apart(tmp_path: Path) -> None:
+    """A supplement's DOI on two different abstracts must not hide one of them;
+    two exports of one paper under one DOI stay one decision."""
+    from review.models import RecordDraft
+    from review.store import KeyedRecord, NewSource
+
+    def paper(n: int, title: str, first_author: str, file: str) -> KeyedRecord:
+        draft = RecordDraft(n, line=n, title=title, authors=[first_author], year=2014)
+        draft.doi = "10.1002/dmrr.2604"
+        return KeyedRecord("doi:10.1002/dmrr.2604", f"{file}:{n}", draft)
+
+    path = tmp_path / "shared.db"
+    with create_review(path, SAMPLE_PROTOCOL) as store:
+        for n, name in ((1, "Embase"), (2, "PubMed")):
+            source = NewSource(
+                file_name=f"{name}.ris", file_path=f"/s/{name}.ris", file_hash=name,
+                file_size=1, format="ris", encoding="utf-8", kind=SourceKind.DATABASE,
+                method=None, name=name, search_date=None, imported_by=None,
+            )  # fmt: skip
+            records = [
+                paper(1, "Insulin pump use in adolescents with type 1 diabetes", "Smith, A", name),
+                paper(2, "Retinopathy screening intervals in older adults", "Jones, B", name),
+            ]
+            store.add_import(source, records if n == 1 else records[:1])
+    ann = session(path, "ann")
+    units = ann.units()
+    assert len(units) == 2  # three records: the two copies of paper 1 are one unit
+    titles = [ann.record(unit).title for unit in units]  # type: ignore[union-attr]
+    assert titles == [
+        "Insulin pump use in adolescents with type 1 diabetes",
+        "Retinopathy screening intervals in older adults",
+    ]
+    assert [ann.reports(unit) for unit in units] == [2, 1]
+    ann.decide("include")
+    ann.decide("exclude")
+    keys = [key for _, _, _, _, key in stored_keys(path)]
+    assert keys[0] == "doi:10.1002/dmrr.2604" and keys[1].startswith("doi:10.1002/dmrr.2604@")
+
+
+def stored_keys(path: Path) -> list[tuple[str, str, str, str | None, str]]:
+    with Store.open(path) as fresh:
+        return [
+            (e.reviewer, e.stage.value, e.kind, e.decision, e.record_key)
+            for e in fresh.decision_events()
+        ]

@@ -53,7 +53,7 @@ def dedupe_review(
     store: Store, *, reviewer: str = AUTOMATIC, keep_sources_apart: bool = False
 ) -> DedupRun:
     """Find duplicates among all records of `store` and record them."""
-    records = [_to_record(row) for row in store.dedup_rows()]
+    records = [to_dedup_record(row) for row in store.dedup_rows()]
     state = DedupState(
         groups=store.group_memberships(),
         distinct=store.distinct_pairs(),
@@ -72,7 +72,8 @@ def dedupe_review(
     return _summary(records, result, merges, pairs)
 
 
-def _to_record(row: tuple[Any, ...]) -> DedupRecord:
+def to_dedup_record(row: tuple[Any, ...]) -> DedupRecord:
+    """A `Store.dedup_rows` tuple as the pipeline's input."""
     (id_, uid, key, source_id, title, authors, year, journal, volume, issue, pages, doi, pmid,
      registry_id, record_type) = row  # fmt: skip
     return DedupRecord(

@@ -11,7 +11,7 @@ both records or a `distinct` event resolves them.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -88,6 +88,17 @@ class DedupMixin:
                 return
             yield from rows
             last = rows[-1][0]
+
+    def dedup_rows_for_keys(self, keys: Iterable[str]) -> list[tuple[Any, ...]]:
+        """The `dedup_rows` tuples of every record under these keys, in id order."""
+        wanted = list(keys)
+        rows: list[tuple[Any, ...]] = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            sql = f"SELECT {_ROW_COLUMNS} FROM records WHERE key IN ({marks})"
+            rows.extend(self.db.execute(sql, chunk).fetchall())
+        return sorted(rows)
 
     def dedup_checked_through(self) -> int:
         """Records up to this id were compared by an earlier `dedupe` run."""

@@ -45,15 +45,18 @@ class ScreeningMixin:
     # -- reads --------------------------------------------------------------
 
     def unit_rows(self) -> list[tuple[str, int]]:
-        """(record key, first record id) for every distinct key, in import order.
+        """(record key, first record id) for every distinct key, in import order."""
+        first = dict(reversed(self.key_rows()))  # for a repeated key, the smallest id wins
+        return sorted(first.items(), key=itemgetter(1))
 
-        Read from the key index alone (ordered by key, then id) and reduced
-        here: scanning the records table, abstracts and all, or grouping in
-        SQL costs 2-4x as long at 100k records.
+    def key_rows(self) -> list[tuple[str, int]]:
+        """(record key, record id) for every record, ordered by key then id.
+
+        Read from the key index alone: scanning the records table, abstracts
+        and all, or grouping in SQL costs 2-4x as long at 100k records.
         """
         rows = self.db.execute("SELECT key, id FROM records INDEXED BY records_key").fetchall()
-        first = dict(reversed(rows))  # for a repeated key, the smallest id wins
-        return sorted(first.items(), key=itemgetter(1))
+        return [(key, record_id) for key, record_id in rows]
 
     def decision_events(
         self,

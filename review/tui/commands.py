@@ -16,6 +16,8 @@ class Command(NamedTuple):
     action: str
     needs_review: bool = True
     """Hidden while no review is open (on the start screen)."""
+    on_screen: str | None = None
+    """Shown only over this screen (class name); its action names a `screen.` action."""
 
 
 COMMANDS = (
@@ -27,6 +29,50 @@ COMMANDS = (
     Command("Conflicts", "Records two reviewers decided differently: settle them", "app.conflicts"),
     Command(
         "Agreement", "Kappa, PABAK and the 2×2 table per stage and reviewer pair", "app.agreement"
+    ),
+    *(
+        Command(f"Screening: {name}", help, f"screen.view('{view}')", on_screen="ScreeningScreen")
+        for name, help, view in (
+            ("my queue", "Records you still have to decide at this stage", "queue"),
+            ("not decided by me", "Records without your decision", "undecided"),
+            ("decided by me", "Records you have decided", "mine"),
+            ("included", "Records you included", "included"),
+            ("excluded", "Records you excluded", "excluded"),
+            ("maybe", "Records you marked maybe", "maybe"),
+            ("conflicts", "Records the reviewers decided differently", "conflicts"),
+            ("all records", "Every record at this stage", "all"),
+            ("with warnings", "Toggle: only records with import warnings", "warnings"),
+        )
+    ),
+    Command(
+        "Screening: search",
+        "Search titles, abstracts, authors",
+        "screen.search",
+        on_screen="ScreeningScreen",
+    ),
+    Command(
+        "Screening: label filter",
+        "Only records with one label",
+        "screen.view('label')",
+        on_screen="ScreeningScreen",
+    ),
+    Command(
+        "Screening: switch stage",
+        "Title/abstract or full text",
+        "screen.stage",
+        on_screen="ScreeningScreen",
+    ),
+    Command(
+        "Screening: criteria",
+        "Show or hide the eligibility criteria",
+        "screen.toggle_criteria",
+        on_screen="ScreeningScreen",
+    ),
+    Command(
+        "Screening: history",
+        "This record's decision history",
+        "screen.history",
+        on_screen="ScreeningScreen",
     ),
     Command("Sources", "Show or hide the imports and their counts", "app.sources"),
     Command("Duplicates", "Review probable duplicate pairs; undo merges", "app.duplicates"),
@@ -41,7 +87,12 @@ class ReviewCommands(Provider):
 
     def _available(self) -> list[Command]:
         has_review = getattr(self.app, "store", None) is not None
-        return [c for c in COMMANDS if has_review or not c.needs_review]
+        here = type(self.screen).__name__
+        return [
+            c
+            for c in COMMANDS
+            if (has_review or not c.needs_review) and c.on_screen in (None, here)
+        ]
 
     async def discover(self) -> Hits:
         for command in self._available():

@@ -212,3 +212,24 @@ async def test_screening_asks_who_is_screening(sample_path: Path) -> None:
         await pilot.press("m")
         await pilot.pause()
     assert events(sample_path)[0][:4] == ("dana", "title_abstract", "screen", "maybe")
+
+
+async def test_filters_by_key_and_from_the_command_palette(sample_path: Path) -> None:
+    with Store.open(sample_path) as store:
+        keys = [key for key, _ in store.unit_rows()]
+        store.record_decision(keys[2], Stage.TITLE_ABSTRACT, "include", reviewer="ann")
+        store.record_decision(keys[2], Stage.TITLE_ABSTRACT, "exclude", reviewer="bob")
+    app = ReviewApp(Store.open(sample_path), reviewer="ann", screening=Stage.TITLE_ABSTRACT)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_screening(pilot)
+        assert screen.session.counts.to_do == 4
+        await pilot.press("f", "i")  # filter picker → "You included"
+        await pilot.pause()
+        assert [u.key for u in screen.session.units()] == [keys[2]]
+        await pilot.press("f", "q")
+        await pilot.pause()
+        assert len(screen.session.units()) == 4
+        await run_from_palette(pilot, "Screening: conflicts")
+        assert isinstance(app.screen, ScreeningScreen)
+        assert screen.session.current is not None and screen.session.current.key == keys[2]
+        assert "Outcome: conflict" in shown(app)

@@ -294,20 +294,23 @@ class ScreeningScreen(Screen[None]):
         choices.append(("clear", "Clear search, label and warnings filters", "x"))
 
         def chosen(choice: str | None) -> None:
-            if choice is None:
-                return
-            if choice == "warnings":
-                self.session.set_view(with_warnings=not self.session.with_warnings)
-            elif choice == "clear":
-                self.session.set_view(search="", label="", with_warnings=False)
-            elif choice == "label":
-                self._ask_label_filter()
-                return
-            else:
-                self.session.set_view(Filter(choice))
-            self.show_current()
+            if choice is not None:
+                self.action_view(choice)
 
         self.app.push_screen(ChoicePicker("Show", choices, current=self.session.view.value), chosen)
+
+    def action_view(self, choice: str) -> None:
+        """A filter by name: a `Filter` value, `warnings` (toggle), `label`, `clear`."""
+        if choice == "warnings":
+            self.session.set_view(with_warnings=not self.session.with_warnings)
+        elif choice == "clear":
+            self.session.set_view(search="", label="", with_warnings=False)
+        elif choice == "label":
+            self._ask_label_filter()
+            return
+        else:
+            self.session.set_view(Filter(choice))
+        self.show_current()
 
     def _ask_label_filter(self) -> None:
         known = self.session.all_labels()

@@ -1,0 +1,56 @@
+"""Records that share an identity key but are different papers.
+
+Decisions are stored under a record's key (DOI, PMID, registry id, or title +
+year + first author), so records sharing a key are screened as one. Some keys
+are shared by different papers: a supplement's DOI on every abstract printed
+in it, an erratum carrying its article's DOI. Screening must never merge those
+silently, so a record whose key-mates are not certainly the same paper becomes
+a screening unit of its own. Missing a duplicate costs a second look; a false
+merge loses a study.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from review.dedup.model import Decision, DedupRecord
+from review.dedup.normalise import Prepared, prepare
+from review.dedup.rules import decide
+from review.dedup.scoring import compare
+
+SEPARATOR = "@"
+"""Between the shared key and the record's uid in a split unit's key."""
+
+
+def split_shared_keys(records: Iterable[DedupRecord]) -> dict[int, str]:
+    """Record id → its own unit key, for each record that must not share the
+    unit of its key. Records that are certainly one paper stay together; the
+    earliest record of a key always keeps the key itself."""
+    by_key: dict[str, list[DedupRecord]] = {}
+    for record in records:
+        by_key.setdefault(record.key, []).append(record)
+    apart: dict[int, str] = {}
+    for key, members in by_key.items():
+        members.sort(key=lambda r: r.id)
+        units: list[tuple[DedupRecord, Prepared, str]] = []
+        for index, record in enumerate(members):
+            prepared = prepare(record, index)
+            unit_key = next(
+                (u for first, p, u in units if _same_paper(first, p, record, prepared)), None
+            )
+            if unit_key is None:
+                unit_key = key if not units else f"{key}{SEPARATOR}{record.uid}"
+                units.append((record, prepared, unit_key))
+            if unit_key != key:
+                apart[record.id] = unit_key
+    return apart
+
+
+def _same_paper(a: DedupRecord, pa: Prepared, b: DedupRecord, pb: Prepared) -> bool:
+    """The same title (as normalised for deduplication) and years within one,
+    or a certain duplicate by the deduplication rules."""
+    close_years = a.year is None or b.year is None or abs(a.year - b.year) <= 1
+    if pa.title and pa.title == pb.title and not pa.generic and close_years:
+        return True
+    decision, _ = decide(compare(pa, pb))
+    return decision is Decision.CERTAIN
