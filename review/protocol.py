@@ -123,7 +123,11 @@ def _analyse(text: str) -> tuple[Protocol | None, list[Problem]]:
 # --- YAML with a line for every key ------------------------------------------
 
 
-class _Loader(yaml.SafeLoader):
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's parser when PyYAML was built with it: 5-10x faster, same nodes and marks."""
+
+
+class _Loader(_SafeLoader):  # type: ignore[valid-type,misc]
     """SafeLoader reading YAML 1.2 core scalars: only true/false are booleans.
 
     YAML 1.1 turns `no`, `on`, `y` into booleans, `012` into 10, `1:30` into 90
@@ -161,16 +165,15 @@ def read_yaml(text: str) -> tuple[Any, Lines, list[Problem]]:
     """Plain data, a path → 1-based line table, and duplicate-key or syntax problems."""
     try:
         loader = _Loader(text)
-    except yaml.reader.ReaderError as error:
-        line = text[: error.position].count("\n") + 1
-        message = f"character U+{error.character:04X} is not allowed in YAML"
-        hint = "delete it; such characters often come from pasting out of a PDF"
-        return None, {}, [Problem(message, line=line, hint=hint)]
+    except yaml.reader.ReaderError as error:  # the pure-Python reader checks up front
+        return None, {}, [_character_problem(text, error)]
     lines: Lines = {}
     problems: list[Problem] = []
     try:
         node = loader.get_single_node()
         data = _build(loader, node, (), lines, problems, set()) if node is not None else None
+    except yaml.reader.ReaderError as error:  # libyaml checks while parsing
+        return None, lines, [_character_problem(text, error)]
     except yaml.MarkedYAMLError as error:
         return None, lines, [_syntax_problem(error)]
     except yaml.YAMLError as error:
@@ -180,6 +183,13 @@ def read_yaml(text: str) -> tuple[Any, Lines, list[Problem]]:
     finally:
         loader.dispose()
     return data, lines, problems
+
+
+def _character_problem(text: str, error: yaml.reader.ReaderError) -> Problem:
+    line = text[: error.position].count("\n") + 1
+    message = f"character U+{error.character:04X} is not allowed in YAML"
+    hint = "delete it; such characters often come from pasting out of a PDF"
+    return Problem(message, line=line, hint=hint)
 
 
 def _build(

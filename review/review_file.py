@@ -53,7 +53,7 @@ def review_title(store: Store) -> str:
     protocol = store.protocol_text()
     if protocol is not None:
         try:
-            data = yaml.safe_load(protocol[1])
+            data = yaml.load(protocol[1], Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         except yaml.YAMLError:
             data = None
         review = data.get("review") if isinstance(data, dict) else None

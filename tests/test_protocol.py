@@ -184,6 +184,13 @@ def test_yaml_syntax_error_reports_its_line() -> None:
     assert tab.line == 3 and "tabs" in (tab.hint or "")
 
 
+def test_a_control_character_is_named_with_its_line(tmp_path: Path) -> None:
+    pasted = tmp_path / "pasted.yaml"
+    pasted.write_text('version: 1\nreview:\n  title: "RT \x07 and ICI"\n', encoding="utf-8")
+    [problem] = check_protocol(pasted)
+    assert problem.line == 3 and "U+0007" in problem.message
+
+
 def test_duplicate_keys_are_refused_naming_both_lines() -> None:
     path = BAD / "duplicate_key.yaml"
     problem = one(check_protocol(path), "review.title")
