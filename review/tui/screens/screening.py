@@ -57,21 +57,30 @@ class ScreeningScreen(Screen[None]):
         Binding("m", "decide('maybe')", "Maybe", id="screening.maybe"),
         Binding("s", "skip", "Skip", id="screening.skip"),
         Binding("u,ctrl+z", "undo", "Undo", id="screening.undo"),
-        Binding("left", "previous", "Prev", id="screening.previous"),
-        Binding("right", "next", "Next", id="screening.next"),
+        Binding(
+            "left",
+            "previous",
+            "Previous record",
+            show=False,
+            priority=True,
+            id="screening.previous",
+        ),
+        Binding("right", "next", "Next record", show=False, priority=True, id="screening.next"),
         Binding("n", "note", "Note", id="screening.note"),
-        Binding("t", "label", "Label", id="screening.label"),
+        Binding("t", "label", "Label", show=False, id="screening.label"),
         Binding("c", "toggle_criteria", "Criteria", id="screening.criteria"),
-        Binding("slash", "search", "Search", id="screening.search"),
+        Binding("slash", "search", "Search", show=False, id="screening.search"),
         Binding("f", "filter", "Filter", id="screening.filter"),
-        Binding("h", "history", "History", id="screening.history"),
-        Binding("g", "stage", "Stage", id="screening.stage"),
+        Binding("h", "history", "History", show=False, id="screening.history"),
+        Binding("g", "stage", "Stage", show=False, id="screening.stage"),
         Binding("a", "attach", "Attach", id="screening.attach"),
         Binding("o", "open_fulltext", "Open", id="screening.open"),
         Binding("r", "not_retrieved", "Not retrieved", id="screening.not-retrieved"),
-        Binding("l", "link_study", "Link study", id="screening.link-study"),
+        Binding("l", "link_study", "Link", id="screening.link-study"),
     ]
     """
+    Keys not in the footer (← → t / h g) are listed by `?`.
+
     | Key | Description |
     | :- | :- |
     | i | Include. |
@@ -108,7 +117,7 @@ class ScreeningScreen(Screen[None]):
         with Horizontal(id="screening-body"):
             yield ScreeningRecord(self._include, self._exclude, id="screening-record")
             yield CriteriaPanel(self.session.protocol, id="criteria")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.record_view.focus()
