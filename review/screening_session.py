@@ -10,21 +10,18 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from operator import itemgetter
 
-from review.dedup.run import to_dedup_record
-from review.dedup.shared_keys import SEPARATOR, split_shared_keys
 from review.errors import UsageError
-from review.fulltext import fulltext_location
 from review.models import DecisionEvent, DecisionValue, Record, Stage
 from review.protocol_models import Protocol, ScreeningStage
-from review.screening import Filter, Outcome, ReviewerCounts, ScreeningState, Unit
+from review.screening import Filter, Outcome, ReviewerCounts, Unit
+from review.screening_fulltext import FullTextMixin
+from review.screening_units import load_state
 from review.store import Store
-from review.store.fulltexts import FulltextState
 from review.store.screening import Note
 
 
-class ScreeningSession:
+class ScreeningSession(FullTextMixin):
     """A reviewer's place in one stage's queue, over a live review file."""
 
     def __init__(self, store: Store, protocol: Protocol, reviewer: str, stage: Stage) -> None:
@@ -130,25 +127,6 @@ class ScreeningSession:
         keys = [unit.key, *self._members.get(unit.key, ())]
         found = self.store.record_ids_for_keys(keys)
         return sum(len(ids) for ids in found.values()) - sum(self.state.split_off[k] for k in keys)
-
-    def fulltext(self, unit: Unit | None = None) -> FulltextState | None:
-        unit = unit or self.current
-        return self.store.fulltext(unit.key) if unit else None
-
-    def fulltext_summary(self, unit: Unit) -> str | None:
-        held = self.fulltext(unit)
-        if held is None:
-            return None
-        if held.status == "not_retrieved":
-            return "not retrieved" + (f" ({held.note})" if held.note else "")
-        return f"{held.location}"
-
-    def study_of(self, unit: Unit) -> str | None:
-        """The study this report is linked to, when it is linked to another's."""
-        if self._studies is None:
-            self._studies = self.store.study_links()
-        study = self._studies.get(unit.key)
-        return study if study and study != unit.key else None
 
     def units(self) -> list[Unit]:
         """Every unit of the current view, search and filters, in queue order."""
@@ -274,30 +252,6 @@ class ScreeningSession:
     def all_labels(self) -> list[str]:
         return sorted({label for held in self._all_labels().values() for label in held})
 
-    def attach_fulltext(self, location: str) -> None:
-        """Attach a PDF path (made absolute, must exist) or URL to the current unit."""
-        unit = self._require_current()
-        where = fulltext_location(location)
-        self.store.attach_fulltext(unit.key, where, reviewer=self.reviewer)
-        self._set_not_retrieved(unit, False)
-
-    def mark_not_retrieved(self, note: str | None = None) -> None:
-        """PRISMA's 'reports not retrieved': the unit leaves the full-text queue."""
-        unit = self._require_current()
-        self.store.mark_not_retrieved(unit.key, reviewer=self.reviewer, note=note)
-        self._set_not_retrieved(unit, True)
-        if self.stage is Stage.FULL_TEXT:
-            self._advance_from(unit)
-
-    def link_study(self, other: str) -> str:
-        """Link the current report to the study of `other` (a record id or key)."""
-        unit = self._require_current()
-        other_key = self.store.record_key_for(other)
-        other_key = self.state.unit_of.get(other_key, other_key)
-        self.store.link_study(unit.key, other_key, reviewer=self.reviewer)
-        self._studies = None
-        return other_key
-
     def for_stage(self, stage: Stage) -> ScreeningSession:
         """A fresh session of the same reviewer at another stage."""
         return ScreeningSession(self.store, self.protocol, self.reviewer, stage)
@@ -355,17 +309,6 @@ class ScreeningSession:
         if key in self._not_retrieved:
             return Counter()
         return self.state.unit_counts(key, self.stage, self.reviewer)
-
-    def _set_not_retrieved(self, unit: Unit, missing: bool) -> None:
-        if self.stage is not Stage.FULL_TEXT:
-            return
-        before = self._share(unit.key)
-        if missing:
-            self._not_retrieved.add(unit.key)
-        else:
-            self._not_retrieved.discard(unit.key)
-        self._counts.subtract(before)
-        self._counts.update(self._share(unit.key))
 
     def _recount(self) -> Counter[str]:
         """Counts over every unit; untouched units (most, early on) in bulk."""
@@ -435,49 +378,3 @@ class ScreeningSession:
         if (unit := self.current) is None:
             raise UsageError("no record is open: the list is empty")
         return unit
-
-
-def load_state(store: Store, protocol: Protocol) -> ScreeningState:
-    """Every unit and decision of the review, replayed.
-
-    A unit is a record key (imports of one paper share it), a duplicate group
-    (under its group key), or — when records share a key but are not
-    certainly one paper (a supplement's DOI on many abstracts) — one record
-    under its key and uid.
-    """
-    unit_of = store.dedup_unit_keys()
-    key_rows = store.key_rows()
-    first: dict[str, int] = {}
-    repeated: set[str] = set()
-    for key, record_id in key_rows:
-        if key in first:
-            repeated.add(key)
-        else:
-            first[key] = record_id  # rows come ordered by key, then id
-    rows = list(first.items())
-    split_off: Counter[str] = Counter()
-    split_size: Counter[str] = Counter()
-    if repeated:
-        records = [to_dedup_record(row) for row in store.dedup_rows_for_keys(repeated)]
-        for record_id, unit_key in sorted(split_shared_keys(records).items()):
-            if unit_key not in first:  # the unit's first record stands for it
-                first[unit_key] = record_id
-                rows.append((unit_key, record_id))
-            split_off[unit_key.rsplit(SEPARATOR, 1)[0]] += 1
-            split_size[unit_key] += 1
-    rows.sort(key=itemgetter(1))
-    if unit_of:
-        grouped: dict[str, int] = {}
-        for key, record_id in rows:
-            grouped.setdefault(unit_of.get(key, key), record_id)
-        rows = list(grouped.items())
-    units = [Unit(key, record_id, n) for n, (key, record_id) in enumerate(rows)]
-    return ScreeningState(
-        units,
-        store.decision_events(),
-        reviewers_per_record=protocol.screening.reviewers_per_record,
-        blind=protocol.screening.is_blind,
-        unit_of=unit_of,
-        split_off=split_off,
-        split_size=split_size,
-    )

@@ -7,7 +7,7 @@ from typing import Any
 from review.models import Stage
 from review.review_file import review_protocol
 from review.screening import Outcome
-from review.screening_session import load_state
+from review.screening_units import load_state
 from review.store import Store
 
 

@@ -21,6 +21,8 @@ CORE = [
     "review.agreement",
     "review.screening",
     "review.screening_session",
+    "review.screening_units",
+    "review.screening_fulltext",
     "review.config",
     "review.fulltext",
     "review.dedup",

@@ -16,7 +16,8 @@ from review.ingest import ImportOptions, import_paths
 from review.models import SourceKind, Stage
 from review.review_file import create_review, review_protocol
 from review.screening import Filter, Outcome
-from review.screening_session import ScreeningSession, load_state
+from review.screening_session import ScreeningSession
+from review.screening_units import load_state
 from review.store import Store
 from tests.conftest import FIXTURES, SAMPLE_PROTOCOL, fixed_clock
 

@@ -14,7 +14,7 @@ from review.errors import UsageError
 from review.models import Stage
 from review.review_file import open_review, review_protocol
 from review.screening import Outcome
-from review.screening_session import load_state
+from review.screening_units import load_state
 
 STAGES = click.Choice([stage.value for stage in Stage])
 

@@ -18,16 +18,13 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from review.errors import ReviewError
-from review.models import DecisionValue, Stage
-from review.protocol_models import term_pattern
+from review.models import DecisionValue
 from review.screening import Unit
 from review.screening_session import ScreeningSession
-from review.tui.screens.choice_picker import ChoicePicker
 from review.tui.screens.reason_picker import ReasonPicker
+from review.tui.screens.stage_picker import STAGE_NAMES, changed_stage, stage_picker
 from review.tui.screens.text_prompt import TextPrompt
 from review.tui.widgets.screening_record import ScreeningRecord, ScreeningView
-
-STAGE_NAMES = {Stage.TITLE_ABSTRACT: "title/abstract", Stage.FULL_TEXT: "full text"}
 
 
 class ConflictsScreen(Screen[None]):
@@ -55,9 +52,6 @@ class ConflictsScreen(Screen[None]):
     def __init__(self, session: ScreeningSession) -> None:
         super().__init__()
         self.session = session
-        terms = session.protocol.highlight_terms()
-        self._include = term_pattern(terms.include)
-        self._exclude = term_pattern(terms.exclude)
         self._units: list[Unit] = []
 
     def compose(self) -> ComposeResult:
@@ -66,7 +60,7 @@ class ConflictsScreen(Screen[None]):
             with Vertical(id="conflicts-side"):
                 yield Static(id="conflicts-title")
                 yield OptionList(id="conflict-list")
-            yield ScreeningRecord(self._include, self._exclude, id="conflict-record")
+            yield ScreeningRecord.for_protocol(self.session.protocol, id="conflict-record")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -83,7 +77,7 @@ class ConflictsScreen(Screen[None]):
             title = (record.title if record else None) or "(no title)"
             options.append(Option(title[:80], id=unit.key))
         self.conflict_list.set_options(options)
-        stage = STAGE_NAMES[self.session.stage]
+        stage = STAGE_NAMES[self.session.stage].lower()
         self.query_one("#conflicts-title", Static).update(
             f"{len(self._units)} conflict(s) at {stage}"
         )
@@ -156,7 +150,7 @@ class ConflictsScreen(Screen[None]):
                 ReasonPicker(
                     settings.reasons,
                     required=settings.reason_required,
-                    stage=STAGE_NAMES[self.session.stage],
+                    stage=STAGE_NAMES[self.session.stage].lower(),
                 ),
                 picked,
             )
@@ -164,13 +158,9 @@ class ConflictsScreen(Screen[None]):
             with_note([])
 
     def action_stage(self) -> None:
-        choices = [(s.value, STAGE_NAMES[s], str(n)) for n, s in enumerate(Stage, start=1)]
-
         def chosen(choice: str | None) -> None:
-            if choice and choice != self.session.stage.value:
-                self.session = self.session.for_stage(Stage(choice))
+            if (stage := changed_stage(choice, self.session.stage)) is not None:
+                self.session = self.session.for_stage(stage)
                 self.load()
 
-        self.app.push_screen(
-            ChoicePicker("Stage", choices, current=self.session.stage.value), chosen
-        )
+        self.app.push_screen(stage_picker(self.session.stage), chosen)

@@ -21,18 +21,17 @@ from textual.widgets import Footer, Header
 from review.errors import ReviewError
 from review.fulltext import open_command
 from review.models import DecisionValue, Stage
-from review.protocol_models import term_pattern
 from review.screening import Filter, Outcome
 from review.screening_session import ScreeningSession
 from review.tui.screens.choice_picker import ChoicePicker
 from review.tui.screens.info import InfoScreen
 from review.tui.screens.reason_picker import ReasonPicker
+from review.tui.screens.stage_picker import STAGE_NAMES, changed_stage, stage_picker
 from review.tui.screens.text_prompt import TextPrompt
 from review.tui.widgets.criteria_panel import CriteriaPanel
 from review.tui.widgets.screening_progress import ScreeningProgress
 from review.tui.widgets.screening_record import ScreeningRecord, ScreeningView
 
-STAGE_NAMES = {Stage.TITLE_ABSTRACT: "Title/abstract", Stage.FULL_TEXT: "Full text"}
 FILTERS = [
     (Filter.QUEUE, "Your queue (undecided by you, still needed)", "q"),
     (Filter.UNDECIDED, "Not decided by you", "u"),
@@ -106,16 +105,13 @@ class ScreeningScreen(Screen[None]):
     def __init__(self, session: ScreeningSession) -> None:
         super().__init__()
         self.session = session
-        terms = session.protocol.highlight_terms()
-        self._include = term_pattern(terms.include)
-        self._exclude = term_pattern(terms.exclude)
         self._reason_labels: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield ScreeningProgress(id="screening-progress")
         with Horizontal(id="screening-body"):
-            yield ScreeningRecord(self._include, self._exclude, id="screening-record")
+            yield ScreeningRecord.for_protocol(self.session.protocol, id="screening-record")
             yield CriteriaPanel(self.session.protocol, id="criteria")
         yield Footer(compact=True)
 
@@ -353,22 +349,18 @@ class ScreeningScreen(Screen[None]):
         self.app.push_screen(InfoScreen("Decision history (visible to you)", grid))
 
     def action_stage(self) -> None:
-        choices = [(s.value, STAGE_NAMES[s], str(n)) for n, s in enumerate(Stage, start=1)]
-
         def chosen(choice: str | None) -> None:
-            if choice is None or choice == self.session.stage.value:
+            if (stage := changed_stage(choice, self.session.stage)) is None:
                 return
             try:
-                self.session = self.session.for_stage(Stage(choice))
+                self.session = self.session.for_stage(stage)
             except ReviewError as exc:
                 self.notify(str(exc), severity="error")
                 return
             self.refresh_bindings()
             self.show_current()
 
-        self.app.push_screen(
-            ChoicePicker("Stage", choices, current=self.session.stage.value), chosen
-        )
+        self.app.push_screen(stage_picker(self.session.stage), chosen)
 
     # -- full text ----------------------------------------------------------
 

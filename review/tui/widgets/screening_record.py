@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from review.models import DecisionEvent, Record
+from review.protocol_models import Protocol, term_pattern
 from review.tui.widgets.highlight import highlighted
 from review.tui.widgets.record_detail import MAX_AUTHORS, citation
 
@@ -55,6 +56,12 @@ class ScreeningRecord(VerticalScroll, can_focus=True):
         super().__init__(id=id)
         self.include = include
         self.exclude = exclude
+
+    @classmethod
+    def for_protocol(cls, protocol: Protocol, *, id: str | None = None) -> ScreeningRecord:
+        """Highlighting the protocol's include and exclude terms."""
+        terms = protocol.highlight_terms()
+        return cls(term_pattern(terms.include), term_pattern(terms.exclude), id=id)
 
     def compose(self) -> ComposeResult:
         yield Static(id="sr-body")
