@@ -378,3 +378,14 @@ class ScreeningSession(FullTextMixin):
         if (unit := self.current) is None:
             raise UsageError("no record is open: the list is empty")
         return unit
+
+
+def next_work(store: Store, protocol: Protocol, reviewer: str) -> ScreeningSession:
+    """The reviewer's session at the stage where they have records to screen:
+    title/abstract while its queue has any, then full text."""
+    session = ScreeningSession(store, protocol, reviewer, Stage.TITLE_ABSTRACT)
+    if session.counts.to_do == 0:
+        full_text = session.for_stage(Stage.FULL_TEXT)
+        if full_text.counts.to_do:
+            return full_text
+    return session

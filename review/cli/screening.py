@@ -23,11 +23,11 @@ STAGES = click.Choice([stage.value for stage in Stage])
 @FILE
 @click.option("--reviewer", help="Your name in the audit trail (or $REVIEW_REVIEWER, or config).")
 @click.option(
-    "--stage", type=STAGES, default=Stage.TITLE_ABSTRACT.value, show_default=True,
-    help="Which screening stage to open.",
+    "--stage", type=STAGES,
+    help="Stage to open (default: title/abstract while you have records there, then full text).",
 )  # fmt: skip
 @click.pass_context
-def screen(ctx: click.Context, file: Path, reviewer: str | None, stage: str) -> None:
+def screen(ctx: click.Context, file: Path, reviewer: str | None, stage: str | None) -> None:
     """Open the screening screen on your next record."""
     settings = load_settings()
     name = resolve_reviewer(reviewer, os.environ, settings)
@@ -41,7 +41,7 @@ def screen(ctx: click.Context, file: Path, reviewer: str | None, stage: str) -> 
     open_tui = (ctx.obj or {}).get("open_tui")
     if open_tui is None:
         raise UsageError("the screening screen opens through the `review` command")
-    open_tui(file, reviewer=name, settings=settings, screening=Stage(stage))
+    open_tui(file, reviewer=name, settings=settings, screening=Stage(stage) if stage else "next")
 
 
 @cli.command()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from rich.console import Group
 from rich.text import Text
@@ -14,7 +14,7 @@ from review.config import Settings, unknown_binding_ids
 from review.errors import ReviewError
 from review.models import Stage
 from review.review_file import open_review, review_protocol, review_title
-from review.screening_session import ScreeningSession
+from review.screening_session import ScreeningSession, next_work
 from review.screening_units import load_state
 from review.store import Store
 from review.tui.commands import ReviewCommands
@@ -60,7 +60,7 @@ class ReviewApp(App[None]):
         reviewer: str | None = None,
         folder: Path | None = None,
         settings: Settings | None = None,
-        screening: Stage | None = None,
+        screening: Stage | Literal["next"] | None = None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -70,7 +70,8 @@ class ReviewApp(App[None]):
         """Where the start screen looks for review files and builds the sample."""
         self.settings = settings or Settings()
         self._open_screening = screening
-        """Open the screening screen at this stage right away (`review screen`)."""
+        """Open the screening screen right away (`review screen`): at this stage,
+        or `next`, where the reviewer has records to screen."""
 
     def on_mount(self) -> None:
         self._apply_keymap()
@@ -80,7 +81,7 @@ class ReviewApp(App[None]):
         self._set_titles(self.store)
         if self._open_screening is not None:
             # Straight to screening: the records table is built only when asked for.
-            self.open_screening(self._open_screening)
+            self.open_screening(None if self._open_screening == "next" else self._open_screening)
         else:
             self.push_screen(RecordsScreen(self.store))
 
@@ -118,7 +119,7 @@ class ReviewApp(App[None]):
             screen.action_toggle_sources()
 
     def action_screening(self) -> None:
-        self.open_screening(Stage.TITLE_ABSTRACT)
+        self.open_screening(None)
 
     def action_conflicts(self) -> None:
         if (session := self._session(Stage.TITLE_ABSTRACT)) is not None:
@@ -137,8 +138,9 @@ class ReviewApp(App[None]):
         body = Group(agreement_table(pairs), Text(""), Text(AGREEMENT_NOTE, style="dim"))
         self.push_screen(InfoScreen("Agreement between reviewers", body))
 
-    def open_screening(self, stage: Stage) -> None:
-        """The screening screen for the app's reviewer, asking their name if unknown."""
+    def open_screening(self, stage: Stage | None) -> None:
+        """The screening screen for the app's reviewer, asking their name if unknown;
+        `None` opens the stage where they have records to screen."""
         if self.reviewer is None:
 
             def named(name: str | None) -> None:
@@ -160,12 +162,14 @@ class ReviewApp(App[None]):
         if (session := self._session(stage)) is not None:
             self.push_screen(ScreeningScreen(session))
 
-    def _session(self, stage: Stage) -> ScreeningSession | None:
+    def _session(self, stage: Stage | None) -> ScreeningSession | None:
         if self.store is None:
             self.notify("Open a review first", severity="warning")
             return None
         try:
             protocol = review_protocol(self.store)
+            if stage is None:
+                return next_work(self.store, protocol, self.reviewer or "")
             return ScreeningSession(self.store, protocol, self.reviewer or "", stage)
         except ReviewError as exc:
             self.notify(str(exc), severity="error")
@@ -231,7 +235,7 @@ def run(
     *,
     reviewer: str | None,
     settings: Settings | None = None,
-    screening: Stage | None = None,
+    screening: Stage | Literal["next"] | None = None,
 ) -> None:
     """Open `path`, or the one review file here, or the start screen.
 

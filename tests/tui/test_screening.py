@@ -233,3 +233,15 @@ async def test_filters_by_key_and_from_the_command_palette(sample_path: Path) ->
         assert isinstance(app.screen, ScreeningScreen)
         assert screen.session.current is not None and screen.session.current.key == keys[2]
         assert "Outcome: conflict" in shown(app)
+
+
+async def test_review_screen_opens_where_the_reviewer_has_work(sample_path: Path) -> None:
+    app = ReviewApp(Store.open(sample_path), reviewer="ann", screening="next")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_screening(pilot)
+        assert screen.session.stage is Stage.TITLE_ABSTRACT
+    include_all(sample_path, "ann", "bob")
+    app = ReviewApp(Store.open(sample_path), reviewer="ann", screening="next")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_screening(pilot)
+        assert screen.session.stage is Stage.FULL_TEXT and screen.session.counts.to_do == 5
