@@ -161,10 +161,6 @@ class ScreeningState:
         state = self._stages[stage].get(key)
         return state.resolution() if state else None
 
-    def has_undo(self, key: str, stage: Stage, reviewer: str) -> bool:
-        """Whether the reviewer has a standing event here that undo would pop."""
-        return self.decision_of(key, stage, reviewer) is not None
-
     def visible_decisions(self, key: str, stage: Stage, reviewer: str) -> dict[str, DecisionEvent]:
         """What `reviewer` may see: only their own until the unit is complete, when blind."""
         screens = self.decisions(key, stage)
@@ -242,23 +238,14 @@ class ScreeningState:
         wanted = {Filter.INCLUDED: "include", Filter.EXCLUDED: "exclude", Filter.MAYBE: "maybe"}
         return mine is not None and mine.decision == wanted[view]
 
-    def counts(
-        self, stage: Stage, reviewer: str, *, exclude: frozenset[str] = frozenset()
-    ) -> ReviewerCounts:
-        """Progress for one reviewer at one stage, as the progress bar shows it."""
-        total: Counter[str] = Counter()
-        for unit in self.units:
-            if unit.key not in exclude:
-                total.update(self.unit_counts(unit.key, stage, reviewer))
-        return ReviewerCounts.from_counter(total)
-
     def untouched(self, key: str) -> bool:
         """No decision event at any stage names this unit."""
         return key not in self._touched
 
     def unit_counts(self, key: str, stage: Stage, reviewer: str) -> Counter[str]:
-        """One unit's share of `counts`, so a screen can update its totals by
-        the difference one decision made instead of recounting 100k units."""
+        """One unit's share of a reviewer's progress counts, so a screen can
+        update its totals by the difference one decision made instead of
+        recounting 100k units."""
         if self.untouched(key):
             # Nobody has decided anything on it: answered without replaying.
             fresh = stage is Stage.TITLE_ABSTRACT

@@ -154,11 +154,6 @@ class ScreeningSession(FullTextMixin):
             self._at -= 1
         return self.current
 
-    def jump(self, key: str) -> Unit | None:
-        if (unit := self.state.by_key.get(key)) is not None:
-            self._go_to(unit.position)
-        return self.current
-
     def set_view(
         self,
         view: Filter | None = None,

@@ -134,6 +134,8 @@ def test_blind_reviewers_see_only_their_own_until_both_decide(review: Path) -> N
     carol = session(review, "carol")
     carol.resolve(unit, "include", note="population is head and neck")
     assert session(review, "ann").outcome(unit) is Outcome.INCLUDE
+    settled = carol.state.final(unit.key, Stage.TITLE_ABSTRACT)
+    assert settled is not None and (settled.reviewer, settled.kind) == ("carol", "resolve")
     assert stored(review)[-1] == ("carol", "title_abstract", "resolve", "include", "")
 
 
