@@ -9,6 +9,7 @@ from rich.console import Group
 from rich.text import Text
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 
 from review.config import Settings, unknown_binding_ids
 from review.errors import ReviewError
@@ -86,20 +87,27 @@ class ReviewApp(App[None]):
             self.push_screen(RecordsScreen(self.store))
 
     def _apply_keymap(self) -> None:
-        """The settings file's `[keys]`; an unknown binding id is named, not ignored."""
+        """The settings file's `[keys]`; an unknown binding id, or a key that two
+        bindings of one screen would share, is named rather than ignored."""
         if not self.settings.keys:
             return
+        owners: list[type[DOMNode]] = [type(self), *SCREENS_WITH_KEYS]
         known = {
             binding.id
-            for owner in (type(self), *SCREENS_WITH_KEYS)
+            for owner in owners
             for binding in owner.BINDINGS
             if isinstance(binding, Binding) and binding.id
         }
-        unknown = unknown_binding_ids(self.settings, known)
-        if unknown:
+        problems = []
+        if unknown := unknown_binding_ids(self.settings, known):
+            problems.append(f"unknown key binding id(s) {', '.join(unknown)}")
+        problems += [
+            f"{key} is bound to both {first} and {second}"
+            for key, first, second in _clashes(owners, self.settings.keys)
+        ]
+        if problems:
             self.notify(
-                f"{self.settings.path}: unknown key binding id(s) {', '.join(unknown)}; "
-                "see the README for the ids",
+                f"{self.settings.path}: {'; '.join(problems)}; see the README for the ids",
                 severity="warning",
                 timeout=15,
             )
@@ -228,6 +236,26 @@ class ReviewApp(App[None]):
         if self.reviewer:
             parts.append(self.reviewer)
         self.sub_title = " · ".join(parts)
+
+
+def _clashes(owners: list[type[DOMNode]], keymap: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(key, id, id) where the remapped keys give two bindings of one screen
+    (or a screen and the app) the same key."""
+    app_bindings = [b for b in owners[0].BINDINGS if isinstance(b, Binding)]
+    found: list[tuple[str, str, str]] = []
+    for owner in owners[1:]:
+        taken: dict[str, str] = {}
+        for binding in [*app_bindings, *(b for b in owner.BINDINGS if isinstance(b, Binding))]:
+            ident = binding.id or binding.action
+            keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
+            for key in keys.split(","):
+                key = key.strip()
+                if key in taken and taken[key] != ident:
+                    clash = (key, taken[key], ident)
+                    if clash not in found and (taken[key] in keymap or ident in keymap):
+                        found.append(clash)
+                taken.setdefault(key, ident)
+    return found
 
 
 def run(

@@ -245,3 +245,16 @@ async def test_review_screen_opens_where_the_reviewer_has_work(sample_path: Path
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_screening(pilot)
         assert screen.session.stage is Stage.FULL_TEXT and screen.session.counts.to_do == 5
+
+
+async def test_a_remapped_key_that_clashes_is_named(sample_path: Path) -> None:
+    settings = Settings(keys={"screening.include": "e"}, path=Path("config.toml"))
+    app = ReviewApp(
+        Store.open(sample_path), reviewer="ann", settings=settings, screening=Stage.TITLE_ABSTRACT
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await open_screening(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any(
+            "e is bound to both screening.include and screening.exclude" in m for m in messages
+        )
