@@ -213,17 +213,14 @@ class ScreeningState:
         stage: Stage,
         reviewer: str,
         view: Filter = Filter.QUEUE,
-        *,
-        exclude: frozenset[str] = frozenset(),
     ) -> Iterator[Unit]:
-        """Units of a view in queue order; `exclude` drops keys (e.g. not retrieved)."""
+        """Units of a view at a stage, in queue order."""
         for unit in self.units:
-            if unit.key in exclude or not self.eligible(unit.key, stage):
-                continue
-            if self._in_view(unit.key, stage, reviewer, view):
+            if self.eligible(unit.key, stage) and self.in_view(unit.key, stage, reviewer, view):
                 yield unit
 
-    def _in_view(self, key: str, stage: Stage, reviewer: str, view: Filter) -> bool:
+    def in_view(self, key: str, stage: Stage, reviewer: str, view: Filter) -> bool:
+        """Whether a unit belongs to one of the reviewer's views (eligibility aside)."""
         if view is Filter.QUEUE:
             return self.needs(key, stage, reviewer)
         if view is Filter.ALL:

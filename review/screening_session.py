@@ -9,7 +9,8 @@ counts are updated by the one unit a decision touched, never recounted.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from functools import partial
 
 from review.errors import UsageError
 from review.models import DecisionEvent, DecisionValue, Record, Stage
@@ -19,6 +20,9 @@ from review.screening_fulltext import FullTextMixin
 from review.screening_units import load_state
 from review.store import Store
 from review.store.screening import Note
+
+_RECENT = 200
+"""Events read first when looking for the decision to undo."""
 
 
 class ScreeningSession(FullTextMixin):
@@ -216,7 +220,7 @@ class ScreeningSession(FullTextMixin):
     def undo(self) -> Unit | None:
         """Undo the reviewer's newest standing decision at this stage and show
         that record again; None when there is nothing to undo."""
-        for event in reversed(self._mine):
+        for event in self._mine_newest_first():
             key = self.state.unit_of.get(event.record_key, event.record_key)
             standing = self.state.decision_of(key, self.stage, self.reviewer)
             if standing is not None and standing.id == event.id:
@@ -263,10 +267,19 @@ class ScreeningSession(FullTextMixin):
 
     # -- internals ----------------------------------------------------------
 
-    @property
-    def _mine(self) -> list[DecisionEvent]:
-        events = self.store.decision_events(reviewer=self.reviewer, stage=self.stage)
-        return [event for event in events if event.kind != "undo"]
+    def _mine_newest_first(self) -> Iterator[DecisionEvent]:
+        """The reviewer's screens and resolutions at this stage, newest first.
+
+        The one undo looks for is almost always among the newest few, so
+        those are read first rather than a reviewer's whole history.
+        """
+        mine = partial(
+            self.store.decision_events, reviewer=self.reviewer, stage=self.stage, newest_first=True
+        )
+        recent = mine(limit=_RECENT)
+        yield from (event for event in recent if event.kind != "undo")
+        if len(recent) == _RECENT:  # read on only when none of those was standing
+            yield from (event for event in mine()[_RECENT:] if event.kind != "undo")
 
     def _write(
         self,
@@ -360,7 +373,7 @@ class ScreeningSession(FullTextMixin):
                 self._warning_ids = self.store.record_ids_with_warnings()
             if unit.record_id not in self._warning_ids:
                 return False
-        return self.state._in_view(unit.key, self.stage, self.reviewer, self.view) and (
+        return self.state.in_view(unit.key, self.stage, self.reviewer, self.view) and (
             self.state.eligible(unit.key, self.stage)
         )
 

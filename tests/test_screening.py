@@ -290,3 +290,21 @@ def stored_keys(path: Path) -> list[tuple[str, str, str, str | None, str]]:
             (e.reviewer, e.stage.value, e.kind, e.decision, e.record_key)
             for e in fresh.decision_events()
         ]
+
+
+def test_undo_reaches_back_past_the_recent_events(
+    review: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Undo reads a reviewer's newest events first; older ones when those are undone."""
+    import review.screening_session as screening_session
+
+    monkeypatch.setattr(screening_session, "_RECENT", 2)
+    ann = session(review, "ann")
+    decided = []
+    for _ in range(5):
+        assert ann.current is not None
+        decided.append(ann.current)
+        ann.decide("include")
+    undone = [ann.undo() for _ in range(4)]
+    assert undone == decided[::-1][:4]
+    assert ann.counts.done == 1

@@ -65,10 +65,12 @@ class ScreeningMixin:
         reviewer: str | None = None,
         stage: Stage | None = None,
         record_keys: Iterable[str] | None = None,
+        newest_first: bool = False,
+        limit: int | None = None,
     ) -> list[DecisionEvent]:
-        """Decision events in the order they were made, newer than `after_id`
-        (so a screen can pick up another process's decisions cheaply),
-        optionally one reviewer's, one stage's, or some records'."""
+        """Decision events in the order they were made (or newest first), newer
+        than `after_id` (so a screen can pick up another process's decisions
+        cheaply), optionally one reviewer's, one stage's, or some records'."""
         clauses: list[str] = ["id > ?"]
         params: list[object] = [after_id]
         if reviewer is not None:
@@ -83,8 +85,9 @@ class ScreeningMixin:
             params.extend(keys)
         rows = self.db.execute(
             "SELECT id, record_key, stage, kind, decision, reasons, note, reviewer, created_at "
-            f"FROM decisions WHERE {' AND '.join(clauses)} ORDER BY id",
-            params,
+            f"FROM decisions WHERE {' AND '.join(clauses)} "
+            f"ORDER BY id {'DESC' if newest_first else 'ASC'} LIMIT ?",
+            [*params, -1 if limit is None else limit],
         ).fetchall()
         return [_event(row) for row in rows]
 
