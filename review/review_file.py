@@ -12,7 +12,7 @@ from review.errors import StoreError
 from review.store import Store, utc_now
 
 if TYPE_CHECKING:
-    from review.protocol_models import Protocol
+    from review.protocol.models import Protocol
 
 
 def create_review(path: Path, protocol_path: Path, *, now: Callable[[], str] = utc_now) -> Store:
@@ -21,7 +21,7 @@ def create_review(path: Path, protocol_path: Path, *, now: Callable[[], str] = u
     The protocol is validated before the file is created, so a bad protocol
     leaves nothing behind.
     """
-    from review.protocol import load_protocol
+    from review.protocol.loader import load_protocol
 
     loaded = load_protocol(protocol_path)
     if path.exists():
@@ -65,7 +65,7 @@ def review_title(store: Store) -> str:
 
 def review_protocol(store: Store) -> Protocol:
     """The protocol kept in the review file, checked as strictly as on `init`."""
-    from review.protocol import parse_protocol
+    from review.protocol.loader import parse_protocol
 
     stored = store.protocol_text()
     if stored is None:

@@ -6,8 +6,8 @@ from typing import Any
 
 from review.models import Stage
 from review.review_file import review_protocol
-from review.screening import Outcome
-from review.screening_units import load_state
+from review.screening.state import Outcome
+from review.screening.units import load_state
 from review.store import Store
 
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from review.agreement import (
+from review.screening.agreement import (
     KAPPA_UNDEFINED,
     Agreement,
     TwoByTwo,

@@ -11,14 +11,14 @@ from hypothesis import strategies as st
 
 from review.errors import ExitCode, Problem, ProtocolError
 from review.models import Stage
-from review.protocol import (
+from review.protocol.loader import (
     check_protocol,
     check_protocol_text,
     load_protocol,
     parse_protocol,
     read_yaml,
 )
-from review.protocol_models import term_pattern
+from review.protocol.models import term_pattern
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "protocols" / "rt-io-head-neck.yaml"

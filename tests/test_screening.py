@@ -15,9 +15,9 @@ from review.errors import UsageError
 from review.ingest import ImportOptions, import_paths
 from review.models import SourceKind, Stage
 from review.review_file import create_review, review_protocol
-from review.screening import Filter, Outcome
-from review.screening_session import ScreeningSession
-from review.screening_units import load_state
+from review.screening.session import ScreeningSession
+from review.screening.state import Filter, Outcome
+from review.screening.units import load_state
 from review.store import Store
 from tests.conftest import FIXTURES, SAMPLE_PROTOCOL, fixed_clock
 
@@ -296,7 +296,7 @@ def test_undo_reaches_back_past_the_recent_events(
     review: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Undo reads a reviewer's newest events first; older ones when those are undone."""
-    import review.screening_session as screening_session
+    import review.screening.session as screening_session
 
     monkeypatch.setattr(screening_session, "_RECENT", 2)
     ann = session(review, "ann")

@@ -110,7 +110,7 @@ def protocol() -> None:
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
 def protocol_check(path: Path) -> None:
     """Report every problem in a protocol file at once."""
-    from review.protocol import load_protocol
+    from review.protocol.loader import load_protocol
 
     loaded = load_protocol(path)
     click.echo(f"{path}: OK ({loaded.protocol.review.title})")

@@ -13,8 +13,8 @@ from review.config import load_settings, resolve_reviewer
 from review.errors import UsageError
 from review.models import Stage
 from review.review_file import open_review, review_protocol
-from review.screening import Outcome
-from review.screening_units import load_state
+from review.screening.state import Outcome
+from review.screening.units import load_state
 
 STAGES = click.Choice([stage.value for stage in Stage])
 

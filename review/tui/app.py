@@ -15,8 +15,8 @@ from review.config import Settings, unknown_binding_ids
 from review.errors import ReviewError
 from review.models import Stage
 from review.review_file import open_review, review_protocol, review_title
-from review.screening_session import ScreeningSession, next_work
-from review.screening_units import load_state
+from review.screening.session import ScreeningSession, next_work
+from review.screening.units import load_state
 from review.store import Store
 from review.tui.commands import ReviewCommands
 from review.tui.discovery import review_files

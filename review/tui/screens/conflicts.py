@@ -19,8 +19,8 @@ from textual.widgets.option_list import Option
 
 from review.errors import ReviewError
 from review.models import DecisionValue
-from review.screening import Unit
-from review.screening_session import ScreeningSession
+from review.screening.session import ScreeningSession
+from review.screening.state import Unit
 from review.tui.screens.reason_picker import ReasonPicker
 from review.tui.screens.stage_picker import STAGE_NAMES, changed_stage, stage_picker
 from review.tui.screens.text_prompt import TextPrompt

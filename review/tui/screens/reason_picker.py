@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from review.protocol_models import Reason
+from review.protocol.models import Reason
 
 NO_REASON = "-"
 

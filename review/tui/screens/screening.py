@@ -21,8 +21,8 @@ from textual.widgets import Footer, Header
 from review.errors import ReviewError
 from review.fulltext import open_command
 from review.models import DecisionValue, Stage
-from review.screening import Filter, Outcome
-from review.screening_session import ScreeningSession
+from review.screening.session import ScreeningSession
+from review.screening.state import Filter, Outcome
 from review.tui.screens.choice_picker import ChoicePicker
 from review.tui.screens.info import InfoScreen
 from review.tui.screens.reason_picker import ReasonPicker

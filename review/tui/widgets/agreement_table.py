@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 
-from review.screening import PairAgreement
+from review.screening.state import PairAgreement
 
 
 def _number(value: float | None) -> str:

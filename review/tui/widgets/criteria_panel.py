@@ -7,7 +7,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from review.protocol_models import Protocol
+from review.protocol.models import Protocol
 from review.tui.widgets.highlight import EXCLUDE_STYLE, INCLUDE_STYLE
 
 

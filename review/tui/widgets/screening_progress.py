@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-from review.screening import ReviewerCounts
+from review.screening.state import ReviewerCounts
 
 BAR_WIDTH = 24
 

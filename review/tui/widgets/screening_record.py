@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from review.models import DecisionEvent, Record
-from review.protocol_models import Protocol, term_pattern
+from review.protocol.models import Protocol, term_pattern
 from review.tui.widgets.highlight import highlighted
 from review.tui.widgets.record_detail import MAX_AUTHORS, citation
 

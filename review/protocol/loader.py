@@ -25,8 +25,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from review.errors import Problem, ProtocolError
-from review.protocol_models import Protocol
-from review.protocol_rules import Issue, Lines, Loc, rule_issues
+from review.protocol.models import Protocol
+from review.protocol.rules import Issue, Lines, Loc, rule_issues
 
 __all__ = [
     "LoadedProtocol",

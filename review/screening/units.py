@@ -14,8 +14,8 @@ from operator import itemgetter
 
 from review.dedup.run import to_dedup_record
 from review.dedup.shared_keys import SEPARATOR, split_shared_keys
-from review.protocol_models import Protocol
-from review.screening import ScreeningState, Unit
+from review.protocol.models import Protocol
+from review.screening.state import ScreeningState, Unit
 from review.store import Store
 
 

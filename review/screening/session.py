@@ -14,10 +14,10 @@ from functools import partial
 
 from review.errors import UsageError
 from review.models import DecisionEvent, DecisionValue, Record, Stage
-from review.protocol_models import Protocol, ScreeningStage
-from review.screening import Filter, Outcome, ReviewerCounts, Unit
-from review.screening_fulltext import FullTextMixin
-from review.screening_units import load_state
+from review.protocol.models import Protocol, ScreeningStage
+from review.screening.fulltext import FullTextMixin
+from review.screening.state import Filter, Outcome, ReviewerCounts, Unit
+from review.screening.units import load_state
 from review.store import Store
 from review.store.screening import Note
 

@@ -3,7 +3,7 @@
 Every model forbids unknown keys (a typo is an error, not a silently ignored
 setting) and is strict (`"2"` is not 2, `yes` is not true). Checks that span
 several keys — unique ids, option counts, `min <= max`, designs named in the
-risk-of-bias map — live in `review.protocol_rules`, which runs them on the raw
+risk-of-bias map — live in `review.protocol.rules`, which runs them on the raw
 file so that all of them are reported together with the type errors found here;
 load files through `review.protocol.load_protocol`, not `Protocol(...)`.
 """

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from review.fulltext import fulltext_location
 from review.models import Stage
-from review.screening import ScreeningState, Unit
+from review.screening.state import ScreeningState, Unit
 from review.store import Store
 from review.store.fulltexts import FulltextState
 

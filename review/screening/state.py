@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NamedTuple
 
-from review.agreement import Agreement, agreement
 from review.models import DecisionEvent, Stage
+from review.screening.agreement import Agreement, agreement
 
 
 class Outcome(StrEnum):
