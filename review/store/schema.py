@@ -256,3 +256,11 @@ def m002_dedup(db: Database) -> None:
         );
         """
     )
+
+
+@MIGRATIONS()
+def m003_event_order(db: Database) -> None:
+    """Events are replayed by (created_at, uid), and each new stamp is read
+    off the newest one in the file: an index per event table serves both."""
+    for table in EVENT_TABLES:
+        db.execute(f"CREATE INDEX {table}_order ON {table}(created_at, uid)")
