@@ -33,7 +33,9 @@ def test_stamps_never_go_back_behind_the_file() -> None:
         "2026-05-01T00:00:00.000002+00:00",
         "2026-05-01T00:00:00.000003+00:00",
     ]
-    assert next_stamps("2026-06-01T00:00:00+00:00", ahead) == ["2026-06-01T00:00:00.000000+00:00"]
+    assert next_stamps("2026-06-01T00:00:00.000000+00:00", ahead) == [
+        "2026-06-01T00:00:00.000000+00:00"
+    ]
 
 
 def test_a_stopped_clock_still_orders_each_action_after_the_last(tmp_path: Path) -> None:

@@ -90,10 +90,17 @@ def test_attach_refuses_unknown_records_and_empty_locations(review: Store) -> No
 
 def test_newest_event_wins_by_time_not_row_order(review: Store) -> None:
     """Events merged from another file arrive later but may have happened earlier."""
-    clock = iter(["2026-01-02T00:00:00.000+00:00", "2026-01-01T00:00:00.000+00:00"])
-    review.now = lambda: next(clock)
+    review.now = lambda: "2026-01-02T00:00:00.000+00:00"
     review.attach_fulltext("doi:10.1000/a", "/new.pdf", reviewer="ann")
-    review.attach_fulltext("doi:10.1000/a", "/old.pdf", reviewer="bob")
+    merged = {"uid": "bob-1", "reviewer": "bob", "app_version": "0", "record_key": "doi:10.1000/a"}
+    review.db.table("fulltexts").insert(
+        {
+            **merged,
+            "created_at": "2026-01-01T00:00:00.000+00:00",
+            "status": "attached",
+            "location": "/old.pdf",
+        }  # fmt: skip
+    )
     assert review.fulltext("doi:10.1000/a").location == "/new.pdf"  # type: ignore[union-attr]
     assert review.fulltexts()["doi:10.1000/a"].location == "/new.pdf"
 

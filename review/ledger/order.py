@@ -52,17 +52,18 @@ def newest(events: Iterable[E], key: Callable[[E], K]) -> dict[K, E]:
 
 
 def next_stamps(wall_clock: str, newest_in_file: str | None, count: int = 1) -> list[str]:
-    """`count` stamps for one action: from the wall clock, but each after the
-    newest stamp already in the file and after the one before it.
-
-    Microsecond ISO-8601 in UTC; a stamp the file holds that is not ISO-8601
-    is compared as text, as replay compares it.
+    """`count` stamps for one action: the wall clock, unless the file already
+    holds a stamp as late (then a microsecond after it), each after the one
+    before. Stamps compare as text, as replay compares them.
     """
-    start = _parse(wall_clock)
-    if newest_in_file is not None and newest_in_file >= _format(start):
-        parsed = _parse(newest_in_file, fallback=start)
-        start = max(start, parsed + _TICK)
-    return [_format(start + _TICK * n) for n in range(count)]
+    if newest_in_file is None or wall_clock > newest_in_file:
+        first = wall_clock  # the usual case: kept as the clock wrote it
+        start = _parse(wall_clock)
+    else:
+        start = max(_parse(wall_clock), _parse(newest_in_file, fallback=_parse(wall_clock)))
+        first = _format(start + _TICK)
+        start += _TICK
+    return [first, *(_format(start + _TICK * n) for n in range(1, count))]
 
 
 _TICK = timedelta(microseconds=1)

@@ -35,7 +35,7 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 class Store(
