@@ -99,7 +99,7 @@ def test_newest_event_wins_by_time_not_row_order(review: Store) -> None:
             "created_at": "2026-01-01T00:00:00.000+00:00",
             "status": "attached",
             "location": "/old.pdf",
-        }  # fmt: skip
+        }
     )
     assert review.fulltext("doi:10.1000/a").location == "/new.pdf"  # type: ignore[union-attr]
     assert review.fulltexts()["doi:10.1000/a"].location == "/new.pdf"
