@@ -41,7 +41,11 @@ EventKind = Literal["screen", "resolve", "undo"]
 
 @dataclass(frozen=True, slots=True)
 class DecisionEvent:
-    """One row of the decisions table: a screen, a resolution, or an undo."""
+    """One row of the decisions table: a screen, a resolution, or an undo.
+
+    Replayed in (created_at, uid) order (`review.ledger.order`); `id` is the
+    row in this file, only a cursor for picking up newer rows.
+    """
 
     id: int
     record_key: str
@@ -52,6 +56,7 @@ class DecisionEvent:
     note: str | None
     reviewer: str
     created_at: str
+    uid: str
 
 
 @dataclass(slots=True, frozen=True)

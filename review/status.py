@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
+from review.dedup.units import load_resolution
+from review.ledger.resolver import Resolution
 from review.models import Stage
 from review.review_file import review_protocol
-from review.screening.state import Outcome
-from review.screening.units import load_state
+from review.screening.state import Outcome, ScreeningState
 from review.store import Store
 
 
@@ -18,6 +20,7 @@ def review_status(store: Store) -> dict[str, Any]:
     part of the scripting interface documented in the README.
     """
     sources = store.sources()
+    resolution = load_resolution(store)
     return {
         "file": str(store.path),
         "records": store.record_count(),
@@ -39,11 +42,30 @@ def review_status(store: Store) -> dict[str, Any]:
         ],
         "records_by_kind": _by_kind(sources),
         "warnings": store.warning_counts(),
-        "decisions": _decisions(store),
+        "duplicates": _duplicates(store, resolution),
+        "decisions": _decisions(store, resolution),
     }
 
 
-def _decisions(store: Store) -> dict[str, dict[str, Any]]:
+def _duplicates(store: Store, resolution: Resolution) -> dict[str, Any]:
+    """Units are what screening counts: the same resolver, so the numbers agree."""
+    why: Counter[str] = Counter()
+    for members in resolution.groups.values():
+        kinds = {m.decided_by for m in members}
+        why["reviewer" if "reviewer" in kinds else "rule" if kinds - {"identifier"} else
+            "identifier"] += 1  # fmt: skip
+    grouped = sum(len(members) for members in resolution.groups.values())
+    return {
+        "unique_records": len(resolution.units),
+        "groups": len(resolution.groups),
+        "groups_by": dict(why),
+        "records_in_groups": grouped,
+        "records_removed": grouped - len(resolution.groups),
+        "pairs_waiting": len(store.pending_pairs()),
+    }
+
+
+def _decisions(store: Store, resolution: Resolution) -> dict[str, dict[str, Any]]:
     """Per stage: where units stand, and each reviewer's current decisions.
 
     Units are what one decision covers (records sharing a key or a duplicate
@@ -51,7 +73,13 @@ def _decisions(store: Store) -> dict[str, dict[str, Any]]:
     """
     if store.protocol_text() is None or not store.decision_events():
         return {}
-    state = load_state(store, review_protocol(store))
+    protocol = review_protocol(store)
+    state = ScreeningState(
+        resolution,
+        store.decision_events(),
+        reviewers_per_record=protocol.screening.reviewers_per_record,
+        blind=protocol.screening.is_blind,
+    )
     report: dict[str, dict[str, Any]] = {}
     for stage in Stage:
         outcomes = state.outcomes(stage)

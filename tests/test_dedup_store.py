@@ -9,8 +9,11 @@ from click.testing import CliRunner
 
 from review.cli import cli
 from review.dedup import RULES
-from review.dedup.report import safe_cell
+from review.dedup.canonical import canonical_record
+from review.dedup.manual import merge_records, take_apart
+from review.dedup.report import group_rows, safe_cell
 from review.dedup.run import dedupe_review
+from review.dedup.units import load_resolution
 from review.store import Store
 from tests.conftest import fixed_clock
 from tests.dedup_helpers import add_source, paper
@@ -59,7 +62,7 @@ def test_certain_duplicates_merge_and_probable_ones_queue(store: Store) -> None:
     assert (run.groups, run.merged, run.queued) == (1, 2, 1)
     assert run.per_source[1].merged == 1 and run.per_source[2].merged == 1
     with Store.open(store.path, now=fixed_clock) as fresh:
-        members = fresh.group_member_rows()
+        members = group_rows(fresh)
         assert [m.source_file for m in members] == ["PubMed.ris", "Embase.ris"]
         assert {m.reviewer for m in members} == {"review (automatic)"}
         assert members[0].group_key == "doi:10.1000/hn.1"  # the earliest member's key
@@ -71,24 +74,26 @@ def test_certain_duplicates_merge_and_probable_ones_queue(store: Store) -> None:
 def test_screening_contract_unit_keys_and_canonical_record(store: Store) -> None:
     _two_databases(store)
     dedupe_review(store)
-    units = store.dedup_unit_keys()
-    assert set(units.values()) == {"doi:10.1000/hn.1"} and len(units) == 2
-    canonical = store.canonical_record("doi:10.1000/hn.1")
+    resolution = load_resolution(store)
+    [(group, members)] = resolution.groups.items()
+    assert group == "doi:10.1000/hn.1" and len(members) == 2
+    records = [store.record(m.record_id) for m in members]
+    canonical = canonical_record(records, group)
     assert canonical.key == "doi:10.1000/hn.1"
     assert canonical.doi == "10.1000/hn.1"
     assert canonical.abstract == "A longer abstract here."
-    assert [r.source_name for r in store.group_members("doi:10.1000/hn.1")] == ["PubMed", "Embase"]
+    assert [r.source_name for r in records] == ["PubMed", "Embase"]
 
 
 def test_reviewer_confirm_reject_and_undo_are_events(store: Store) -> None:
     _two_databases(store)
     dedupe_review(store)
     [pair] = store.pending_pairs()
-    key = store.merge_pair(pair.uid_a, pair.uid_b, "alice")
+    key = merge_records(store, pair.uid_a, pair.uid_b, "alice")
     assert store.pending_pairs() == []
-    assert len([m for m in store.group_member_rows() if m.group_key == key]) == 2
-    store.unmerge_record(pair.uid_b, "alice")
-    assert key not in {m.group_key for m in store.group_member_rows()}  # one left: dissolved
+    assert len([m for m in group_rows(store) if m.group_key == key]) == 2
+    take_apart(store, pair.uid_b, "alice")
+    assert key not in {m.group_key for m in group_rows(store)}  # one left: dissolved
     store.mark_distinct(pair.uid_a, pair.uid_b, "alice")
     assert store.pending_pairs() == []
     actions = [r[0] for r in store.db.execute("SELECT action FROM dedup_events ORDER BY id")]
@@ -103,7 +108,7 @@ def test_a_later_search_is_deduplicated_without_redeciding_old_groups(store: Sto
     add_source(store, "Update", [paper(1, TITLE, doi="10.1000/hn.1")])
     run = dedupe_review(store)
     assert (run.merged, run.queued) == (1, 0)
-    members = [m for m in store.group_member_rows() if m.group_key == "doi:10.1000/hn.1"]
+    members = [m for m in group_rows(store) if m.group_key == "doi:10.1000/hn.1"]
     assert [m.source_file for m in members] == ["PubMed.ris", "Embase.ris", "Update.ris"]
     assert dedupe_review(store).compared == 0  # nothing new: nothing compared again
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from review.dedup.manual import merge_records
 from review.errors import UsageError
 from review.ingest import ImportOptions, import_paths
 from review.models import SourceKind, Stage
@@ -230,7 +231,7 @@ def test_a_merged_duplicate_group_is_screened_once(review: Path) -> None:
     with Store.open(review) as store:
         (first, first_id), (second, second_id) = store.unit_rows()[:2]
         uids = {row["id"]: row["uid"] for row in store.db["records"].rows}
-        group = store.merge_pair(uids[first_id], uids[second_id], "ann")
+        group = merge_records(store, uids[first_id], uids[second_id], "ann")
     assert group == first
     ann = session(review, "ann")
     assert ann.counts.to_do == 9

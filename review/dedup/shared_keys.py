@@ -11,7 +11,7 @@ merge loses a study.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from review.dedup.model import Decision, DedupRecord
 from review.dedup.normalise import Prepared, prepare
@@ -22,10 +22,17 @@ SEPARATOR = "@"
 """Between the shared key and the record's uid in a split unit's key."""
 
 
-def split_shared_keys(records: Iterable[DedupRecord]) -> dict[int, str]:
+def split_shared_keys(
+    records: Iterable[DedupRecord],
+    *,
+    distinct: Collection[frozenset[str]] = (),
+    taken_out: Collection[str] = (),
+) -> dict[int, str]:
     """Record id → its own unit key, for each record that must not share the
-    unit of its key. Records that are certainly one paper stay together; the
-    earliest record of a key always keeps the key itself."""
+    unit of its key. Records that are certainly one paper stay together,
+    unless a reviewer said two of them differ (`distinct`, pairs of uids) or
+    took one out of the unit (`taken_out`, uids); the earliest record of a key
+    always keeps the key itself."""
     by_key: dict[str, list[DedupRecord]] = {}
     for record in records:
         by_key.setdefault(record.key, []).append(record)
@@ -33,14 +40,26 @@ def split_shared_keys(records: Iterable[DedupRecord]) -> dict[int, str]:
     for key, members in by_key.items():
         members.sort(key=lambda r: r.id)
         units: list[tuple[DedupRecord, Prepared, str]] = []
+        held: dict[str, list[str]] = {}
+        """Unit key → uids of its records, to check a reviewer's "distinct"."""
         for index, record in enumerate(members):
             prepared = prepare(record, index)
-            unit_key = next(
-                (u for first, p, u in units if _same_paper(first, p, record, prepared)), None
-            )
+            unit_key = None
+            if record.uid not in taken_out:
+                unit_key = next(
+                    (
+                        u
+                        for first, p, u in units
+                        if first.uid not in taken_out
+                        and not any(frozenset((record.uid, o)) in distinct for o in held[u])
+                        and _same_paper(first, p, record, prepared)
+                    ),
+                    None,
+                )
             if unit_key is None:
                 unit_key = key if not units else f"{key}{SEPARATOR}{record.uid}"
                 units.append((record, prepared, unit_key))
+            held.setdefault(unit_key, []).append(record.uid)
             if unit_key != key:
                 apart[record.id] = unit_key
     return apart

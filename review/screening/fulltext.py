@@ -69,7 +69,7 @@ class FullTextMixin:
         """Link the current report to the study of `other` (a record id or key)."""
         unit = self._require_current()
         other_key = self.store.record_key_for(other)
-        other_key = self.state.unit_of.get(other_key, other_key)
+        other_key = self.state.unit_key(other_key)
         self.store.link_study(unit.key, other_key, reviewer=self.reviewer)
         self._studies = None
         return other_key

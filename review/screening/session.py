@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import partial
 
+from review.dedup.canonical import canonical_record
 from review.errors import UsageError
 from review.models import DecisionEvent, DecisionValue, Record, Stage
 from review.protocol.models import Protocol, ScreeningStage
@@ -50,16 +51,17 @@ class ScreeningSession(FullTextMixin):
         self._not_retrieved: set[str] = set()
         if stage is Stage.FULL_TEXT:
             self._not_retrieved = {
-                key for key, held in store.fulltexts().items() if held.status == "not_retrieved"
+                self.state.unit_key(key)
+                for key, held in store.fulltexts().items()
+                if held.status == "not_retrieved"
             }
         self._counts = self._recount()
         self._trail: list[int] = []
         self._at = -1
         self._members: dict[str, list[str]] = {}
-        """Unit key → the other record keys merged into it as duplicates."""
-        for key, unit_key in self.state.unit_of.items():
-            if key != unit_key:
-                self._members.setdefault(unit_key, []).append(key)
+        """Unit key → the other keys events may name it by (before a merge)."""
+        for key, unit_key in self.state.resolved.alias.items():
+            self._members.setdefault(unit_key, []).append(key)
         self._go_to(self._find(0, wrap=False))
 
     # -- what the screen shows ----------------------------------------------
@@ -82,8 +84,9 @@ class ScreeningSession(FullTextMixin):
         unit = unit or self.current
         if unit is None:
             return None
-        if unit.key in self._members:
-            return self.store.canonical_record(unit.key)
+        members = self.state.resolved.groups.get(unit.key)
+        if members:
+            return canonical_record([self.store.record(m.record_id) for m in members], unit.key)
         return self.store.record(unit.record_id)
 
     def my_decision(self, unit: Unit | None = None) -> DecisionEvent | None:
@@ -126,11 +129,7 @@ class ScreeningSession(FullTextMixin):
 
     def reports(self, unit: Unit) -> int:
         """How many imported records this decision covers (same key or duplicate group)."""
-        if unit.key in self.state.split_size:  # records split from a shared key
-            return self.state.split_size[unit.key]
-        keys = [unit.key, *self._members.get(unit.key, ())]
-        found = self.store.record_ids_for_keys(keys)
-        return sum(len(ids) for ids in found.values()) - sum(self.state.split_off[k] for k in keys)
+        return self.state.resolved.size(unit.key)
 
     def units(self) -> list[Unit]:
         """Every unit of the current view, search and filters, in queue order."""
@@ -221,9 +220,9 @@ class ScreeningSession(FullTextMixin):
         """Undo the reviewer's newest standing decision at this stage and show
         that record again; None when there is nothing to undo."""
         for event in self._mine_newest_first():
-            key = self.state.unit_of.get(event.record_key, event.record_key)
+            key = self.state.unit_key(event.record_key)
             standing = self.state.decision_of(key, self.stage, self.reviewer)
-            if standing is not None and standing.id == event.id:
+            if standing is not None and standing.uid == event.uid:
                 unit = self.state.by_key[key]
                 self._write(unit, None, [], None, kind="undo")
                 self._go_to(self.state.by_key[key].position)
@@ -304,7 +303,7 @@ class ScreeningSession(FullTextMixin):
         return event
 
     def _apply(self, event: DecisionEvent) -> None:
-        key = self.state.unit_of.get(event.record_key, event.record_key)
+        key = self.state.unit_key(event.record_key)
         # A title/abstract event can change whether a unit reaches full text.
         touches = event.stage is self.stage or self.stage is Stage.FULL_TEXT
         before = self._share(key) if touches and key in self.state.by_key else Counter[str]()
@@ -379,7 +378,7 @@ class ScreeningSession(FullTextMixin):
 
     def _all_labels(self) -> dict[str, set[str]]:
         if self._labels is None:
-            self._labels = self.store.labels()
+            self._labels = self.store.labels(self.state.resolved.alias)
         return self._labels
 
     def _require_current(self) -> Unit:

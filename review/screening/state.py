@@ -4,6 +4,8 @@ Pure: built from the records' unit keys and the append-only decision events
 the store returns, and updated one event at a time as the screen makes new
 ones. Rules, stated once here so screens, commands and exports agree:
 
+- Events take effect in the ledger's replay order, (created_at, uid), never
+  in the order a file stored them: merged files give one state.
 - A reviewer's current decision on a unit at a stage is the top of their
   stack of events: `screen` and `resolve` push, `undo` pops the newest.
 - A unit needs `reviewers_per_record` independent decisions. Once it has
@@ -12,6 +14,7 @@ ones. Rules, stated once here so screens, commands and exports agree:
   PRISMA reports one reason per report.
 - A `resolve` event (by a third reviewer or by consensus) settles a unit at
   a stage whatever the screening decisions say; the newest one wins.
+- Which records a unit covers is the ledger's resolver (`review.ledger.resolver`).
 - Maybe counts as include for progression: a unit whose title/abstract
   outcome is include or maybe reaches the full-text queue.
 - Blind screening shows a reviewer only their own decisions until the unit
@@ -20,14 +23,18 @@ ones. Rules, stated once here so screens, commands and exports agree:
 
 from __future__ import annotations
 
+from bisect import insort
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import NamedTuple
 
+from review.ledger.order import order_key
+from review.ledger.resolver import Resolution, Unit
 from review.models import DecisionEvent, Stage
 from review.screening.agreement import Agreement, agreement
+
+__all__ = ["Filter", "Outcome", "PairAgreement", "ReviewerCounts", "ScreeningState", "Unit"]
 
 
 class Outcome(StrEnum):
@@ -55,20 +62,26 @@ class Filter(StrEnum):
     ALL = "all"
 
 
-class Unit(NamedTuple):
-    """What one screening decision covers: all records sharing one key or one
-    duplicate group, shown through its first record. A tuple, because a
-    living review builds 100k of them at start-up."""
-
-    key: str
-    record_id: int
-    position: int
-    """Order in the queue (import order of the first record)."""
-
-
 @dataclass(slots=True)
 class _UnitStage:
     stacks: dict[str, list[DecisionEvent]] = field(default_factory=dict)
+    """Each reviewer's standing screens and resolutions, newest last."""
+    logs: dict[str, list[DecisionEvent]] = field(default_factory=dict)
+    """Each reviewer's events in replay order, undos included."""
+
+    def add(self, event: DecisionEvent) -> None:
+        """Fold one event in; one that sorts before events already folded
+        (merged from another file) replays the reviewer's log again."""
+        log = self.logs.setdefault(event.reviewer, [])
+        stack = self.stacks.setdefault(event.reviewer, [])
+        if not log or order_key(event) > order_key(log[-1]):
+            log.append(event)
+            _fold(stack, event)
+        elif all(held.uid != event.uid for held in log):
+            insort(log, event, key=order_key)
+            stack.clear()
+            for held in log:
+                _fold(stack, held)
 
     def current(self) -> dict[str, DecisionEvent]:
         """Each reviewer's newest standing event (screen or resolve)."""
@@ -86,7 +99,15 @@ class _UnitStage:
 
     def resolution(self) -> DecisionEvent | None:
         standing = [e for e in self.current().values() if e.kind == "resolve"]
-        return max(standing, key=lambda e: e.id) if standing else None
+        return max(standing, key=order_key) if standing else None
+
+
+def _fold(stack: list[DecisionEvent], event: DecisionEvent) -> None:
+    if event.kind == "undo":
+        if stack:
+            stack.pop()
+    else:
+        stack.append(event)
 
 
 def progresses(decision: str | None) -> bool:
@@ -99,26 +120,18 @@ class ScreeningState:
 
     def __init__(
         self,
-        units: Iterable[Unit],
+        resolution: Resolution,
         events: Iterable[DecisionEvent] = (),
         *,
         reviewers_per_record: int = 2,
         blind: bool = True,
-        unit_of: dict[str, str] | None = None,
-        split_off: Counter[str] | None = None,
-        split_size: Counter[str] | None = None,
     ) -> None:
-        self.units: list[Unit] = list(units)
-        self.by_key: dict[str, Unit] = {unit.key: unit for unit in self.units}
+        self.resolved = resolution
+        """Record → unit → study, from the ledger's resolver."""
+        self.units: list[Unit] = resolution.units
+        self.by_key: dict[str, Unit] = resolution.by_key
         self.required = reviewers_per_record
         self.blind = blind
-        self.unit_of = unit_of or {}
-        """Record key → unit key, for decisions made before a duplicate merge."""
-        self.split_off = split_off or Counter()
-        """Record key → how many of its records are units of their own (see
-        `review.dedup.shared_keys`)."""
-        self.split_size = split_size or Counter()
-        """Split unit key → how many records it covers."""
         self._stages: dict[Stage, dict[str, _UnitStage]] = {stage: {} for stage in Stage}
         self._touched: set[str] = set()
         """Units any event names, at any stage."""
@@ -128,17 +141,15 @@ class ScreeningState:
 
     # -- events -------------------------------------------------------------
 
+    def unit_key(self, key: str) -> str:
+        """The unit an event naming `key` is about (a record key before a merge, say)."""
+        return self.resolved.unit_key(key)
+
     def apply(self, event: DecisionEvent) -> None:
-        """Fold one event in; events must come in id order."""
-        key = self.unit_of.get(event.record_key, event.record_key)
+        """Fold one event in, in any order: replay order is the ledger's."""
+        key = self.unit_key(event.record_key)
         self._touched.add(key)
-        state = self._stages[event.stage].setdefault(key, _UnitStage())
-        stack = state.stacks.setdefault(event.reviewer, [])
-        if event.kind == "undo":
-            if stack:
-                stack.pop()
-        else:
-            stack.append(event)
+        self._stages[event.stage].setdefault(key, _UnitStage()).add(event)
         self.last_event_id = max(self.last_event_id, event.id)
 
     # -- one unit -----------------------------------------------------------
@@ -189,7 +200,7 @@ class ScreeningState:
         if (resolved := self.resolution(key, stage)) is not None:
             return resolved
         if self.outcome(key, stage) in (Outcome.INCLUDE, Outcome.EXCLUDE):
-            return min(self.decisions(key, stage).values(), key=lambda e: e.id)
+            return min(self.decisions(key, stage).values(), key=order_key)
         return None
 
     def eligible(self, key: str, stage: Stage) -> bool:

@@ -18,6 +18,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from review.errors import UsageError
+from review.ledger.labels import LabelEvent, current_labels
 from review.models import DecisionEvent, DecisionValue, EventKind, Stage
 from review.store.records import fts_query
 
@@ -68,9 +69,10 @@ class ScreeningMixin:
         newest_first: bool = False,
         limit: int | None = None,
     ) -> list[DecisionEvent]:
-        """Decision events in the order they were made (or newest first), newer
-        than `after_id` (so a screen can pick up another process's decisions
-        cheaply), optionally one reviewer's, one stage's, or some records'."""
+        """Decision events in replay order (or newest first), stored after row
+        `after_id` (a cursor in this file, so a screen can pick up another
+        process's decisions or a merge cheaply), optionally one reviewer's,
+        one stage's, or some records'."""
         clauses: list[str] = ["id > ?"]
         params: list[object] = [after_id]
         if reviewer is not None:
@@ -84,9 +86,8 @@ class ScreeningMixin:
             clauses.append(f"record_key IN ({', '.join('?' * len(keys))})")
             params.extend(keys)
         rows = self.db.execute(
-            "SELECT id, record_key, stage, kind, decision, reasons, note, reviewer, created_at "
-            f"FROM decisions WHERE {' AND '.join(clauses)} "
-            f"ORDER BY id {'DESC' if newest_first else 'ASC'} LIMIT ?",
+            f"SELECT {_DECISION_COLUMNS} FROM decisions WHERE {' AND '.join(clauses)} "
+            f"ORDER BY {_NEWEST_FIRST if newest_first else _REPLAY} LIMIT ?",
             [*params, -1 if limit is None else limit],
         ).fetchall()
         return [_event(row) for row in rows]
@@ -117,24 +118,20 @@ class ScreeningMixin:
     def notes(self, record_key: str, stage: Stage) -> list[Note]:
         rows = self.db.execute(
             "SELECT record_key, stage, text, reviewer, created_at FROM notes "
-            "WHERE record_key = ? AND stage = ? ORDER BY id",
+            "WHERE record_key = ? AND stage = ? ORDER BY created_at, uid",
             [record_key, stage.value],
         ).fetchall()
         return [Note(r[0], Stage(r[1]), r[2], r[3], r[4]) for r in rows]
 
-    def labels(self) -> dict[str, set[str]]:
-        """Current labels per record key: the newest add/remove per label wins."""
+    def labels(self, alias: dict[str, str] | None = None) -> dict[str, set[str]]:
+        """Current labels per record key (or per unit, through `alias`)."""
+        return current_labels(self.label_events(), alias)
+
+    def label_events(self) -> list[LabelEvent]:
         rows = self.db.execute(
-            "SELECT record_key, label, action FROM labels ORDER BY id"
+            "SELECT uid, created_at, reviewer, record_key, label, action FROM labels"
         ).fetchall()
-        current: dict[str, set[str]] = {}
-        for key, label, action in rows:
-            held = current.setdefault(key, set())
-            if action == "add":
-                held.add(label)
-            else:
-                held.discard(label)
-        return {key: held for key, held in current.items() if held}
+        return [LabelEvent(*row) for row in rows]
 
     # -- writes (one event, one transaction each) ---------------------------
 
@@ -163,8 +160,7 @@ class ScreeningMixin:
             note=note,
         )
         row = self.db.execute(
-            "SELECT id, record_key, stage, kind, decision, reasons, note, reviewer, created_at "
-            "FROM decisions WHERE uid = ?",
+            f"SELECT {_DECISION_COLUMNS} FROM decisions WHERE uid = ?",
             [uid],
         ).fetchone()
         return _event(row)
@@ -178,15 +174,27 @@ class ScreeningMixin:
         )
 
 
+_DECISION_COLUMNS = (
+    "id, record_key, stage, kind, decision, reasons, note, reviewer, created_at, uid"
+)
+_REPLAY = "created_at, uid"
+"""The ledger's replay order (`review.ledger.order`), served by decisions_order."""
+_NEWEST_FIRST = "created_at DESC, uid DESC"
+_STAGES = {stage.value: stage for stage in Stage}
+_NO_REASONS: tuple[str, ...] = ()
+
+
 def _event(row: Any) -> DecisionEvent:
+    reasons = row[5]
     return DecisionEvent(
         id=row[0],
         record_key=row[1],
-        stage=Stage(row[2]),
+        stage=_STAGES[row[2]],
         kind=row[3],
         decision=row[4],
-        reasons=tuple(json.loads(row[5])),
+        reasons=_NO_REASONS if reasons == "[]" else tuple(json.loads(reasons)),
         note=row[6],
         reviewer=row[7],
         created_at=row[8],
+        uid=row[9],
     )

@@ -11,9 +11,11 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Footer, Header, Static
 
+from review.dedup.manual import merge_records, take_apart
+from review.dedup.report import GroupRow, group_rows
 from review.errors import ReviewError
 from review.store import Store
-from review.store.dedup import GroupMember, PendingPair
+from review.store.dedup import PendingPair
 from review.tui.widgets.duplicate_pair import DuplicatePair
 
 
@@ -44,7 +46,7 @@ class DuplicatesScreen(Screen[None]):
         self.store = store
         self.reviewer = reviewer
         self._pairs: list[PendingPair] = []
-        self._members: list[GroupMember] = []
+        self._members: list[GroupRow] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -66,7 +68,9 @@ class DuplicatesScreen(Screen[None]):
 
     def action_confirm(self) -> None:
         if pair := self._current():
-            self._decide(lambda who: self.store.merge_pair(pair.uid_a, pair.uid_b, who), "Merged")
+            self._decide(
+                lambda who: merge_records(self.store, pair.uid_a, pair.uid_b, who), "Merged"
+            )
 
     def action_reject(self) -> None:
         if pair := self._current():
@@ -129,7 +133,7 @@ class DuplicatesScreen(Screen[None]):
             return
         table = self.query_one("#dup-groups", DataTable)
         member = self._members[table.cursor_row]
-        self._decide(lambda who: self.store.unmerge_record(member.uid, who), "Merge undone")
+        self._decide(lambda who: take_apart(self.store, member.uid, who), "Taken apart")
 
     @on(DataTable.RowHighlighted, "#dup-groups")
     def _member_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -143,7 +147,7 @@ class DuplicatesScreen(Screen[None]):
     def _reload(self) -> None:
         try:
             self._pairs = self.store.pending_pairs()
-            self._members = self.store.group_member_rows()
+            self._members = group_rows(self.store)
         except ReviewError as exc:
             self.notify(str(exc), severity="error")
             return
@@ -158,11 +162,14 @@ class DuplicatesScreen(Screen[None]):
                 str(member.record_id),
                 title[:60],
                 f"{member.source_file} · {member.source_ref}",
-                member.rule if member.rule != "reviewer" else f"reviewer {member.reviewer}",
+                member.decided_by
+                if member.decided_by != "reviewer"
+                else f"reviewer {member.reviewer}",
             )
         if self._members:
             table.move_cursor(row=min(row, len(self._members) - 1))
         groups = len({m.group_key for m in self._members})
         self.query_one("#dup-groups-status", Static).update(
-            f"{groups} merged group(s), {len(self._members)} records · u undoes a record's merge"
+            f"{groups} group(s) screened as one, {len(self._members)} records · "
+            "u takes a record apart"
         )

@@ -1,0 +1,35 @@
+"""The review's units and studies, read from the store and resolved once.
+
+Everything that counts or screens units (screening, `review status`, the
+groups report, the duplicates screen) calls `load_resolution`, so they
+cannot disagree about what is one paper.
+"""
+
+from __future__ import annotations
+
+from review.dedup.run import to_dedup_record
+from review.dedup.shared_keys import split_shared_keys
+from review.ledger.groups import GroupState
+from review.ledger.resolver import Resolution, resolve
+from review.ledger.studies import current_links
+from review.store import Store
+
+
+def load_resolution(store: Store, groups: GroupState | None = None) -> Resolution:
+    """Record → unit → study for every record of the review."""
+    groups = groups or store.group_state()
+    key_rows = store.key_rows()
+    repeated: set[str] = set()
+    previous = None
+    for key, _ in key_rows:  # ordered by key, then id
+        if key == previous:
+            repeated.add(key)
+        previous = key
+    splits: dict[int, str] = {}
+    if repeated:
+        records = [to_dedup_record(row) for row in store.dedup_rows_for_keys(repeated)]
+        splits = split_shared_keys(records, distinct=groups.distinct, taken_out=groups.taken_out)
+    ids = store.record_ids_for_uids(groups.members)
+    grouped = {ids[uid]: event for uid, event in groups.members.items() if uid in ids}
+    links = current_links(store.link_events())
+    return resolve(key_rows, splits=splits, grouped=grouped, links=links)

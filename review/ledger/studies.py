@@ -1,0 +1,64 @@
+"""Reports that describe one study: links from a report to its study's main record.
+
+A record's newest link event says which study it reports (or, `unlink`,
+that it stands alone). Links never chain when made, but files merged from
+two reviewers can hold a chain or a loop, so replay resolves them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from review.ledger.order import newest
+
+
+@dataclass(frozen=True, slots=True)
+class LinkEvent:
+    """A record linked to (or unlinked from) the study named by its main record."""
+
+    uid: str
+    created_at: str
+    reviewer: str
+    record_key: str
+    study_key: str
+    action: str
+
+
+def current_links(events: Iterable[LinkEvent]) -> dict[str, str]:
+    """Record key → study key for every linked report, chains and loops resolved."""
+    latest = newest(events, lambda e: e.record_key)
+    return resolve_chains({k: e.study_key for k, e in latest.items() if e.action == "link"})
+
+
+def resolve_chains(links: dict[str, str]) -> dict[str, str]:
+    """Point every report at the end of its chain; break loops.
+
+    In a loop the smallest key becomes the study, so every file resolves it
+    the same way.
+    """
+    resolved: dict[str, str] = {}
+    for start in links:
+        path = [start]
+        seen = {start}
+        current = links[start]
+        while current in links and current not in seen:
+            path.append(current)
+            seen.add(current)
+            current = links[current]
+        if current in seen:  # a loop: its members, from `current` on
+            loop = path[path.index(current) :]
+            current = min(loop)
+        for key in path:
+            if key != current:
+                resolved[key] = current
+    return resolved
+
+
+def reports_of(links: dict[str, str], study_key: str) -> list[str]:
+    """The study's records: its main record first, then linked reports sorted.
+
+    A key linked to another study gives that study's reports.
+    """
+    study = links.get(study_key, study_key)
+    return [study, *sorted(key for key, target in links.items() if target == study)]
