@@ -28,7 +28,11 @@ _M001_EVENT_TABLES = (
     "rob_answers",
 )
 
-EVENT_TABLES = (*_M001_EVENT_TABLES, "notes")
+_M003_EVENT_TABLES = (*_M001_EVENT_TABLES, "notes")
+"""The event tables m003 indexes: frozen, as a migration must not change once
+shipped; tables added later create their own order index."""
+
+EVENT_TABLES = (*_M003_EVENT_TABLES, "entities")
 """Append-only tables; each row has a globally unique `uid` so merges are idempotent."""
 
 _EVENT_COMMON = """
@@ -262,5 +266,38 @@ def m002_dedup(db: Database) -> None:
 def m003_event_order(db: Database) -> None:
     """Events are replayed by (created_at, uid), and each new stamp is read
     off the newest one in the file: an index per event table serves both."""
-    for table in EVENT_TABLES:
+    for table in _M003_EVENT_TABLES:
         db.execute(f"CREATE INDEX {table}_order ON {table}(created_at, uid)")
+
+
+@MIGRATIONS()
+def m004_entities(db: Database) -> None:
+    """Things that repeat within a study (arms, outcomes, timepoints,
+    comparisons, results), created by events with a stable `entity_id`.
+
+    Extraction values (`instance`) and RoB 2 answers (`result`) point at the
+    id, so a rename is one newer event and never rewrites a value. Later
+    events name the entity's id and repeat its study and kind, so a study's
+    events are read through one index. `attrs` is a JSON object: on `create`
+    the first attributes, on `set` only those that change (null clears one).
+    """
+    db.executescript(
+        f"""
+        CREATE TABLE entities (
+            id INTEGER PRIMARY KEY,
+            entity_id TEXT NOT NULL,
+            study_key TEXT NOT NULL,
+            kind TEXT NOT NULL
+                CHECK (kind IN ('arm', 'outcome', 'timepoint', 'comparison', 'result')),
+            action TEXT NOT NULL
+                CHECK (action IN ('create', 'rename', 'remove', 'restore', 'set')),
+            name TEXT,
+            attrs TEXT NOT NULL DEFAULT '{{}}',
+            {_EVENT_COMMON}
+        );
+        CREATE INDEX entities_study ON entities(study_key);
+        CREATE INDEX entities_entity ON entities(entity_id);
+        CREATE INDEX entities_order ON entities(created_at, uid);
+        """
+    )
+    _refuse_changes(db, "entities")

@@ -20,6 +20,7 @@ from sqlite_utils import Database
 from review import __version__
 from review.errors import StoreError
 from review.store.dedup import DedupMixin
+from review.store.entities import EntitiesRepository
 from review.store.events import EventsMixin
 from review.store.fulltexts import FulltextsMixin
 from review.store.imports import ImportsMixin
@@ -53,6 +54,7 @@ class Store(
         self.db = db
         self.path = path
         self.now = now
+        self.entities = EntitiesRepository(self)
         self.location_warning = risky_location(path)
         """Set when the file sits in a network or cloud-synced folder."""
 
