@@ -1,7 +1,8 @@
-"""Merging two reviewers' files: a union of events, idempotent, refused for other reviews."""
+"""Merging copies of one review: a union of events, idempotent, refused for other reviews."""
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from pathlib import Path
 
@@ -13,8 +14,9 @@ from review.ingest import ImportOptions, import_paths
 from review.models import SourceKind
 from review.sample import build_sample
 from review.store import Store
-from review.store.merge import MergeConflictError
-from tests.conftest import fixed_clock
+from review.store.merge import MergeConflictError, ProtocolVersion, compare_protocols
+from review.store.schema import EVENT_TABLES
+from tests.conftest import SAMPLE_PROTOCOL, fixed_clock
 
 
 def run(*args: str | Path) -> int:
@@ -42,25 +44,54 @@ def uids(path: Path, table: str) -> set[str]:
         conn.close()
 
 
+def all_uids(path: Path) -> set[str]:
+    return {f"{table}:{uid}" for table in EVENT_TABLES for uid in uids(path, table)}
+
+
+def screen_some(path: Path, reviewer: str, decision: str) -> None:
+    """Three decisions, a full text and a study link by `reviewer` in `path`."""
+    with Store.open(path, now=fixed_clock) as store:
+        keys = [row[0] for row in store.db.execute("SELECT key FROM records ORDER BY id")]
+        for key in keys[:3]:
+            decide(store, reviewer, key, decision)
+        store.attach_fulltext(keys[0], f"/papers/{reviewer}.pdf", reviewer=reviewer)
+        store.link_study(keys[1], keys[0], reviewer=reviewer)
+
+
 @pytest.fixture
 def pair(tmp_path: Path) -> tuple[Path, Path]:
-    """Ann's and Bob's files: each ran `review sample` (the same protocol and seeds)."""
+    """Ann's file, built once, and Bob's copy of it; then each screens on their own."""
     ann, bob = tmp_path / "ann.db", tmp_path / "bob.db"
-    for path, reviewer, decision in ((ann, "ann", "include"), (bob, "bob", "exclude")):
-        with build_sample(path, now=fixed_clock) as store:
-            keys = [row[0] for row in store.db.execute("SELECT key FROM records ORDER BY id")]
-            for key in keys[:3]:
-                decide(store, reviewer, key, decision)
-            store.attach_fulltext(keys[0], f"/papers/{reviewer}.pdf", reviewer=reviewer)
-            store.link_study(keys[1], keys[0], reviewer=reviewer)
+    with build_sample(ann, now=fixed_clock) as store:
+        store.copy_for_reviewer(bob)
+    screen_some(ann, "ann", "include")
+    screen_some(bob, "bob", "exclude")
     return ann, bob
+
+
+def protocol_hash(store: Store) -> str:
+    stored = store.protocol_text()
+    assert stored is not None
+    return stored[2]
+
+
+def change_protocol(path: Path) -> str:
+    """Save an edited protocol in `path`, as a lead editing the criteria would."""
+    with Store.open(path, now=fixed_clock) as store:
+        stored = store.protocol_text()
+        assert stored is not None
+        text = stored[1].replace("version: 1\n", "version: 1\n# amended after piloting\n")
+        text = text.replace("Sample Reviewer B", "Sample Reviewer C")
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        store.save_protocol(path="protocols/rt-io-v2.yaml", text=text, hash=digest)
+    return digest
 
 
 def test_merge_adds_the_other_reviewers_events_once(pair: tuple[Path, Path]) -> None:
     ann, bob = pair
     with Store.open(ann) as store:
         result = store.merge_from(bob)
-        assert result.matched_by == "protocol"
+        assert result.protocol_difference is None
         assert result.added["decisions"] == 3
         assert result.added["fulltexts"] == 1
         assert result.added["study_links"] == 1
@@ -87,6 +118,7 @@ def test_both_directions_give_the_same_events(pair: tuple[Path, Path]) -> None:
         store.merge_from(ann)
     for table in ("decisions", "fulltexts", "study_links"):
         assert uids(ann, table) == uids(bob, table)
+    assert all_uids(ann) == all_uids(bob)
 
 
 def test_the_other_file_is_not_written(pair: tuple[Path, Path]) -> None:
@@ -99,13 +131,38 @@ def test_the_other_file_is_not_written(pair: tuple[Path, Path]) -> None:
     assert {table: uids(bob, table) for table in ("decisions", "fulltexts")} == before
 
 
-def test_a_copy_of_the_same_file_matches_by_review_id(tmp_path: Path) -> None:
-    with build_sample(tmp_path / "a.db", now=fixed_clock) as store:
-        store.backup(tmp_path / "copy.db")
-        decide(store, "ann", "doi:10.1259/bjr.20220548", "include")
-    with Store.open(tmp_path / "copy.db") as copy:
-        result = copy.merge_from(tmp_path / "a.db")
-    assert (result.matched_by, result.added["decisions"]) == ("review_id", 1)
+def test_a_copy_merges_back_exactly_the_events_made_in_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lead, copy = tmp_path / "rt-io.db", tmp_path / "rt-io-bob.db"
+    build_sample(lead, now=fixed_clock).close()
+    assert run("copy", lead, copy, "--reviewer", "Bob") == 0
+    out = capsys.readouterr().out
+    assert f"give {copy} to Bob" in out
+    assert f"review merge {lead} {copy}" in out
+    before = all_uids(lead)
+    assert all_uids(copy) == before
+    screen_some(copy, "bob", "include")
+    made_in_copy = all_uids(copy) - before
+    assert len(made_in_copy) == 5
+    with Store.open(lead) as store:
+        result = store.merge_from(copy)
+    assert (result.total, result.protocol_difference) == (5, None)
+    assert all_uids(lead) - before == made_in_copy
+
+
+def test_copy_never_overwrites(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lead, taken = tmp_path / "rt-io.db", tmp_path / "taken.db"
+    build_sample(lead, now=fixed_clock).close()
+    taken.write_text("Bob's notes")
+    assert run("copy", lead, taken) == ExitCode.CONFLICT
+    err = capsys.readouterr().err
+    assert str(taken) in err and "already exists" in err
+    assert taken.read_text() == "Bob's notes"
+    assert run("copy", lead, lead) == ExitCode.CONFLICT
+    assert run("copy", lead, tmp_path / "no-such-folder" / "bob.db") == ExitCode.STORE
+    assert run("copy", tmp_path / "missing.db", tmp_path / "bob.db") == ExitCode.STORE
+    assert not (tmp_path / "bob.db").exists()
 
 
 def test_events_about_records_not_imported_here_are_kept_and_counted(
@@ -124,29 +181,94 @@ def test_events_about_records_not_imported_here_are_kept_and_counted(
     assert result.added["decisions"] == 5
 
 
-def test_another_review_is_refused_unless_forced(pair: tuple[Path, Path], tmp_path: Path) -> None:
+def test_separate_inits_are_refused_even_under_the_same_protocol(
+    pair: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ann, _ = pair
+    stranger = tmp_path / "stranger.db"
+    build_sample(stranger, now=fixed_clock).close()  # a second `review init` + imports
+    screen_some(stranger, "eve", "include")
+    before = all_uids(ann)
+    with Store.open(ann) as store, pytest.raises(MergeConflictError) as raised:
+        store.merge_from(stranger)
+    error = raised.value
+    assert error.exit_code == ExitCode.CONFLICT
+    assert error.path == stranger and str(ann) in error.message
+    assert "different reviews" in error.message and "same protocol" in error.message
+    assert "review copy" in (error.hint or "")
+    assert "force" not in str(error).lower()
+    assert all_uids(ann) == before
+    assert run("merge", ann, stranger) == ExitCode.CONFLICT
+    err = capsys.readouterr().err
+    assert str(stranger) in err and str(ann) in err and "review copy" in err
+    assert "force" not in err.lower()
+    assert run("merge", ann, stranger, "--force") == ExitCode.USAGE
+    assert all_uids(ann) == before
+
+
+def test_another_review_with_another_protocol_is_refused(
+    pair: tuple[Path, Path], tmp_path: Path
+) -> None:
     ann, _ = pair
     stranger = tmp_path / "stranger.db"
     with Store.create(stranger, now=fixed_clock) as store:
         store.save_protocol(path="p.yaml", text="other", hash="0" * 64)
-        store.db.execute(
-            "INSERT INTO decisions (uid, record_key, stage, kind, decision, reviewer, created_at,"
-            " app_version) VALUES ('s1', 'doi:x', 'title_abstract', 'screen', 'include', 'eve',"
-            " 't', '0')"
-        )
-        store.db.conn.commit()
+    with Store.open(ann) as store, pytest.raises(MergeConflictError, match="differ") as raised:
+        store.merge_from(stranger)
+    assert "same protocol" not in raised.value.message
+
+
+def test_a_copy_under_a_changed_protocol_merges_with_a_note(
+    pair: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    ann, bob = pair
+    digest = change_protocol(bob)
     with Store.open(ann) as store:
-        with pytest.raises(MergeConflictError) as raised:
-            store.merge_from(stranger)
-        assert raised.value.exit_code == ExitCode.CONFLICT
-        assert "--force" in (raised.value.hint or "")
-        assert "s1" not in uids(ann, "decisions")
-        forced = store.merge_from(stranger, force=True)
-    assert (forced.matched_by, forced.added["decisions"], forced.unmatched_events) == (
-        "force",
-        1,
-        1,
+        result = store.merge_from(bob)
+        ours_hash = protocol_hash(store)
+    difference = result.protocol_difference
+    assert result.added["decisions"] == 3
+    assert difference is not None
+    assert (difference.ours.review_file, difference.theirs.review_file) == (ann, bob)
+    assert (difference.ours.hash, difference.theirs.hash) == (ours_hash, digest)
+    assert difference.theirs.path == "protocols/rt-io-v2.yaml"
+    assert difference.ours.path == str(SAMPLE_PROTOCOL)
+    assert difference.changes == (
+        "+ 13: # amended after piloting",
+        "- 25:     - Sample Reviewer B",
+        "+ 26:     - Sample Reviewer C",
     )
+    assert difference.more == 0
+    with Store.open(bob) as store:
+        store.merge_from(ann)  # the other way round: Bob's file keeps its protocol
+        assert protocol_hash(store) == digest
+    assert all_uids(ann) == all_uids(bob)
+
+    assert run("merge", ann, bob) == 0
+    out = capsys.readouterr().out
+    assert "Merged 0 events" in out
+    assert "different protocols" in out
+    assert f"{ann}: {SAMPLE_PROTOCOL} (hash {ours_hash[:12]}, loaded " in out
+    assert f"{bob}: protocols/rt-io-v2.yaml (hash {digest[:12]}, loaded " in out
+    assert f"(- {ann.name}, + {bob.name})" in out
+    assert "+ 26:     - Sample Reviewer C" in out
+    assert f"{ann} keeps its own protocol" in out
+    assert "under the other protocol were merged as they are" in out
+
+
+def test_protocol_differences_are_capped() -> None:
+    def version(name: str, text: str) -> ProtocolVersion:
+        return ProtocolVersion(Path(name), "p.yaml", name * 32, "2026-01-01", text)
+
+    ours = version("a", "".join(f"line {n}\n" for n in range(40)))
+    theirs = version("b", "".join(f"line {n}{'!' if n % 2 else ''}\n" for n in range(40)))
+    assert compare_protocols(ours, version("a", "anything")) is None  # same hash
+    difference = compare_protocols(ours, theirs, limit=20)
+    assert difference is not None
+    assert (len(difference.changes), difference.more) == (20, 20)
+    assert difference.changes[:2] == ("- 2: line 1", "+ 2: line 1!")
+    same_text = compare_protocols(ours, version("b", ours.text))
+    assert same_text is not None and same_text.changes == ()
 
 
 def test_refuses_itself_foreign_files_and_newer_schemas(
@@ -193,11 +315,11 @@ def test_cli_prints_counts_and_exit_codes(
     out = capsys.readouterr().out
     assert "decisions: 3 added" in out
     assert "Merged 5 events" in out
+    assert "protocol" not in out
     assert run("merge", ann, bob) == 0
     assert "Merged 0 events" in capsys.readouterr().out
     stranger = tmp_path / "stranger.db"
     Store.create(stranger).close()
     assert run("merge", ann, stranger) == ExitCode.CONFLICT
-    assert "different review" in capsys.readouterr().err
-    assert run("merge", ann, stranger, "--force") == 0
+    assert "different reviews" in capsys.readouterr().err
     assert run("merge", ann, ann) == ExitCode.USAGE

@@ -1,4 +1,10 @@
-"""Merging another reviewer's file of the same review: a union of events.
+"""Merging another reviewer's copy of the same review: a union of events.
+
+One review is one `review_id`, given by `review init`; reviewers work in
+copies made with `Store.copy_for_reviewer` (`review copy`), so only files
+sharing that id merge. Two files made by separate `review init` runs are
+refused even under the same protocol: their records, duplicate groups and
+ids were built apart, and a union would mix two reviews into one ledger.
 
 Every event carries a globally unique `uid`, so merging copies the other
 file's events this file lacks and nothing else: merging twice adds nothing,
@@ -10,10 +16,11 @@ kept and counted, and take effect once the same search files are imported.
 
 from __future__ import annotations
 
+import difflib
 import os
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -29,11 +36,75 @@ _RECORD_REFS = (("record_key", "key"), ("study_key", "key"), ("record_uid", "uid
 """An event table's column naming a record, and the records column it matches;
 the first one a table has is used to count events about unknown records."""
 
+_TEAM_HINT = (
+    "to screen one review as a team, the lead creates it (`review init`, `review import`, "
+    "`review dedupe`), gives each reviewer a copy made with `review copy FILE NEW`, "
+    "and merges the copies back with `review merge FILE NEW`"
+)
+
+PROTOCOL_CHANGES_SHOWN = 20
+"""Changed protocol lines a merge reports; the rest are counted."""
+
 
 class MergeConflictError(ReviewError):
-    """The other file does not look like the same review; nothing was merged."""
+    """Sharing was refused: the other file is another review, or a copy's
+    target already exists. Nothing was written."""
 
     exit_code = ExitCode.CONFLICT
+
+
+@dataclass(frozen=True)
+class ProtocolVersion:
+    """The newest protocol of one review file, as `review init` stored it."""
+
+    review_file: Path
+    path: str
+    """The protocol file it was loaded from."""
+    hash: str
+    loaded_at: str
+    text: str = field(repr=False)
+
+    @property
+    def short_hash(self) -> str:
+        return self.hash[:12]
+
+
+@dataclass(frozen=True)
+class ProtocolDifference:
+    """Two copies of one review under different protocols: which is which, and how."""
+
+    ours: ProtocolVersion
+    theirs: ProtocolVersion
+    changes: tuple[str, ...]
+    """At most `PROTOCOL_CHANGES_SHOWN` changed lines, each with its line number
+    in its own file: `- 12: …` ours, `+ 12: …` theirs."""
+    more: int
+    """Changed lines left out of `changes`."""
+
+
+def compare_protocols(
+    ours: ProtocolVersion, theirs: ProtocolVersion, *, limit: int = PROTOCOL_CHANGES_SHOWN
+) -> ProtocolDifference | None:
+    """None when both files have the same protocol, else the changed lines.
+
+    Only changed lines are kept, in order (no context): enough for a reviewer
+    to see which criteria moved without reading two whole protocols.
+    """
+    if ours.hash == theirs.hash:
+        return None
+    a, b = ours.text.splitlines(), theirs.text.splitlines()
+    changed: list[str] = []
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for tag, a1, a2, b1, b2 in matcher.get_opcodes():
+        if tag != "equal":
+            changed += [f"- {n + 1}: {a[n]}" for n in range(a1, a2)]
+            changed += [f"+ {n + 1}: {b[n]}" for n in range(b1, b2)]
+    return ProtocolDifference(
+        ours=ours,
+        theirs=theirs,
+        changes=tuple(changed[:limit]),
+        more=max(len(changed) - limit, 0),
+    )
 
 
 @dataclass(frozen=True)
@@ -46,9 +117,10 @@ class MergeResult:
     """Added events about records this file does not have (yet)."""
     unmatched_records: int
     """Distinct record keys/uids behind `unmatched_events`."""
-    matched_by: str
-    """'review_id' (copies of one review file), 'protocol' (same protocol), or 'force'."""
     other_path: Path
+    protocol_difference: ProtocolDifference | None
+    """Set when the other copy's newest protocol differs from this file's, which
+    keeps its own: the other copy's events were merged as they were made."""
 
     @property
     def total(self) -> int:
@@ -56,19 +128,20 @@ class MergeResult:
 
 
 class MergeMixin:
-    """`Store.merge_from`; mixed into `Store`."""
+    """`Store.merge_from` and `Store.copy_for_reviewer`; mixed into `Store`."""
 
     db: Database
     path: Path
     write: Callable[..., Any]
+    backup: Callable[[Path], None]
 
-    def merge_from(self, other_path: Path, *, force: bool = False) -> MergeResult:
+    def merge_from(self, other_path: Path) -> MergeResult:
         """Add the events of `other_path` this file lacks, in one transaction.
 
         The other file is attached read-only; it must be a review file no
-        newer than this version, and the same review: the same `review_id`
-        (a copy of one file) or the same newest protocol (each reviewer ran
-        `review init` with the protocol). `force` merges anyway.
+        newer than this version and a copy of the same review (the same
+        `review_id`). A different protocol does not stop the merge: it is
+        reported in `MergeResult.protocol_difference`.
         """
         other = Path(other_path)
         self._check_mergeable(other)
@@ -78,10 +151,10 @@ class MergeMixin:
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the other review file ({exc})", path=other) from None
         try:
-            matched_by = self._check_same_review(other, force=force)
+            difference = self._check_same_review(other)
             try:
                 with self.write():
-                    return self._copy_events(other, matched_by)
+                    return self._copy_events(other, difference)
             except sqlite3.IntegrityError as exc:
                 raise StoreError(
                     f"the other file holds events this file cannot take ({exc}); nothing merged",
@@ -90,6 +163,29 @@ class MergeMixin:
                 ) from None
         finally:
             self.db.execute(f"DETACH DATABASE {_ALIAS}")
+
+    def copy_for_reviewer(self, target: Path) -> None:
+        """A consistent copy of this review for another reviewer to screen in.
+
+        It keeps the `review_id`, so it merges back; `VACUUM INTO` copies
+        safely while others write, where a file copy could tear the file.
+        """
+        if target.exists() or target.is_symlink():
+            raise MergeConflictError(
+                "a file already exists here; nothing was copied",
+                path=target,
+                hint="choose another name for the copy",
+            )
+        if not target.parent.is_dir():
+            raise StoreError(
+                "no such folder for the copy",
+                path=target,
+                hint="create the folder first, or name the copy in an existing folder",
+            )
+        try:
+            self.backup(target)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot write the copy ({exc})", path=target) from None
 
     def _check_mergeable(self, other: Path) -> None:
         from review.store.store import Store  # the class this mixes into
@@ -106,10 +202,10 @@ class MergeMixin:
             raise StoreError(
                 "this file is not a review file",
                 path=other,
-                hint="merge a file made by `review init` on another machine",
+                hint="merge a copy of this review made with `review copy`",
             )
 
-    def _check_same_review(self, other: Path, *, force: bool) -> str:
+    def _check_same_review(self, other: Path) -> ProtocolDifference | None:
         try:
             applied = {
                 row[0]
@@ -118,12 +214,8 @@ class MergeMixin:
                     [MIGRATIONS.name],
                 )
             }
-            other_id = self.db.execute(
-                f"SELECT value FROM {_ALIAS}.meta WHERE key = 'review_id'"
-            ).fetchone()
-            other_hash = self.db.execute(
-                f"SELECT hash FROM {_ALIAS}.protocols ORDER BY id DESC LIMIT 1"
-            ).fetchone()
+            theirs_id = self._review_id(_ALIAS)
+            theirs = self._newest_protocol(_ALIAS, other)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot read the other review file ({exc})", path=other) from None
         known = {m.name for m in MIGRATIONS._migrations}
@@ -133,24 +225,35 @@ class MergeMixin:
                 path=other,
                 hint="upgrade review (pip install -U review), then merge",
             )
-        ours_id = self.db.execute("SELECT value FROM main.meta WHERE key = 'review_id'").fetchone()
-        ours_hash = self.db.execute(
-            "SELECT hash FROM main.protocols ORDER BY id DESC LIMIT 1"
-        ).fetchone()
-        if other_id and ours_id and other_id[0] == ours_id[0]:
-            return "review_id"
-        if other_hash and ours_hash and other_hash[0] == ours_hash[0]:
-            return "protocol"
-        if force:
-            return "force"
-        raise MergeConflictError(
-            "the other file is a different review: another review id and another protocol",
-            path=other,
-            hint="merge files of the same review; if the protocol was edited since, "
-            "pass --force to merge anyway",
-        )
+        ours_id = self._review_id("main")
+        ours = self._newest_protocol("main", self.path)
+        if ours_id is None or theirs_id != ours_id:
+            why = "each made by its own `review init`"
+            if ours and theirs and ours.hash == theirs.hash:
+                why += " (the same protocol does not make them one review)"
+            raise MergeConflictError(
+                f"not a copy of {self.path}: these are different reviews, {why}; "
+                "nothing was merged",
+                path=other,
+                hint=_TEAM_HINT,
+            )
+        if ours is None or theirs is None:
+            return None
+        return compare_protocols(ours, theirs)
 
-    def _copy_events(self, other: Path, matched_by: str) -> MergeResult:
+    def _review_id(self, schema: str) -> str | None:
+        row = self.db.execute(f"SELECT value FROM {schema}.meta WHERE key = 'review_id'").fetchone()
+        return str(row[0]) if row else None
+
+    def _newest_protocol(self, schema: str, review_file: Path) -> ProtocolVersion | None:
+        row = self.db.execute(
+            f"SELECT path, hash, loaded_at, text FROM {schema}.protocols ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        return ProtocolVersion(review_file, *row) if row else None
+
+    def _copy_events(
+        self, other: Path, protocol_difference: ProtocolDifference | None
+    ) -> MergeResult:
         added: dict[str, int] = {}
         unmatched_events = 0
         unmatched: set[str] = set()
@@ -184,8 +287,8 @@ class MergeMixin:
             added=added,
             unmatched_events=unmatched_events,
             unmatched_records=len(unmatched),
-            matched_by=matched_by,
             other_path=other,
+            protocol_difference=protocol_difference,
         )
 
     def _shared_columns(self, table: str) -> list[str]:
