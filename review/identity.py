@@ -1,7 +1,9 @@
 """Stable record keys, the same on every machine that imports the same record.
 
-Two reviewers who import the same search into separate review files get the
-same keys, so their decisions can be merged as a union of events. The key
+Copies of one review that import an updated search get the same keys for the
+same records, so decisions made in each merge as a union of events. A key
+built from title, year and author is a candidate for deduplication, never
+proof of identity (see `review.dedup.shared_keys`). The key
 prefers identifiers that databases agree on: DOI, then PMID, then a trial
 registry id (for registrations only), else a hash of the normalised title,
 year and first author's family name.

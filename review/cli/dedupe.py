@@ -1,15 +1,22 @@
-"""`review dedupe`: find duplicate records, merge the certain ones, queue the rest."""
+"""`review dedupe`: find duplicate records, merge the certain ones, queue the rest;
+`review same` / `review apart`: a reviewer's own merge and take-apart."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
 
 from review.cli.base import FILE, cli, warn_location
+from review.config import load_settings, resolve_reviewer
+from review.dedup.manual import merge_records, take_apart
 from review.dedup.report import write_groups_report
 from review.dedup.run import AUTOMATIC, DedupRun, dedupe_review
+from review.dedup.units import load_resolution
+from review.errors import UsageError
 from review.review_file import open_review
+from review.store import Store
 
 
 @cli.command()
@@ -64,3 +71,63 @@ def _print_run(run: DedupRun, names: dict[int, str]) -> None:
         click.echo(f"Rules: {rules}")
     if run.queued:
         click.echo("Review the probable pairs in the TUI: command palette → Duplicates.")
+
+
+@cli.command("same")
+@FILE
+@click.argument("first", type=int)
+@click.argument("second", type=int)
+@click.option("--reviewer", help="Your name in the audit trail (or $REVIEW_REVIEWER, or config).")
+def same(file: Path, first: int, second: int, reviewer: str | None) -> None:
+    """Screen two records as one: a reviewer's merge (any two, queued or not).
+
+    FIRST and SECOND are record ids, as the records screen and the groups
+    report show them. Example: review same rt-io.db 12 408 --reviewer ann
+    """
+    who = _reviewer(reviewer)
+    with open_review(file) as store:
+        refs = _refs(store, [first, second])
+        unit = merge_records(store, refs[0], refs[1], who)
+        size = load_resolution(store).size(unit)
+    click.echo(f"Records {first} and {second} are now screened as one ({unit}, {size} records).")
+
+
+@cli.command("apart")
+@FILE
+@click.argument("record", type=int)
+@click.option("--reviewer", help="Your name in the audit trail (or $REVIEW_REVIEWER, or config).")
+def apart(file: Path, record: int, reviewer: str | None) -> None:
+    """Take a record out of the unit it is screened in with others.
+
+    Undoes a merge by a rule or a reviewer, and splits records that were one
+    because they share an identifier (a DOI on two different papers).
+    Example: review apart rt-io.db 408 --reviewer ann
+    """
+    who = _reviewer(reviewer)
+    with open_review(file) as store:
+        [uid] = _refs(store, [record])
+        unit = take_apart(store, uid, who)
+    click.echo(f"Record {record} is screened on its own now (it left {unit}).")
+
+
+def _reviewer(given: str | None) -> str:
+    name = resolve_reviewer(given, os.environ, load_settings())
+    if not name:
+        raise UsageError(
+            "a reviewer name is needed to record this decision",
+            hint="pass --reviewer NAME, set REVIEW_REVIEWER, or set reviewer in the config file",
+        )
+    return name
+
+
+def _refs(store: Store, record_ids: list[int]) -> list[str]:
+    """Record uids for record ids; an unknown id is a usage error naming it."""
+    refs = store.record_refs(record_ids)
+    missing = [str(i) for i in record_ids if i not in refs]
+    if missing:
+        raise UsageError(
+            f"no record {', '.join(missing)} in this review",
+            path=store.path,
+            hint="record ids are shown on the records screen and in `review dedupe --report`",
+        )
+    return [refs[i].uid for i in record_ids]

@@ -46,7 +46,7 @@ def risky_location(path: Path) -> str | None:
             return (
                 f"{resolved} looks like a cloud-synced folder ({name}); SQLite files there "
                 "can be corrupted by the sync client: keep the review file on a local disk "
-                "and share it with `review merge` or a backup"
+                "give each reviewer a copy (`review copy`) and combine them with `review merge`"
             )
     fs = _filesystem_type(resolved)
     if fs in _NETWORK_FS:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from rich.console import Console
@@ -10,12 +11,14 @@ from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import Label, Static
 
+from review.dedup.units import load_resolution
 from review.store import Store
 from review.tui.app import ReviewApp
 from review.tui.screens.records import PAGE_SIZE, RecordsScreen
 from review.tui.widgets.record_detail import RecordDetail
 from review.tui.widgets.record_table import RecordTable
 from review.tui.widgets.sources_panel import SourcesPanel
+from tests.conftest import fixed_clock
 from tests.tui.conftest import SIZE, run_from_palette
 
 PROTOCOL_TITLE = "Radiotherapy combined with immune checkpoint inhibitors for head and neck"
@@ -217,3 +220,24 @@ async def test_a_failing_search_becomes_a_notification(
         await settle(app, pilot)
         assert any("no review file here" in text for text in seen)
         assert app.is_running
+
+
+async def test_a_reviewer_merges_two_records_and_takes_one_apart(sample_path: Path) -> None:
+    """`m` on one record then `m` on another screens them as one; `x` undoes it.
+    Both are events in the file, read back with a fresh connection."""
+    app = ReviewApp(Store.open(sample_path, now=fixed_clock), reviewer="ann")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        first = table(app).highlighted_id
+        await pilot.press("m", "down", "m")
+        await pilot.pause()
+        second = table(app).highlighted_id
+        with Store.open(sample_path) as fresh:
+            groups = load_resolution(fresh).groups
+            assert [[m.record_id for m in v] for v in groups.values()] == [[first, second]]
+        await pilot.press("x")
+        await pilot.pause()
+    with Store.open(sample_path) as fresh:
+        assert load_resolution(fresh).groups == {}
+        actions = [r[0] for r in fresh.db.execute("SELECT action FROM dedup_events ORDER BY id")]
+    assert actions == ["merge", "merge", "unmerge", "unmerge"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
@@ -14,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input
 from textual.worker import get_current_worker
 
+from review.dedup.manual import merge_records, take_apart
 from review.errors import ReviewError
 from review.review_file import open_review
 from review.store import RecordRow, Store
@@ -36,6 +38,8 @@ class RecordsScreen(Screen[None]):
         Binding("slash", "focus_search", "Search", id="records.search"),
         Binding("escape", "clear_search", "Clear search", id="records.clear-search"),
         Binding("s", "toggle_sources", "Sources", id="records.sources"),
+        Binding("m", "merge", "Same as…", id="records.merge"),
+        Binding("x", "take_apart", "Take apart", id="records.take-apart"),
     ]
     """
     | Key | Description |
@@ -43,6 +47,8 @@ class RecordsScreen(Screen[None]):
     | / | Type a full-text search. |
     | escape | Clear the search and go back to the table. |
     | s | Show or hide the sources panel. |
+    | m | Mark this record; on another record, screen the two as one (a reviewer's merge). |
+    | x | Take this record out of the unit it shares with others. |
     """
 
     table = getters.query_one("#records", RecordTable)
@@ -63,6 +69,8 @@ class RecordsScreen(Screen[None]):
         self._matching = 0
         self._loading = False
         self._source_files: dict[int, str] = {}
+        self._marked: int | None = None
+        """A record marked with `m`, waiting for the record to merge it with."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -106,6 +114,47 @@ class RecordsScreen(Screen[None]):
                 self.notify(str(exc), severity="error")
                 return
         self.sources.display = not self.sources.display
+
+    def action_merge(self) -> None:
+        record_id = self.table.highlighted_id
+        if record_id is None:
+            return
+        if self._marked is None or self._marked == record_id:
+            self._marked = None if self._marked == record_id else record_id
+            if self._marked is not None:
+                self.notify(f"Record {record_id} marked: highlight the other one and press m")
+            return
+        first, self._marked = self._marked, None
+        uid_a, uid_b = self._uids(first, record_id)
+        self._as_reviewer(
+            lambda who: merge_records(self.store, uid_a, uid_b, who),
+            f"Records {first} and {record_id} are screened as one now",
+        )
+
+    def action_take_apart(self) -> None:
+        record_id = self.table.highlighted_id
+        if record_id is not None:
+            [uid] = self._uids(record_id)
+            self._as_reviewer(
+                lambda who: take_apart(self.store, uid, who),
+                f"Record {record_id} is screened on its own now",
+            )
+
+    def _uids(self, *record_ids: int) -> list[str]:
+        refs = self.store.record_refs(record_ids)
+        return [refs[i].uid for i in record_ids]
+
+    def _as_reviewer(self, action: Callable[[str], object], done: str) -> None:
+        reviewer = getattr(self.app, "reviewer", None)
+        if not reviewer:
+            self.notify("Set a reviewer name first (--reviewer NAME)", severity="error")
+            return
+        try:
+            action(reviewer)
+        except ReviewError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(done, timeout=3)
 
     # -- search and paging --------------------------------------------------
 
