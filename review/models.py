@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -39,12 +39,12 @@ DecisionValue = Literal["include", "exclude", "maybe"]
 EventKind = Literal["screen", "resolve", "undo"]
 
 
-@dataclass(frozen=True, slots=True)
-class DecisionEvent:
+class DecisionEvent(NamedTuple):
     """One row of the decisions table: a screen, a resolution, or an undo.
 
     Replayed in (created_at, uid) order (`review.ledger.order`); `id` is the
-    row in this file, only a cursor for picking up newer rows.
+    row in this file, only a cursor for picking up newer rows. A tuple,
+    because opening a living review replays a million of them.
     """
 
     id: int

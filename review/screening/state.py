@@ -25,8 +25,8 @@ from __future__ import annotations
 
 from bisect import insort
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 
 from review.ledger.order import order_key
@@ -62,36 +62,45 @@ class Filter(StrEnum):
     ALL = "all"
 
 
-@dataclass(slots=True)
-class _UnitStage:
-    stacks: dict[str, list[DecisionEvent]] = field(default_factory=dict)
-    """Each reviewer's standing screens and resolutions, newest last."""
-    logs: dict[str, list[DecisionEvent]] = field(default_factory=dict)
-    """Each reviewer's events in replay order, undos included."""
+class _UnitStage(dict[str, list[DecisionEvent]]):
+    """One unit at one stage: each reviewer's events in replay order, undos
+    included. Their standing decisions are folded when asked for (logs hold
+    one to three events), so a million events load without a second copy."""
+
+    __slots__ = ()
 
     def add(self, event: DecisionEvent) -> None:
-        """Fold one event in; one that sorts before events already folded
-        (merged from another file) replays the reviewer's log again."""
-        log = self.logs.setdefault(event.reviewer, [])
-        stack = self.stacks.setdefault(event.reviewer, [])
-        if not log or order_key(event) > order_key(log[-1]):
+        """Fold one event in; one that sorts before events already here (merged
+        from another file) takes its place in the log, and a copy is ignored."""
+        log = self.get(event.reviewer)
+        if log is None:
+            self[event.reviewer] = [event]
+            return
+        last = log[-1]
+        if event.created_at > last.created_at or (
+            event.created_at == last.created_at and event.uid > last.uid
+        ):
             log.append(event)
-            _fold(stack, event)
         elif all(held.uid != event.uid for held in log):
             insort(log, event, key=order_key)
-            stack.clear()
-            for held in log:
-                _fold(stack, held)
+
+    def stack(self, reviewer: str) -> list[DecisionEvent]:
+        """The reviewer's standing screens and resolutions, newest last."""
+        return _standing(self.get(reviewer, ()))
 
     def current(self) -> dict[str, DecisionEvent]:
         """Each reviewer's newest standing event (screen or resolve)."""
-        return {who: stack[-1] for who, stack in self.stacks.items() if stack}
+        out = {}
+        for who, log in self.items():
+            if stack := _standing(log):
+                out[who] = stack[-1]
+        return out
 
     def screens(self) -> dict[str, DecisionEvent]:
         """Each reviewer's current screening decision, resolutions aside."""
         out: dict[str, DecisionEvent] = {}
-        for who, stack in self.stacks.items():
-            for event in reversed(stack):
+        for who, log in self.items():
+            for event in reversed(_standing(log)):
                 if event.kind == "screen":
                     out[who] = event
                     break
@@ -102,12 +111,18 @@ class _UnitStage:
         return max(standing, key=order_key) if standing else None
 
 
-def _fold(stack: list[DecisionEvent], event: DecisionEvent) -> None:
-    if event.kind == "undo":
-        if stack:
-            stack.pop()
-    else:
-        stack.append(event)
+def _standing(log: Sequence[DecisionEvent]) -> list[DecisionEvent]:
+    """Replay one reviewer's log: screens and resolutions push, an undo pops."""
+    if len(log) == 1 and log[0].kind != "undo":
+        return list(log)
+    stack: list[DecisionEvent] = []
+    for event in log:
+        if event.kind == "undo":
+            if stack:
+                stack.pop()
+        else:
+            stack.append(event)
+    return stack
 
 
 def progresses(decision: str | None) -> bool:
@@ -136,8 +151,7 @@ class ScreeningState:
         self._touched: set[str] = set()
         """Units any event names, at any stage."""
         self.last_event_id = 0
-        for event in events:
-            self.apply(event)
+        self._load(events)
 
     # -- events -------------------------------------------------------------
 
@@ -145,12 +159,34 @@ class ScreeningState:
         """The unit an event naming `key` is about (a record key before a merge, say)."""
         return self.resolved.unit_key(key)
 
+    def _load(self, events: Iterable[DecisionEvent]) -> None:
+        """`apply` for every event, inlined: a living review opens with a million."""
+        alias, touched, stages = self.resolved.alias, self._touched, self._stages
+        last_id = self.last_event_id
+        for event in events:
+            key = alias.get(event.record_key) or event.record_key
+            touched.add(key)
+            units = stages[event.stage]
+            held = units.get(key)
+            if held is None:
+                units[key] = _UnitStage({event.reviewer: [event]})
+            else:
+                held.add(event)
+            if event.id > last_id:
+                last_id = event.id
+        self.last_event_id = last_id
+
     def apply(self, event: DecisionEvent) -> None:
         """Fold one event in, in any order: replay order is the ledger's."""
-        key = self.unit_key(event.record_key)
+        key = self.resolved.alias.get(event.record_key) or event.record_key
         self._touched.add(key)
-        self._stages[event.stage].setdefault(key, _UnitStage()).add(event)
-        self.last_event_id = max(self.last_event_id, event.id)
+        units = self._stages[event.stage]
+        held = units.get(key)
+        if held is None:
+            held = units[key] = _UnitStage()
+        held.add(event)
+        if event.id > self.last_event_id:
+            self.last_event_id = event.id
 
     # -- one unit -----------------------------------------------------------
 

