@@ -7,9 +7,9 @@ resolutions, then full text for the included ones, in batches of 10,000 per
 transaction. Then, in a fresh process each (so peak memory is the replay's
 own):
 
-- decisions: read every decision event from SQLite in replay order and fold
-  it into the screening state, with units from the resolver — what
-  `review screen` and `review status` do on open;
+- decisions: `load_state`, what `review screen` and `review status` do on
+  open: read every decision event from SQLite in replay order, resolve the
+  units, fold every event into the screening state;
 - labels: 1,000,000 label events folded by the same "newest wins" rule.
 
 Targets (issue #8): under 3 s and under 500 MB for 1,000,000 events.
@@ -35,38 +35,26 @@ PROTOCOL = ROOT / "protocols" / "rt-io-head-neck.yaml"
 REPLAY = """
 import json, resource, sys, time
 from pathlib import Path
-t0 = time.perf_counter()
-from review.review_file import review_protocol
+from review.ledger.bulk import bulk_load
 from review.ledger.labels import current_labels
-from review.store import Store
 from review.models import Stage
-imported = time.perf_counter()
+from review.review_file import review_protocol
+from review.screening.units import load_state
+from review.store import Store
 store = Store.open(Path(sys.argv[1]))
+protocol = review_protocol(store)
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+t0 = time.perf_counter()
 if sys.argv[2] == "decisions":
-    t1 = time.perf_counter()
-    events = store.decision_events()
-    t2 = time.perf_counter()
-    from review.dedup.units import load_resolution
-    from review.screening.state import ScreeningState
-    protocol = review_protocol(store)
-    resolution = load_resolution(store)
-    t3 = time.perf_counter()
-    state = ScreeningState(resolution, events,
-        reviewers_per_record=protocol.screening.reviewers_per_record,
-        blind=protocol.screening.is_blind)
+    state = load_state(store, protocol)
+    events = state.last_event_id
     outcomes = {str(k): v for k, v in state.outcomes(Stage.TITLE_ABSTRACT).items()}
-    t4 = time.perf_counter()
-    result = {"events": len(events), "read": t2 - t1, "resolve": t3 - t2, "replay": t4 - t3,
-              "total": t4 - t1, "outcomes": outcomes}
+    result = {"events": events, "total": time.perf_counter() - t0, "outcomes": outcomes}
 else:
-    t1 = time.perf_counter()
-    events = store.label_events()
-    t2 = time.perf_counter()
-    held = current_labels(events)
-    t3 = time.perf_counter()
-    result = {"events": len(events), "read": t2 - t1, "replay": t3 - t2, "total": t3 - t1,
-              "labelled": len(held)}
+    with bulk_load():
+        events = store.label_events()
+        held = current_labels(events)
+    result = {"events": len(events), "total": time.perf_counter() - t0, "labelled": len(held)}
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 result["peak_mb"] = peak / 1024
 result["replay_mb"] = (peak - before) / 1024

@@ -6,6 +6,7 @@ from collections import Counter
 from typing import Any
 
 from review.dedup.units import load_resolution
+from review.ledger.bulk import bulk_load
 from review.ledger.resolver import Resolution
 from review.models import Stage
 from review.review_file import review_protocol
@@ -74,12 +75,13 @@ def _decisions(store: Store, resolution: Resolution) -> dict[str, dict[str, Any]
     if store.protocol_text() is None or not store.decision_events():
         return {}
     protocol = review_protocol(store)
-    state = ScreeningState(
-        resolution,
-        store.decision_events(),
-        reviewers_per_record=protocol.screening.reviewers_per_record,
-        blind=protocol.screening.is_blind,
-    )
+    with bulk_load():
+        state = ScreeningState(
+            resolution,
+            store.decision_events(),
+            reviewers_per_record=protocol.screening.reviewers_per_record,
+            blind=protocol.screening.is_blind,
+        )
     report: dict[str, dict[str, Any]] = {}
     for stage in Stage:
         outcomes = state.outcomes(stage)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from review.ledger.order import newest
 
 
-@dataclass(frozen=True, slots=True)
-class FulltextEvent:
+class FulltextEvent(NamedTuple):
     """One row of the full-text events."""
 
     uid: str

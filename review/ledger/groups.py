@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from review.ledger.order import newest
 
@@ -20,8 +21,7 @@ DISTINCT_PREFIX = "record:"
 """A `distinct` event names the other record of the pair as `record:<uid>` in group_key."""
 
 
-@dataclass(frozen=True, slots=True)
-class DedupEvent:
+class DedupEvent(NamedTuple):
     """One row of the dedup events."""
 
     uid: str

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from review.ledger.order import newest
 
 
-@dataclass(frozen=True, slots=True)
-class LabelEvent:
+class LabelEvent(NamedTuple):
     """A reviewer put a label on a record (`add`) or took it off (`remove`)."""
 
     uid: str

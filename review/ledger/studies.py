@@ -8,13 +8,12 @@ two reviewers can hold a chain or a loop, so replay resolves them.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from review.ledger.order import newest
 
 
-@dataclass(frozen=True, slots=True)
-class LinkEvent:
+class LinkEvent(NamedTuple):
     """A record linked to (or unlinked from) the study named by its main record."""
 
     uid: str

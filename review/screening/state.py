@@ -161,15 +161,19 @@ class ScreeningState:
 
     def _load(self, events: Iterable[DecisionEvent]) -> None:
         """`apply` for every event, inlined: a living review opens with a million."""
-        alias, touched, stages = self.resolved.alias, self._touched, self._stages
+        alias, touched, stages = self.resolved.alias, self._touched.add, self._stages
         last_id = self.last_event_id
         for event in events:
             key = alias.get(event.record_key) or event.record_key
-            touched.add(key)
+            touched(key)
             units = stages[event.stage]
             held = units.get(key)
             if held is None:
                 units[key] = _UnitStage({event.reviewer: [event]})
+            elif (log := held.get(event.reviewer)) is not None and event.created_at > (
+                log[-1].created_at
+            ):
+                log.append(event)  # the usual case: events arrive in replay order
             else:
                 held.add(event)
             if event.id > last_id:

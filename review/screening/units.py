@@ -9,6 +9,7 @@ review loads in a few tenths of a second.
 from __future__ import annotations
 
 from review.dedup.units import load_resolution
+from review.ledger.bulk import bulk_load
 from review.protocol.models import Protocol
 from review.screening.state import ScreeningState
 from review.store import Store
@@ -16,9 +17,10 @@ from review.store import Store
 
 def load_state(store: Store, protocol: Protocol) -> ScreeningState:
     """Every unit and decision of the review, replayed."""
-    return ScreeningState(
-        load_resolution(store),
-        store.decision_events(),
-        reviewers_per_record=protocol.screening.reviewers_per_record,
-        blind=protocol.screening.is_blind,
-    )
+    with bulk_load():
+        return ScreeningState(
+            load_resolution(store),
+            store.decision_events(),
+            reviewers_per_record=protocol.screening.reviewers_per_record,
+            blind=protocol.screening.is_blind,
+        )

@@ -128,10 +128,18 @@ class ScreeningMixin:
         return current_labels(self.label_events(), alias)
 
     def label_events(self) -> list[LabelEvent]:
-        rows = self.db.execute(
+        cursor = self.db.execute(
             "SELECT uid, created_at, reviewer, record_key, label, action FROM labels"
-        ).fetchall()
-        return [LabelEvent(*row) for row in rows]
+        )
+        shared: dict[str, str] = {}
+        keep = shared.setdefault
+        out: list[LabelEvent] = []
+        while rows := cursor.fetchmany(50_000):
+            out.extend(
+                LabelEvent(uid, at, keep(who, who), keep(key, key), keep(label, label), keep(a, a))
+                for uid, at, who, key, label, a in rows
+            )
+        return out
 
     # -- writes (one event, one transaction each) ---------------------------
 
