@@ -52,7 +52,7 @@ if sys.argv[2] == "decisions":
     result = {"events": events, "total": time.perf_counter() - t0, "outcomes": outcomes}
 else:
     with bulk_load():
-        events = store.label_events()
+        events = store.screening.label_events()
         held = current_labels(events)
     result = {"events": len(events), "total": time.perf_counter() - t0, "labelled": len(held)}
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -77,7 +77,7 @@ def build(path: Path, records: int, events: int) -> None:
     with create_review(path, PROTOCOL) as store:
         source = NewSource("ledger.ris", "/ledger.ris", "ledger", 0, "ris", "utf-8",
                            SourceKind.DATABASE, None, "Bench", None, None)  # fmt: skip
-        store.add_import(source, drafts)  # type: ignore[arg-type]
+        store.imports.add(source, drafts)  # type: ignore[arg-type]
         written = 0
         batch: dict[str, list[dict[str, object]]] = {}
         reviewers = ("ann", "bob", "cat")

@@ -113,7 +113,7 @@ def build_review(path: Path, n: int) -> None:
             yield KeyedRecord(f"doi:10.99999/bench.{i}", f"bench:{i}", draft)
 
     with create_review(path, PROTOCOL) as store:
-        store.add_import(
+        store.imports.add(
             NewSource(
                 file_name="bench.ris",
                 file_path=str(SCOPUS),

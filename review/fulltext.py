@@ -140,9 +140,9 @@ def attach_folder(
     """
     files = folder_files(folder)
     if candidates is None:
-        candidates = store.fulltext_candidates()
+        candidates = store.fulltexts.candidates()
     found = match_folder(files, candidates)
-    current = store.fulltexts()
+    current = store.fulltexts.all()
     todo: list[FulltextMatch] = []
     already: list[FulltextMatch] = []
     for match in found.matches:
@@ -151,7 +151,7 @@ def attach_folder(
     if not dry_run and todo:
         with store.write():
             for match in todo:
-                store.attach_fulltext(
+                store.fulltexts.attach(
                     match.record_key,
                     str(match.path.resolve()),
                     reviewer=reviewer,

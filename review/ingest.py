@@ -98,7 +98,7 @@ def _store_file(
     warnings: Counter[str] = Counter()
     # The uid is the same on every machine that imports this file; a forced
     # re-import is a new source, so its records get their own uids.
-    repeat = store.import_count(doc.sha256)
+    repeat = store.imports.import_count(doc.sha256)
     prefix = doc.sha256[:16] if not repeat else f"{doc.sha256[:16]}.{repeat}"
 
     def keyed() -> Iterator[KeyedRecord]:
@@ -112,7 +112,7 @@ def _store_file(
         if progress:
             progress(f"importing {doc.path.name}", done, 0)
 
-    source = store.add_import(_new_source(doc, fmt, options), keyed(), on_batch=on_batch)
+    source = store.imports.add(_new_source(doc, fmt, options), keyed(), on_batch=on_batch)
     if source.record_count == 0:
         raise ImportFormatError(
             f"no records found in this {fmt.label} file",
@@ -141,7 +141,7 @@ def add_missing_field_warnings(draft: RecordDraft) -> None:
 def _refuse_repeat(store: Store, doc: Document, seen: dict[str, Path], force: bool) -> None:
     if force:
         return
-    earlier = store.source_with_hash(doc.sha256)
+    earlier = store.imports.source_with_hash(doc.sha256)
     if earlier is not None:
         raise DuplicateImportError(
             f"this file was already imported on {earlier.imported_at[:10]} "

@@ -20,11 +20,11 @@ def review_status(store: Store) -> dict[str, Any]:
     A plain dict so `review status --json` can print it as it is; the keys are
     part of the scripting interface documented in the README.
     """
-    sources = store.sources()
+    sources = store.imports.sources()
     resolution = load_resolution(store)
     return {
         "file": str(store.path),
-        "records": store.record_count(),
+        "records": store.records.record_count(),
         "sources": [
             {
                 "id": s.id,
@@ -42,7 +42,7 @@ def review_status(store: Store) -> dict[str, Any]:
             for s in sources
         ],
         "records_by_kind": _by_kind(sources),
-        "warnings": store.warning_counts(),
+        "warnings": store.records.warning_counts(),
         "duplicates": _duplicates(store, resolution),
         "decisions": _decisions(store, resolution),
     }
@@ -62,7 +62,7 @@ def _duplicates(store: Store, resolution: Resolution) -> dict[str, Any]:
         "groups_by": dict(why),
         "records_in_groups": grouped,
         "records_removed": grouped - len(resolution.groups),
-        "pairs_waiting": len(store.pending_pairs()),
+        "pairs_waiting": len(store.dedup.pending_pairs()),
     }
 
 
@@ -72,13 +72,13 @@ def _decisions(store: Store, resolution: Resolution) -> dict[str, dict[str, Any]
     Units are what one decision covers (records sharing a key or a duplicate
     group). Maybe counts as include for moving on, as on the screens.
     """
-    if store.protocol_text() is None or not store.decision_events():
+    if store.protocol_text() is None or not store.screening.decisions():
         return {}
     protocol = review_protocol(store)
     with bulk_load():
         state = ScreeningState(
             resolution,
-            store.decision_events(),
+            store.screening.decisions(),
             reviewers_per_record=protocol.screening.reviewers_per_record,
             blind=protocol.screening.is_blind,
         )

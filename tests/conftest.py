@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from review.dedup.units import load_resolution
 from review.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,6 +18,11 @@ SAMPLE_PROTOCOL = ROOT / "protocols" / "rt-io-head-neck.yaml"
 
 def fixed_clock() -> str:
     return "2026-01-02T03:04:05.000+00:00"
+
+
+def unit_rows(store: Store) -> list[tuple[str, int]]:
+    """(unit key, first record id) of every unit, in screening order."""
+    return [(unit.key, unit.record_id) for unit in load_resolution(store).units]
 
 
 @pytest.fixture(autouse=True)

@@ -56,7 +56,7 @@ def add_source(store: Store, name: str, drafts: list[RecordDraft]) -> int:
     records = [
         KeyedRecord(record_key(d, file_hash=name), f"{name}:{d.position}", d) for d in drafts
     ]
-    return store.add_import(source, records).id
+    return store.imports.add(source, records).id
 
 
 def paper(position: int, title: str, **fields: Any) -> RecordDraft:

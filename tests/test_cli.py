@@ -120,7 +120,7 @@ def test_cp1252_file_is_refused_with_a_hint_then_read_when_named(
     assert status(review_file, capsys)["records"] == 0
     assert run(*args, "--encoding", "cp1252") == 0
     with Store.open(review_file) as store:
-        first = store.record(store.record_rows()[0].id)
+        first = store.records.record(store.records.record_rows()[0].id)
     assert first.authors == ["Müller – “quoted”, Anna"]
 
 

@@ -51,9 +51,9 @@ def test_attach_by_key_or_id_stores_an_absolute_path(
     assert f"{DOI_RECORD}: attached {(tmp_path / 'a.pdf').resolve()}" in capsys.readouterr().out
     assert run("fulltext", "attach", review_file, "5", "https://x.org/b", "--reviewer", "ann") == 0
     with Store.open(review_file) as store:
-        states = store.fulltexts()
+        states = store.fulltexts.all()
         assert states[DOI_RECORD].location == str((tmp_path / "a.pdf").resolve())
-        assert states[store.record_key_for("5")].location == "https://x.org/b"
+        assert states[store.records.key_for("5")].location == "https://x.org/b"
 
 
 def test_reviewer_comes_from_env_then_config(
@@ -70,7 +70,7 @@ def test_reviewer_comes_from_env_then_config(
     monkeypatch.setenv("REVIEW_REVIEWER", "Eve")
     assert run("fulltext", "not-retrieved", review_file, OTHER_RECORD) == 0
     with Store.open(review_file) as store:
-        states = store.fulltexts()
+        states = store.fulltexts.all()
     assert (states[DOI_RECORD].reviewer, states[DOI_RECORD].note) == ("Cora", "paywall")
     assert states[OTHER_RECORD].reviewer == "Eve"
 
@@ -103,13 +103,13 @@ def test_attach_folder_dry_run_then_for_real(
     assert "unmatched scan0001.pdf" in out
     assert "2 would attach, 0 already attached, 1 unmatched." in out
     with Store.open(review_file) as store:
-        assert store.fulltexts() == {}
+        assert store.fulltexts.all() == {}
     assert run("fulltext", "attach-folder", review_file, folder, "--reviewer", "ann") == 0
     assert "2 attached, 0 already attached, 1 unmatched." in capsys.readouterr().out
     assert run("fulltext", "attach-folder", review_file, folder, "--reviewer", "ann") == 0
     assert "0 attached, 2 already attached, 1 unmatched." in capsys.readouterr().out
     with Store.open(review_file) as store:
-        assert set(store.fulltexts()) == {OTHER_RECORD, DOI_RECORD}
+        assert set(store.fulltexts.all()) == {OTHER_RECORD, DOI_RECORD}
         assert store.db.execute("SELECT count(*) FROM fulltexts").fetchone()[0] == 2
 
 
@@ -118,14 +118,14 @@ def test_link_and_list(review_file: Path, capsys: pytest.CaptureFixture[str]) ->
     assert run("fulltext", "link", review_file, "3", "2", "--reviewer", "ann") == 0
     out = capsys.readouterr().out
     with Store.open(review_file) as store:
-        study = store.record_key_for("1")
-        assert set(store.study_links().values()) == {study}
+        study = store.records.key_for("1")
+        assert set(store.studies.links().values()) == {study}
     assert f"→ study {study} (3 reports:" in out
     assert run("fulltext", "list", review_file) == 0
     assert "1 studies with linked reports" in capsys.readouterr().out
     assert run("fulltext", "unlink", review_file, "3", "--reviewer", "ann") == 0
     with Store.open(review_file) as store:
-        assert len(store.study_links()) == 1
+        assert len(store.studies.links()) == 1
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ import pytest
 from review.models import Stage
 from review.sample import build_sample
 from review.store import Store
+from tests.conftest import unit_rows
 from tests.test_cli import run
 
 
@@ -19,11 +20,11 @@ def screened(tmp_path: Path) -> Path:
     path = tmp_path / "sample.db"
     build_sample(path).close()
     with Store.open(path) as store:
-        keys = [key for key, _ in store.unit_rows()]
+        keys = [key for key, _ in unit_rows(store)]
         for n, key in enumerate(keys):
-            store.record_decision(key, Stage.TITLE_ABSTRACT, "include", reviewer="ann")
+            store.screening.record_decision(key, Stage.TITLE_ABSTRACT, "include", reviewer="ann")
             bob = "include" if n < 3 else "exclude"
-            store.record_decision(key, Stage.TITLE_ABSTRACT, bob, reviewer="bob")
+            store.screening.record_decision(key, Stage.TITLE_ABSTRACT, bob, reviewer="bob")
     return path
 
 

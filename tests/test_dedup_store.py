@@ -66,8 +66,8 @@ def test_certain_duplicates_merge_and_probable_ones_queue(store: Store) -> None:
         assert [m.source_file for m in members] == ["PubMed.ris", "Embase.ris"]
         assert {m.reviewer for m in members} == {"review (automatic)"}
         assert members[0].group_key == "doi:10.1000/hn.1"  # the earliest member's key
-        assert fresh.record_count() == 5  # merges never delete records
-        [pair] = fresh.pending_pairs()
+        assert fresh.records.record_count() == 5  # merges never delete records
+        [pair] = fresh.dedup.pending_pairs()
         assert pair.evidence["year"] == "different"
 
 
@@ -77,7 +77,7 @@ def test_screening_contract_unit_keys_and_canonical_record(store: Store) -> None
     resolution = load_resolution(store)
     [(group, members)] = resolution.groups.items()
     assert group == "doi:10.1000/hn.1" and len(members) == 2
-    records = [store.record(m.record_id) for m in members]
+    records = [store.records.record(m.record_id) for m in members]
     canonical = canonical_record(records, group)
     assert canonical.key == "doi:10.1000/hn.1"
     assert canonical.doi == "10.1000/hn.1"
@@ -88,14 +88,14 @@ def test_screening_contract_unit_keys_and_canonical_record(store: Store) -> None
 def test_reviewer_confirm_reject_and_undo_are_events(store: Store) -> None:
     _two_databases(store)
     dedupe_review(store)
-    [pair] = store.pending_pairs()
+    [pair] = store.dedup.pending_pairs()
     key = merge_records(store, pair.uid_a, pair.uid_b, "alice")
-    assert store.pending_pairs() == []
+    assert store.dedup.pending_pairs() == []
     assert len([m for m in group_rows(store) if m.group_key == key]) == 2
     take_apart(store, pair.uid_b, "alice")
     assert key not in {m.group_key for m in group_rows(store)}  # one left: dissolved
-    store.mark_distinct(pair.uid_a, pair.uid_b, "alice")
-    assert store.pending_pairs() == []
+    store.dedup.mark_distinct(pair.uid_a, pair.uid_b, "alice")
+    assert store.dedup.pending_pairs() == []
     actions = [r[0] for r in store.db.execute("SELECT action FROM dedup_events ORDER BY id")]
     assert actions == ["merge", "merge", "merge", "merge", "unmerge", "unmerge", "distinct"]
 
@@ -103,8 +103,8 @@ def test_reviewer_confirm_reject_and_undo_are_events(store: Store) -> None:
 def test_a_later_search_is_deduplicated_without_redeciding_old_groups(store: Store) -> None:
     _two_databases(store)
     dedupe_review(store)
-    [old] = store.pending_pairs()
-    store.mark_distinct(old.uid_a, old.uid_b, "alice")
+    [old] = store.dedup.pending_pairs()
+    store.dedup.mark_distinct(old.uid_a, old.uid_b, "alice")
     add_source(store, "Update", [paper(1, TITLE, doi="10.1000/hn.1")])
     run = dedupe_review(store)
     assert (run.merged, run.queued) == (1, 0)

@@ -178,7 +178,7 @@ def test_refusals_say_what_to_do_and_write_nothing(sample: Store) -> None:
 
 
 def test_a_report_of_a_study_is_not_a_study(sample: Store) -> None:
-    sample.link_study(OTHER_STUDY, STUDY, reviewer="ann")
+    sample.studies.link(OTHER_STUDY, STUDY, reviewer="ann")
     with pytest.raises(UsageError, match="is a report of the study") as raised:
         sample.entities.create(OTHER_STUDY, "arm", "Control", reviewer="ann")
     assert STUDY in (raised.value.hint or "")

@@ -66,11 +66,11 @@ def test_streamed_import_matches_in_memory_import(
     source = FIXTURES / "medline/pubmed-balloongui-set.nbib"
     with Store.create(tmp_path / "a.db") as store:
         import_paths(store, [source], DATABASE)
-        in_memory = [store.record(r.id) for r in store.record_rows(limit=100)]
+        in_memory = [store.records.record(r.id) for r in store.records.record_rows(limit=100)]
     monkeypatch.setattr(importers, "STREAM_ABOVE", 10)
     with Store.create(tmp_path / "b.db") as store:
         import_paths(store, [source], DATABASE)
-        streamed = [store.record(r.id) for r in store.record_rows(limit=100)]
+        streamed = [store.records.record(r.id) for r in store.records.record_rows(limit=100)]
     assert [r.model_dump(exclude={"id", "source_id"}) for r in streamed] == [
         r.model_dump(exclude={"id", "source_id"}) for r in in_memory
     ]
@@ -94,15 +94,15 @@ def test_seed_documents_keep_their_warnings(store: Store) -> None:
         store, [SEEDS], ImportOptions(kind=SourceKind.OTHER, source_name="Web search")
     )
     assert [r.source.format for r in results] == ["text"] * 5
-    rows = store.record_rows()
-    by_title = {row.title[:40]: store.record(row.id) for row in rows}
+    rows = store.records.record_rows()
+    by_title = {row.title[:40]: store.records.record(row.id) for row in rows}
     registration = next(r for r in by_title.values() if r.record_type == "trial registration")
     assert any("registry" in w for w in registration.warnings)
     untitled = next(r for r in by_title.values() if not r.title)
     assert untitled.doi == "10.1259/bjr.20220548"
     assert any("title" in w for w in untitled.warnings)
     # The parser's specific warning stands; the generic one is not repeated.
-    counts = store.warning_counts()
+    counts = store.records.warning_counts()
     assert counts["title_lost"] == 1 and "missing_title" not in counts
 
 

@@ -80,35 +80,35 @@ ACTION = st.tuples(
 
 def act(store: Store, reviewer: str, what: int, a: int, b: int) -> None:
     """One reviewer action, through the same core and store calls the screens use."""
-    keys = [k for k, _ in store.key_rows()]
+    keys = [k for k, _ in store.records.key_rows()]
     uids = [row[0] for row in store.db.execute("SELECT uid FROM records ORDER BY id")]
     key, other = sorted(set(keys))[a % len(set(keys))], sorted(set(keys))[b % len(set(keys))]
     stage = Stage.TITLE_ABSTRACT if b % 2 == 0 else Stage.FULL_TEXT
     decision = ("include", "exclude", "maybe")[b % 3]
     reasons = ["wrong-population"] if decision == "exclude" and stage is Stage.FULL_TEXT else []
     if what <= 3:
-        store.record_decision(key, stage, decision, reviewer=reviewer, reasons=reasons)  # type: ignore[arg-type]
+        store.screening.record_decision(key, stage, decision, reviewer=reviewer, reasons=reasons)  # type: ignore[arg-type]
     elif what == 4:
-        store.record_decision(key, stage, None, reviewer=reviewer, kind="undo")
+        store.screening.record_decision(key, stage, None, reviewer=reviewer, kind="undo")
     elif what == 5:
-        store.record_decision(key, stage, decision, reviewer=reviewer, kind="resolve")  # type: ignore[arg-type]
+        store.screening.record_decision(key, stage, decision, reviewer=reviewer, kind="resolve")  # type: ignore[arg-type]
     elif what == 6:
-        store.set_label(key, LABELS[b % 2], reviewer=reviewer, on=bool(a % 2))
+        store.screening.set_label(key, LABELS[b % 2], reviewer=reviewer, on=bool(a % 2))
     elif what == 7:
-        store.add_note(key, stage, f"note {a}{b}", reviewer=reviewer)
+        store.screening.add_note(key, stage, f"note {a}{b}", reviewer=reviewer)
     elif what == 8:
         if b % 3 == 0:
-            store.attach_fulltext(key, f"/papers/{reviewer}-{a}.pdf", reviewer=reviewer)
+            store.fulltexts.attach(key, f"/papers/{reviewer}-{a}.pdf", reviewer=reviewer)
         elif b % 3 == 1:
-            store.mark_not_retrieved(key, reviewer=reviewer)
-        elif store.fulltext(key) is not None:
-            store.detach_fulltext(key, reviewer=reviewer)
+            store.fulltexts.mark_not_retrieved(key, reviewer=reviewer)
+        elif store.fulltexts.get(key) is not None:
+            store.fulltexts.detach(key, reviewer=reviewer)
     elif what == 9:
         if key != other:
-            store.link_study(key, other, reviewer=reviewer)
+            store.studies.link(key, other, reviewer=reviewer)
     elif what == 10:
-        if key in store.study_links():
-            store.unlink_study(key, reviewer=reviewer)
+        if key in store.studies.links():
+            store.studies.unlink(key, reviewer=reviewer)
     elif what == 11:
         merge_records(store, uids[a % len(uids)], uids[b % len(uids)], reviewer)
     elif what == 12:
@@ -142,9 +142,9 @@ def snapshot(store: Store) -> dict[str, Any]:
         (n.record_key, n.stage, n.text, n.reviewer, n.created_at)
         for unit in state.units
         for stage in Stage
-        for n in store.notes(unit.key, stage)
+        for n in store.screening.notes(unit.key, stage)
     )
-    groups = store.group_state()
+    groups = store.dedup.group_state()
     return {
         "units": [(u.key, u.position) for u in resolution.units],
         "groups": {
@@ -152,10 +152,10 @@ def snapshot(store: Store) -> dict[str, Any]:
         },
         "studies": resolution.links,
         "stages": stages,
-        "labels": store.labels(),
+        "labels": store.screening.labels(),
         "notes": notes,
-        "fulltexts": store.fulltexts(),
-        "links": store.study_links(),
+        "fulltexts": store.fulltexts.all(),
+        "links": store.studies.links(),
         "members": {uid: e.uid for uid, e in groups.members.items()},
         "taken_out": groups.taken_out,
         "distinct": groups.distinct,
@@ -232,23 +232,29 @@ def test_a_label_cleared_later_stays_cleared_in_both_orders(
     """Was: labels replayed by row id, so the file merged into decided."""
     clocks = Clocks()
     ann, bob = _pair(base_file, tmp_path, clocks)
-    key = ann.key_rows()[0][0]
-    ann.set_label(key, "rct", reviewer="ann")
+    key = ann.records.key_rows()[0][0]
+    ann.screening.set_label(key, "rct", reviewer="ann")
     clocks.tick(10)
-    bob.set_label(key, "rct", reviewer="bob", on=False)  # bob's clock is 7 min ahead anyway
+    bob.screening.set_label(
+        key, "rct", reviewer="bob", on=False
+    )  # bob's clock is 7 min ahead anyway
     one, two = _both_orders(ann, bob, tmp_path)
     with one, two:
-        assert one.labels() == two.labels() == {}
+        assert one.screening.labels() == two.screening.labels() == {}
 
 
 def test_the_newest_resolution_wins_in_both_orders(base_file: Path, tmp_path: Path) -> None:
     """Was: conflicts settled by max(row id)."""
     clocks = Clocks()
     ann, bob = _pair(base_file, tmp_path, clocks)
-    key = ann.key_rows()[0][0]
-    bob.record_decision(key, Stage.TITLE_ABSTRACT, "exclude", reviewer="bob", kind="resolve")
+    key = ann.records.key_rows()[0][0]
+    bob.screening.record_decision(
+        key, Stage.TITLE_ABSTRACT, "exclude", reviewer="bob", kind="resolve"
+    )
     clocks.base += timedelta(hours=1)
-    ann.record_decision(key, Stage.TITLE_ABSTRACT, "include", reviewer="ann", kind="resolve")
+    ann.screening.record_decision(
+        key, Stage.TITLE_ABSTRACT, "include", reviewer="ann", kind="resolve"
+    )
     one, two = _both_orders(ann, bob, tmp_path)
     with one, two:
         for store in (one, two):
@@ -265,7 +271,9 @@ def test_a_later_take_apart_beats_an_earlier_merge_in_both_orders(
     ann, bob = _pair(base_file, tmp_path, clocks)
     uids = [row[0] for row in ann.db.execute("SELECT uid FROM records ORDER BY id")]
     merge_records(ann, uids[0], uids[1], "ann")
-    bob.record_decision(bob.key_rows()[0][0], Stage.TITLE_ABSTRACT, "include", reviewer="bob")
+    bob.screening.record_decision(
+        bob.records.key_rows()[0][0], Stage.TITLE_ABSTRACT, "include", reviewer="bob"
+    )
     one, two = _both_orders(ann, bob, tmp_path)
     with one, two:
         assert load_resolution(one).groups.keys() == load_resolution(two).groups.keys()

@@ -54,8 +54,8 @@ def screen_some(path: Path, reviewer: str, decision: str) -> None:
         keys = [row[0] for row in store.db.execute("SELECT key FROM records ORDER BY id")]
         for key in keys[:3]:
             decide(store, reviewer, key, decision)
-        store.attach_fulltext(keys[0], f"/papers/{reviewer}.pdf", reviewer=reviewer)
-        store.link_study(keys[1], keys[0], reviewer=reviewer)
+        store.fulltexts.attach(keys[0], f"/papers/{reviewer}.pdf", reviewer=reviewer)
+        store.studies.link(keys[1], keys[0], reviewer=reviewer)
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from review.screening.session import ScreeningSession
 from review.screening.state import Filter, Outcome
 from review.screening.units import load_state
 from review.store import Store
-from tests.conftest import FIXTURES, SAMPLE_PROTOCOL, fixed_clock
+from tests.conftest import FIXTURES, SAMPLE_PROTOCOL, fixed_clock, unit_rows
 
 SCOPUS = FIXTURES / "ris" / "citation-file-formatting" / "_baseline_scopus.ris"
 
@@ -44,7 +44,7 @@ def stored(path: Path) -> list[tuple[str, str, str, str | None, str]]:
     with Store.open(path) as fresh:
         return [
             (e.reviewer, e.stage.value, e.kind, e.decision, ",".join(e.reasons))
-            for e in fresh.decision_events()
+            for e in fresh.screening.decisions()
         ]
 
 
@@ -229,7 +229,7 @@ def test_a_reviewer_name_is_required(review: Path) -> None:
 
 def test_a_merged_duplicate_group_is_screened_once(review: Path) -> None:
     with Store.open(review) as store:
-        (first, first_id), (second, second_id) = store.unit_rows()[:2]
+        (first, first_id), (second, second_id) = unit_rows(store)[:2]
         uids = {row["id"]: row["uid"] for row in store.db["records"].rows}
         group = merge_records(store, uids[first_id], uids[second_id], "ann")
     assert group == first
@@ -241,7 +241,7 @@ def test_a_merged_duplicate_group_is_screened_once(review: Path) -> None:
     # The decision is stored under the group's key, and covers both records.
     assert stored(review) == [("ann", "title_abstract", "screen", "include", "")]
     with Store.open(review) as fresh:
-        assert [e.record_key for e in fresh.decision_events()] == [first]
+        assert [e.record_key for e in fresh.screening.decisions()] == [first]
         state = load_state(fresh, review_protocol(fresh))
     assert second not in state.by_key
 
@@ -269,7 +269,7 @@ def test_records_sharing_a_doi_but_not_a_paper_are_screened_apart(tmp_path: Path
                 paper(1, "Insulin pump use in adolescents with type 1 diabetes", "Smith, A", name),
                 paper(2, "Retinopathy screening intervals in older adults", "Jones, B", name),
             ]
-            store.add_import(source, records if n == 1 else records[:1])
+            store.imports.add(source, records if n == 1 else records[:1])
     ann = session(path, "ann")
     units = ann.units()
     assert len(units) == 2  # three records: the two copies of paper 1 are one unit
@@ -289,7 +289,7 @@ def stored_keys(path: Path) -> list[tuple[str, str, str, str | None, str]]:
     with Store.open(path) as fresh:
         return [
             (e.reviewer, e.stage.value, e.kind, e.decision, e.record_key)
-            for e in fresh.decision_events()
+            for e in fresh.screening.decisions()
         ]
 
 

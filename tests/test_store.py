@@ -107,37 +107,37 @@ def test_event_tables_are_append_only(store: Store) -> None:
 
 
 def test_import_is_stored_with_warnings_and_search_index(store: Store) -> None:
-    source = store.add_import(_source(), _records(3))
+    source = store.imports.add(_source(), _records(3))
     assert source.record_count == 3 and source.warning_count == 1
-    assert store.record_count() == 3
-    rows = store.record_rows(search="stereotac")
+    assert store.records.record_count() == 3
+    rows = store.records.record_rows(search="stereotac")
     assert len(rows) == 3
     assert [r.warning_count for r in rows] == [0, 1, 0]
-    record = store.record(rows[1].id)
+    record = store.records.record(rows[1].id)
     assert record.warnings == ["no authors found"]
     assert record.source_ref == "#2" and record.line == 20
-    assert store.count_matching("study 2") == 1
+    assert store.records.count_matching("study 2") == 1
 
 
 def test_failed_import_leaves_nothing(store: Store) -> None:
     records = _records(3)
     records.append(records[0])  # same uid twice violates UNIQUE mid-transaction
     with pytest.raises(sqlite3.IntegrityError):
-        store.add_import(_source(), records)
-    assert store.record_count() == 0
-    assert store.sources() == []
+        store.imports.add(_source(), records)
+    assert store.records.record_count() == 0
+    assert store.imports.sources() == []
 
 
 def test_search_text_is_never_parsed_as_fts_syntax(store: Store) -> None:
-    store.add_import(_source(), _records(2))
+    store.imports.add(_source(), _records(2))
     assert fts_query('AND "OR" -x*') == '"AND" "OR" "x"*'
-    assert store.record_rows(search='"unbalanced') == []
-    assert store.count_matching("   ") == 2
+    assert store.records.record_rows(search='"unbalanced') == []
+    assert store.records.count_matching("   ") == 2
 
 
 def test_backup_is_a_consistent_copy(store: Store, tmp_path: Path) -> None:
-    store.add_import(_source(), _records(2))
+    store.imports.add(_source(), _records(2))
     target = tmp_path / "backup.db"
     store.backup(target)
     with Store.open(target) as copy:
-        assert copy.record_count() == 2
+        assert copy.records.record_count() == 2

@@ -35,7 +35,7 @@ def add_records(store: Store, file_hash: str = "f" * 64) -> None:
         search_date=None,
         imported_by=None,
     )
-    store.add_import(
+    store.imports.add(
         source, [KeyedRecord(key=k, uid=f"{file_hash[:4]}:{k}", draft=d) for k, d in drafts]
     )
 
@@ -47,51 +47,51 @@ def review(store: Store) -> Store:
 
 
 def test_record_key_for_accepts_keys_ids_dois_and_pmids(review: Store) -> None:
-    assert review.record_key_for("doi:10.1000/a") == "doi:10.1000/a"
-    assert review.record_key_for("DOI:10.1000/A") == "doi:10.1000/a"
-    assert review.record_key_for("10.1000/B") == "doi:10.1000/b"
-    assert review.record_key_for("3") == "reg:NCT01234567"
-    assert review.record_key_for("111") == "pmid:111"
+    assert review.records.key_for("doi:10.1000/a") == "doi:10.1000/a"
+    assert review.records.key_for("DOI:10.1000/A") == "doi:10.1000/a"
+    assert review.records.key_for("10.1000/B") == "doi:10.1000/b"
+    assert review.records.key_for("3") == "reg:NCT01234567"
+    assert review.records.key_for("111") == "pmid:111"
     review.db.execute("UPDATE records SET pmid = '222' WHERE key = 'doi:10.1000/b'")
-    assert review.record_key_for("pmid:222") == "doi:10.1000/b"
-    assert review.record_key_for("222") == "doi:10.1000/b"
+    assert review.records.key_for("pmid:222") == "doi:10.1000/b"
+    assert review.records.key_for("222") == "doi:10.1000/b"
     with pytest.raises(UsageError, match=r"no record 'doi:10\.9/zz'") as raised:
-        review.record_key_for("doi:10.9/zz")
+        review.records.key_for("doi:10.9/zz")
     assert raised.value.hint
 
 
 def test_attach_then_not_retrieved_then_detach(review: Store) -> None:
-    assert review.fulltext("doi:10.1000/a") is None
-    review.attach_fulltext("doi:10.1000/a", "/papers/a.pdf", reviewer="ann", note="from library")
-    assert review.fulltext("doi:10.1000/a") == FulltextState(
+    assert review.fulltexts.get("doi:10.1000/a") is None
+    review.fulltexts.attach("doi:10.1000/a", "/papers/a.pdf", reviewer="ann", note="from library")
+    assert review.fulltexts.get("doi:10.1000/a") == FulltextState(
         "doi:10.1000/a", "attached", "/papers/a.pdf", "from library", "ann", fixed_clock()
     )
-    review.mark_not_retrieved("doi:10.1000/b", reviewer="bob", note="paywalled")
-    assert review.fulltext("doi:10.1000/b").status == "not_retrieved"  # type: ignore[union-attr]
-    assert set(review.fulltexts()) == {"doi:10.1000/a", "doi:10.1000/b"}
-    review.detach_fulltext("doi:10.1000/a", reviewer="ann")
-    assert review.fulltext("doi:10.1000/a") is None
-    assert set(review.fulltexts()) == {"doi:10.1000/b"}
+    review.fulltexts.mark_not_retrieved("doi:10.1000/b", reviewer="bob", note="paywalled")
+    assert review.fulltexts.get("doi:10.1000/b").status == "not_retrieved"  # type: ignore[union-attr]
+    assert set(review.fulltexts.all()) == {"doi:10.1000/a", "doi:10.1000/b"}
+    review.fulltexts.detach("doi:10.1000/a", reviewer="ann")
+    assert review.fulltexts.get("doi:10.1000/a") is None
+    assert set(review.fulltexts.all()) == {"doi:10.1000/b"}
     statuses = [r[0] for r in review.db.execute("SELECT status FROM fulltexts ORDER BY id")]
     assert statuses == ["attached", "not_retrieved", "detached"]  # history kept
 
 
 def test_attach_refuses_unknown_records_and_empty_locations(review: Store) -> None:
     with pytest.raises(UsageError, match="no record"):
-        review.attach_fulltext("doi:10.9/none", "/x.pdf", reviewer="ann")
+        review.fulltexts.attach("doi:10.9/none", "/x.pdf", reviewer="ann")
     with pytest.raises(UsageError, match="location"):
-        review.attach_fulltext("doi:10.1000/a", " ", reviewer="ann")
+        review.fulltexts.attach("doi:10.1000/a", " ", reviewer="ann")
     with pytest.raises(UsageError, match="no full text"):
-        review.detach_fulltext("doi:10.1000/a", reviewer="ann")
+        review.fulltexts.detach("doi:10.1000/a", reviewer="ann")
     with pytest.raises(UsageError, match="reviewer"):
-        review.attach_fulltext("doi:10.1000/a", "/x.pdf", reviewer=" ")
+        review.fulltexts.attach("doi:10.1000/a", "/x.pdf", reviewer=" ")
     assert review.db.execute("SELECT count(*) FROM fulltexts").fetchone()[0] == 0
 
 
 def test_newest_event_wins_by_time_not_row_order(review: Store) -> None:
     """Events merged from another file arrive later but may have happened earlier."""
     review.now = lambda: "2026-01-02T00:00:00.000+00:00"
-    review.attach_fulltext("doi:10.1000/a", "/new.pdf", reviewer="ann")
+    review.fulltexts.attach("doi:10.1000/a", "/new.pdf", reviewer="ann")
     merged = {"uid": "bob-1", "reviewer": "bob", "app_version": "0", "record_key": "doi:10.1000/a"}
     review.db.table("fulltexts").insert(
         {
@@ -101,52 +101,55 @@ def test_newest_event_wins_by_time_not_row_order(review: Store) -> None:
             "location": "/old.pdf",
         }
     )
-    assert review.fulltext("doi:10.1000/a").location == "/new.pdf"  # type: ignore[union-attr]
-    assert review.fulltexts()["doi:10.1000/a"].location == "/new.pdf"
+    assert review.fulltexts.get("doi:10.1000/a").location == "/new.pdf"  # type: ignore[union-attr]
+    assert review.fulltexts.all()["doi:10.1000/a"].location == "/new.pdf"
 
 
 def test_link_reports_of_one_study(review: Store) -> None:
-    assert review.link_study("pmid:111", "doi:10.1000/a", reviewer="ann") == "doi:10.1000/a"
+    assert review.studies.link("pmid:111", "doi:10.1000/a", reviewer="ann") == "doi:10.1000/a"
     # Linking to a report goes to its study: no chains.
-    assert review.link_study("reg:NCT01234567", "pmid:111", reviewer="ann") == "doi:10.1000/a"
-    assert review.study_links() == {"pmid:111": "doi:10.1000/a", "reg:NCT01234567": "doi:10.1000/a"}
-    assert review.study_reports("doi:10.1000/a") == [
+    assert review.studies.link("reg:NCT01234567", "pmid:111", reviewer="ann") == "doi:10.1000/a"
+    assert review.studies.links() == {
+        "pmid:111": "doi:10.1000/a",
+        "reg:NCT01234567": "doi:10.1000/a",
+    }
+    assert review.studies.reports("doi:10.1000/a") == [
         "doi:10.1000/a",
         "pmid:111",
         "reg:NCT01234567",
     ]
-    assert review.study_reports("pmid:111") == review.study_reports("doi:10.1000/a")
-    assert review.study_reports("tya:c") == ["tya:c"]
+    assert review.studies.reports("pmid:111") == review.studies.reports("doi:10.1000/a")
+    assert review.studies.reports("tya:c") == ["tya:c"]
 
 
 def test_a_study_joining_another_brings_its_reports(review: Store) -> None:
-    review.link_study("pmid:111", "doi:10.1000/a", reviewer="ann")
-    review.link_study("doi:10.1000/a", "doi:10.1000/b", reviewer="ann")
-    assert review.study_links() == {"pmid:111": "doi:10.1000/b", "doi:10.1000/a": "doi:10.1000/b"}
+    review.studies.link("pmid:111", "doi:10.1000/a", reviewer="ann")
+    review.studies.link("doi:10.1000/a", "doi:10.1000/b", reviewer="ann")
+    assert review.studies.links() == {"pmid:111": "doi:10.1000/b", "doi:10.1000/a": "doi:10.1000/b"}
 
 
 def test_link_refusals(review: Store) -> None:
     with pytest.raises(UsageError, match="itself"):
-        review.link_study("tya:c", "tya:c", reviewer="ann")
-    review.link_study("pmid:111", "doi:10.1000/a", reviewer="ann")
+        review.studies.link("tya:c", "tya:c", reviewer="ann")
+    review.studies.link("pmid:111", "doi:10.1000/a", reviewer="ann")
     with pytest.raises(UsageError, match="already a report"):
-        review.link_study("doi:10.1000/a", "pmid:111", reviewer="ann")
+        review.studies.link("doi:10.1000/a", "pmid:111", reviewer="ann")
     with pytest.raises(UsageError, match="no record"):
-        review.link_study("tya:c", "tya:none", reviewer="ann")
+        review.studies.link("tya:c", "tya:none", reviewer="ann")
     with pytest.raises(UsageError, match="not linked") as raised:
-        review.unlink_study("doi:10.1000/a", reviewer="ann")
+        review.studies.unlink("doi:10.1000/a", reviewer="ann")
     assert "pmid:111" in (raised.value.hint or "")
     assert review.db.execute("SELECT count(*) FROM study_links").fetchone()[0] == 1
 
 
 def test_relinking_the_same_is_a_no_op_and_unlink_restores(review: Store) -> None:
-    review.link_study("pmid:111", "doi:10.1000/a", reviewer="ann")
-    review.link_study("pmid:111", "doi:10.1000/a", reviewer="ann")
+    review.studies.link("pmid:111", "doi:10.1000/a", reviewer="ann")
+    review.studies.link("pmid:111", "doi:10.1000/a", reviewer="ann")
     assert review.db.execute("SELECT count(*) FROM study_links").fetchone()[0] == 1
-    review.unlink_study("pmid:111", reviewer="ann")
-    assert review.study_links() == {}
-    review.link_study("pmid:111", "doi:10.1000/b", reviewer="bob")
-    assert review.study_links() == {"pmid:111": "doi:10.1000/b"}
+    review.studies.unlink("pmid:111", reviewer="ann")
+    assert review.studies.links() == {}
+    review.studies.link("pmid:111", "doi:10.1000/b", reviewer="bob")
+    assert review.studies.links() == {"pmid:111": "doi:10.1000/b"}
 
 
 def test_chains_and_loops_from_merged_events_resolve_on_read(review: Store) -> None:
@@ -160,12 +163,15 @@ def test_chains_and_loops_from_merged_events_resolve_on_read(review: Store) -> N
             {"record_key": "reg:NCT01234567", "study_key": "pmid:111", "action": "link"},
         ],
     )
-    assert review.study_links() == {"pmid:111": "doi:10.1000/a", "reg:NCT01234567": "doi:10.1000/a"}
+    assert review.studies.links() == {
+        "pmid:111": "doi:10.1000/a",
+        "reg:NCT01234567": "doi:10.1000/a",
+    }
 
 
 def test_candidates_are_one_per_key(review: Store) -> None:
     add_records(review, file_hash="g" * 64)  # the same records from a second search
-    candidates = review.fulltext_candidates()
+    candidates = review.fulltexts.candidates()
     assert len(candidates) == 5
     assert candidates[0] == FulltextCandidate("doi:10.1000/a", "10.1000/a", None, "Trial A results")
 
@@ -173,10 +179,10 @@ def test_candidates_are_one_per_key(review: Store) -> None:
 def test_two_connections_see_each_others_events(tmp_path: Path, review: Store) -> None:
     other = Store.open(review.path)
     try:
-        other.link_study("pmid:111", "doi:10.1000/a", reviewer="bob")
-        review.link_study("reg:NCT01234567", "pmid:111", reviewer="ann")
-        assert other.study_links() == review.study_links()
-        assert set(review.study_links().values()) == {"doi:10.1000/a"}
+        other.studies.link("pmid:111", "doi:10.1000/a", reviewer="bob")
+        review.studies.link("reg:NCT01234567", "pmid:111", reviewer="ann")
+        assert other.studies.links() == review.studies.links()
+        assert set(review.studies.links().values()) == {"doi:10.1000/a"}
     finally:
         other.close()
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):

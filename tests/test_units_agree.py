@@ -86,7 +86,7 @@ def test_report_status_and_queue_agree(path: Path) -> None:
     assert dups["groups"] == 3 and dups["records_removed"] == 3
     assert dups["groups_by"] == {"identifier": 1, "rule": 2}
     with Store.open(path) as store:
-        assert dups["pairs_waiting"] == len(store.pending_pairs()) > 0
+        assert dups["pairs_waiting"] == len(store.dedup.pending_pairs()) > 0
 
 
 def test_taking_apart_an_identifier_unit_splits_it_everywhere(path: Path) -> None:
@@ -107,7 +107,7 @@ def test_a_reviewer_merges_any_two_records(path: Path) -> None:
         quality = store.db.execute("SELECT id FROM records WHERE doi = '10.1000/q'").fetchone()[0]
         assert quality
     with Store.open(path) as store:
-        waiting = {frozenset((p.uid_a, p.uid_b)) for p in store.pending_pairs()}
+        waiting = {frozenset((p.uid_a, p.uid_b)) for p in store.dedup.pending_pairs()}
         uids = [
             r[0] for r in store.db.execute("SELECT uid FROM records WHERE title LIKE 'Pembro%'")
         ]
@@ -116,7 +116,7 @@ def test_a_reviewer_merges_any_two_records(path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert counts(path) == (4, 4, 4)
     with Store.open(path) as store:
-        settled = {frozenset((p.uid_a, p.uid_b)) for p in store.pending_pairs()}
+        settled = {frozenset((p.uid_a, p.uid_b)) for p in store.dedup.pending_pairs()}
     assert settled == waiting - {frozenset(uids)}
     result = CliRunner().invoke(cli, ["same", str(path), str(ids[0]), str(quality)])
     assert isinstance(result.exception, UsageError)  # no reviewer name: refused

@@ -46,7 +46,7 @@ def dedupe(file: Path, report: Path | None, keep_sources_apart: bool, reviewer: 
     with open_review(file) as store:
         warn_location(store.location_warning)
         run = dedupe_review(store, reviewer=reviewer, keep_sources_apart=keep_sources_apart)
-        names = {s.id: f"#{s.id} {s.name} ({s.file_name})" for s in store.sources()}
+        names = {s.id: f"#{s.id} {s.name} ({s.file_name})" for s in store.imports.sources()}
         _print_run(run, names)
         if report is not None:
             count = write_groups_report(store, report)
@@ -122,7 +122,7 @@ def _reviewer(given: str | None) -> str:
 
 def _refs(store: Store, record_ids: list[int]) -> list[str]:
     """Record uids for record ids; an unknown id is a usage error naming it."""
-    refs = store.record_refs(record_ids)
+    refs = store.records.record_refs(record_ids)
     missing = [str(i) for i in record_ids if i not in refs]
     if missing:
         raise UsageError(

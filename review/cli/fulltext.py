@@ -58,8 +58,8 @@ def attach(file: Path, record: str, location: str, note: str | None, reviewer: s
     stored = fulltext_location(location)
     with open_review(file) as store:
         warn_location(store.location_warning)
-        key = store.record_key_for(record)
-        store.attach_fulltext(key, stored, reviewer=name, note=note)
+        key = store.records.key_for(record)
+        store.fulltexts.attach(key, stored, reviewer=name, note=note)
     click.echo(f"{key}: attached {stored}")
 
 
@@ -101,8 +101,8 @@ def not_retrieved(file: Path, record: str, note: str | None, reviewer: str | Non
     """Mark a report as sought but not retrieved (PRISMA counts it)."""
     name = require_reviewer(reviewer)
     with open_review(file) as store:
-        key = store.record_key_for(record)
-        store.mark_not_retrieved(key, reviewer=name, note=note)
+        key = store.records.key_for(record)
+        store.fulltexts.mark_not_retrieved(key, reviewer=name, note=note)
     click.echo(f"{key}: not retrieved")
 
 
@@ -114,8 +114,8 @@ def detach(file: Path, record: str, reviewer: str | None) -> None:
     """Remove a record's full text or not-retrieved mark (the history keeps it)."""
     name = require_reviewer(reviewer)
     with open_review(file) as store:
-        key = store.record_key_for(record)
-        store.detach_fulltext(key, reviewer=name)
+        key = store.records.key_for(record)
+        store.fulltexts.detach(key, reviewer=name)
     click.echo(f"{key}: detached")
 
 
@@ -131,9 +131,9 @@ def link(file: Path, record: str, study_record: str, reviewer: str | None) -> No
     """
     name = require_reviewer(reviewer)
     with open_review(file) as store:
-        key = store.record_key_for(record)
-        study = store.link_study(key, store.record_key_for(study_record), reviewer=name)
-        reports = store.study_reports(study)
+        key = store.records.key_for(record)
+        study = store.studies.link(key, store.records.key_for(study_record), reviewer=name)
+        reports = store.studies.reports(study)
     click.echo(f"{key} → study {study} ({len(reports)} reports: {', '.join(reports)})")
 
 
@@ -145,8 +145,8 @@ def unlink(file: Path, record: str, reviewer: str | None) -> None:
     """Make a linked report a study of its own again."""
     name = require_reviewer(reviewer)
     with open_review(file) as store:
-        key = store.record_key_for(record)
-        store.unlink_study(key, reviewer=name)
+        key = store.records.key_for(record)
+        store.studies.unlink(key, reviewer=name)
     click.echo(f"{key}: unlinked")
 
 
@@ -155,8 +155,8 @@ def unlink(file: Path, record: str, reviewer: str | None) -> None:
 def list_(file: Path) -> None:
     """Full texts and not-retrieved reports, then studies with several reports."""
     with open_review(file) as store:
-        states = store.fulltexts()
-        links = store.study_links()
+        states = store.fulltexts.all()
+        links = store.studies.links()
     for key, state in sorted(states.items()):
         shown = state.location if state.status == "attached" else "not retrieved"
         click.echo(f"{key}\t{shown}")

@@ -123,7 +123,7 @@ def sample(file: Path) -> None:
     from review.sample import build_sample
 
     with build_sample(file) as store:
-        count = store.record_count()
+        count = store.records.record_count()
     click.echo(f"Created {file} with {count} sample records. Open it with: review {file}")
 
 

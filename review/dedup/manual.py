@@ -23,8 +23,8 @@ def merge_records(store: Store, uid_a: str, uid_b: str, reviewer: str) -> str:
     """
     with store.write():
         resolution = load_resolution(store)
-        ids = store.record_ids_for_uids([uid_a, uid_b])
-        refs = store.record_refs(ids.values())
+        ids = store.records.record_ids_for_uids([uid_a, uid_b])
+        refs = store.records.record_refs(ids.values())
         units = []
         for uid in (uid_a, uid_b):
             if uid not in ids:
@@ -35,8 +35,8 @@ def merge_records(store: Store, uid_a: str, uid_b: str, reviewer: str) -> str:
             return units[0]
         target = min(units, key=lambda unit: resolution.by_key[unit].record_id)
         members = [rid for unit in units for rid in _record_ids(resolution, unit)]
-        already = store.group_state().group_of
-        member_uids = {ref.uid for ref in store.record_refs(members).values()}
+        already = store.dedup.group_state().group_of
+        member_uids = {ref.uid for ref in store.records.record_refs(members).values()}
         rows = [
             {"group_key": target, "record_uid": uid, "action": "merge", "rule": REVIEWER_RULE}
             for uid in sorted(member_uids)
@@ -54,10 +54,10 @@ def take_apart(store: Store, uid: str, reviewer: str) -> str:
     """
     with store.write():
         resolution = load_resolution(store)
-        ids = store.record_ids_for_uids([uid])
+        ids = store.records.record_ids_for_uids([uid])
         if uid not in ids:
             raise UsageError(f"no record with uid {uid} in this review", path=store.path)
-        ref = store.record_refs([ids[uid]])[ids[uid]]
+        ref = store.records.record_refs([ids[uid]])[ids[uid]]
         unit = resolution.unit_of_record(ref.record_id, ref.key)
         members = resolution.groups.get(unit)
         if not members:
@@ -67,10 +67,10 @@ def take_apart(store: Store, uid: str, reviewer: str) -> str:
                 hint="pick a record of a group of two or more",
             )
         leaving = [uid]
-        grouped = store.group_state().group_of
+        grouped = store.dedup.group_state().group_of
         rest = [m for m in members if m.record_id != ref.record_id and m.decided_by != "identifier"]
         if uid in grouped and len(rest) == 1:
-            leaving.append(store.record_refs([rest[0].record_id])[rest[0].record_id].uid)
+            leaving.append(store.records.record_refs([rest[0].record_id])[rest[0].record_id].uid)
         rows = [
             {"group_key": unit, "record_uid": u, "action": "unmerge", "rule": REVIEWER_RULE}
             for u in leaving

@@ -45,7 +45,7 @@ def group_rows(store: Store, resolution: Resolution | None = None) -> list[Group
     """Every record screened together with others, by unit then record id."""
     resolution = resolution or load_resolution(store)
     members = [m for unit in sorted(resolution.groups) for m in resolution.groups[unit]]
-    refs = store.record_refs(m.record_id for m in members)
+    refs = store.records.record_refs(m.record_id for m in members)
     return [
         GroupRow(
             m.unit_key,

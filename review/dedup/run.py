@@ -53,17 +53,17 @@ def dedupe_review(
     store: Store, *, reviewer: str = AUTOMATIC, keep_sources_apart: bool = False
 ) -> DedupRun:
     """Find duplicates among all records of `store` and record them."""
-    records = [to_dedup_record(row) for row in store.dedup_rows()]
+    records = [to_dedup_record(row) for row in store.records.dedup_rows()]
     state = DedupState(
-        groups=store.group_memberships(),
-        distinct=store.distinct_pairs(),
-        unmerged=store.unmerged_records(),
-        checked_through=store.dedup_checked_through(),
+        groups=store.dedup.group_memberships(),
+        distinct=store.dedup.distinct_pairs(),
+        unmerged=store.dedup.unmerged_records(),
+        checked_through=store.dedup.checked_through(),
     )
     result = find_duplicates(records, state=state, keep_sources_apart=keep_sources_apart)
     merges = _merge_events(records, result)
     pairs = [_pending(records, judgement) for judgement in result.queue]
-    store.save_dedup_run(
+    store.dedup.save_run(
         reviewer,
         merges,
         pairs,
@@ -73,7 +73,7 @@ def dedupe_review(
 
 
 def to_dedup_record(row: tuple[Any, ...]) -> DedupRecord:
-    """A `Store.dedup_rows` tuple as the pipeline's input."""
+    """A `store.records.dedup_rows` tuple as the pipeline's input."""
     (id_, uid, key, source_id, title, authors, year, journal, volume, issue, pages, doi, pmid,
      registry_id, record_type) = row  # fmt: skip
     return DedupRecord(

@@ -17,8 +17,8 @@ from review.store import Store
 
 def load_resolution(store: Store, groups: GroupState | None = None) -> Resolution:
     """Record → unit → study for every record of the review."""
-    groups = groups or store.group_state()
-    key_rows = store.key_rows()
+    groups = groups or store.dedup.group_state()
+    key_rows = store.records.key_rows()
     repeated: set[str] = set()
     previous = None
     for key, _ in key_rows:  # ordered by key, then id
@@ -27,9 +27,9 @@ def load_resolution(store: Store, groups: GroupState | None = None) -> Resolutio
         previous = key
     splits: dict[int, str] = {}
     if repeated:
-        records = [to_dedup_record(row) for row in store.dedup_rows_for_keys(repeated)]
+        records = [to_dedup_record(row) for row in store.records.dedup_rows_for_keys(repeated)]
         splits = split_shared_keys(records, distinct=groups.distinct, taken_out=groups.taken_out)
-    ids = store.record_ids_for_uids(groups.members)
+    ids = store.records.record_ids_for_uids(groups.members)
     grouped = {ids[uid]: event for uid, event in groups.members.items() if uid in ids}
-    links = current_links(store.link_events())
+    links = current_links(store.studies.events())
     return resolve(key_rows, splits=splits, grouped=grouped, links=links)

@@ -33,7 +33,7 @@ class FullTextMixin:
 
     def fulltext(self, unit: Unit | None = None) -> FulltextState | None:
         unit = unit or self.current
-        return self.store.fulltext(unit.key) if unit else None
+        return self.store.fulltexts.get(unit.key) if unit else None
 
     def fulltext_summary(self, unit: Unit) -> str | None:
         held = self.fulltext(unit)
@@ -46,7 +46,7 @@ class FullTextMixin:
     def study_of(self, unit: Unit) -> str | None:
         """The study this report is linked to, when it is linked to another's."""
         if self._studies is None:
-            self._studies = self.store.study_links()
+            self._studies = self.store.studies.links()
         study = self._studies.get(unit.key)
         return study if study and study != unit.key else None
 
@@ -54,13 +54,13 @@ class FullTextMixin:
         """Attach a PDF path (made absolute, must exist) or URL to the current unit."""
         unit = self._require_current()
         where = fulltext_location(location)
-        self.store.attach_fulltext(unit.key, where, reviewer=self.reviewer)
+        self.store.fulltexts.attach(unit.key, where, reviewer=self.reviewer)
         self._set_not_retrieved(unit, False)
 
     def mark_not_retrieved(self, note: str | None = None) -> None:
         """PRISMA's 'reports not retrieved': the unit leaves the full-text queue."""
         unit = self._require_current()
-        self.store.mark_not_retrieved(unit.key, reviewer=self.reviewer, note=note)
+        self.store.fulltexts.mark_not_retrieved(unit.key, reviewer=self.reviewer, note=note)
         self._set_not_retrieved(unit, True)
         if self.stage is Stage.FULL_TEXT:
             self._advance_from(unit)
@@ -68,9 +68,9 @@ class FullTextMixin:
     def link_study(self, other: str) -> str:
         """Link the current report to the study of `other` (a record id or key)."""
         unit = self._require_current()
-        other_key = self.store.record_key_for(other)
+        other_key = self.store.records.key_for(other)
         other_key = self.state.unit_key(other_key)
-        self.store.link_study(unit.key, other_key, reviewer=self.reviewer)
+        self.store.studies.link(unit.key, other_key, reviewer=self.reviewer)
         self._studies = None
         return other_key
 

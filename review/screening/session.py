@@ -52,7 +52,7 @@ class ScreeningSession(FullTextMixin):
         if stage is Stage.FULL_TEXT:
             self._not_retrieved = {
                 self.state.unit_key(key)
-                for key, held in store.fulltexts().items()
+                for key, held in store.fulltexts.all().items()
                 if held.status == "not_retrieved"
             }
         self._counts = self._recount()
@@ -86,8 +86,10 @@ class ScreeningSession(FullTextMixin):
             return None
         members = self.state.resolved.groups.get(unit.key)
         if members:
-            return canonical_record([self.store.record(m.record_id) for m in members], unit.key)
-        return self.store.record(unit.record_id)
+            return canonical_record(
+                [self.store.records.record(m.record_id) for m in members], unit.key
+            )
+        return self.store.records.record(unit.record_id)
 
     def my_decision(self, unit: Unit | None = None) -> DecisionEvent | None:
         unit = unit or self.current
@@ -109,7 +111,7 @@ class ScreeningSession(FullTextMixin):
         unit = unit or self.current
         if unit is None:
             return []
-        notes = self.store.notes(unit.key, self.stage)
+        notes = self.store.screening.notes(unit.key, self.stage)
         if set(self.visible_decisions(unit)) <= {self.reviewer} and self.state.blind:
             notes = [note for note in notes if note.reviewer == self.reviewer]
         return notes
@@ -123,7 +125,7 @@ class ScreeningSession(FullTextMixin):
         keys = [unit.key, *self._members.get(unit.key, ())]
         return [
             event
-            for event in self.store.decision_events(stage=self.stage, record_keys=keys)
+            for event in self.store.screening.decisions(stage=self.stage, record_keys=keys)
             if event.reviewer in visible or event.kind == "resolve"
         ]
 
@@ -173,7 +175,9 @@ class ScreeningSession(FullTextMixin):
             self.view = view
         if search is not None:
             self.search = search.strip()
-            self._search_ids = self.store.search_record_ids(self.search) if self.search else None
+            self._search_ids = (
+                self.store.records.search_record_ids(self.search) if self.search else None
+            )
         if label is not None:
             self.label = label or None
         if with_warnings is not None:
@@ -232,14 +236,16 @@ class ScreeningSession(FullTextMixin):
     def add_note(self, text: str) -> None:
         unit = self._require_current()
         if text.strip():
-            self.store.add_note(unit.key, self.stage, text.strip(), reviewer=self.reviewer)
+            self.store.screening.add_note(
+                unit.key, self.stage, text.strip(), reviewer=self.reviewer
+            )
 
     def toggle_label(self, label: str) -> bool:
         """Add the label to the current unit, or remove it; True when now on."""
         unit = self._require_current()
         labels = self.labels_of(unit)
         on = label not in labels
-        self.store.set_label(unit.key, label, reviewer=self.reviewer, on=on)
+        self.store.screening.set_label(unit.key, label, reviewer=self.reviewer, on=on)
         self._labels = None
         return on
 
@@ -259,7 +265,7 @@ class ScreeningSession(FullTextMixin):
 
     def refresh(self) -> int:
         """Fold in decisions another process made since we last looked."""
-        events = self.store.decision_events(self.state.last_event_id)
+        events = self.store.screening.decisions(self.state.last_event_id)
         for event in events:
             self._apply(event)
         return len(events)
@@ -273,7 +279,10 @@ class ScreeningSession(FullTextMixin):
         those are read first rather than a reviewer's whole history.
         """
         mine = partial(
-            self.store.decision_events, reviewer=self.reviewer, stage=self.stage, newest_first=True
+            self.store.screening.decisions,
+            reviewer=self.reviewer,
+            stage=self.stage,
+            newest_first=True,
         )
         recent = mine(limit=_RECENT)
         yield from (event for event in recent if event.kind != "undo")
@@ -290,7 +299,7 @@ class ScreeningSession(FullTextMixin):
         kind: str,
     ) -> DecisionEvent:
         self.refresh()
-        event = self.store.record_decision(
+        event = self.store.screening.record_decision(
             unit.key,
             self.stage,
             decision,
@@ -369,7 +378,7 @@ class ScreeningSession(FullTextMixin):
             return False
         if self.with_warnings:
             if self._warning_ids is None:
-                self._warning_ids = self.store.record_ids_with_warnings()
+                self._warning_ids = self.store.records.record_ids_with_warnings()
             if unit.record_id not in self._warning_ids:
                 return False
         return self.state.in_view(unit.key, self.stage, self.reviewer, self.view) and (
@@ -378,7 +387,7 @@ class ScreeningSession(FullTextMixin):
 
     def _all_labels(self) -> dict[str, set[str]]:
         if self._labels is None:
-            self._labels = self.store.labels(self.state.resolved.alias)
+            self._labels = self.store.screening.labels(self.state.resolved.alias)
         return self._labels
 
     def _require_current(self) -> Unit:

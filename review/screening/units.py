@@ -20,7 +20,7 @@ def load_state(store: Store, protocol: Protocol) -> ScreeningState:
     with bulk_load():
         return ScreeningState(
             load_resolution(store),
-            store.decision_events(),
+            store.screening.decisions(),
             reviewers_per_record=protocol.screening.reviewers_per_record,
             blind=protocol.screening.is_blind,
         )

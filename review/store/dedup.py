@@ -10,14 +10,9 @@ them.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
-
-from review.errors import StoreError
 from review.ledger.groups import (
     DISTINCT_PREFIX,
     REVIEWER_RULE,
@@ -25,27 +20,13 @@ from review.ledger.groups import (
     GroupState,
     replay_groups,
 )
-from review.models import Record
 
-__all__ = ["DISTINCT_PREFIX", "REVIEWER_RULE", "DedupMixin", "PendingPair", "RecordRef"]
+if TYPE_CHECKING:
+    from review.store.store import Store
+
+__all__ = ["DISTINCT_PREFIX", "REVIEWER_RULE", "DedupRepository", "PendingPair"]
 
 _CHECKED = "dedup_checked_through"
-_ROW_COLUMNS = (
-    "id, uid, key, source_id, coalesce(title, vernacular_title), authors, year, journal, "
-    "volume, issue, pages, doi, pmid, registry_id, record_type"
-)
-
-
-@dataclass(frozen=True)
-class RecordRef:
-    """Where a record came from, for reports and the duplicates screen."""
-
-    record_id: int
-    uid: str
-    key: str
-    source_id: int
-    source_file: str
-    source_ref: str
 
 
 @dataclass(frozen=True)
@@ -59,53 +40,17 @@ class PendingPair:
     evidence: dict[str, Any]
 
 
-class DedupMixin:
-    """Store methods for duplicate groups; mixed into `Store`."""
+class DedupRepository:
+    """`store.dedup`: dedup events, the queue of probable pairs, and how far
+    `dedupe` has compared."""
 
-    db: Database
-    path: Path
-    now: Callable[[], str]
-    write: Callable[..., Any]
-    append_events: Callable[..., list[str]]
-    record: Callable[[int], Record]
+    def __init__(self, store: Store) -> None:
+        self._store = store
 
-    # -- reading what the pipeline needs -------------------------------------
+    # -- reading ---------------------------------------------------------------
 
-    def dedup_rows(self, *, batch: int = 5_000) -> Iterator[tuple[Any, ...]]:
-        """Every record's compared fields in id order, fetched in batches.
-
-        Tuples of (id, uid, key, source_id, title, authors JSON, year,
-        journal, volume, issue, pages, doi, pmid, registry_id, record_type).
-        """
-        last = 0
-        while True:
-            rows = self.db.execute(
-                f"SELECT {_ROW_COLUMNS} FROM records WHERE id > ? ORDER BY id LIMIT ?",
-                [last, batch],
-            ).fetchall()
-            if not rows:
-                return
-            yield from rows
-            last = rows[-1][0]
-
-    def dedup_rows_for_keys(self, keys: Iterable[str]) -> list[tuple[Any, ...]]:
-        """The `dedup_rows` tuples of every record under these keys, in id order."""
-        wanted = list(keys)
-        rows: list[tuple[Any, ...]] = []
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ", ".join("?" * len(chunk))
-            sql = f"SELECT {_ROW_COLUMNS} FROM records WHERE key IN ({marks})"
-            rows.extend(self.db.execute(sql, chunk).fetchall())
-        return sorted(rows)
-
-    def dedup_checked_through(self) -> int:
-        """Records up to this id were compared by an earlier `dedupe` run."""
-        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [_CHECKED]).fetchone()
-        return int(row[0]) if row else 0
-
-    def dedup_events(self) -> list[DedupEvent]:
-        rows = self.db.execute(
+    def events(self) -> list[DedupEvent]:
+        rows = self._store.db.execute(
             "SELECT uid, created_at, reviewer, group_key, record_uid, action, rule, score "
             "FROM dedup_events"
         ).fetchall()
@@ -113,89 +58,34 @@ class DedupMixin:
 
     def group_state(self) -> GroupState:
         """Groups, pairs kept apart and records taken out, replayed by the ledger."""
-        return replay_groups(self.dedup_events())
+        return replay_groups(self.events())
 
     def distinct_pairs(self) -> set[frozenset[str]]:
         """Pairs of record uids a reviewer said are different records."""
         return self.group_state().distinct
 
+    def group_memberships(self) -> dict[str, str]:
+        """record uid → group key for every record currently in a group of two or more."""
+        return self.group_state().group_of
+
+    def checked_through(self) -> int:
+        """Records up to this id were compared by an earlier `dedupe` run."""
+        row = self._store.db.execute("SELECT value FROM meta WHERE key = ?", [_CHECKED]).fetchone()
+        return int(row[0]) if row else 0
+
     def unmerged_records(self) -> set[tuple[str, str]]:
         """(record uid, group key) pairs a reviewer ever took apart: never re-merged by a rule."""
-        rows = self.db.execute(
+        rows = self._store.db.execute(
             "SELECT record_uid, group_key FROM dedup_events WHERE action = 'unmerge' AND rule = ?",
             [REVIEWER_RULE],
         ).fetchall()
         return {(a, b) for a, b in rows}
 
-    def group_memberships(self) -> dict[str, str]:
-        """record uid → group key for every record currently in a group of two or more."""
-        return self.group_state().group_of
-
-    def record_ids_for_uids(self, uids: Iterable[str]) -> dict[str, int]:
-        """Record id of each uid this file has (merged events may name others)."""
-        wanted = list(uids)
-        out: dict[str, int] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ", ".join("?" * len(chunk))
-            sql = f"SELECT uid, id FROM records WHERE uid IN ({marks})"
-            out.update(self.db.execute(sql, chunk).fetchall())
-        return out
-
-    def record_refs(self, record_ids: Iterable[int]) -> dict[int, RecordRef]:
-        """Uid, key and source of each record id."""
-        wanted = list(record_ids)
-        out: dict[int, RecordRef] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ", ".join("?" * len(chunk))
-            sql = (
-                "SELECT r.id, r.uid, r.key, r.source_id, s.file_name, r.source_ref "
-                f"FROM records r JOIN sources s ON s.id = r.source_id WHERE r.id IN ({marks})"
-            )
-            out.update((row[0], RecordRef(*row)) for row in self.db.execute(sql, chunk))
-        return out
-
-    def record_by_uid(self, uid: str) -> Record:
-        row = self.db.execute("SELECT id FROM records WHERE uid = ?", [uid]).fetchone()
-        if row is None:
-            raise StoreError(f"no record with uid {uid}", path=self.path)
-        return self.record(row[0])
-
-    # -- writing: one transaction per user action or per run --------------------
-
-    def save_dedup_run(
-        self,
-        reviewer: str,
-        merges: list[dict[str, Any]],
-        pairs: list[PendingPair],
-        *,
-        checked_through: int,
-    ) -> None:
-        """Store one `dedupe` run: its merge events, its queue and how far it looked."""
-        found_at = self.now()
-        with self.write():
-            if merges:
-                self.append_events("dedup_events", reviewer, merges)
-            self.db.conn.executemany(
-                "INSERT OR IGNORE INTO dedup_pairs "
-                "(uid_a, uid_b, score, reason, evidence, found_at) VALUES (?, ?, ?, ?, ?, ?)",
-                [
-                    (p.uid_a, p.uid_b, p.score, p.reason, json.dumps(p.evidence), found_at)
-                    for p in pairs
-                ],
-            )
-            self.db.execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                [_CHECKED, str(checked_through)],
-            )
-
     def pending_pairs(self) -> list[PendingPair]:
         """Queued pairs not yet merged or marked distinct, likeliest first."""
         groups = self.group_memberships()
         distinct = self.distinct_pairs()
-        rows = self.db.execute(
+        rows = self._store.db.execute(
             "SELECT uid_a, uid_b, score, reason, evidence FROM dedup_pairs ORDER BY score DESC, id"
         ).fetchall()
         pending = []
@@ -207,9 +97,39 @@ class DedupMixin:
             pending.append(PendingPair(a, b, score, reason, json.loads(evidence)))
         return pending
 
+    # -- writing: one transaction per user action or per run --------------------
+
+    def save_run(
+        self,
+        reviewer: str,
+        merges: list[dict[str, Any]],
+        pairs: list[PendingPair],
+        *,
+        checked_through: int,
+    ) -> None:
+        """Store one `dedupe` run: its merge events, its queue and how far it looked."""
+        store = self._store
+        found_at = store.now()
+        with store.write():
+            if merges:
+                store.append_events("dedup_events", reviewer, merges)
+            store.db.conn.executemany(
+                "INSERT OR IGNORE INTO dedup_pairs "
+                "(uid_a, uid_b, score, reason, evidence, found_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (p.uid_a, p.uid_b, p.score, p.reason, json.dumps(p.evidence), found_at)
+                    for p in pairs
+                ],
+            )
+            store.db.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [_CHECKED, str(checked_through)],
+            )
+
     def mark_distinct(self, uid_a: str, uid_b: str, reviewer: str) -> None:
         """A reviewer says two records are different studies (or reports)."""
-        self.append_events(
+        self._store.append_events(
             "dedup_events",
             reviewer,
             [

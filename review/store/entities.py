@@ -225,17 +225,14 @@ class EntitiesRepository:
         return entity
 
     def _require_study(self, study_key: str) -> None:
-        row = self._store.db.execute(
-            "SELECT 1 FROM records WHERE key = ? LIMIT 1", [study_key]
-        ).fetchone()
-        if row is None:
+        if not self._store.records.has_exact_key(study_key):
             raise UsageError(
                 f"no study {study_key!r} in this review",
                 path=self._store.path,
                 field="study",
                 hint="a study is named by its main record's key, e.g. doi:10.1000/xyz",
             )
-        main = self._store.study_links().get(study_key)
+        main = self._store.studies.links().get(study_key)
         if main is not None:
             raise UsageError(
                 f"{study_key} is a report of the study {main}",

@@ -6,13 +6,13 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
-from pathlib import Path
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any, cast
 
 from review import __version__
 from review.models import RecordDraft, Source, SourceKind
+
+if TYPE_CHECKING:
+    from review.store.store import Store
 
 _BATCH = 2_000
 _JSON = json.JSONEncoder(ensure_ascii=False).encode
@@ -56,24 +56,23 @@ _FTS_INDEXES = [1 + _RECORD_COLUMNS.split(", ").index(name) for name in _FTS_COL
 _PLACEHOLDERS = ", ".join("?" * (_RECORD_COLUMNS.count(",") + 2))
 
 
-class ImportsMixin:
-    """Store methods for imports; mixed into `Store`, which provides these attributes."""
+class ImportsRepository:
+    """`store.imports`: the files brought into the review, and their records
+    written in batches."""
 
-    db: Database
-    path: Path
-    now: Callable[[], str]
-    write: Callable[..., Any]
+    def __init__(self, store: Store) -> None:
+        self._store = store
 
     def source_with_hash(self, file_hash: str) -> Source | None:
-        rows = list(self.db["sources"].rows_where("file_hash = ?", [file_hash], limit=1))
+        rows = list(self._store.db["sources"].rows_where("file_hash = ?", [file_hash], limit=1))
         return Source(**_source_fields(rows[0])) if rows else None
 
     def import_count(self, file_hash: str) -> int:
         """How many times a file with this content was imported (forced repeats)."""
         sql = "SELECT count(*) FROM sources WHERE file_hash = ?"
-        return int(self.db.execute(sql, [file_hash]).fetchone()[0])
+        return int(self._store.db.execute(sql, [file_hash]).fetchone()[0])
 
-    def add_import(
+    def add(
         self,
         source: NewSource,
         records: Iterable[KeyedRecord],
@@ -86,21 +85,18 @@ class ImportsMixin:
         in batches, and if the generator raises (a parse error found late),
         everything of this file is rolled back.
         """
-        with self.write() as db:
-            source_id = int(
-                db.table("sources")
-                .insert(
-                    {
-                        **source.__dict__,
-                        "kind": str(source.kind),
-                        "imported_at": self.now(),
-                        "record_count": 0,
-                        "warning_count": 0,
-                        "app_version": __version__,
-                    }
-                )
-                .last_pk
+        with self._store.write() as db:
+            inserted = db.table("sources").insert(
+                {
+                    **source.__dict__,
+                    "kind": str(source.kind),
+                    "imported_at": self._store.now(),
+                    "record_count": 0,
+                    "warning_count": 0,
+                    "app_version": __version__,
+                }
             )
+            source_id = cast(int, inserted.last_pk)
             first_id = (db.execute("SELECT max(id) FROM records").fetchone()[0] or 0) + 1
             count, warnings = 0, 0
             for values, warning_rows in _prepared(records, source_id, first_id):
@@ -131,11 +127,12 @@ class ImportsMixin:
             return self.source(source_id)
 
     def source(self, source_id: int) -> Source:
-        return Source(**_source_fields(self.db.table("sources").get(source_id)))
+        return Source(**_source_fields(self._store.db.table("sources").get(source_id)))
 
     def sources(self) -> list[Source]:
         return [
-            Source(**_source_fields(row)) for row in self.db["sources"].rows_where(order_by="id")
+            Source(**_source_fields(row))
+            for row in self._store.db["sources"].rows_where(order_by="id")
         ]
 
 

@@ -1,17 +1,26 @@
-"""Reading records and counts from the review file for screens and status."""
+"""Reading records from the review file: one record, pages and counts for the
+screens, the key index the resolver starts from, lookups by id, uid and key,
+and the fields deduplication compares."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
-
-from review.errors import StoreError
+from review.errors import StoreError, UsageError
 from review.models import Record
+
+if TYPE_CHECKING:
+    from review.store.store import Store
+
+_CHUNK = 500
+"""Keys per `IN (…)` query: well under SQLite's limit on parameters."""
+_ROW_COLUMNS = (
+    "id, uid, key, source_id, coalesce(title, vernacular_title), authors, year, journal, "
+    "volume, issue, pages, doi, pmid, registry_id, record_type"
+)
 
 
 @dataclass(frozen=True)
@@ -25,15 +34,55 @@ class RecordRow:
     warning_count: int
 
 
-class RecordsMixin:
-    """Store methods that read records; mixed into `Store`."""
+@dataclass(frozen=True)
+class RecordRef:
+    """Where a record came from, for reports and the duplicates screen."""
 
-    db: Database
-    path: Path
-    now: Callable[[], str]
+    record_id: int
+    uid: str
+    key: str
+    source_id: int
+    source_file: str
+    source_ref: str
+
+
+class RecordsRepository:
+    """`store.records`: every read of the `records` table and its warnings;
+    imports write them (`store.imports`)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    # -- one record -----------------------------------------------------------
+
+    def record(self, record_id: int) -> Record:
+        row = self._store.db.execute(
+            "SELECT r.*, s.name AS source_name FROM records r "
+            "JOIN sources s ON s.id = r.source_id WHERE r.id = ?",
+            [record_id],
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"no record with id {record_id}", path=self._store.path)
+        return self._to_record(dict(zip(self._record_columns(), row, strict=True)))
+
+    def record_by_uid(self, uid: str) -> Record:
+        row = self._store.db.execute("SELECT id FROM records WHERE uid = ?", [uid]).fetchone()
+        if row is None:
+            raise StoreError(f"no record with uid {uid}", path=self._store.path)
+        return self.record(row[0])
+
+    def record_warnings(self, record_id: int) -> list[tuple[str, str | None, str]]:
+        """(kind, field, message) for one record, in the order the parser found them."""
+        rows = self._store.db.execute(
+            "SELECT kind, field, message FROM record_warnings WHERE record_id = ? ORDER BY id",
+            [record_id],
+        ).fetchall()
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    # -- pages and counts -----------------------------------------------------
 
     def record_count(self) -> int:
-        return int(self.db.execute("SELECT count(*) FROM records").fetchone()[0])
+        return int(self._store.db.execute("SELECT count(*) FROM records").fetchone()[0])
 
     def record_rows(
         self,
@@ -63,43 +112,159 @@ class RecordsMixin:
             FROM records r JOIN sources s ON s.id = r.source_id
             {where} ORDER BY r.id LIMIT ? OFFSET ?
         """
-        rows = self.db.execute(sql, [*params, limit, offset]).fetchall()
+        rows = self._store.db.execute(sql, [*params, limit, offset]).fetchall()
         return [RecordRow(*row) for row in rows]
 
     def count_matching(self, search: str | None) -> int:
         if not search or not (query := fts_query(search)):
             return self.record_count()
         sql = "SELECT count(*) FROM records_fts WHERE records_fts MATCH ?"
-        return int(self.db.execute(sql, [query]).fetchone()[0])
-
-    def record(self, record_id: int) -> Record:
-        row = self.db.execute(
-            "SELECT r.*, s.name AS source_name FROM records r "
-            "JOIN sources s ON s.id = r.source_id WHERE r.id = ?",
-            [record_id],
-        ).fetchone()
-        if row is None:
-            raise StoreError(f"no record with id {record_id}", path=self.path)
-        return self._to_record(dict(zip(self._record_columns(), row, strict=True)))
-
-    def record_warnings(self, record_id: int) -> list[tuple[str, str | None, str]]:
-        """(kind, field, message) for one record, in the order the parser found them."""
-        rows = self.db.execute(
-            "SELECT kind, field, message FROM record_warnings WHERE record_id = ? ORDER BY id",
-            [record_id],
-        ).fetchall()
-        return [(r[0], r[1], r[2]) for r in rows]
-
-    # -- status -------------------------------------------------------------
+        return int(self._store.db.execute(sql, [query]).fetchone()[0])
 
     def warning_counts(self) -> dict[str, int]:
-        rows = self.db.execute(
+        rows = self._store.db.execute(
             "SELECT kind, count(*) FROM record_warnings GROUP BY kind ORDER BY count(*) DESC"
         ).fetchall()
         return {kind: count for kind, count in rows}
 
+    # -- ids and keys ---------------------------------------------------------
+
+    def key_rows(self) -> list[tuple[str, int]]:
+        """(record key, record id) for every record, ordered by key then id.
+
+        Read from the key index alone: scanning the records table, abstracts
+        and all, or grouping in SQL costs 2-4x as long at 100k records.
+        """
+        rows = self._store.db.execute(
+            "SELECT key, id FROM records INDEXED BY records_key"
+        ).fetchall()
+        return [(key, record_id) for key, record_id in rows]
+
+    def search_record_ids(self, text: str) -> set[int] | None:
+        """Ids of records matching a full-text search; None when `text` has no words."""
+        if not (query := fts_query(text)):
+            return None
+        sql = "SELECT rowid FROM records_fts WHERE records_fts MATCH ?"
+        return {row[0] for row in self._store.db.execute(sql, [query]).fetchall()}
+
+    def record_ids_with_warnings(self) -> set[int]:
+        rows = self._store.db.execute("SELECT DISTINCT record_id FROM record_warnings").fetchall()
+        return {row[0] for row in rows}
+
+    def record_ids_for_keys(self, keys: Iterable[str]) -> dict[str, list[int]]:
+        """Every record id under each key (a key may cover several imports)."""
+        out: dict[str, list[int]] = {}
+        for chunk, marks in _chunks(keys):
+            sql = f"SELECT key, id FROM records WHERE key IN ({marks}) ORDER BY id"
+            for key, record_id in self._store.db.execute(sql, chunk).fetchall():
+                out.setdefault(key, []).append(record_id)
+        return out
+
+    def record_ids_for_uids(self, uids: Iterable[str]) -> dict[str, int]:
+        """Record id of each uid this file has (merged events may name others)."""
+        out: dict[str, int] = {}
+        for chunk, marks in _chunks(uids):
+            sql = f"SELECT uid, id FROM records WHERE uid IN ({marks})"
+            out.update(self._store.db.execute(sql, chunk).fetchall())
+        return out
+
+    def record_refs(self, record_ids: Iterable[int]) -> dict[int, RecordRef]:
+        """Uid, key and source of each record id."""
+        out: dict[int, RecordRef] = {}
+        for chunk, marks in _chunks(record_ids):
+            sql = (
+                "SELECT r.id, r.uid, r.key, r.source_id, s.file_name, r.source_ref "
+                f"FROM records r JOIN sources s ON s.id = r.source_id WHERE r.id IN ({marks})"
+            )
+            out.update((row[0], RecordRef(*row)) for row in self._store.db.execute(sql, chunk))
+        return out
+
+    def key_for(self, ref: str) -> str:
+        """The record key a user means by `ref`: a key, a bare DOI, or a record id.
+
+        A number is a record id (as the records screen shows it) and, failing
+        that, a PMID; `doi:…`, `pmid:…`, `reg:…` keys are taken as they are.
+        """
+        text = ref.strip()
+        prefix, _, rest = text.partition(":")
+        prefix, rest = prefix.lower(), rest.strip()
+        db = self._store.db
+        if text.isdigit():
+            row = db.execute("SELECT key FROM records WHERE id = ?", [int(text)]).fetchone()
+            if row:
+                return str(row[0])
+            prefix, rest = "pmid", text
+        elif text.lower().startswith("10.") and "/" in text:
+            prefix, rest = "doi", text
+        if self.has_key(text):
+            return text
+        # A record with a DOI is keyed by it, so its PMID is found in its row.
+        column = {"doi": "doi", "pmid": "pmid"}.get(prefix)
+        if column and rest:
+            value = rest.lower() if column == "doi" else rest
+            row = db.execute(
+                f"SELECT key FROM records WHERE {column} = ? ORDER BY id LIMIT 1", [value]
+            ).fetchone()
+            if row:
+                return str(row[0])
+        raise UsageError(
+            f"no record {text!r} in this review",
+            path=self._store.path,
+            hint="give a record key such as doi:10.1000/xyz or pmid:12345678, "
+            "or the record's id number",
+        )
+
+    def has_key(self, key: str) -> bool:
+        """A record's key, or a unit split off it (`key@…`, see the ledger's resolver)."""
+        if self.has_exact_key(key):
+            return True
+        return "@" in key and self.has_exact_key(key.rsplit("@", 1)[0])
+
+    def has_exact_key(self, key: str) -> bool:
+        """Some record has exactly this key."""
+        sql = "SELECT 1 FROM records WHERE key = ? LIMIT 1"
+        return self._store.db.execute(sql, [key]).fetchone() is not None
+
+    def require_key(self, key: str) -> None:
+        """Refuse a key no record (or unit split off one) has."""
+        if not self.has_key(key):
+            raise UsageError(
+                f"no record {key!r} in this review",
+                path=self._store.path,
+                hint="record keys look like doi:10.1000/xyz or pmid:12345678",
+            )
+
+    # -- what deduplication compares ------------------------------------------
+
+    def dedup_rows(self, *, batch: int = 5_000) -> Iterator[tuple[Any, ...]]:
+        """Every record's compared fields in id order, fetched in batches.
+
+        Tuples of (id, uid, key, source_id, title, authors JSON, year,
+        journal, volume, issue, pages, doi, pmid, registry_id, record_type).
+        """
+        last = 0
+        while True:
+            rows = self._store.db.execute(
+                f"SELECT {_ROW_COLUMNS} FROM records WHERE id > ? ORDER BY id LIMIT ?",
+                [last, batch],
+            ).fetchall()
+            if not rows:
+                return
+            yield from rows
+            last = rows[-1][0]
+
+    def dedup_rows_for_keys(self, keys: Iterable[str]) -> list[tuple[Any, ...]]:
+        """The `dedup_rows` tuples of every record under these keys, in id order."""
+        rows: list[tuple[Any, ...]] = []
+        for chunk, marks in _chunks(keys):
+            sql = f"SELECT {_ROW_COLUMNS} FROM records WHERE key IN ({marks})"
+            rows.extend(self._store.db.execute(sql, chunk).fetchall())
+        return sorted(rows)
+
+    # -- helpers --------------------------------------------------------------
+
     def _record_columns(self) -> list[str]:
-        return [*self.db["records"].columns_dict.keys(), "source_name"]
+        return [*self._store.db["records"].columns_dict.keys(), "source_name"]
 
     def _to_record(self, row: dict[str, Any]) -> Record:
         warnings = [message for _, _, message in self.record_warnings(row["id"])]
@@ -128,6 +293,14 @@ class RecordsMixin:
             url=row["url"],
             warnings=warnings,
         )
+
+
+def _chunks(values: Iterable[Any]) -> Iterator[tuple[list[Any], str]]:
+    """The values in chunks of `_CHUNK`, each with its `?, ?, …` placeholders."""
+    wanted = list(values)
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        yield chunk, ", ".join("?" * len(chunk))
 
 
 def fts_query(text: str) -> str:

@@ -1,5 +1,4 @@
-"""Screening in the review file: decisions, notes and labels as events, and
-the reads the screening screen needs at 100k records.
+"""Screening in the review file: decisions, notes and labels as events.
 
 Decisions are keyed by the unit's record key (shared by every record with
 the same DOI, PMID or registry id, or by a duplicate group), so two
@@ -9,18 +8,16 @@ reviewers' files merge by identity and re-imports keep their decisions.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from operator import itemgetter
-from pathlib import Path
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from review.errors import UsageError
 from review.ledger.labels import LabelEvent, current_labels
 from review.models import DecisionEvent, DecisionValue, EventKind, Stage
-from review.store.records import fts_query
+
+if TYPE_CHECKING:
+    from review.store.store import Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,32 +31,15 @@ class Note:
     created_at: str
 
 
-class ScreeningMixin:
-    """Store methods for screening; mixed into `Store`."""
+class ScreeningRepository:
+    """`store.screening`: decisions, notes and labels."""
 
-    db: Database
-    path: Path
-    now: Callable[[], str]
-    write: Callable[..., Any]
-    append_event: Callable[..., str]
+    def __init__(self, store: Store) -> None:
+        self._store = store
 
     # -- reads --------------------------------------------------------------
 
-    def unit_rows(self) -> list[tuple[str, int]]:
-        """(record key, first record id) for every distinct key, in import order."""
-        first = dict(reversed(self.key_rows()))  # for a repeated key, the smallest id wins
-        return sorted(first.items(), key=itemgetter(1))
-
-    def key_rows(self) -> list[tuple[str, int]]:
-        """(record key, record id) for every record, ordered by key then id.
-
-        Read from the key index alone: scanning the records table, abstracts
-        and all, or grouping in SQL costs 2-4x as long at 100k records.
-        """
-        rows = self.db.execute("SELECT key, id FROM records INDEXED BY records_key").fetchall()
-        return [(key, record_id) for key, record_id in rows]
-
-    def decision_events(
+    def decisions(
         self,
         after_id: int = 0,
         *,
@@ -85,38 +65,15 @@ class ScreeningMixin:
             keys = list(record_keys)
             clauses.append(f"record_key IN ({', '.join('?' * len(keys))})")
             params.extend(keys)
-        cursor = self.db.execute(
+        cursor = self._store.db.execute(
             f"SELECT {_DECISION_COLUMNS} FROM decisions WHERE {' AND '.join(clauses)} "
             f"ORDER BY {_NEWEST_FIRST if newest_first else _REPLAY} LIMIT ?",
             [*params, -1 if limit is None else limit],
         )
         return _events(cursor)
 
-    def record_ids_with_warnings(self) -> set[int]:
-        rows = self.db.execute("SELECT DISTINCT record_id FROM record_warnings").fetchall()
-        return {row[0] for row in rows}
-
-    def search_record_ids(self, text: str) -> set[int] | None:
-        """Ids of records matching a full-text search; None when `text` has no words."""
-        if not (query := fts_query(text)):
-            return None
-        sql = "SELECT rowid FROM records_fts WHERE records_fts MATCH ?"
-        return {row[0] for row in self.db.execute(sql, [query]).fetchall()}
-
-    def record_ids_for_keys(self, keys: Iterable[str]) -> dict[str, list[int]]:
-        """Every record id under each key (a key may cover several imports)."""
-        wanted = list(keys)
-        out: dict[str, list[int]] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ", ".join("?" * len(chunk))
-            sql = f"SELECT key, id FROM records WHERE key IN ({marks}) ORDER BY id"
-            for key, record_id in self.db.execute(sql, chunk).fetchall():
-                out.setdefault(key, []).append(record_id)
-        return out
-
     def notes(self, record_key: str, stage: Stage) -> list[Note]:
-        rows = self.db.execute(
+        rows = self._store.db.execute(
             "SELECT record_key, stage, text, reviewer, created_at FROM notes "
             "WHERE record_key = ? AND stage = ? ORDER BY created_at, uid",
             [record_key, stage.value],
@@ -128,7 +85,7 @@ class ScreeningMixin:
         return current_labels(self.label_events(), alias)
 
     def label_events(self) -> list[LabelEvent]:
-        cursor = self.db.execute(
+        cursor = self._store.db.execute(
             "SELECT uid, created_at, reviewer, record_key, label, action FROM labels"
         )
         shared: dict[str, str] = {}
@@ -157,7 +114,7 @@ class ScreeningMixin:
         """Append a screen, resolve or undo event and return it as stored."""
         if (kind == "undo") != (decision is None):
             raise UsageError("an undo carries no decision; a screen or resolve needs one")
-        uid = self.append_event(
+        uid = self._store.append_event(
             "decisions",
             reviewer,
             record_key=record_key,
@@ -167,14 +124,18 @@ class ScreeningMixin:
             reasons=json.dumps(list(reasons)),
             note=note,
         )
-        cursor = self.db.execute(f"SELECT {_DECISION_COLUMNS} FROM decisions WHERE uid = ?", [uid])
+        cursor = self._store.db.execute(
+            f"SELECT {_DECISION_COLUMNS} FROM decisions WHERE uid = ?", [uid]
+        )
         return _events(cursor)[0]
 
     def add_note(self, record_key: str, stage: Stage, text: str, *, reviewer: str) -> None:
-        self.append_event("notes", reviewer, record_key=record_key, stage=stage.value, text=text)
+        self._store.append_event(
+            "notes", reviewer, record_key=record_key, stage=stage.value, text=text
+        )
 
     def set_label(self, record_key: str, label: str, *, reviewer: str, on: bool = True) -> None:
-        self.append_event(
+        self._store.append_event(
             "labels", reviewer, record_key=record_key, label=label, action="add" if on else "remove"
         )
 

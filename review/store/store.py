@@ -4,6 +4,18 @@ One SQLite file per review, WAL-journalled, foreign keys on, a busy timeout
 so two processes (two reviewers on one machine) wait rather than fail.
 Writes that represent one user action run in one `BEGIN IMMEDIATE`
 transaction, so a killed process leaves either all of an action or none.
+
+`Store` holds what concerns the file as a whole (opening, transactions,
+backups, meta, the protocol, appending events, merging another file) and
+one small repository per stage: `store.imports`, `store.records`,
+`store.screening`, `store.fulltexts`, `store.studies`, `store.dedup` and
+`store.entities`. A repository holds its stage's SQL and reaches the
+others only through their public methods on the store.
+
+Appending events: every event row carries a fresh `uid` (so merging two
+reviewers' files is a union), who made it, when (a stamp after every event
+already in the file: see `review.ledger.order`), and which version of
+review wrote it.
 """
 
 from __future__ import annotations
@@ -14,21 +26,23 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 
 from review import __version__
-from review.errors import StoreError
-from review.store.dedup import DedupMixin
+from review.errors import StoreError, UsageError
+from review.ledger.order import next_stamps
+from review.store.dedup import DedupRepository
 from review.store.entities import EntitiesRepository
-from review.store.events import EventsMixin
-from review.store.fulltexts import FulltextsMixin
-from review.store.imports import ImportsMixin
+from review.store.fulltexts import FulltextsRepository
+from review.store.imports import ImportsRepository
 from review.store.location import risky_location
 from review.store.merge import MergeMixin
-from review.store.records import RecordsMixin
-from review.store.schema import MIGRATIONS
-from review.store.screening import ScreeningMixin
+from review.store.records import RecordsRepository
+from review.store.schema import EVENT_TABLES, MIGRATIONS
+from review.store.screening import ScreeningRepository
+from review.store.studies import StudiesRepository
 
 BUSY_TIMEOUT_MS = 10_000
 APPLICATION_ID = 0x52455657  # "REVW": lets `file` and we tell our files apart
@@ -39,21 +53,19 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-class Store(
-    ImportsMixin,
-    RecordsMixin,
-    ScreeningMixin,
-    EventsMixin,
-    FulltextsMixin,
-    MergeMixin,
-    DedupMixin,
-):
+class Store(MergeMixin):
     """An open review file. Create with `Store.create`, open with `Store.open`."""
 
     def __init__(self, db: Database, path: Path, *, now: Callable[[], str] = utc_now) -> None:
         self.db = db
         self.path = path
         self.now = now
+        self.imports = ImportsRepository(self)
+        self.records = RecordsRepository(self)
+        self.screening = ScreeningRepository(self)
+        self.fulltexts = FulltextsRepository(self)
+        self.studies = StudiesRepository(self)
+        self.dedup = DedupRepository(self)
         self.entities = EntitiesRepository(self)
         self.location_warning = risky_location(path)
         """Set when the file sits in a network or cloud-synced folder."""
@@ -214,6 +226,49 @@ class Store(
             "SELECT path, text, hash FROM protocols ORDER BY id DESC LIMIT 1"
         ).fetchone()
         return (row[0], row[1], row[2]) if row else None
+
+    # -- events -------------------------------------------------------------
+
+    def append_event(self, table: str, reviewer: str, **fields: Any) -> str:
+        """Append one event to `table` in its own transaction; returns its uid."""
+        return self.append_events(table, reviewer, [fields])[0]
+
+    def append_events(self, table: str, reviewer: str, rows: list[dict[str, Any]]) -> list[str]:
+        """Append several events of one user action atomically; returns their uids.
+
+        One `BEGIN IMMEDIATE` transaction unless one is already open, so a
+        decision shown as saved is on disk.
+        """
+        if table not in EVENT_TABLES:
+            raise ValueError(f"{table} is not an event table")
+        if not reviewer or not reviewer.strip():
+            raise UsageError(
+                "a reviewer name is needed to record decisions",
+                hint="pass --reviewer NAME, set REVIEW_REVIEWER, or set reviewer in the config",
+            )
+        with self.write():
+            stamps = next_stamps(self.now(), self.newest_stamp(), len(rows))
+            full = [
+                {
+                    **row,
+                    "uid": uuid.uuid4().hex,
+                    "reviewer": reviewer.strip(),
+                    "created_at": stamp,
+                    "app_version": __version__,
+                }
+                for row, stamp in zip(rows, stamps, strict=True)
+            ]
+            self.db.table(table).insert_all(full)
+        return [row["uid"] for row in full]
+
+    def newest_stamp(self) -> str | None:
+        """The latest `created_at` of any event in the file (each table's order index)."""
+        found = [
+            row[0]
+            for table in EVENT_TABLES
+            if (row := self.db.execute(f"SELECT max(created_at) FROM {table}").fetchone())[0]
+        ]
+        return max(found, default=None)
 
 
 def _wal_has_application_id(path: Path) -> bool:

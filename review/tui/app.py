@@ -230,7 +230,7 @@ class ReviewApp(App[None]):
 
     def _set_titles(self, store: Store) -> None:
         self.title = review_title(store)
-        parts = [f"{store.record_count():,} records"]
+        parts = [f"{store.records.record_count():,} records"]
         if self.title != store.path.name:
             parts.insert(0, store.path.name)
         if self.reviewer:

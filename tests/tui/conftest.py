@@ -55,7 +55,7 @@ def sample_store(sample_path: Path) -> Iterator[Store]:
 def big_store(tmp_path: Path) -> Iterator[Store]:
     """450 records: more than two pages, so the table must fetch as the cursor moves."""
     with Store.create(tmp_path / "big.db", now=fixed_clock) as store:
-        store.add_import(_source("big.ris"), [_record(i) for i in range(1, 451)])
+        store.imports.add(_source("big.ris"), [_record(i) for i in range(1, 451)])
         yield store
 
 

@@ -44,7 +44,7 @@ def dup_store(tmp_path: Path) -> Iterator[Store]:
             ],
         )
         dedupe_review(store)
-        assert len(store.pending_pairs()) == 2
+        assert len(store.dedup.pending_pairs()) == 2
         yield store
 
 
@@ -71,18 +71,18 @@ async def test_confirm_and_reject_are_stored_at_once(dup_store: Store) -> None:
     app = ReviewApp(dup_store, reviewer="alice")
     async with app.run_test(size=SIZE) as pilot:
         await _open(app, pilot)
-        first = dup_store.pending_pairs()[0]
+        first = dup_store.dedup.pending_pairs()[0]
         await pilot.press("y")
         await pilot.pause()
         with Store.open(dup_store.path) as fresh:
-            groups = fresh.group_memberships()
+            groups = fresh.dedup.group_memberships()
             assert groups[first.uid_a] == groups[first.uid_b]
-            [second] = fresh.pending_pairs()
+            [second] = fresh.dedup.pending_pairs()
         await pilot.press("n")
         await pilot.pause()
         with Store.open(dup_store.path) as fresh:
-            assert fresh.pending_pairs() == []
-            assert frozenset((second.uid_a, second.uid_b)) in fresh.distinct_pairs()
+            assert fresh.dedup.pending_pairs() == []
+            assert frozenset((second.uid_a, second.uid_b)) in fresh.dedup.distinct_pairs()
             reviewers = {r[0] for r in fresh.db.execute(
                 "SELECT reviewer FROM dedup_events WHERE rule = 'reviewer'")}  # fmt: skip
             assert reviewers == {"alice"}
@@ -98,7 +98,7 @@ async def test_skip_keeps_the_pair_queued(dup_store: Store) -> None:
         await pilot.pause()
         assert _cell(app, "title", "a") != before or _cell(app, "year", "b")
         with Store.open(dup_store.path) as fresh:
-            assert len(fresh.pending_pairs()) == 2
+            assert len(fresh.dedup.pending_pairs()) == 2
 
 
 async def test_a_merge_is_undone_from_the_groups_list(dup_store: Store) -> None:
@@ -112,7 +112,7 @@ async def test_a_merge_is_undone_from_the_groups_list(dup_store: Store) -> None:
         await pilot.press("u")
         await pilot.pause()
         with Store.open(dup_store.path) as fresh:
-            assert fresh.group_memberships() == {}
+            assert fresh.dedup.group_memberships() == {}
             actions = [r[0] for r in fresh.db.execute(
                 "SELECT action FROM dedup_events WHERE reviewer = 'alice'")]  # fmt: skip
             assert actions == ["unmerge", "unmerge"]
@@ -126,4 +126,4 @@ async def test_without_a_reviewer_nothing_is_stored(dup_store: Store) -> None:
         await pilot.press("y")
         await pilot.pause()
         with Store.open(dup_store.path) as fresh:
-            assert len(fresh.pending_pairs()) == 2
+            assert len(fresh.dedup.pending_pairs()) == 2

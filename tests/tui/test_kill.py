@@ -50,7 +50,7 @@ def test_sigkill_loses_no_decision_shown_as_saved(tmp_path: Path) -> None:
 
     path = tmp_path / "kill.db"
     with Store.create(path) as store:
-        store.add_import(_source("big.ris"), [_record(i) for i in range(1, 301)])
+        store.imports.add(_source("big.ris"), [_record(i) for i in range(1, 301)])
         store.save_protocol(
             path="protocol.yaml",
             text=(ROOT / "protocols" / "rt-io-head-neck.yaml").read_text(encoding="utf-8"),
@@ -79,6 +79,6 @@ def test_sigkill_loses_no_decision_shown_as_saved(tmp_path: Path) -> None:
     assert child.returncode == -signal.SIGKILL
     with Store.open(path) as fresh:
         assert fresh.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        stored = {event.id for event in fresh.decision_events()}
+        stored = {event.id for event in fresh.screening.decisions()}
         assert set(shown_saved) <= stored
         assert len(stored) >= 40

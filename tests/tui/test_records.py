@@ -100,7 +100,9 @@ async def test_detail_follows_the_cursor_and_shows_warnings(sample_store: Store)
     app = ReviewApp(sample_store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        records = [sample_store.record(row.id) for row in sample_store.record_rows()]
+        records = [
+            sample_store.records.record(row.id) for row in sample_store.records.record_rows()
+        ]
         for index, record in enumerate(records):
             if index:
                 await pilot.press("j")
@@ -122,7 +124,9 @@ async def test_detail_shows_the_vernacular_title(sample_store: Store) -> None:
     app = ReviewApp(sample_store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        records = [sample_store.record(row.id) for row in sample_store.record_rows()]
+        records = [
+            sample_store.records.record(row.id) for row in sample_store.records.record_rows()
+        ]
         bilingual = next(r for r in records if r.vernacular_title)
         await pilot.press(*["j"] * records.index(bilingual))
         await pilot.pause()
@@ -138,7 +142,7 @@ async def test_s_toggles_the_sources_panel(sample_store: Store) -> None:
         await pilot.press("s")
         await pilot.pause()
         assert panel.display
-        sources = sample_store.sources()
+        sources = sample_store.imports.sources()
         assert panel.row_count == len(sources)
         first = [str(cell) for cell in panel.get_row_at(0)]
         assert first[:3] == ["Web search", "other (website)", sources[0].file_name]

@@ -18,6 +18,7 @@ from review.tui.app import ReviewApp
 from review.tui.screens.conflicts import ConflictsScreen
 from review.tui.screens.reason_picker import ReasonPicker
 from review.tui.screens.screening import ScreeningScreen
+from tests.conftest import unit_rows
 from tests.tui.conftest import SIZE, run_from_palette
 
 
@@ -25,7 +26,7 @@ def events(path: Path) -> list[tuple[str, str, str, str | None, tuple[str, ...],
     with Store.open(path) as fresh:
         return [
             (e.reviewer, e.stage.value, e.kind, e.decision, e.reasons, e.note)
-            for e in fresh.decision_events()
+            for e in fresh.screening.decisions()
         ]
 
 
@@ -42,9 +43,9 @@ def shown(app: ReviewApp) -> str:
 def include_all(path: Path, *reviewers: str) -> None:
     """Title/abstract includes by each reviewer for every record."""
     with Store.open(path) as store:
-        for key, _ in store.unit_rows():
+        for key, _ in unit_rows(store):
             for who in reviewers:
-                store.record_decision(key, Stage.TITLE_ABSTRACT, "include", reviewer=who)
+                store.screening.record_decision(key, Stage.TITLE_ABSTRACT, "include", reviewer=who)
 
 
 async def open_screening(pilot: Pilot[None]) -> ScreeningScreen:
@@ -74,7 +75,9 @@ async def test_include_exclude_with_reason_maybe_note_and_undo(sample_path: Path
         ]
         with Store.open(sample_path) as fresh:
             notes = [
-                n for key, _ in fresh.unit_rows() for n in fresh.notes(key, Stage.TITLE_ABSTRACT)
+                n
+                for key, _ in unit_rows(fresh)
+                for n in fresh.screening.notes(key, Stage.TITLE_ABSTRACT)
             ]
         assert [(n.reviewer, n.text) for n in notes] == [("ann", "check the design")]
         assert screen.session.counts.done == 3
@@ -123,8 +126,8 @@ async def test_blind_screening_hides_the_other_reviewer_until_both_decide(
     sample_path: Path,
 ) -> None:
     with Store.open(sample_path) as store:
-        first_key = store.unit_rows()[0][0]
-        store.record_decision(
+        first_key = unit_rows(store)[0][0]
+        store.screening.record_decision(
             first_key, Stage.TITLE_ABSTRACT, "exclude", reviewer="bob", note="animal"
         )
     app = ReviewApp(Store.open(sample_path), reviewer="ann", screening=Stage.TITLE_ABSTRACT)
@@ -143,9 +146,9 @@ async def test_blind_screening_hides_the_other_reviewer_until_both_decide(
 
 async def test_conflict_is_resolved_as_its_own_event(sample_path: Path) -> None:
     with Store.open(sample_path) as store:
-        key = store.unit_rows()[1][0]
-        store.record_decision(key, Stage.TITLE_ABSTRACT, "include", reviewer="ann")
-        store.record_decision(
+        key = unit_rows(store)[1][0]
+        store.screening.record_decision(key, Stage.TITLE_ABSTRACT, "include", reviewer="ann")
+        store.screening.record_decision(
             key, Stage.TITLE_ABSTRACT, "exclude", reviewer="bob", reasons=["design"]
         )
     app = ReviewApp(Store.open(sample_path), reviewer="carol")
@@ -172,7 +175,7 @@ async def test_reports_are_linked_to_one_study_and_marked_not_retrieved(
 ) -> None:
     include_all(sample_path, "ann", "bob")
     with Store.open(sample_path) as store:
-        (first, first_id), (second, _) = store.unit_rows()[:2]
+        (first, first_id), (second, _) = unit_rows(store)[:2]
     app = ReviewApp(Store.open(sample_path), reviewer="ann", screening=Stage.FULL_TEXT)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_screening(pilot)
@@ -184,8 +187,8 @@ async def test_reports_are_linked_to_one_study_and_marked_not_retrieved(
         await pilot.pause()
         assert screen.session.counts.to_do == 4
     with Store.open(sample_path) as fresh:
-        assert fresh.study_links()[second] == first
-        held = fresh.fulltext(second)
+        assert fresh.studies.links()[second] == first
+        held = fresh.fulltexts.get(second)
         assert held is not None and held.status == "not_retrieved"
 
 
@@ -216,9 +219,9 @@ async def test_screening_asks_who_is_screening(sample_path: Path) -> None:
 
 async def test_filters_by_key_and_from_the_command_palette(sample_path: Path) -> None:
     with Store.open(sample_path) as store:
-        keys = [key for key, _ in store.unit_rows()]
-        store.record_decision(keys[2], Stage.TITLE_ABSTRACT, "include", reviewer="ann")
-        store.record_decision(keys[2], Stage.TITLE_ABSTRACT, "exclude", reviewer="bob")
+        keys = [key for key, _ in unit_rows(store)]
+        store.screening.record_decision(keys[2], Stage.TITLE_ABSTRACT, "include", reviewer="ann")
+        store.screening.record_decision(keys[2], Stage.TITLE_ABSTRACT, "exclude", reviewer="bob")
     app = ReviewApp(Store.open(sample_path), reviewer="ann", screening=Stage.TITLE_ABSTRACT)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_screening(pilot)

@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from review.models import Stage
 from review.store import Store
 from review.tui.app import ReviewApp
-from tests.conftest import fixed_clock
+from tests.conftest import fixed_clock, unit_rows
 from tests.tui.conftest import SIZE, run_from_palette
 
 SnapCompare = Callable[..., bool]
@@ -37,9 +37,11 @@ def test_criteria_panel(snap_compare: SnapCompare, sample_path: Path) -> None:
 
 def test_conflict_view(snap_compare: SnapCompare, sample_path: Path) -> None:
     with Store.open(sample_path, now=fixed_clock) as store:
-        key = store.unit_rows()[0][0]
-        store.record_decision(key, Stage.TITLE_ABSTRACT, "include", reviewer="ann", note="RT + ICI")
-        store.record_decision(
+        key = unit_rows(store)[0][0]
+        store.screening.record_decision(
+            key, Stage.TITLE_ABSTRACT, "include", reviewer="ann", note="RT + ICI"
+        )
+        store.screening.record_decision(
             key, Stage.TITLE_ABSTRACT, "exclude", reviewer="bob", reasons=["review"]
         )
     app = ReviewApp(Store.open(sample_path, now=fixed_clock), reviewer="carol")
@@ -52,6 +54,6 @@ async def _open_conflicts(pilot: Pilot[Any]) -> None:
 
 def test_empty_queue(snap_compare: SnapCompare, sample_path: Path) -> None:
     with Store.open(sample_path, now=fixed_clock) as store:
-        for key, _ in store.unit_rows():
-            store.record_decision(key, Stage.TITLE_ABSTRACT, "include", reviewer="ann")
+        for key, _ in unit_rows(store):
+            store.screening.record_decision(key, Stage.TITLE_ABSTRACT, "include", reviewer="ann")
     assert snap_compare(_app(sample_path), terminal_size=SIZE)

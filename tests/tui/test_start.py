@@ -40,7 +40,7 @@ async def test_start_screen_opens_the_sample(
         assert app.screen.query_one(RecordTable).row_count == 5
     assert (tmp_path / SAMPLE_NAME).is_file()
     with Store.open(tmp_path / SAMPLE_NAME) as reopened:
-        assert reopened.record_count() == 5
+        assert reopened.records.record_count() == 5
 
 
 async def test_create_a_review_from_a_protocol(
@@ -56,7 +56,7 @@ async def test_create_a_review_from_a_protocol(
         assert app.screen.query_one(RecordTable).row_count == 0
     with Store.open(tmp_path / "trial.db") as reopened:
         assert reopened.protocol_text() is not None
-        assert reopened.record_count() == 0
+        assert reopened.records.record_count() == 0
 
 
 async def test_errors_become_notifications(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

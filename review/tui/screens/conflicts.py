@@ -106,7 +106,7 @@ class ConflictsScreen(Screen[None]):
                 reason_labels=reasons,
                 notes=[
                     (n.reviewer, n.text)
-                    for n in self.session.store.notes(unit.key, self.session.stage)
+                    for n in self.session.store.screening.notes(unit.key, self.session.stage)
                 ],
                 reports=self.session.reports(unit),
             )

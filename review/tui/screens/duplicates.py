@@ -75,7 +75,7 @@ class DuplicatesScreen(Screen[None]):
     def action_reject(self) -> None:
         if pair := self._current():
             self._decide(
-                lambda who: self.store.mark_distinct(pair.uid_a, pair.uid_b, who),
+                lambda who: self.store.dedup.mark_distinct(pair.uid_a, pair.uid_b, who),
                 "Kept apart",
             )
 
@@ -110,7 +110,10 @@ class DuplicatesScreen(Screen[None]):
             return
         pair = self._pairs[0]
         try:
-            a, b = self.store.record_by_uid(pair.uid_a), self.store.record_by_uid(pair.uid_b)
+            a, b = (
+                self.store.records.record_by_uid(pair.uid_a),
+                self.store.records.record_by_uid(pair.uid_b),
+            )
         except ReviewError as exc:
             self.notify(str(exc), severity="error")
             return
@@ -146,7 +149,7 @@ class DuplicatesScreen(Screen[None]):
 
     def _reload(self) -> None:
         try:
-            self._pairs = self.store.pending_pairs()
+            self._pairs = self.store.dedup.pending_pairs()
             self._members = group_rows(self.store)
         except ReviewError as exc:
             self.notify(str(exc), severity="error")
@@ -156,7 +159,7 @@ class DuplicatesScreen(Screen[None]):
         row = table.cursor_row
         table.clear()
         for member in self._members:
-            title = self.store.record(member.record_id).title or "(no title)"
+            title = self.store.records.record(member.record_id).title or "(no title)"
             table.add_row(
                 member.group_key[:24],
                 str(member.record_id),

@@ -84,9 +84,9 @@ class RecordsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         try:
-            self._source_files = {s.id: s.file_name for s in self.store.sources()}
-            self._total = self.store.record_count()
-            rows = self.store.record_rows(limit=PAGE_SIZE)
+            self._source_files = {s.id: s.file_name for s in self.store.imports.sources()}
+            self._total = self.store.records.record_count()
+            rows = self.store.records.record_rows(limit=PAGE_SIZE)
         except ReviewError as exc:
             self.notify(str(exc), severity="error")
             return
@@ -109,7 +109,7 @@ class RecordsScreen(Screen[None]):
     def action_toggle_sources(self) -> None:
         if not self.sources.display:
             try:
-                self.sources.show_sources(self.store.sources())
+                self.sources.show_sources(self.store.imports.sources())
             except ReviewError as exc:
                 self.notify(str(exc), severity="error")
                 return
@@ -141,7 +141,7 @@ class RecordsScreen(Screen[None]):
             )
 
     def _uids(self, *record_ids: int) -> list[str]:
-        refs = self.store.record_refs(record_ids)
+        refs = self.store.records.record_refs(record_ids)
         return [refs[i].uid for i in record_ids]
 
     def _as_reviewer(self, action: Callable[[str], object], done: str) -> None:
@@ -172,7 +172,7 @@ class RecordsScreen(Screen[None]):
             return
         self.workers.cancel_group(self, "search")
         try:
-            rows = self.store.record_rows(limit=PAGE_SIZE)
+            rows = self.store.records.record_rows(limit=PAGE_SIZE)
         except ReviewError as exc:
             self.notify(str(exc), severity="error")
             return
@@ -238,7 +238,7 @@ class RecordsScreen(Screen[None]):
             self.detail.show_record(None)
             return
         try:
-            record = self.store.record(record_id)
+            record = self.store.records.record(record_id)
         except ReviewError as exc:
             self.notify(str(exc), severity="error")
             return
@@ -252,6 +252,6 @@ def _fetch(path: Path, term: str, *, offset: int, with_count: bool) -> tuple[lis
     thread cannot borrow the screen's store; opening one costs ~2 ms.
     """
     with open_review(path) as store:
-        rows = store.record_rows(search=term or None, limit=PAGE_SIZE, offset=offset)
-        count = store.count_matching(term or None) if with_count else len(rows)
+        rows = store.records.record_rows(search=term or None, limit=PAGE_SIZE, offset=offset)
+        count = store.records.count_matching(term or None) if with_count else len(rows)
     return rows, count
