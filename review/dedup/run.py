@@ -15,6 +15,7 @@ from typing import Any
 
 from review.dedup.model import DedupRecord, DedupResult, DedupState, Judgement
 from review.dedup.pipeline import find_duplicates
+from review.ledger.groups import replay_groups, reviewer_unmerges
 from review.store import Store
 from review.store.dedup import PendingPair
 
@@ -54,10 +55,12 @@ def dedupe_review(
 ) -> DedupRun:
     """Find duplicates among all records of `store` and record them."""
     records = [to_dedup_record(row) for row in store.records.dedup_rows()]
+    events = store.dedup.events()
+    groups = replay_groups(events)
     state = DedupState(
-        groups=store.dedup.group_memberships(),
-        distinct=store.dedup.distinct_pairs(),
-        unmerged=store.dedup.unmerged_records(),
+        groups=groups.group_of,
+        distinct=groups.distinct,
+        unmerged=reviewer_unmerges(events),
         checked_through=store.dedup.checked_through(),
     )
     result = find_duplicates(records, state=state, keep_sources_apart=keep_sources_apart)

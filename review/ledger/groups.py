@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from review.ledger.order import newest
 
@@ -19,6 +19,8 @@ REVIEWER_RULE = "reviewer"
 """The `rule` of a merge, unmerge or distinct decided by a person."""
 DISTINCT_PREFIX = "record:"
 """A `distinct` event names the other record of the pair as `record:<uid>` in group_key."""
+
+Pair = TypeVar("Pair", bound=tuple[Any, ...])
 
 
 class DedupEvent(NamedTuple):
@@ -76,3 +78,25 @@ def replay_groups(events: Iterable[DedupEvent]) -> GroupState:
             if e.action == "unmerge" and e.rule == REVIEWER_RULE
         },
     )
+
+
+def reviewer_unmerges(events: Iterable[DedupEvent]) -> set[tuple[str, str]]:
+    """(record uid, group key) of every record a reviewer ever took out of a
+    group: a rule never puts it back there, whatever happened since."""
+    return {
+        (e.record_uid, e.group_key)
+        for e in events
+        if e.action == "unmerge" and e.rule == REVIEWER_RULE
+    }
+
+
+def undecided(pairs: Iterable[Pair], state: GroupState) -> list[Pair]:
+    """The queued pairs, each `(uid_a, uid_b, …)`, a reviewer still has to judge:
+    not marked distinct, and not already in one group. Order is kept."""
+    groups = state.group_of
+    return [
+        pair
+        for pair in pairs
+        if frozenset(pair[:2]) not in state.distinct
+        and not (pair[0] in groups and groups.get(pair[0]) == groups.get(pair[1]))
+    ]

@@ -1,8 +1,8 @@
 """Reports that describe one study: links from a report to its study's main record.
 
 A record's newest link event says which study it reports (or, `unlink`,
-that it stands alone). Links never chain when made, but files merged from
-two reviewers can hold a chain or a loop, so replay resolves them.
+that it stands alone). Links never chain when made (`linking`), but files
+merged from two reviewers can hold a chain or a loop, so replay resolves them.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from review.errors import UsageError
 from review.ledger.order import newest
 
 
@@ -61,3 +62,23 @@ def reports_of(links: dict[str, str], study_key: str) -> list[str]:
     """
     study = links.get(study_key, study_key)
     return [study, *sorted(key for key, target in links.items() if target == study)]
+
+
+def linking(links: dict[str, str], record_key: str, study_key: str) -> tuple[str, list[str]]:
+    """Linking `record_key` to `study_key` without making a chain: the study
+    actually linked to (the study `study_key` reports, if it is a report)
+    and the record keys to link to it, none when already linked there.
+
+    A study that joins another brings its reports along. Refused when the
+    study is `record_key` itself (`study_key` is one of its reports).
+    """
+    study = links.get(study_key, study_key)
+    if study == record_key:
+        raise UsageError(
+            f"{study_key} is already a report of the study {record_key}",
+            hint=f"to make {study_key} the main record, unlink it first",
+        )
+    if links.get(record_key) == study:
+        return study, []
+    moved = [key for key, target in links.items() if target == record_key]
+    return study, [record_key, *sorted(moved)]

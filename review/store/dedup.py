@@ -19,6 +19,7 @@ from review.ledger.groups import (
     DedupEvent,
     GroupState,
     replay_groups,
+    undecided,
 )
 
 if TYPE_CHECKING:
@@ -73,29 +74,15 @@ class DedupRepository:
         row = self._store.db.execute("SELECT value FROM meta WHERE key = ?", [_CHECKED]).fetchone()
         return int(row[0]) if row else 0
 
-    def unmerged_records(self) -> set[tuple[str, str]]:
-        """(record uid, group key) pairs a reviewer ever took apart: never re-merged by a rule."""
-        rows = self._store.db.execute(
-            "SELECT record_uid, group_key FROM dedup_events WHERE action = 'unmerge' AND rule = ?",
-            [REVIEWER_RULE],
-        ).fetchall()
-        return {(a, b) for a, b in rows}
-
     def pending_pairs(self) -> list[PendingPair]:
-        """Queued pairs not yet merged or marked distinct, likeliest first."""
-        groups = self.group_memberships()
-        distinct = self.distinct_pairs()
+        """Queued pairs a reviewer has not judged yet (`undecided`), likeliest first."""
         rows = self._store.db.execute(
             "SELECT uid_a, uid_b, score, reason, evidence FROM dedup_pairs ORDER BY score DESC, id"
         ).fetchall()
-        pending = []
-        for a, b, score, reason, evidence in rows:
-            if frozenset((a, b)) in distinct:
-                continue
-            if a in groups and groups.get(a) == groups.get(b):
-                continue
-            pending.append(PendingPair(a, b, score, reason, json.loads(evidence)))
-        return pending
+        return [
+            PendingPair(a, b, score, reason, json.loads(evidence))
+            for a, b, score, reason, evidence in undecided(rows, self.group_state())
+        ]
 
     # -- writing: one transaction per user action or per run --------------------
 

@@ -2,10 +2,9 @@
 append-only events.
 
 Records that report the same study (a registration, an abstract, the paper)
-link to one study key, the key of the study's main record. Links never
-chain: linking to a record that is itself linked goes to its study, and a
-study that joins another brings its reports along. Which event wins is the
-ledger's rule (`review.ledger.studies`).
+link to one study key, the key of the study's main record. How a link is
+made without chains and which event wins are the ledger's rules
+(`review.ledger.studies`); this module reads and appends the events.
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from review.errors import UsageError
-from review.ledger.studies import LinkEvent, current_links, reports_of
+from review.ledger.studies import LinkEvent, current_links, linking, reports_of
 
 if TYPE_CHECKING:
     from review.store.store import Store
@@ -40,22 +39,10 @@ class StudiesRepository:
         with self._store.write():
             self._store.records.require_key(record_key)
             self._store.records.require_key(study_key)
-            links = self.links()
-            study = links.get(study_key, study_key)
-            if study == record_key:
-                raise UsageError(
-                    f"{study_key} is already a report of the study {record_key}",
-                    hint=f"to make {study_key} the main record, unlink it first",
-                )
-            if links.get(record_key) == study:
-                return study
-            # A study joining another brings its reports: no chains.
-            moved = [key for key, target in links.items() if target == record_key]
-            rows = [
-                {"record_key": key, "study_key": study, "action": "link"}
-                for key in [record_key, *sorted(moved)]
-            ]
-            self._store.append_events("study_links", reviewer, rows)
+            study, keys = linking(self.links(), record_key, study_key)
+            if keys:
+                rows = [{"record_key": key, "study_key": study, "action": "link"} for key in keys]
+                self._store.append_events("study_links", reviewer, rows)
         return study
 
     def unlink(self, record_key: str, *, reviewer: str) -> str:
