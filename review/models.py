@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -67,6 +67,52 @@ class RecordWarning:
     """Short machine-readable kind, e.g. `missing_title`, `repeated_tag`."""
     message: str
     field: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordField:
+    """One bibliographic field of a record, as `RECORD_FIELDS` declares it."""
+
+    name: str
+    type: Any
+    """The Python type on `RecordDraft` and `Record`, e.g. `str | None`."""
+    json: bool = False
+    """Stored as JSON text (lists and mappings)."""
+    searchable: bool = False
+    """Indexed for full-text search (`records_fts`)."""
+    compared: bool = False
+    """Read by deduplication (`store.records.dedup_rows`)."""
+    shown: bool = True
+    """On `Record`, as screens and exports read it; False keeps it in the file only."""
+
+
+RECORD_FIELDS: tuple[RecordField, ...] = (
+    RecordField("title", str | None, searchable=True, compared=True),
+    RecordField("vernacular_title", str | None, searchable=True, compared=True),
+    RecordField("abstract", str | None, searchable=True),
+    RecordField("authors", list[str], json=True, searchable=True, compared=True),
+    RecordField("year", int | None, compared=True),
+    RecordField("journal", str | None, compared=True),
+    RecordField("volume", str | None, compared=True),
+    RecordField("issue", str | None, compared=True),
+    RecordField("pages", str | None, compared=True),
+    RecordField("doi", str | None, compared=True),
+    RecordField("pmid", str | None, compared=True),
+    RecordField("registry_id", str | None, compared=True),
+    RecordField("record_type", str | None, compared=True),
+    RecordField("language", str | None),
+    RecordField("keywords", list[str], json=True, searchable=True),
+    RecordField("url", str | None),
+    RecordField("issn", str | None, shown=False),
+    RecordField("extra", dict[str, str], json=True, shown=False),
+)
+"""A record's bibliographic fields, declared once and in the `records` table's
+order. The store derives its column lists, its search index and its reads
+from this; `RecordDraft` and `Record` spell the fields out for readers and
+type checkers, and tests/test_record_fields.py fails when the classes, this
+declaration and a new file's `records` table disagree. Besides these, a
+record has its identity (`uid`, `key`) and its place in an import
+(`source_id`, `position`, `line`, `source_ref`)."""
 
 
 @dataclass(slots=True)

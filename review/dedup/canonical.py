@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from review.models import Record
+from review.models import RECORD_FIELDS, Record
 
-_FILLED = ("title", "vernacular_title", "year", "journal", "volume", "issue", "pages", "doi",
-           "pmid", "registry_id", "record_type", "language", "url")  # fmt: skip
+_FILLED = tuple(f.name for f in RECORD_FIELDS if f.shown and not f.json and f.name != "abstract")
+"""Single-valued fields a member fills when the base lacks them; the abstract
+is the longest one and the authors the longest list instead."""
 
 
 def canonical_record(members: Sequence[Record], unit_key: str) -> Record:

@@ -8,7 +8,6 @@ others but never re-decides a pair of two records an earlier run compared.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -75,27 +74,14 @@ def dedupe_review(
     return _summary(records, result, merges, pairs)
 
 
-def to_dedup_record(row: tuple[Any, ...]) -> DedupRecord:
-    """A `store.records.dedup_rows` tuple as the pipeline's input."""
-    (id_, uid, key, source_id, title, authors, year, journal, volume, issue, pages, doi, pmid,
-     registry_id, record_type) = row  # fmt: skip
-    return DedupRecord(
-        id=id_,
-        uid=uid,
-        key=key,
-        source_id=source_id,
-        title=title,
-        authors=json.loads(authors) if authors else [],
-        year=year,
-        journal=journal,
-        volume=volume,
-        issue=issue,
-        pages=pages,
-        doi=doi,
-        pmid=pmid,
-        registry_id=registry_id,
-        record_type=record_type,
-    )
+def to_dedup_record(row: dict[str, Any]) -> DedupRecord:
+    """A `store.records.dedup_rows` row as the pipeline's input; a record
+    without a title is compared by its title in the original language."""
+    fields = dict(row)
+    vernacular = fields.pop("vernacular_title")
+    if fields["title"] is None:
+        fields["title"] = vernacular
+    return DedupRecord(**fields)
 
 
 def _merge_events(records: list[DedupRecord], result: DedupResult) -> list[dict[str, Any]]:

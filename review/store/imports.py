@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -10,12 +9,12 @@ from typing import TYPE_CHECKING, Any, cast
 
 from review import __version__
 from review.models import RecordDraft, Source, SourceKind
+from review.store.columns import FTS_COLUMNS, FTS_INDEXES, INSERT_COLUMNS, insert_values
 
 if TYPE_CHECKING:
     from review.store.store import Store
 
 _BATCH = 2_000
-_JSON = json.JSONEncoder(ensure_ascii=False).encode
 
 
 @dataclass(frozen=True)
@@ -44,16 +43,12 @@ class KeyedRecord:
     draft: RecordDraft
 
 
-_RECORD_COLUMNS = (
-    "uid, key, source_id, position, line, source_ref, title, vernacular_title, abstract, "
-    "authors, year, journal, volume, issue, pages, doi, pmid, registry_id, record_type, "
-    "language, keywords, url, issn, extra"
+_PLACEHOLDERS = ", ".join("?" * (1 + len(INSERT_COLUMNS)))
+_INSERT_RECORDS = f"INSERT INTO records (id, {', '.join(INSERT_COLUMNS)}) VALUES ({_PLACEHOLDERS})"
+_INSERT_FTS = (
+    f"INSERT INTO records_fts (rowid, {', '.join(FTS_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * (1 + len(FTS_COLUMNS)))})"
 )
-
-_FTS_COLUMNS = ("title", "vernacular_title", "abstract", "keywords", "authors")
-_FTS_INDEXES = [1 + _RECORD_COLUMNS.split(", ").index(name) for name in _FTS_COLUMNS]
-"""Where each searchable column sits in a row of (id, *_RECORD_COLUMNS)."""
-_PLACEHOLDERS = ", ".join("?" * (_RECORD_COLUMNS.count(",") + 2))
 
 
 class ImportsRepository:
@@ -100,16 +95,11 @@ class ImportsRepository:
             first_id = (db.execute("SELECT max(id) FROM records").fetchone()[0] or 0) + 1
             count, warnings = 0, 0
             for values, warning_rows in _prepared(records, source_id, first_id):
-                db.conn.executemany(
-                    f"INSERT INTO records (id, {_RECORD_COLUMNS}) VALUES ({_PLACEHOLDERS})",
-                    values,
-                )
+                db.conn.executemany(_INSERT_RECORDS, values)
                 # Indexed from the values in hand rather than read back from
                 # `records`: the text is tokenised once, nothing is re-read.
                 db.conn.executemany(
-                    f"INSERT INTO records_fts (rowid, {', '.join(_FTS_COLUMNS)}) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    ([row[0], *(row[c] for c in _FTS_INDEXES)] for row in values),
+                    _INSERT_FTS, ([row[0], *(row[c] for c in FTS_INDEXES)] for row in values)
                 )
                 db.conn.executemany(
                     "INSERT INTO record_warnings (record_id, kind, field, message) "
@@ -149,7 +139,7 @@ def _prepared(
     iterator = iter(records)
     while batch := list(islice(iterator, _BATCH)):
         pairs = list(zip(range(next_id, next_id + len(batch)), batch, strict=True))
-        rows = [(i, *_record_values(r, source_id)) for i, r in pairs]
+        rows = [(i, *insert_values(r, source_id)) for i, r in pairs]
         warnings = [(i, w.kind, w.field, w.message) for i, r in pairs for w in r.draft.warnings]
         yield rows, warnings
         next_id += len(batch)
@@ -157,33 +147,3 @@ def _prepared(
 
 def _source_fields(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if k in Source.model_fields}
-
-
-def _record_values(record: KeyedRecord, source_id: int) -> tuple[Any, ...]:
-    d = record.draft
-    return (
-        record.uid,
-        record.key,
-        source_id,
-        d.position,
-        d.line,
-        d.source_id or f"#{d.position}",
-        d.title,
-        d.vernacular_title,
-        d.abstract,
-        _JSON(d.authors) if d.authors else "[]",
-        d.year,
-        d.journal,
-        d.volume,
-        d.issue,
-        d.pages,
-        d.doi,
-        d.pmid,
-        d.registry_id,
-        d.record_type,
-        d.language,
-        _JSON(d.keywords) if d.keywords else "[]",
-        d.url,
-        d.issn,
-        _JSON(d.extra) if d.extra else "{}",
-    )

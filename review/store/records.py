@@ -4,23 +4,20 @@ and the fields deduplication compares."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from review.errors import StoreError, UsageError
 from review.models import Record
+from review.store.columns import DEDUP_COLUMNS, RECORD_SELECT, dedup_row, to_record
 
 if TYPE_CHECKING:
     from review.store.store import Store
 
 _CHUNK = 500
 """Keys per `IN (…)` query: well under SQLite's limit on parameters."""
-_ROW_COLUMNS = (
-    "id, uid, key, source_id, coalesce(title, vernacular_title), authors, year, journal, "
-    "volume, issue, pages, doi, pmid, registry_id, record_type"
-)
+_DEDUP_SELECT = ", ".join(DEDUP_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -57,13 +54,14 @@ class RecordsRepository:
 
     def record(self, record_id: int) -> Record:
         row = self._store.db.execute(
-            "SELECT r.*, s.name AS source_name FROM records r "
+            f"SELECT {RECORD_SELECT} FROM records r "
             "JOIN sources s ON s.id = r.source_id WHERE r.id = ?",
             [record_id],
         ).fetchone()
         if row is None:
             raise StoreError(f"no record with id {record_id}", path=self._store.path)
-        return self._to_record(dict(zip(self._record_columns(), row, strict=True)))
+        warnings = [message for _, _, message in self.record_warnings(record_id)]
+        return to_record(row, warnings)
 
     def record_by_uid(self, uid: str) -> Record:
         row = self._store.db.execute("SELECT id FROM records WHERE uid = ?", [uid]).fetchone()
@@ -236,63 +234,27 @@ class RecordsRepository:
 
     # -- what deduplication compares ------------------------------------------
 
-    def dedup_rows(self, *, batch: int = 5_000) -> Iterator[tuple[Any, ...]]:
-        """Every record's compared fields in id order, fetched in batches.
-
-        Tuples of (id, uid, key, source_id, title, authors JSON, year,
-        journal, volume, issue, pages, doi, pmid, registry_id, record_type).
-        """
+    def dedup_rows(self, *, batch: int = 5_000) -> Iterator[dict[str, Any]]:
+        """Every record's `DEDUP_COLUMNS` (the fields `RECORD_FIELDS` marks
+        compared) by name, JSON decoded, in id order, fetched in batches."""
         last = 0
         while True:
             rows = self._store.db.execute(
-                f"SELECT {_ROW_COLUMNS} FROM records WHERE id > ? ORDER BY id LIMIT ?",
+                f"SELECT {_DEDUP_SELECT} FROM records WHERE id > ? ORDER BY id LIMIT ?",
                 [last, batch],
             ).fetchall()
             if not rows:
                 return
-            yield from rows
+            yield from map(dedup_row, rows)
             last = rows[-1][0]
 
-    def dedup_rows_for_keys(self, keys: Iterable[str]) -> list[tuple[Any, ...]]:
-        """The `dedup_rows` tuples of every record under these keys, in id order."""
+    def dedup_rows_for_keys(self, keys: Iterable[str]) -> list[dict[str, Any]]:
+        """The `dedup_rows` of every record under these keys, in id order."""
         rows: list[tuple[Any, ...]] = []
         for chunk, marks in _chunks(keys):
-            sql = f"SELECT {_ROW_COLUMNS} FROM records WHERE key IN ({marks})"
+            sql = f"SELECT {_DEDUP_SELECT} FROM records WHERE key IN ({marks})"
             rows.extend(self._store.db.execute(sql, chunk).fetchall())
-        return sorted(rows)
-
-    # -- helpers --------------------------------------------------------------
-
-    def _record_columns(self) -> list[str]:
-        return [*self._store.db["records"].columns_dict.keys(), "source_name"]
-
-    def _to_record(self, row: dict[str, Any]) -> Record:
-        warnings = [message for _, _, message in self.record_warnings(row["id"])]
-        return Record(
-            id=row["id"],
-            key=row["key"],
-            source_id=row["source_id"],
-            source_name=row["source_name"],
-            source_ref=row["source_ref"],
-            line=row["line"],
-            title=row["title"],
-            vernacular_title=row["vernacular_title"],
-            abstract=row["abstract"],
-            authors=json.loads(row["authors"]),
-            year=row["year"],
-            journal=row["journal"],
-            volume=row["volume"],
-            issue=row["issue"],
-            pages=row["pages"],
-            doi=row["doi"],
-            pmid=row["pmid"],
-            registry_id=row["registry_id"],
-            record_type=row["record_type"],
-            language=row["language"],
-            keywords=json.loads(row["keywords"]),
-            url=row["url"],
-            warnings=warnings,
-        )
+        return [dedup_row(row) for row in sorted(rows, key=lambda row: row[0])]
 
 
 def _chunks(values: Iterable[Any]) -> Iterator[tuple[list[Any], str]]:
