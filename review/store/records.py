@@ -149,15 +149,6 @@ class RecordsRepository:
         rows = self._store.db.execute("SELECT DISTINCT record_id FROM record_warnings").fetchall()
         return {row[0] for row in rows}
 
-    def record_ids_for_keys(self, keys: Iterable[str]) -> dict[str, list[int]]:
-        """Every record id under each key (a key may cover several imports)."""
-        out: dict[str, list[int]] = {}
-        for chunk, marks in _chunks(keys):
-            sql = f"SELECT key, id FROM records WHERE key IN ({marks}) ORDER BY id"
-            for key, record_id in self._store.db.execute(sql, chunk).fetchall():
-                out.setdefault(key, []).append(record_id)
-        return out
-
     def record_ids_for_uids(self, uids: Iterable[str]) -> dict[str, int]:
         """Record id of each uid this file has (merged events may name others)."""
         out: dict[str, int] = {}
