@@ -1,0 +1,133 @@
+"""The generic engine every tool runs on: which questions apply, and what they suggest.
+
+Answers are a mapping item → answer code, as stored; stale answers to
+questions that no longer apply (an earlier answer changed) are kept by the
+caller but read here as NA, so changing 2.1 back restores them unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal
+
+from review.rob.model import NA, Domain, InvalidAnswer, InvalidJudgement, Judgement, Question, Tool
+
+
+def effective_answers(domain: Domain, answers: Mapping[str, str]) -> dict[str, str]:
+    """Answers as the algorithm reads them: NA where a question does not apply.
+
+    Conditions only point at earlier items, so one pass in order settles
+    them, and an answer to a question that itself no longer applies cannot
+    switch a later one on.
+    """
+    seen: dict[str, str] = {}
+    for q in domain.questions:
+        if q.when is not None and not q.when.holds(seen):
+            seen[q.item] = NA
+        elif q.item in answers:
+            seen[q.item] = answers[q.item]
+    return seen
+
+
+def applicable_questions(
+    tool: Tool, domain: Domain | str, answers: Mapping[str, str], *, variant: str | None = None
+) -> tuple[Question, ...]:
+    """The questions to ask now, in order; conditional ones appear as their conditions hold."""
+    d = _domain(tool, domain, variant)
+    effective = effective_answers(d, answers)
+    return tuple(q for q in d.questions if effective.get(q.item) != NA)
+
+
+def missing(
+    tool: Tool, domain: Domain | str, answers: Mapping[str, str], *, variant: str | None = None
+) -> tuple[str, ...]:
+    """Items that apply but have no answer yet."""
+    asked = applicable_questions(tool, domain, answers, variant=variant)
+    return tuple(q.item for q in asked if q.item not in answers)
+
+
+def validate_answer(
+    tool: Tool, item: str, value: str, *, variant: str | None = None
+) -> tuple[Domain, Question]:
+    """The domain and question an answer belongs to; refuses unknown items and values.
+
+    Whether the question applies is not checked: an answer to a question that
+    does not apply now is kept and read as NA until it applies again.
+    """
+    for d in tool.domains_for(variant):
+        q = d.question(item)
+        if q is None:
+            continue
+        if value not in q.options:
+            allowed = ", ".join(q.options)
+            raise InvalidAnswer(
+                f"{tool.name} item {item}: {value!r} is not an allowed answer",
+                field=item,
+                hint=f"answer one of {allowed}",
+            )
+        return d, q
+    items = [q.item for d in tool.domains_for(variant) for q in d.questions]
+    raise InvalidAnswer(
+        f"{tool.name} has no item {item!r}",
+        field=item,
+        hint=f"items: {', '.join(items)}",
+    )
+
+
+def suggest(
+    tool: Tool, domain: Domain | str, answers: Mapping[str, str], *, variant: str | None = None
+) -> Judgement | None:
+    """The judgement the tool's algorithm suggests, or None.
+
+    None when an applicable question is unanswered, or when the tool leaves
+    this domain to the reviewer (`rule_kind == "reviewer"`). Answers off the
+    question's options raise `InvalidAnswer` naming the item.
+    """
+    d = _domain(tool, domain, variant)
+    if d.rule is None:
+        return None
+    for item, value in answers.items():
+        q = d.question(item)
+        if q is not None and value not in q.options:
+            validate_answer(tool, item, value, variant=d.variant or variant)
+    if missing(tool, d, answers, variant=variant):
+        return None
+    return d.rule(effective_answers(d, answers))
+
+
+def overall(
+    tool: Tool,
+    domain_judgements: Mapping[str, Judgement],
+    *,
+    kind: Literal["bias", "applicability"] = "bias",
+) -> Judgement | None:
+    """The suggested overall judgement from the final domain judgements, keyed by domain id.
+
+    Only domains of `kind` count (QUADAS-2 sums up applicability apart).
+    None when one of them has no judgement yet, or when the tool leaves the
+    overall judgement to the reviewer (JBI).
+    """
+    if tool.overall_rule is None:
+        return None
+    ids = {d.id for d in tool.domains if d.kind == kind}
+    for domain_id, judgement in domain_judgements.items():
+        if domain_id in ids:
+            check_judgement(tool, domain_id, judgement)
+    if not ids or not ids <= set(domain_judgements):
+        return None
+    return tool.overall_rule([domain_judgements[i] for i in sorted(ids)])
+
+
+def check_judgement(tool: Tool, domain_id: str, judgement: str, *, overall: bool = False) -> None:
+    """Refuses a judgement off the tool's scale, naming the domain."""
+    scale = tool.overall_scale if overall else tool.scale
+    if judgement not in scale:
+        raise InvalidJudgement(
+            f"{tool.name} {domain_id}: {judgement!r} is not on the scale",
+            field=domain_id,
+            hint=f"judge one of {', '.join(scale)}",
+        )
+
+
+def _domain(tool: Tool, domain: Domain | str, variant: str | None) -> Domain:
+    return domain if isinstance(domain, Domain) else tool.domain(domain, variant)
