@@ -123,7 +123,7 @@ def check_judgement(tool: Tool, domain_id: str, judgement: str, *, overall: bool
     scale = tool.overall_scale if overall else tool.scale
     if judgement not in scale:
         raise InvalidJudgement(
-            f"{tool.name} {domain_id}: {judgement!r} is not on the scale",
+            f"{tool.name} {domain_id}: {str(judgement)!r} is not on the scale",
             field=domain_id,
             hint=f"judge one of {', '.join(scale)}",
         )
