@@ -1,8 +1,8 @@
 """QUADAS-2: domain rules (all yes → low, any no → high, else unclear), applicability, overall.
 
-Whiting PF et al. Ann Intern Med 2011;155(8):529–536, p. 531–532 ("all
+Whiting PF et al. Ann Intern Med 2011;155(8):529–536: its text on judging risk of bias ("all
 signalling questions yes → low; any no flags potential for bias"; unclear
-only for insufficient data) and p. 532 (overall judgement).
+only for insufficient data) and on the overall judgement.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ Source of every table: Higgins JPT, Savović J, Page MJ, Sterne JAC (eds), Revis
 Cochrane risk-of-bias tool for randomized trials (RoB 2), full guidance of
 22 August 2019 (riskofbias.info) — for each domain the "algorithm for
 suggested judgement" figure beside the criteria table — and Sterne et al.,
-BMJ 2019;366:l4898, Table 2 (domain criteria) and Table 3 (overall).
+BMJ 2019;366:l4898 (domain criteria; the overall-judgement table).
+(Cited by domain and figure rather than page: the guidance is re-paginated between versions.)
 Rows give answers to the questions the flowchart asks; questions left out
 do not apply (NA).
 """
@@ -21,7 +22,7 @@ from tests.rob_helpers import judge, paths
 L, S, H = Judgement.LOW, Judgement.SOME_CONCERNS, Judgement.HIGH
 YES, NO, NI = {"Y", "PY"}, {"N", "PN"}, {"NI"}
 
-# Domain 1 flowchart (guidance p. 21–22 / Sterne Table 2, D1): concealment
+# Domain 1 flowchart (guidance, domain 1 algorithm figure): concealment
 # 1.2 first; Y/PY → randomness 1.1 and baseline 1.3; NI → 1.3 alone; N/PN → high.
 D1_ROWS = [
     ("1.1=Y 1.2=Y 1.3=N", L),
@@ -41,7 +42,7 @@ D1_ROWS = [
     ("1.1=N 1.2=N 1.3=Y", H),
 ]
 
-# Domain 2, effect of assignment (guidance p. 31–33): part 1 from 2.1–2.5,
+# Domain 2, effect of assignment (guidance, domain 2 assignment figure): part 1 from 2.1–2.5,
 # part 2 from 2.6–2.7, the worse of the two.
 D2_ASSIGNMENT_ROWS = [
     ("2.1=N 2.2=N 2.6=Y", L),  # blinded: 2.3–2.5 NA
@@ -65,7 +66,7 @@ D2_ASSIGNMENT_ROWS = [
     ("2.1=Y 2.2=N 2.3=N 2.6=N 2.7=Y", H),  # low + high
 ]
 
-# Domain 2, effect of adhering (guidance p. 39–41): a problem with
+# Domain 2, effect of adhering (guidance, domain 2 adhering figure): a problem with
 # non-protocol interventions (2.3 N/PN/NI, asked only if unblinded),
 # implementation (2.4) or adherence (2.5, Y/PY/NI) → analysis 2.6 decides.
 D2_ADHERING_ROWS = [
@@ -83,7 +84,7 @@ D2_ADHERING_ROWS = [
     ("2.1=Y 2.2=Y 2.3=NI 2.4=Y 2.5=Y 2.6=N", H),
 ]
 
-# Domain 3 (guidance p. 47–48).
+# Domain 3 (guidance, domain 3 algorithm figure).
 D3_ROWS = [
     ("3.1=Y", L),
     ("3.1=PY", L),
@@ -98,7 +99,7 @@ D3_ROWS = [
     ("3.1=NI 3.2=N 3.3=NI 3.4=PY", H),
 ]
 
-# Domain 4 (guidance p. 54–55): 4.2 N/PN and 4.2 NI run the same branch
+# Domain 4 (guidance, domain 4 algorithm figure): 4.2 N/PN and 4.2 NI run the same branch
 # (4.3–4.5) but NI caps the best outcome at some concerns.
 D4_ROWS = [
     ("4.1=Y 4.2=N", H),
@@ -120,7 +121,7 @@ D4_ROWS = [
     ("4.1=NI 4.2=NI 4.3=NI 4.4=NI 4.5=NI", H),
 ]
 
-# Domain 5 (guidance p. 61–62).
+# Domain 5 (guidance, domain 5 algorithm figure).
 D5_ROWS = [
     ("5.1=Y 5.2=N 5.3=N", L),
     ("5.1=PY 5.2=PN 5.3=PN", L),
@@ -173,7 +174,7 @@ def _is(a: dict[str, str], item: str, group: set[str]) -> bool:
     return a.get(item) in group
 
 
-# The criteria tables (Sterne 2019, Table 2; guidance, one per domain), written
+# The criteria tables (Sterne 2019; guidance, one per domain), written
 # as the table words them — independently of the flowchart code under test.
 def _criteria(domain: str, variant: str | None, a: dict[str, str]) -> Judgement:
     i = lambda item, group: _is(a, item, group)  # noqa: E731
@@ -251,7 +252,7 @@ def test_every_judgement_is_reachable_in_every_domain() -> None:
     ],
 )
 def test_overall_rule(judgements: tuple[Judgement, ...], expected: Judgement) -> None:
-    # Sterne 2019, Table 3.
+    # Sterne 2019, overall-judgement table.
     assert overall_rule(judgements) == expected
 
 

@@ -1,7 +1,7 @@
 """ROBINS-I: the domain mappings and the overall rule.
 
-Sources: Sterne JAC et al. BMJ 2016;355:i4919, Table 2 (criteria for each
-domain judgement) and Table 3 (overall); the detailed guidance of 12 October
+Sources: Sterne JAC et al. BMJ 2016;355:i4919 (criteria for each domain
+judgement; interpretation of the overall judgement); the detailed guidance of 12 October
 2016 (riskofbias.info), which gives the one published shortcut (1.1 N/PN →
 low, domain 1). Other mappings are derived from the criteria (see
 review/rob/robins_i.py); these tables pin down how, including the NI rule:
@@ -134,7 +134,7 @@ def test_confounding_branches_between_time_fixed_and_time_varying() -> None:
     ],
 )
 def test_overall_rule(judgements: tuple[Judgement, ...], expected: Judgement) -> None:
-    # Sterne 2016, Table 3.
+    # Sterne 2016, overall judgements.
     by_domain = {f"D{i}": j for i, j in enumerate(judgements, 1)}
     assert overall(ROBINS_I, by_domain) == expected
 

@@ -1,13 +1,14 @@
 """QUADAS-2, risk of bias and applicability concerns in diagnostic accuracy studies.
 
 Whiting PF, Rutjes AWS, Westwood ME, et al. Ann Intern Med 2011;155(8):529–536.
-The paper (p. 531–532, "Phase 4" and Table 1) says a domain whose signalling
+The paper (its text on judging risk of bias, and Table 1 of domains and
+signalling questions) says a domain whose signalling
 questions are all "yes" can be judged low; a "no" flags potential for bias,
 which review-specific rules then judge; "unclear" is for insufficient
 reported data. The usual reading, suggested here: all yes → low, any no →
 high, otherwise unclear; the reviewer overrides (with a justification) where
 the protocol's rules say a "no" does not matter. Applicability concerns have
-no signalling questions: the reviewer judges them. Overall (p. 532): low
+no signalling questions: the reviewer judges them. Overall (its text on the overall judgement): low
 only when every domain is low; high when any is high; otherwise unclear.
 """
 
@@ -27,7 +28,7 @@ CITATION = Citation(
     title="QUADAS-2: a revised tool for the quality assessment of diagnostic accuracy studies",
     source="Ann Intern Med 2011;155(8):529–536",
 )
-SOURCE = "Whiting et al. 2011, p. 531–532: all yes → low; a no flags bias (suggested high)"
+SOURCE = "Whiting et al. 2011, judging risk of bias: all yes → low; a no flags bias (high)"
 
 
 def domain_rule(answers: Mapping[str, str]) -> Judgement:
@@ -117,7 +118,7 @@ QUADAS2 = Tool(
         _applicability(3, "Reference standard", "does the target condition it defines match?"),
     ),
     overall_rule=overall_rule,
-    overall_source="Whiting et al. 2011, p. 532 (overall judgement)",
+    overall_source="Whiting et al. 2011, text on the overall judgement",
     overall_note=(
         "The same rule gives overall applicability concerns from A1–A3. Review-specific "
         "rules may judge a domain with a 'no' low: override with a justification."

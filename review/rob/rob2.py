@@ -4,10 +4,14 @@ Judged per result. The algorithms follow the flowcharts of the full
 guidance (Higgins JPT, Savović J, Page MJ, Sterne JAC, on behalf of the RoB2
 Development Group. Revised Cochrane risk-of-bias tool for randomized trials
 (RoB 2), 22 August 2019, riskofbias.info; one figure per domain, each beside
-its table of criteria) and Sterne et al., BMJ 2019;366:l4898 (Table 2 and the
-web appendix). NI is never read as reassuring except where the flowchart
-says so (1.1, 1.3, 4.1, 5.2/5.3 → some concerns), and NA marks questions the
-flowchart skips.
+its table of criteria) and Sterne et al., BMJ 2019;366:l4898 (its domain
+and overall-judgement tables, and the web appendix).
+
+NI follows the flowcharts exactly: read as reassuring only where they do
+(1.1, 1.3, 1b.3, 4.1), as ruling out "low" where they say so (1.2, 1b.2,
+2.3, 4.2, 5.2/5.3), and as unfavourable elsewhere (2.5, 2.7, 3.4, 4.5
+→ high; 2.3–2.6 of the adhering version count NI as a problem). NA marks
+the questions a flowchart skips.
 
 The cluster-randomised variant adds domain 1b (Eldridge S, Campbell MK,
 Campbell MJ, et al. Revised Cochrane risk of bias tool for randomized trials
@@ -164,7 +168,7 @@ def worst(judgements: Sequence[Judgement], order: Sequence[Judgement]) -> Judgem
 def overall_rule(judgements: Sequence[Judgement]) -> Judgement:
     """Low only if every domain is low; high if any is high; else some concerns.
 
-    The guidance (Sterne 2019, Table 3) also allows high when several domains
+    The guidance (Sterne 2019, overall-judgement table) also allows high when several domains
     have some concerns that together substantially lower confidence in the
     result; that is a judgement the algorithm does not make: it suggests
     some concerns and the reviewer may override with a justification.
@@ -367,8 +371,8 @@ VARIANTS = (
 
 OVERALL_NOTE = (
     "Some concerns in several domains may together lower confidence enough to judge the "
-    "result at high risk (Sterne 2019, Table 3): the algorithm suggests some concerns, "
-    "the reviewer may override with a justification."
+    "result at high risk (Sterne 2019, overall-judgement table): the algorithm suggests "
+    "some concerns, the reviewer may override with a justification."
 )
 
 ROB2 = Tool(
@@ -381,7 +385,7 @@ ROB2 = Tool(
     overall_scale=(LOW, SOME, HIGH),
     domains=(D1, D2_ASSIGNMENT, D2_ADHERING, D3, D4, D5),
     overall_rule=overall_rule,
-    overall_source="Sterne et al. BMJ 2019;366:l4898, Table 3 (overall risk-of-bias judgement)",
+    overall_source="Sterne et al. BMJ 2019;366:l4898, table of the overall risk-of-bias judgement",
     overall_note=OVERALL_NOTE,
     variants=VARIANTS,
     directions=DIRECTIONS,
@@ -397,7 +401,7 @@ ROB2_CLUSTER = Tool(
     overall_scale=(LOW, SOME, HIGH),
     domains=(D1, D1B, D2_ASSIGNMENT, D2_ADHERING, D3, D4, D5),
     overall_rule=overall_rule,
-    overall_source="As RoB 2 (Sterne 2019, Table 3), with domain 1b among the domains",
+    overall_source="As RoB 2 (Sterne 2019, overall-judgement table), domain 1b included",
     overall_note=OVERALL_NOTE,
     variants=VARIANTS,
     directions=DIRECTIONS,

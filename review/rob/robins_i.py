@@ -1,6 +1,6 @@
 """ROBINS-I, risk of bias in non-randomised studies of interventions (2016 version).
 
-The 2016 guidance (Sterne et al., BMJ 2016;355:i4919, Table 2; detailed
+The 2016 guidance (Sterne et al., BMJ 2016;355:i4919, criteria table; detailed
 guidance of 12 October 2016, riskofbias.info) gives criteria for each domain
 judgement but no flowchart, except the shortcut that no potential for
 confounding (1.1 N/PN) means low risk in domain 1. The mappings here are
@@ -55,7 +55,7 @@ CITATION = Citation(
     source="BMJ 2016;355:i4919; detailed guidance (12 Oct 2016) at riskofbias.info",
 )
 
-SOURCE = "Sterne et al. BMJ 2016, Table 2 criteria; detailed guidance 2016, domain {}"
+SOURCE = "Sterne et al. BMJ 2016, criteria table; detailed guidance 2016, domain {}"
 
 
 def _confounding(a: Mapping[str, str]) -> Judgement:
@@ -152,7 +152,7 @@ def _reporting(a: Mapping[str, str]) -> Judgement:
 
 
 def overall_rule(judgements: Sequence[Judgement]) -> Judgement:
-    """Sterne 2016, Table 3: the worst domain decides, and "no information" sits
+    """Sterne 2016, table of overall judgements: the worst domain decides, and "no information" sits
     below serious: it is the overall judgement only when nothing is serious or
     critical and a domain lacks information."""
     known = [j for j in judgements if j != NO_INFO]
@@ -364,7 +364,7 @@ ROBINS_I = Tool(
     overall_scale=(LOW, MODERATE, SERIOUS, CRITICAL, NO_INFO),
     domains=(D1, D2, D3, D4_ASSIGNMENT, D4_ADHERING, D5, D6, D7),
     overall_rule=overall_rule,
-    overall_source="Sterne et al. BMJ 2016;355:i4919, Table 3 (overall judgement)",
+    overall_source="Sterne et al. BMJ 2016;355:i4919, table of overall judgements",
     overall_note=(
         "Serious risk in several domains may together justify critical; the algorithm "
         "suggests the worst domain and the reviewer may override with a justification."
