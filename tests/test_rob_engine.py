@@ -13,11 +13,15 @@ from review.rob import (
     TOOLS,
     UNAVAILABLE,
     Assessment,
+    Difference,
     InvalidAnswer,
     InvalidJudgement,
     Judgement,
     ToolUnavailable,
+    compare,
     get_tool,
+    parse_answer,
+    parse_judgement,
     suggest,
     validate_answer,
 )
@@ -188,3 +192,36 @@ def test_adhering_variant_walks_its_own_domain_2() -> None:
     a = _filled({"2.1": "N", "2.2": "N", "2.4": "NA", "2.5": "N"}, "adhering")
     assert a.suggested("D2") == L
     assert "2.3" not in [q.item for d in a.domains for q in d.questions if q.item in a.answers]
+
+
+def test_answers_and_judgements_parse_from_codes_or_words() -> None:
+    assert parse_answer(ROB2, "1.1", " probably yes ") == "PY"
+    assert parse_answer(ROB2, "1.1", "py") == "PY"
+    assert parse_answer(ROB2, "2.4", "Not applicable", variant="adhering") == "NA"
+    with pytest.raises(InvalidAnswer, match=r"item 3\.2: 'No information'"):
+        parse_answer(ROB2, "3.2", "No information")
+    assert parse_answer(TOOLS["nos"], "S1", "somewhat representative") == "b"
+    assert parse_judgement(ROB2, "D1", "some concerns") == S
+    assert parse_judgement(TOOLS["jbi_case_report"], OVERALL, "seek further info", overall=True)
+    with pytest.raises(InvalidJudgement, match="'Moderate' is not on the scale"):
+        parse_judgement(ROB2, "D1", "Moderate")
+
+
+def test_two_reviewers_differences() -> None:
+    alice = _filled(ALL_LOW)
+    bob = _filled({**ALL_LOW, "2.1": "Y", "2.3": "N", "5.1": "PY", "4.3": "Y", "4.4": "N"})
+    for d in alice.domains:
+        alice = alice.decide(d.id, L)
+        bob = bob.decide(d.id, L)
+    bob = bob.decide("D5", S, "Plan registered after enrolment ended")
+    assert compare(alice, bob) == [
+        Difference("D2", "2.1", "N", "Y"),
+        Difference("D2", "2.3", "NA", "N"),
+        Difference("D4", "4.3", "N", "Y"),
+        Difference("D4", "4.4", "NA", "N"),
+        Difference("D5", "5.1", "Y", "PY"),
+        Difference("D5", None, L, S),
+    ]
+    assert compare(alice, alice.answer("2.4", "Y")) == []  # a stale answer neither is asked
+    with pytest.raises(ValueError, match="cannot compare"):
+        compare(alice, Assessment(ROB2, "adhering"))

@@ -6,12 +6,15 @@ algorithm makes of it; the reviewer's `decide` is the final word.
 """
 
 from review.rob.assessment import OVERALL, OVERALL_APPLICABILITY, Answer, Assessment, Decision
+from review.rob.compare import Difference, compare
 from review.rob.engine import (
     applicable_questions,
     check_judgement,
     effective_answers,
     missing,
     overall,
+    parse_answer,
+    parse_judgement,
     suggest,
     validate_answer,
 )
@@ -39,6 +42,7 @@ __all__ = [
     "Assessment",
     "Citation",
     "Decision",
+    "Difference",
     "Domain",
     "InvalidAnswer",
     "InvalidJudgement",
@@ -50,11 +54,14 @@ __all__ = [
     "When",
     "applicable_questions",
     "check_judgement",
+    "compare",
     "effective_answers",
     "get_tool",
     "is_available",
     "missing",
     "overall",
+    "parse_answer",
+    "parse_judgement",
     "suggest",
     "validate_answer",
 ]

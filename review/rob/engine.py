@@ -54,23 +54,51 @@ def validate_answer(
     Whether the question applies is not checked: an answer to a question that
     does not apply now is kept and read as NA until it applies again.
     """
+    domain, question = _find(tool, item, variant)
+    if value not in question.options:
+        raise _not_allowed(tool, question, value)
+    return domain, question
+
+
+def parse_answer(tool: Tool, item: str, text: str, *, variant: str | None = None) -> str:
+    """The answer code for what a person or a spreadsheet wrote: the code or its
+    label in any case (`py`, `Probably yes`, `not applicable`)."""
+    _, question = _find(tool, item, variant)
+    wanted = text.strip().casefold()
+    labels = question.labels or tool.answer_labels
+    for code in question.options:
+        if wanted in (code.casefold(), labels.get(code, code).casefold()):
+            return code
+    raise _not_allowed(tool, question, text.strip())
+
+
+def parse_judgement(tool: Tool, key: str, text: str, *, overall: bool = False) -> Judgement:
+    """A judgement from its words in any case (`some concerns`, `LOW`); off the scale is refused."""
+    wanted = text.strip().casefold()
+    for judgement in tool.overall_scale if overall else tool.scale:
+        if judgement.value.casefold() == wanted:
+            return judgement
+    raise _off_scale(tool, key, text.strip(), overall=overall)
+
+
+def _find(tool: Tool, item: str, variant: str | None) -> tuple[Domain, Question]:
     for d in tool.domains_for(variant):
         q = d.question(item)
-        if q is None:
-            continue
-        if value not in q.options:
-            allowed = ", ".join(q.options)
-            raise InvalidAnswer(
-                f"{tool.name} item {item}: {value!r} is not an allowed answer",
-                field=item,
-                hint=f"answer one of {allowed}",
-            )
-        return d, q
+        if q is not None:
+            return d, q
     items = [q.item for d in tool.domains_for(variant) for q in d.questions]
     raise InvalidAnswer(
         f"{tool.name} has no item {item!r}",
         field=item,
         hint=f"items: {', '.join(items)}",
+    )
+
+
+def _not_allowed(tool: Tool, question: Question, value: str) -> InvalidAnswer:
+    return InvalidAnswer(
+        f"{tool.name} item {question.item}: {value!r} is not an allowed answer",
+        field=question.item,
+        hint=f"answer one of {', '.join(question.options)}",
     )
 
 
@@ -89,7 +117,7 @@ def suggest(
     for item, value in answers.items():
         q = d.question(item)
         if q is not None and value not in q.options:
-            validate_answer(tool, item, value, variant=d.variant or variant)
+            raise _not_allowed(tool, q, value)
     if missing(tool, d, answers, variant=variant):
         return None
     return d.rule(effective_answers(d, answers))
@@ -120,13 +148,17 @@ def overall(
 
 def check_judgement(tool: Tool, domain_id: str, judgement: str, *, overall: bool = False) -> None:
     """Refuses a judgement off the tool's scale, naming the domain."""
+    if judgement not in (tool.overall_scale if overall else tool.scale):
+        raise _off_scale(tool, domain_id, judgement, overall=overall)
+
+
+def _off_scale(tool: Tool, key: str, judgement: str, *, overall: bool) -> InvalidJudgement:
     scale = tool.overall_scale if overall else tool.scale
-    if judgement not in scale:
-        raise InvalidJudgement(
-            f"{tool.name} {domain_id}: {str(judgement)!r} is not on the scale",
-            field=domain_id,
-            hint=f"judge one of {', '.join(scale)}",
-        )
+    return InvalidJudgement(
+        f"{tool.name} {key}: {str(judgement)!r} is not on the scale",
+        field=key,
+        hint=f"judge one of {', '.join(scale) or '(none: this tool has no domain judgements)'}",
+    )
 
 
 def _domain(tool: Tool, domain: Domain | str, variant: str | None) -> Domain:
