@@ -82,9 +82,9 @@ QUADAS2 = Tool(
             1,
             "Patient selection",
             (
-                "Was a consecutive or random sample enrolled?",
-                "Was a case–control design avoided?",
-                "Were inappropriate exclusions avoided?",
+                "Were patients enrolled consecutively or at random?",
+                "Were patients sampled without a case–control design?",
+                "Were no patients excluded inappropriately?",
             ),
         ),
         _bias(
@@ -92,14 +92,14 @@ QUADAS2 = Tool(
             "Index test",
             (
                 "Was the index test read without knowing the reference result?",
-                "If a threshold was used, was it set in advance?",
+                "Was any positivity threshold fixed beforehand?",
             ),
         ),
         _bias(
             3,
             "Reference standard",
             (
-                "Is the reference standard likely to classify the condition correctly?",
+                "Does the reference standard identify the target condition reliably?",
                 "Was the reference standard read without knowing the index test result?",
             ),
         ),
@@ -107,10 +107,10 @@ QUADAS2 = Tool(
             4,
             "Flow and timing",
             (
-                "Was the interval between index test and reference standard appropriate?",
-                "Did every patient get a reference standard?",
-                "Did every patient get the same reference standard?",
-                "Were all patients included in the analysis?",
+                "Was the gap between index test and reference standard suitable?",
+                "Was every patient verified by a reference standard?",
+                "Was the same reference standard used for all?",
+                "Did the analysis account for every enrolled patient?",
             ),
         ),
         _applicability(1, "Patient selection", "do the patients match the review question?"),

@@ -206,7 +206,7 @@ D1 = _domain(
         ),
         _q(
             "1.4",
-            "Did the analysis control for all important confounding domains?",
+            "Were all important confounders appropriately adjusted for?",
             when=Either((When(("1.2",), NO_NI_SET), When(("1.3",), NO))),
         ),
         _q(
@@ -251,7 +251,7 @@ D2 = _domain(
             "Were they likely influenced by the outcome or a cause of it?",
             when=When(("2.2",), YES),
         ),
-        _q("2.4", "Do start of follow-up and start of intervention coincide for most?"),
+        _q("2.4", "Does follow-up begin when the intervention begins, for most participants?"),
         _q(
             "2.5",
             "Were adjustment methods used that likely correct the selection bias?",
@@ -266,8 +266,8 @@ D3 = _domain(
     "Classification",
     "Bias in classification of interventions",
     (
-        _q("3.1", "Were the intervention groups clearly defined?"),
-        _q("3.2", "Was the information defining the groups recorded when intervention started?"),
+        _q("3.1", "Is it clear what each intervention group received?"),
+        _q("3.2", "Was group membership documented when the intervention began?"),
         _q("3.3", "Could knowing the outcome (or its risk) have affected classification?"),
     ),
     _classification,
@@ -281,7 +281,7 @@ D4_ASSIGNMENT = _domain(
         _q("4.1", "Were there deviations beyond what usual practice would bring?"),
         _q(
             "4.2",
-            "Were they unbalanced between groups and likely to have affected the outcome?",
+            "Were those departures uneven across groups and likely to sway the outcome?",
             when=When(("4.1",), YES),
         ),
     ),
@@ -294,9 +294,9 @@ D4_ADHERING = _domain(
     "Deviations",
     "Bias due to deviations from intended interventions (effect of starting and adhering)",
     (
-        _q("4.3", "Were important co-interventions balanced between groups?"),
-        _q("4.4", "Was the intervention implemented successfully for most participants?"),
-        _q("4.5", "Did participants adhere to the assigned regimen?"),
+        _q("4.3", "Were key co-interventions similar across groups?"),
+        _q("4.4", "Was the intervention delivered as planned for most participants?"),
+        _q("4.5", "Did most participants stick to their assigned regimen?"),
         _q(
             "4.6",
             "Was the analysis appropriate for the effect of starting and adhering?",
@@ -312,9 +312,9 @@ D5 = _domain(
     "Missing data",
     "Bias due to missing data",
     (
-        _q("5.1", "Were outcome data available for (nearly) all participants?"),
-        _q("5.2", "Were participants excluded for missing data on intervention status?"),
-        _q("5.3", "Were participants excluded for missing data on other analysis variables?"),
+        _q("5.1", "Is the outcome known for all or almost all participants?"),
+        _q("5.2", "Were people dropped for lacking data on which intervention they had?"),
+        _q("5.3", "Were people dropped for lacking other data the analysis needed?"),
         _q(
             "5.4",
             "Are the amount of and reasons for missing data similar across groups?",
@@ -322,7 +322,7 @@ D5 = _domain(
         ),
         _q(
             "5.5",
-            "Is there evidence the result is robust to the missing data?",
+            "Do analyses show the result holds despite the missing data?",
             when=Either((When(("5.1",), NO), When(("5.2", "5.3"), YES))),
         ),
     ),
@@ -336,8 +336,8 @@ D6 = _domain(
     (
         _q("6.1", "Could knowing the intervention received have influenced the outcome measure?"),
         _q("6.2", "Did outcome assessors know the intervention participants received?"),
-        _q("6.3", "Were outcome assessment methods comparable across groups?"),
-        _q("6.4", "Were systematic measurement errors related to the intervention received?"),
+        _q("6.3", "Was the outcome assessed the same way in each group?"),
+        _q("6.4", "Could measurement errors be tied to which intervention was received?"),
     ),
     _measurement,
 )
