@@ -301,3 +301,10 @@ def test_adhering_variant_asks_its_own_questions() -> None:
 def test_cluster_tool_has_domain_1b_in_robvis_order() -> None:
     assert [d.id for d in ROB2_CLUSTER.bias_domains()] == ["D1", "D1b", "D2", "D3", "D4", "D5"]
     assert [d.id for d in ROB2.bias_domains("adhering")] == ["D1", "D2", "D3", "D4", "D5"]
+
+
+def test_a_question_answered_na_by_choice_stays_asked() -> None:
+    a = {"2.1": "Y", "2.2": "N", "2.3": "NA", "2.4": "NA", "2.5": "NA"}
+    asked = [q.item for q in applicable_questions(ROB2, "D2", a, variant="adhering")]
+    assert asked == ["2.1", "2.2", "2.3", "2.4", "2.5"]
+    assert suggest(ROB2, "D2", a, variant="adhering") == L

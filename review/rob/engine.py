@@ -14,28 +14,36 @@ from review.rob.model import NA, Domain, InvalidAnswer, InvalidJudgement, Judgem
 
 
 def effective_answers(domain: Domain, answers: Mapping[str, str]) -> dict[str, str]:
-    """Answers as the algorithm reads them: NA where a question does not apply.
-
-    Conditions only point at earlier items, so one pass in order settles
-    them, and an answer to a question that itself no longer applies cannot
-    switch a later one on.
-    """
-    seen: dict[str, str] = {}
-    for q in domain.questions:
-        if q.when is not None and not q.when.holds(seen):
-            seen[q.item] = NA
-        elif q.item in answers:
-            seen[q.item] = answers[q.item]
-    return seen
+    """Answers as the algorithm reads them: NA where a question does not apply."""
+    return _walk(domain, answers)[0]
 
 
 def applicable_questions(
     tool: Tool, domain: Domain | str, answers: Mapping[str, str], *, variant: str | None = None
 ) -> tuple[Question, ...]:
-    """The questions to ask now, in order; conditional ones appear as their conditions hold."""
-    d = _domain(tool, domain, variant)
-    effective = effective_answers(d, answers)
-    return tuple(q for q in d.questions if effective.get(q.item) != NA)
+    """The questions to ask now, in order; conditional ones appear as their conditions hold.
+
+    A question answered NA by choice ('if applicable' items) stays asked.
+    """
+    return _walk(_domain(tool, domain, variant), answers)[1]
+
+
+def _walk(
+    domain: Domain, answers: Mapping[str, str]
+) -> tuple[dict[str, str], tuple[Question, ...]]:
+    """One pass in order settles every condition: conditions only point at
+    earlier items, and an answer to a question that itself no longer applies
+    cannot switch a later one on."""
+    seen: dict[str, str] = {}
+    asked: list[Question] = []
+    for q in domain.questions:
+        if q.when is not None and not q.when.holds(seen):
+            seen[q.item] = NA
+            continue
+        asked.append(q)
+        if q.item in answers:
+            seen[q.item] = answers[q.item]
+    return seen, tuple(asked)
 
 
 def missing(
