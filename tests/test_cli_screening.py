@@ -18,7 +18,7 @@ from tests.test_cli import run
 def screened(tmp_path: Path) -> Path:
     """The sample with ann and bob agreeing on three records and split on two."""
     path = tmp_path / "sample.db"
-    build_sample(path).close()
+    build_sample(path, screened=False).close()
     with Store.open(path) as store:
         keys = [key for key, _ in unit_rows(store)]
         for n, key in enumerate(keys):

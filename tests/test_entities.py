@@ -30,8 +30,8 @@ OTHER_STUDY = "doi:10.3389/fimmu.2024.1460480"
 
 @pytest.fixture
 def sample(tmp_path: Path) -> Iterator[Store]:
-    """The sample review: five records, each its own study."""
-    with build_sample(tmp_path / "sample.db", now=fixed_clock) as store:
+    """The sample's seeds, nothing decided: five records, each its own study."""
+    with build_sample(tmp_path / "sample.db", now=fixed_clock, screened=False) as store:
         yield store
 
 
@@ -219,7 +219,7 @@ def test_a_file_made_before_entities_gains_them_on_open(tmp_path: Path) -> None:
 def pair(tmp_path: Path) -> tuple[Path, Path, str, str]:
     """Ann's file and Bob's copy of it (same review id), each renaming one arm."""
     ann, bob = tmp_path / "ann.db", tmp_path / "bob.db"
-    with build_sample(ann, now=fixed_clock) as store:
+    with build_sample(ann, now=fixed_clock, screened=False) as store:
         arm = store.entities.create(STUDY, "arm", "Control", reviewer="ann")
         store.backup(bob)
         store.entities.rename(arm, "Standard care", reviewer="ann")

@@ -53,7 +53,7 @@ class Clocks:
 @pytest.fixture(scope="module")
 def base_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("ledger") / "base.db"
-    build_sample(path).close()
+    build_sample(path, screened=False).close()
     return path
 
 

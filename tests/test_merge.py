@@ -62,7 +62,7 @@ def screen_some(path: Path, reviewer: str, decision: str) -> None:
 def pair(tmp_path: Path) -> tuple[Path, Path]:
     """Ann's file, built once, and Bob's copy of it; then each screens on their own."""
     ann, bob = tmp_path / "ann.db", tmp_path / "bob.db"
-    with build_sample(ann, now=fixed_clock) as store:
+    with build_sample(ann, now=fixed_clock, screened=False) as store:
         store.copy_for_reviewer(bob)
     screen_some(ann, "ann", "include")
     screen_some(bob, "bob", "exclude")
@@ -135,7 +135,7 @@ def test_a_copy_merges_back_exactly_the_events_made_in_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     lead, copy = tmp_path / "rt-io.db", tmp_path / "rt-io-bob.db"
-    build_sample(lead, now=fixed_clock).close()
+    build_sample(lead, now=fixed_clock, screened=False).close()
     assert run("copy", lead, copy, "--reviewer", "Bob") == 0
     out = capsys.readouterr().out
     assert f"give {copy} to Bob" in out
@@ -153,7 +153,7 @@ def test_a_copy_merges_back_exactly_the_events_made_in_it(
 
 def test_copy_never_overwrites(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     lead, taken = tmp_path / "rt-io.db", tmp_path / "taken.db"
-    build_sample(lead, now=fixed_clock).close()
+    build_sample(lead, now=fixed_clock, screened=False).close()
     taken.write_text("Bob's notes")
     assert run("copy", lead, taken) == ExitCode.CONFLICT
     err = capsys.readouterr().err
@@ -186,7 +186,8 @@ def test_separate_inits_are_refused_even_under_the_same_protocol(
 ) -> None:
     ann, _ = pair
     stranger = tmp_path / "stranger.db"
-    build_sample(stranger, now=fixed_clock).close()  # a second `review init` + imports
+    # a second `review init` + imports
+    build_sample(stranger, now=fixed_clock, screened=False).close()
     screen_some(stranger, "eve", "include")
     before = all_uids(ann)
     with Store.open(ann) as store, pytest.raises(MergeConflictError) as raised:

@@ -256,6 +256,23 @@ def test_blinding_needs_two_reviewers() -> None:
     assert "two reviewers" in problem.message
 
 
+def test_extractors_per_study_and_blinding() -> None:
+    protocol = parse_protocol(TEMPLATE.read_text(), path=str(TEMPLATE)).protocol
+    assert protocol.extraction.reviewers_per_study == 1 and not protocol.extraction.is_blind
+    dual = parse_protocol(
+        template_with(("reviewers_per_study: 1", "reviewers_per_study: 2")), path="t.yaml"
+    ).protocol
+    assert dual.extraction.is_blind
+    text = template_with(("# blind: true  ", "blind: true    "))
+    problem = one(check_protocol_text(text), "extraction.blind")
+    assert "two extractors" in problem.message and problem.line is not None
+    problem = one(
+        check_protocol_text(template_with(("reviewers_per_study: 1", "reviewers_per_study: 3"))),
+        "extraction.reviewers_per_study",
+    )
+    assert problem.line is not None
+
+
 def test_risk_of_bias_designs_must_be_options_of_the_design_field() -> None:
     text = template_with(("    other: robins_i", "    othr: robins_i"))
     problems = check_protocol_text(text)

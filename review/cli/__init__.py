@@ -6,7 +6,17 @@ documented exit code; a user mistake never shows a traceback. Command
 modules register themselves on `cli` when imported here.
 """
 
-from review.cli import dedupe, fulltext, merge, project, screening
+from review.cli import dedupe, extraction, fulltext, merge, project, screening
 from review.cli.base import cli, main, run_guarded
 
-__all__ = ["cli", "dedupe", "fulltext", "main", "merge", "project", "run_guarded", "screening"]
+__all__ = [
+    "cli",
+    "dedupe",
+    "extraction",
+    "fulltext",
+    "main",
+    "merge",
+    "project",
+    "run_guarded",
+    "screening",
+]

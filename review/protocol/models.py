@@ -316,8 +316,18 @@ class Section(StrictModel):
 class Extraction(StrictModel):
     """The data extraction form, filled once per study."""
 
+    reviewers_per_study: Literal[1, 2] = 1
+    """Independent extractors per study: 2 for dual extraction (Cochrane's
+    standard for outcome data), whose differences are compared and agreed."""
+    blind: bool | None = None
+    """Whether an extractor sees the other's values before the comparison.
+    Unset means blind when two extract; `true` with one extractor is an error."""
     sections: list[Section] = []
     """Pages of the form, in order."""
+
+    @property
+    def is_blind(self) -> bool:
+        return self.blind if self.blind is not None else self.reviewers_per_study == 2
 
 
 class RiskOfBias(StrictModel):

@@ -104,6 +104,13 @@ def _screening(raw: dict[str, Any], lines: Lines) -> Iterator[Issue]:
             "`blind: true` needs two reviewers per record",
             "set `reviewers_per_record: 2`, or remove `blind`",
         )
+    extraction = _map(raw.get("extraction"))
+    if extraction.get("reviewers_per_study", 1) == 1 and extraction.get("blind") is True:
+        yield Issue(
+            ("extraction", "blind"),
+            "`blind: true` needs two extractors per study",
+            "set `reviewers_per_study: 2`, or remove `blind`",
+        )
     stages = _map(screening.get("stages"))
     for stage_id in ("title_abstract", "full_text"):
         stage = stages.get(stage_id)

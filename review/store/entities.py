@@ -225,7 +225,10 @@ class EntitiesRepository:
         return entity
 
     def _require_study(self, study_key: str) -> None:
-        if not self._store.records.has_exact_key(study_key):
+        """A key the resolver can name: a record key, or a split or group key
+        (`key@…`) built on one. Which studies may be extracted (the included
+        ones) is the core's rule, not the store's."""
+        if not self._store.records.has_key(study_key):
             raise UsageError(
                 f"no study {study_key!r} in this review",
                 path=self._store.path,

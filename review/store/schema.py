@@ -32,7 +32,7 @@ _M003_EVENT_TABLES = (*_M001_EVENT_TABLES, "notes")
 """The event tables m003 indexes: frozen, as a migration must not change once
 shipped; tables added later create their own order index."""
 
-EVENT_TABLES = (*_M003_EVENT_TABLES, "entities")
+EVENT_TABLES = (*_M003_EVENT_TABLES, "entities", "extraction_status")
 """Append-only tables; each row has a globally unique `uid` so merges are idempotent."""
 
 _EVENT_COMMON = """
@@ -301,3 +301,28 @@ def m004_entities(db: Database) -> None:
         """
     )
     _refuse_changes(db, "entities")
+
+
+@MIGRATIONS()
+def m005_extraction(db: Database) -> None:
+    """Extraction values carry a source note (page, table, figure, quote) and a
+    kind: 'value' is one extractor's entry, 'agreed' the consensus of dual
+    extraction. `extraction_status` records a study's form marked complete by
+    an extractor, or reopened; the newest event per study and extractor wins."""
+    db.executescript(
+        f"""
+        ALTER TABLE extraction_values ADD COLUMN source TEXT;
+        ALTER TABLE extraction_values ADD COLUMN kind TEXT NOT NULL DEFAULT 'value'
+            CHECK (kind IN ('value', 'agreed'));
+        CREATE TABLE extraction_status (
+            id INTEGER PRIMARY KEY,
+            study_key TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('complete', 'reopened')),
+            note TEXT,
+            {_EVENT_COMMON}
+        );
+        CREATE INDEX extraction_status_study ON extraction_status(study_key);
+        CREATE INDEX extraction_status_order ON extraction_status(created_at, uid);
+        """
+    )
+    _refuse_changes(db, "extraction_status")

@@ -8,8 +8,8 @@ transaction, so a killed process leaves either all of an action or none.
 `Store` holds what concerns the file as a whole (opening, transactions,
 backups, meta, the protocol, appending events, merging another file) and
 one small repository per stage: `store.imports`, `store.records`,
-`store.screening`, `store.fulltexts`, `store.studies`, `store.dedup` and
-`store.entities`. A repository holds its stage's SQL and reaches the
+`store.screening`, `store.fulltexts`, `store.studies`, `store.dedup`,
+`store.entities` and `store.extraction`. A repository holds its stage's SQL and reaches the
 others only through their public methods on the store.
 
 Appending events: every event row carries a fresh `uid` (so merging two
@@ -35,6 +35,7 @@ from review.errors import StoreError, UsageError
 from review.ledger.order import next_stamps
 from review.store.dedup import DedupRepository
 from review.store.entities import EntitiesRepository
+from review.store.extraction import ExtractionRepository
 from review.store.fulltexts import FulltextsRepository
 from review.store.imports import ImportsRepository
 from review.store.location import risky_location
@@ -67,6 +68,7 @@ class Store(MergeMixin):
         self.studies = StudiesRepository(self)
         self.dedup = DedupRepository(self)
         self.entities = EntitiesRepository(self)
+        self.extraction = ExtractionRepository(self)
         self.location_warning = risky_location(path)
         """Set when the file sits in a network or cloud-synced folder."""
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 from rich.text import Text
 from textual.pilot import Pilot
@@ -13,6 +14,7 @@ from textual.widgets import Static
 
 from review.config import Settings
 from review.models import Stage
+from review.sample import build_sample
 from review.store import Store
 from review.tui.app import ReviewApp
 from review.tui.screens.conflicts import ConflictsScreen
@@ -20,6 +22,15 @@ from review.tui.screens.reason_picker import ReasonPicker
 from review.tui.screens.screening import ScreeningScreen
 from tests.conftest import unit_rows
 from tests.tui.conftest import SIZE, run_from_palette
+
+
+@pytest.fixture
+def sample_path(tmp_path: Path) -> Path:
+    """The seeds under the sample protocol with nothing decided: these tests
+    count a full queue of five records (the shipped sample has three included)."""
+    path = tmp_path / "sample.db"
+    build_sample(path, screened=False).close()
+    return path
 
 
 def events(path: Path) -> list[tuple[str, str, str, str | None, tuple[str, ...], str | None]]:

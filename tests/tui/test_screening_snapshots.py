@@ -6,13 +6,25 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from review.models import Stage
+from review.sample import build_sample
 from review.store import Store
 from review.tui.app import ReviewApp
 from tests.conftest import fixed_clock, unit_rows
 from tests.tui.conftest import SIZE, run_from_palette
+
+
+@pytest.fixture
+def sample_path(tmp_path: Path) -> Path:
+    """The seeds under the sample protocol with nothing decided: these tests
+    count a full queue of five records (the shipped sample has three included)."""
+    path = tmp_path / "sample.db"
+    build_sample(path, screened=False).close()
+    return path
+
 
 SnapCompare = Callable[..., bool]
 

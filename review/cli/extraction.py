@@ -1,0 +1,81 @@
+"""`review extraction …`: included studies and their status, the long layout out and in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from review.cli.base import FILE, cli, warn_location
+from review.cli.fulltext import REVIEWER, require_reviewer
+from review.extraction.long_layout import export_long, import_long
+from review.extraction.studies import load_included, overall, statuses
+from review.review_file import open_review, review_protocol
+
+
+@cli.group()
+def extraction() -> None:
+    """Data extraction: status per included study, export and import of values.
+
+    The long layout (.xlsx or .csv) has one row per value: study, reviewer,
+    section, field, instance_id, instance, value, unit, source, status.
+    """
+
+
+@extraction.command("status")
+@FILE
+def status(file: Path) -> None:
+    """Included studies and each extractor's status on them."""
+    with open_review(file) as store:
+        warn_location(store.location_warning)
+        protocol = review_protocol(store)
+        included = load_included(store, protocol)
+        found = statuses(
+            [s.key for s in included],
+            store.extraction.value_events(),
+            store.extraction.status_events(),
+        )
+        extractors = protocol.extraction.reviewers_per_study
+        if not included:
+            click.echo("No study is included at full text yet.")
+            return
+        click.echo(f"{len(included)} included studies ({extractors} extractor(s) per study)")
+        for study in included:
+            by_reviewer = found[study.key]
+            who = ", ".join(f"{name}: {state}" for name, state in sorted(by_reviewer.items()))
+            state = overall(by_reviewer, extractors)
+            click.echo(f"  {study.key}  {state}" + (f"  ({who})" if who else ""))
+
+
+@extraction.command("export")
+@FILE
+@click.option(
+    "--to", "target", required=True, type=click.Path(path_type=Path, dir_okay=False),
+    help="The file to write: .xlsx or .csv.",
+)  # fmt: skip
+def export(file: Path, target: Path) -> None:
+    """Write every extracted value in the long layout."""
+    with open_review(file) as store:
+        warn_location(store.location_warning)
+        count = export_long(store, review_protocol(store), target)
+    click.echo(f"Wrote {count} values to {target}")
+
+
+@extraction.command("import")
+@FILE
+@click.argument("source", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@REVIEWER
+def import_values(file: Path, source: Path, reviewer: str | None) -> None:
+    """Read values in the long layout, all or nothing.
+
+    A row's `reviewer` says whose entry it is (blank: you; `agreed`: the
+    consensus of dual extraction); blank values are skipped.
+    """
+    name = require_reviewer(reviewer)
+    with open_review(file) as store:
+        warn_location(store.location_warning)
+        result = import_long(store, review_protocol(store), source, reviewer=name)
+    click.echo(
+        f"Imported {result.values} values for {len(result.studies)} studies "
+        f"({result.rows_created} new rows, {result.unchanged} already current)"
+    )
