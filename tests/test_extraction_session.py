@@ -211,6 +211,7 @@ def test_dual_extraction_blind_differences_and_agreed_values(
     assert ann.value("study.n_randomised") == 120  # her own entry stays hers
     found = differences(two, values, FRESH, "ann", "bob", sample.entities.entities(FRESH))
     assert [d.agreed for d in found] == [None, 112, 61]
+    assert form(sample, two, "carol").differences() == found  # the comparison view's list
     stats = {a.field: (a.same, a.compared) for a in agreement(two, values, [FRESH], entities)}
     assert stats["study.study_design"] == (1, 1)
     assert stats["study.n_randomised"] == (0, 1)

@@ -149,6 +149,8 @@ def _check_place(
         if not started:
             continue
         missing = [col for col in needs if col in by_column and col not in filled]
+        if name == "2×2 counts" and {"bi", "di"} <= filled:
+            missing = [col for col in missing if col not in ("n1i", "n2i")]  # a, b, c, d given
         if name == "ratio estimate":
             estimate_cols = [col for col in ESTIMATES if col in by_column]
             if estimate_cols and not filled & set(estimate_cols):

@@ -18,8 +18,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from review.errors import Problem, UsageError
-from review.extraction import fields
+from review.extraction import compare, fields
 from review.extraction.checks import FormProblem, check_form
+from review.extraction.compare import Difference
 from review.extraction.fields import FieldValueError, Typed
 from review.extraction.form import (
     GROUP_ATTR,
@@ -52,7 +53,7 @@ class IncompleteFormError(UsageError):
 
 
 @dataclass(frozen=True)
-class Cell:
+class FormCell:
     """A field of the form as this reviewer sees it."""
 
     value: Typed | None
@@ -113,15 +114,16 @@ class ExtractionSession:
     def row(self, entity_id: str) -> Entity | None:
         return self._by_id.get(entity_id)
 
-    def cell(self, field_key: str, instance: str = STUDY_LEVEL) -> Cell:
+    def cell(self, field_key: str, instance: str = STUDY_LEVEL) -> FormCell:
         ref = self._ref(field_key)
         if is_name_field(ref):
             entity = self._by_id.get(instance)
             name = entity.name if entity else None
-            return Cell(name, name or "", None)
+            return FormCell(name, name or "", None)
         event = self._event(field_key, instance)
         value = fields.from_json(event.value) if event else None
-        return Cell(value, fields.format_value(ref.field, value), event.source if event else None)
+        source = event.source if event else None
+        return FormCell(value, fields.format_value(ref.field, value), source)
 
     def value(self, field_key: str, instance: str = STUDY_LEVEL) -> Typed | None:
         return self.cell(field_key, instance).value
@@ -151,7 +153,19 @@ class ExtractionSession:
         return out
 
     def history(self, field_key: str, instance: str = STUDY_LEVEL) -> list[Change]:
+        """The field's audit trail, old → new, every extractor and the agreed value."""
         return self.values.history((self.study_key, field_key, instance))
+
+    def differences(self) -> list[Difference]:
+        """Where the study's first two extractors differ, for the comparison
+        view (open it once both have completed: it is not blind)."""
+        who = self.values.reviewers_of(self.study_key)
+        if len(who) < 2:
+            return []
+        entities = self.store.entities.entities(self.study_key, include_removed=True)
+        return compare.differences(
+            self.protocol, self.values, self.study_key, who[0], who[1], entities
+        )
 
     # -- values ---------------------------------------------------------------
 
@@ -184,7 +198,7 @@ class ExtractionSession:
         held = (
             self.values.agreed_event((self.study_key, field_key, instance))
             if agreed
-            else self._own_event(field_key, instance)
+            else self._event(field_key, instance)
         )
         old_source = held.source if held else None
         new_source = old_source if source is None else (source.strip() or None)
@@ -319,11 +333,6 @@ class ExtractionSession:
         if self.extractors == 1:
             return self.values.newest_event(key)
         return self.values.event(self.reviewer, key)
-
-    def _own_event(self, field_key: str, instance: str) -> ValueEvent | None:
-        """What a new entry is compared with: the form's value (one extractor)
-        or the reviewer's own (two)."""
-        return self._event(field_key, instance)
 
     def _ref(self, field_key: str) -> FormFieldRef:
         ref = self.refs.get(field_key)
