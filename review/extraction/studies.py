@@ -63,6 +63,21 @@ def included_studies(resolution: Resolution, state: ScreeningState) -> list[Incl
     return sorted(out, key=lambda study: study.position)
 
 
+def report_record_ids(resolution: Resolution, study_key: str) -> list[int]:
+    """Record ids of every report of a study (its main unit's records first,
+    then linked reports'), for a form's header: articles, registrations,
+    conference abstracts with their identifiers and full texts."""
+    units = [study_key, *sorted(u for u, s in resolution.links.items() if s == study_key)]
+    out: list[int] = []
+    for unit in units:
+        members = resolution.groups.get(unit)
+        if members:
+            out += [m.record_id for m in members]
+        elif (found := resolution.by_key.get(unit)) is not None:
+            out.append(found.record_id)
+    return out
+
+
 def statuses(
     study_keys: Iterable[str],
     value_events: Iterable[ValueEvent],
