@@ -151,6 +151,9 @@ def test_the_command_line(
     out = capsys.readouterr().out
     assert "3 included studies" in out and f"{TRIAL}  in progress  (kim: in progress)" in out
     assert f"{FRESH}  not started" in out
+    assert run("extraction", "status", path, "--only", "not started") == 0
+    out = capsys.readouterr().out
+    assert FRESH in out and TRIAL not in out
     target = tmp_path / "out" / "values.xlsx"
     assert run("extraction", "export", path, "--to", target) == 0
     assert "Wrote 16 values" in capsys.readouterr().out

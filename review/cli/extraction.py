@@ -9,7 +9,7 @@ import click
 from review.cli.base import FILE, cli, warn_location
 from review.cli.fulltext import REVIEWER, require_reviewer
 from review.extraction.long_layout import export_long, import_long
-from review.extraction.studies import load_included, overall, statuses
+from review.extraction.studies import Status, load_included, overall, statuses
 from review.review_file import open_review, review_protocol
 
 
@@ -24,7 +24,11 @@ def extraction() -> None:
 
 @extraction.command("status")
 @FILE
-def status(file: Path) -> None:
+@click.option(
+    "--only", type=click.Choice([state.value for state in Status]),
+    help="List only the studies with this status (across extractors).",
+)  # fmt: skip
+def status(file: Path, only: str | None) -> None:
     """Included studies and each extractor's status on them."""
     with open_review(file) as store:
         warn_location(store.location_warning)
@@ -44,6 +48,8 @@ def status(file: Path) -> None:
             by_reviewer = found[study.key]
             who = ", ".join(f"{name}: {state}" for name, state in sorted(by_reviewer.items()))
             state = overall(by_reviewer, extractors)
+            if only is not None and state != only:
+                continue
             click.echo(f"  {study.key}  {state}" + (f"  ({who})" if who else ""))
 
 

@@ -178,6 +178,9 @@ class _Planner:
         self.store, self.protocol, self.reviewer, self.path = store, protocol, reviewer, path
         self.refs = {ref.key: ref for ref in protocol.all_form_fields()}
         self.included = {study.key for study in load_included(store, protocol)}
+        # Studies excluded after extraction keep their values and are exported:
+        # a round trip takes them back.
+        self.included |= set(store.extraction.studies_with_values())
         self.values = Values(store.extraction.value_events())
         entities = store.entities.entities()
         self.rows: dict[str, dict[str, list[Entity]]] = {}
