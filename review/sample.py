@@ -16,8 +16,17 @@ from review.review_file import create_review, review_protocol
 from review.store import Store, utc_now
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SEEDS = PROJECT_ROOT / "seeds"
-SAMPLE_PROTOCOL = PROJECT_ROOT / "protocols" / "rt-io-head-neck.yaml"
+PACKAGED = Path(__file__).resolve().parent / "_sample"
+"""Where an installed wheel holds `seeds/` and `protocols/` (pyproject's
+force-include); a clone or an editable install reads them at the top level."""
+
+
+def _shipped(name: str) -> Path:
+    return PACKAGED / name if (PACKAGED / name).is_dir() else PROJECT_ROOT / name
+
+
+SEEDS = _shipped("seeds")
+SAMPLE_PROTOCOL = _shipped("protocols") / "rt-io-head-neck.yaml"
 SAMPLE_NAME = "sample-review.db"
 
 
