@@ -14,13 +14,15 @@ import pytest
 from click.testing import CliRunner
 
 from review.cli import cli
+from review.errors import ExportError
+from review.models import SourceKind, Stage
 from review.prisma import PrismaCounts, load_prisma
 from review.prisma.svg import render_svg
 from review.prisma.template import TEMPLATE, clean_label, render_csv, values, write_csv
 from review.prisma.text import render_text
 from review.store import Store
 from tests.conftest import FIXTURES
-from tests.prisma_helpers import build_review
+from tests.prisma_helpers import add, build_review, decide, paper
 
 TEMPLATES = FIXTURES / "prisma2020"
 CURRENT = TEMPLATES / "inst" / "extdata" / "PRISMA.csv"
@@ -170,7 +172,7 @@ def test_svg_parses_and_holds_every_number(counts: PrismaCounts) -> None:
         "Reports assessed for eligibility (n = 5)",
         "Reports assessed for eligibility (n = 1)",
         "Reports excluded (n = 3):",
-        "Reports excluded (n = 0):",
+        "Reports excluded (n = 0)",
         "Wrong population (n = 1)",
         "Conference abstract without data (n = 1)",
         "New studies included in review (n = 2)",
@@ -237,12 +239,33 @@ def test_in_progress_shows_numbers_and_writes_only_a_draft(tmp_path: Path) -> No
     runner = CliRunner()
     shown = runner.invoke(cli, ["prisma", str(path)])
     assert shown.exit_code == 0
-    assert re.search(r"IN PROGRESS: 1 records await title/abstract screening", shown.output)
-    assert "1 reports await a full-text decision" in shown.output
+    assert re.search(r"IN PROGRESS: 1 record awaits title/abstract screening", shown.output)
+    assert "1 report awaits a full-text decision" in shown.output
     svg = tmp_path / "p.svg"
     refused = runner.invoke(cli, ["prisma", str(path), "--svg", str(svg)])
     assert refused.exit_code != 0 and not svg.exists()
     assert "--draft" in str(refused.exception)
     drafted = runner.invoke(cli, ["prisma", str(path), "--svg", str(svg), "--draft"])
     assert drafted.exit_code == 0, drafted.output
-    assert "DRAFT: 1 records await" in _joined(ET.parse(svg).getroot())
+    assert "DRAFT: 1 record awaits" in _joined(ET.parse(svg).getroot())
+
+
+def test_other_methods_without_a_method_are_drawn_but_refused_in_the_csv(tmp_path: Path) -> None:
+    path = build_review(tmp_path / "r.db")
+    with Store.open(path) as store:
+        add(store, "Colleague", SourceKind.OTHER, [paper(1, "x1")])
+        decide(store, "doi:10.1000/x1", Stage.TITLE_ABSTRACT, "exclude")
+    runner = CliRunner()
+    shown = runner.invoke(cli, ["prisma", str(path)])
+    assert "Colleague, method not given (n = 1)" in shown.output
+    assert (
+        json.loads(runner.invoke(cli, ["prisma", str(path), "--json"]).output)["identification"][
+            "other_unspecified"
+        ]
+        == 1
+    )
+    target = tmp_path / "p.csv"
+    refused = runner.invoke(cli, ["prisma", str(path), "--csv", str(target)])
+    assert isinstance(refused.exception, ExportError)
+    assert "Colleague (1 records)" in str(refused.exception)
+    assert not target.exists() and "Records screened" not in refused.output

@@ -11,7 +11,7 @@ from review.cli.base import FILE, cli
 from review.errors import UsageError
 from review.prisma import load_prisma
 from review.prisma.svg import render_svg
-from review.prisma.template import atomic_write, write_csv
+from review.prisma.template import atomic_write, values, write_csv
 from review.prisma.text import progress_line, render_text
 from review.review_file import open_review, review_title
 
@@ -78,6 +78,8 @@ def prisma(
             hint="finish screening (`review status` shows what is open), "
             "or add --draft to write the files as they stand",
         )
+    if csv_path:
+        values(counts)  # refuses counts the package's CSV cannot hold, before printing
     if as_json:
         click.echo(json.dumps(counts.as_json(), indent=2, ensure_ascii=False))
     else:

@@ -138,6 +138,10 @@ class PrismaCounts:
             if s.kind == kind.value and (method is None or s.method == method)
         )
 
+    def unspecified_other(self) -> tuple[SourceCount, ...]:
+        """Other-methods imports without a method: PRISMA 2020 has no box for them."""
+        return tuple(s for s in self.sources if s.kind == SourceKind.OTHER.value and not s.method)
+
     def named(self, kind: SourceKind) -> tuple[SourceCount, ...]:
         return tuple(s for s in self.sources if s.kind == kind.value)
 
@@ -174,11 +178,7 @@ class PrismaCounts:
                 "websites": self.records_from(SourceKind.OTHER, "website"),
                 "organisations": self.records_from(SourceKind.OTHER, "organisation"),
                 "citation_searching": self.records_from(SourceKind.OTHER, "citation"),
-                "other_unspecified": self.records_from(SourceKind.OTHER, None)
-                - sum(
-                    self.records_from(SourceKind.OTHER, m)
-                    for m in ("website", "organisation", "citation")
-                ),
+                "other_unspecified": sum(s.records for s in self.unspecified_other()),
                 "sources": [
                     {"name": s.name, "kind": s.kind, "method": s.method, "records": s.records}
                     for s in self.sources

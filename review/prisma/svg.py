@@ -23,14 +23,14 @@ FONT = "Arial, Helvetica, sans-serif"
 SIZE = 12
 LINE = 15
 PAD = 8
-BOX = 250
+BOX = 270
 """Width of a box; text wraps to fit."""
 GAP = 40
 """Space between a main box and the box beside it, and between columns."""
 STAGE = 28
 """Width of the blue stage labels on the left."""
-CHARS = 38
-"""Characters per wrapped line at 12 px in a 250 px box."""
+CHARS = 41
+"""Characters per wrapped line at 12 px in a 270 px box."""
 BLUE, YELLOW, GREY = "#a8d1e7", "#ffc000", "#d9d9d9"
 
 
@@ -64,6 +64,10 @@ def _wrap(lines: list[str]) -> list[str]:
 
 def _n(value: int) -> str:
     return f"(n = {value})"
+
+
+def _excluded(count: int, reasons: tuple[ReasonCount, ...]) -> str:
+    return f"Reports excluded {_n(count)}" + (":" if reasons else "")
 
 
 def _reasons(items: tuple[ReasonCount, ...]) -> list[str]:
@@ -185,6 +189,8 @@ def render_svg(counts: PrismaCounts, *, title: str | None = None) -> str:
         ("citation", "Citation searching"),
     ):
         other_lines.append(f"  {label} {_n(counts.records_from(SourceKind.OTHER, method))}")
+    for source in counts.unspecified_other():
+        other_lines.append(f"  {source.name}, method not given {_n(source.records)}")
     b_other = _Box(x_other, y, _wrap(other_lines))
     row_end = max(b_ident.bottom, b_removed.bottom, b_other.bottom)
     ident_top = y
@@ -208,14 +214,16 @@ def render_svg(counts: PrismaCounts, *, title: str | None = None) -> str:
     y = max(b.bottom for b in (b_sought, b_missing, b_o_sought, b_o_missing)) + GAP
 
     b_assessed = _Box(x_dbr, y, _wrap([f"Reports assessed for eligibility {_n(dbr.assessed)}"]))
-    dbr_out = [f"Reports excluded {_n(dbr.excluded)}:", *_reasons(dbr.exclusion_reasons)]
+    dbr_out = [_excluded(dbr.excluded, dbr.exclusion_reasons)]
+    dbr_out += _reasons(dbr.exclusion_reasons)
     if dbr.assessment_pending:
         dbr_out.append(f"Reports awaiting a decision {_n(dbr.assessment_pending)}")
     b_dbr_out = _Box(x_dbr_side, y, _wrap(dbr_out))
     b_o_assessed = _Box(
         x_other, y, _wrap([f"Reports assessed for eligibility {_n(other.assessed)}"])
     )
-    other_out = [f"Reports excluded {_n(other.excluded)}:", *_reasons(other.exclusion_reasons)]
+    other_out = [_excluded(other.excluded, other.exclusion_reasons)]
+    other_out += _reasons(other.exclusion_reasons)
     if other.assessment_pending:
         other_out.append(f"Reports awaiting a decision {_n(other.assessment_pending)}")
     b_other_out = _Box(x_other_side, y, _wrap(other_out))
@@ -317,10 +325,12 @@ def _other_note(counts: PrismaCounts) -> list[str]:
     if not other.identified:
         return []
     text = (
-        f"Other methods: of {other.identified} records, {other.duplicates} duplicated records "
-        f"found otherwise and {other.screening_excluded} were excluded on title and abstract "
-        f"({other.screened} screened); PRISMA 2020 draws no screening box for other methods."
+        "Other methods, screened here though PRISMA 2020 draws no box for it: "
+        f"{other.identified} records identified, {other.duplicates} removed as duplicates "
+        f"(of each other or of records found above), {other.screened} screened on title "
+        f"and abstract, {other.screening_excluded} excluded"
     )
     if other.screening_pending:
-        text += f" {other.screening_pending} await screening."
+        text += f", {other.screening_pending} awaiting screening"
+    text += "."
     return textwrap.wrap(text, 150)

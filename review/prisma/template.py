@@ -52,6 +52,14 @@ def template_rows(path: Path = TEMPLATE) -> tuple[list[str], list[dict[str, str]
 def values(counts: PrismaCounts) -> dict[str, str]:
     """The `n` of every key the ledger counts."""
     dbr, other = counts.dbr, counts.other
+    if unspecified := counts.unspecified_other():
+        names = ", ".join(f"{s.name} ({s.records} records)" for s in unspecified)
+        raise ExportError(
+            f"other-methods imports without a method: {names}; the PRISMA2020 CSV counts "
+            "only websites, organisations and citation searching",
+            field="records identified (other methods)",
+            hint="import those files with --kind other --method website|organisation|citation",
+        )
 
     def named(kind: SourceKind) -> str:
         return listing([(s.name, s.records) for s in _named(counts.named(kind))])

@@ -81,6 +81,8 @@ def _arm(counts: PrismaCounts, arm: ArmCounts, dbr: bool) -> list[str]:
             ("citation", "Citation searching"),
         ):
             identified.append(f"  {title} (n = {counts.records_from(SourceKind.OTHER, method)})")
+        for source in counts.unspecified_other():
+            identified.append(f"  {source.name}, method not given (n = {source.records})")
         beside = [
             "Not drawn by PRISMA 2020:",
             f"  Duplicates (n = {arm.duplicates})",
@@ -95,7 +97,8 @@ def _arm(counts: PrismaCounts, arm: ArmCounts, dbr: bool) -> list[str]:
         [f"Reports not retrieved (n = {arm.not_retrieved})"],
     )
     out += _down()
-    excluded = [f"Reports excluded (n = {arm.excluded}):", *_reasons(arm.exclusion_reasons)]
+    colon = ":" if arm.exclusion_reasons else ""
+    excluded = [f"Reports excluded (n = {arm.excluded}){colon}", *_reasons(arm.exclusion_reasons)]
     if arm.assessment_pending:
         excluded.append(f"Awaiting a decision (n = {arm.assessment_pending})")
     out += _pair([f"Reports assessed for eligibility (n = {arm.assessed})"], excluded)
@@ -137,9 +140,11 @@ def progress_line(counts: PrismaCounts) -> str:
     if pending := counts.screening_pending:
         conflicts = counts.dbr.screening_conflicts + counts.other.screening_conflicts
         note = f" ({conflicts} in conflict)" if conflicts else ""
-        parts.append(f"{pending} records await title/abstract screening{note}")
+        await_ = "record awaits" if pending == 1 else "records await"
+        parts.append(f"{pending} {await_} title/abstract screening{note}")
     if pending := counts.assessment_pending:
         conflicts = counts.dbr.assessment_conflicts + counts.other.assessment_conflicts
         note = f" ({conflicts} in conflict)" if conflicts else ""
-        parts.append(f"{pending} reports await a full-text decision{note}")
+        await_ = "report awaits" if pending == 1 else "reports await"
+        parts.append(f"{pending} {await_} a full-text decision{note}")
     return "; ".join(parts) + "; these numbers are not final"
