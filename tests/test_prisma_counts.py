@@ -181,3 +181,15 @@ def test_the_cli_refuses_an_inconsistent_review_without_a_diagram(
     out = capsys.readouterr()
     assert "doi:10.1000/p4" in out.err and "Records screened" not in out.out
     assert not (tmp_path / "x.svg").exists()
+
+
+def test_agrees_with_the_studies_extraction_works_on(built: Path, counts: PrismaCounts) -> None:
+    """Whenever PRISMA gives numbers, its included studies are extraction's."""
+    from review.extraction.studies import load_included
+    from review.review_file import review_protocol
+
+    with Store.open(built) as store:
+        included = load_included(store, review_protocol(store))
+    assert {study.key for study in included} == counts.members["included_studies"]
+    reports = {unit for study in included for unit in study.units}
+    assert reports == counts.members["included_reports"]
