@@ -6,7 +6,7 @@ documented exit code; a user mistake never shows a traceback. Command
 modules register themselves on `cli` when imported here.
 """
 
-from review.cli import dedupe, extraction, fulltext, merge, project, screening
+from review.cli import dedupe, extraction, fulltext, merge, prisma, project, screening
 from review.cli.base import cli, main, run_guarded
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "fulltext",
     "main",
     "merge",
+    "prisma",
     "project",
     "run_guarded",
     "screening",

@@ -138,6 +138,12 @@ class RecordsRepository:
         ).fetchall()
         return [(key, record_id) for key, record_id in rows]
 
+    def source_ids(self) -> dict[int, int]:
+        """Record id → the id of the import (source) it came from, for every record:
+        PRISMA counts each unit under the sources of its records."""
+        rows = self._store.db.execute("SELECT id, source_id FROM records").fetchall()
+        return {record_id: source_id for record_id, source_id in rows}
+
     def search_record_ids(self, text: str) -> set[int] | None:
         """Ids of records matching a full-text search; None when `text` has no words."""
         if not (query := fts_query(text)):

@@ -1,0 +1,43 @@
+"""Reading a review's PRISMA counts: the same resolver and replay as
+`review status` and the screening screens, so the numbers agree with them."""
+
+from __future__ import annotations
+
+from review.dedup.units import load_resolution
+from review.ledger.bulk import bulk_load
+from review.prisma.checks import check_prisma
+from review.prisma.counts import PrismaCounts, count_prisma
+from review.review_file import review_protocol
+from review.screening.state import ScreeningState
+from review.store import Store
+
+
+def load_prisma(
+    store: Store, *, previous_studies: int = 0, previous_reports: int = 0
+) -> PrismaCounts:
+    """Every box of the diagram, checked (`PrismaError` when it does not add up).
+
+    The previous-review arm (updates) is not in the ledger: the caller gives
+    it (`review prisma --previous-studies N --previous-reports N`).
+    """
+    protocol = review_protocol(store)
+    resolution = load_resolution(store)
+    with bulk_load():
+        state = ScreeningState(
+            resolution,
+            store.screening.decisions(),
+            reviewers_per_record=protocol.screening.reviewers_per_record,
+            blind=protocol.screening.is_blind,
+        )
+    counts = count_prisma(
+        sources=store.imports.sources(),
+        source_of_record=store.records.source_ids(),
+        resolution=resolution,
+        state=state,
+        fulltexts=store.fulltexts.all(),
+        protocol=protocol,
+        previous_studies=previous_studies,
+        previous_reports=previous_reports,
+    )
+    check_prisma(counts)
+    return counts
