@@ -85,6 +85,9 @@ def test_report_status_and_queue_agree(path: Path) -> None:
     dups = status["duplicates"]
     assert dups["groups"] == 3 and dups["records_removed"] == 3
     assert dups["groups_by"] == {"identifier": 1, "rule": 2}
+    text = CliRunner().invoke(cli, ["status", str(path)]).output
+    assert "Duplicates: 3 groups (1 by identifier, 2 by rule), 3 records removed" in text
+    assert "; 5 unique records" in text
     with Store.open(path) as store:
         assert dups["pairs_waiting"] == len(store.dedup.pending_pairs()) > 0
 

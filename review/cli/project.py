@@ -186,13 +186,12 @@ def _print_status(file: Path, report: dict[str, Any]) -> None:
         for kind, count in report["warnings"].items():
             click.echo(f"  {kind}: {count}")
     dups = report["duplicates"]
-    if dups["groups"] or dups["pairs_waiting"]:
-        how = ", ".join(f"{n} by {k}" for k, n in sorted(dups["groups_by"].items()))
-        click.echo(
-            f"Duplicates: {dups['groups']} groups ({how}), {dups['records_removed']} records "
-            f"removed, {dups['pairs_waiting']} pairs waiting for a reviewer; "
-            f"{dups['unique_records']} unique records"
-        )
+    how = ", ".join(f"{n} by {k}" for k, n in sorted(dups["groups_by"].items()))
+    click.echo(
+        f"Duplicates: {dups['groups']} groups{f' ({how})' if how else ''}, "
+        f"{dups['records_removed']} records removed, {dups['pairs_waiting']} pairs waiting "
+        f"for a reviewer; {dups['unique_records']} unique records"
+    )
     if report["decisions"]:
         click.echo("Screening (maybe counts as include):")
         for stage, counts in report["decisions"].items():
