@@ -39,22 +39,35 @@ from review.ledger.bulk import bulk_load
 from review.ledger.labels import current_labels
 from review.models import Stage
 from review.review_file import review_protocol
-from review.screening.units import load_state
+from review.dedup.units import load_resolution
+from review.screening.state import ScreeningState
 from review.store import Store
 store = Store.open(Path(sys.argv[1]))
 protocol = review_protocol(store)
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 t0 = time.perf_counter()
 if sys.argv[2] == "decisions":
-    state = load_state(store, protocol)
-    events = state.last_event_id
+    # load_state, step by step: read, resolve, fold
+    with bulk_load():
+        events = store.screening.decisions()
+        t1 = time.perf_counter()
+        resolution = load_resolution(store)
+        t2 = time.perf_counter()
+        state = ScreeningState(resolution, events,
+                               reviewers_per_record=protocol.screening.reviewers_per_record,
+                               blind=protocol.screening.is_blind)
+    t3 = time.perf_counter()
     outcomes = {str(k): v for k, v in state.outcomes(Stage.TITLE_ABSTRACT).items()}
-    result = {"events": events, "total": time.perf_counter() - t0, "outcomes": outcomes}
+    result = {"events": len(events), "total": t3 - t0, "read": t1 - t0, "resolve": t2 - t1,
+              "replay": t3 - t2, "outcomes": outcomes}
 else:
     with bulk_load():
         events = store.screening.label_events()
+        t1 = time.perf_counter()
         held = current_labels(events)
-    result = {"events": len(events), "total": time.perf_counter() - t0, "labelled": len(held)}
+    t2 = time.perf_counter()
+    result = {"events": len(events), "total": t2 - t0, "read": t1 - t0, "replay": t2 - t1,
+              "labelled": len(held)}
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 result["peak_mb"] = peak / 1024
 result["replay_mb"] = (peak - before) / 1024
