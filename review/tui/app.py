@@ -7,6 +7,7 @@ from typing import ClassVar, Literal
 
 from rich.console import Group
 from rich.text import Text
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
@@ -27,6 +28,7 @@ from review.tui.screens.records import RecordsScreen
 from review.tui.screens.screening import ScreeningScreen
 from review.tui.screens.start import StartScreen
 from review.tui.screens.text_prompt import TextPrompt
+from review.tui.screens.type_ahead import TypeAheadScreen
 from review.tui.widgets.agreement_table import AGREEMENT_NOTE, agreement_table
 
 SCREENS_WITH_KEYS = (RecordsScreen, ScreeningScreen, ConflictsScreen, StartScreen)
@@ -73,6 +75,15 @@ class ReviewApp(App[None]):
         self._open_screening = screening
         """Open the screening screen right away (`review screen`): at this stage,
         or `next`, where the reviewer has records to screen."""
+
+    def on_key(self, event: events.Key) -> None:
+        """A key no binding took, typed ahead of the dialog now on top, goes to it
+        (see `review.tui.screens.type_ahead`)."""
+        if isinstance(self.screen, TypeAheadScreen) and self.screen.type_ahead(event):
+            # Textual runs this before App's own key handler: keep that one from
+            # reading the same key again against the screen the dialog uncovers.
+            event.prevent_default()
+            event.stop()
 
     def on_mount(self) -> None:
         self._apply_keymap()

@@ -10,12 +10,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.events import Key
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from review.tui.screens.type_ahead import TypeAheadScreen
 
-class ChoicePicker(ModalScreen[str | None]):
+
+class ChoicePicker(TypeAheadScreen[str | None]):
     """`choices` are (id, label, hot key); dismisses with the id, or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -44,12 +45,13 @@ class ChoicePicker(ModalScreen[str | None]):
             yield Static(self.choice_title, id="choice-title", markup=False)
             yield OptionList(*options, id="choice-list")
 
-    def on_key(self, event: Key) -> None:
+    def type_ahead(self, event: Key) -> bool:
+        """A choice's hot key picks it."""
         for ident, _, key in self.choices:
             if event.character and event.character == key:
-                event.stop()
                 self.dismiss(ident)
-                return
+                return True
+        return False
 
     @on(OptionList.OptionSelected, "#choice-list")
     def _chosen(self, event: OptionList.OptionSelected) -> None:

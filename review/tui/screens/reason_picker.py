@@ -10,16 +10,16 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.events import Key
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from review.protocol.models import Reason
+from review.tui.screens.type_ahead import TypeAheadScreen
 
 NO_REASON = "-"
 
 
-class ReasonPicker(ModalScreen[list[str] | None]):
+class ReasonPicker(TypeAheadScreen[list[str] | None]):
     """The stage's reasons in protocol order; dismisses with the chosen ids
     (empty when a reason is optional and none is chosen), or None to cancel."""
 
@@ -54,15 +54,17 @@ class ReasonPicker(ModalScreen[list[str] | None]):
             yield OptionList(*options, id="reason-list")
             yield Static("Number or ↑↓ Enter to choose · Esc cancels", id="reason-help")
 
-    def on_key(self, event: Key) -> None:
+    def type_ahead(self, event: Key) -> bool:
+        """A number picks its reason (0: none, when a reason is optional)."""
         if event.character and event.character.isdigit():
             number = int(event.character)
             if number == 0 and not self.required:
-                event.stop()
                 self.dismiss([])
-            elif 1 <= number <= min(len(self.reasons), 9):
-                event.stop()
+                return True
+            if 1 <= number <= min(len(self.reasons), 9):
                 self.dismiss([self.reasons[number - 1].id])
+                return True
+        return False
 
     @on(OptionList.OptionSelected, "#reason-list")
     def _chosen(self, event: OptionList.OptionSelected) -> None:

@@ -8,11 +8,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+from textual.events import Key
 from textual.widgets import Input, Static
 
+from review.tui.screens.type_ahead import TypeAheadScreen
 
-class TextPrompt(ModalScreen[str | None]):
+
+class TextPrompt(TypeAheadScreen[str | None]):
     """Dismisses with the text typed (stripped, maybe empty), or None on Esc."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -40,3 +42,23 @@ class TextPrompt(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def type_ahead(self, event: Key) -> bool:
+        """Text typed before the input had focus goes into it; Enter saves."""
+        field = self.query(Input).first() if self.query(Input) else None
+        text = field.value if field is not None else self.value
+        if event.key == "enter":
+            self.dismiss(text.strip())
+            return True
+        if event.key == "backspace":
+            text = text[:-1]
+        elif event.is_printable and event.character:
+            text += event.character
+        else:
+            return False
+        if field is not None:
+            field.value = text
+            field.cursor_position = len(text)
+        else:
+            self.value = text
+        return True
