@@ -88,11 +88,14 @@ class RobLedger:
         """Reviewers with own (not agreed) entries on the target, by name."""
         return sorted({e.reviewer for e in self._by_target.get(target, []) if not e.agreed})
 
-    def replay(self, tool: Tool, target: Target, register: Register) -> Replayed:
-        """The register's assessment of the target with `tool`."""
+    def replay(
+        self, tool: Tool, target: Target, register: Register, *, variant: str | None = None
+    ) -> Replayed:
+        """The register's assessment of the target with `tool`; `variant`
+        overrides the one chosen (an import that switches it)."""
         events = [e for e in self._by_target.get(target, []) if _in_register(e, register)]
         current = newest(events, _key)
-        return _assess(tool, current)
+        return _assess(tool, current, variant)
 
     def assessment(self, tool: Tool, target: Target, register: Register) -> Assessment:
         return self.replay(tool, target, register).assessment
@@ -106,11 +109,12 @@ def _in_register(event: RobEvent, register: Register) -> bool:
     return not event.agreed and event.reviewer == register
 
 
-def _assess(tool: Tool, current: Mapping[tuple[str, str, str], RobEvent]) -> Replayed:
+def _assess(
+    tool: Tool, current: Mapping[tuple[str, str, str], RobEvent], variant: str | None = None
+) -> Replayed:
     aside: list[RobEvent] = []
-    variant: str | None = None
     chosen = current.get(("variant", "", ""))
-    if chosen is not None and chosen.value is not None:
+    if variant is None and chosen is not None and chosen.value is not None:
         try:
             variant = tool.variant_id(chosen.value)
         except InvalidAnswer:
