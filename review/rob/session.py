@@ -162,13 +162,13 @@ class RobSession:
                 e.id: e for e in of_study(store.entities.entities(study_key), study_key, "result")
             }
             if result_id not in results:
+                wanted = f"{study_key} has no result {result_id!r}" if result_id else "name one"
                 raise UsageError(
-                    f"{self.tool.name} judges each result: {study_key} has no result "
-                    f"{result_id!r}" if result_id else
-                    f"{self.tool.name} judges each result: name one of {study_key}'s results",
+                    f"{self.tool.name} judges each result: {wanted}",
                     field="result",
-                    hint="add results (outcome × timepoint × comparison) in the extraction form",
-                )  # fmt: skip
+                    hint="results (outcome × timepoint × comparison) are rows of the "
+                    "extraction form; `review rob status FILE` lists them",
+                )
             self.result: Entity | None = results[result_id]
         elif result_id:
             raise UsageError(
