@@ -12,7 +12,9 @@ from pathlib import Path
 from review.extraction.session import ExtractionSession
 from review.ingest import ImportOptions, import_paths
 from review.models import OtherMethod, SourceKind, Stage
+from review.protocol.models import Protocol
 from review.review_file import create_review, review_protocol
+from review.rob.session import RobSession
 from review.store import Store, utc_now
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -111,3 +113,13 @@ def _screen_and_extract(store: Store) -> None:
     cohort = ExtractionSession(store, protocol, kim, _DISSOCIATED, included=INCLUDED)
     cohort.set_value("study.study_design", "", "cohort", SAMPLE_SOURCE)
     cohort.set_value("study.setting", "", "recurrent_metastatic", SAMPLE_SOURCE)
+    _appraise(store, protocol, kim)
+
+
+def _appraise(store: Store, protocol: Protocol, reviewer: str) -> None:
+    """A partly done ROBINS-I assessment of the cohort: confounding answered and
+    judged with the suggestion, selection begun, so the summary shows data."""
+    session = RobSession(store, protocol, reviewer, _DISSOCIATED, included=INCLUDED)
+    for item, value in (("1.1", "Y"), ("1.2", "N"), ("1.4", "PN"), ("1.6", "N"), ("2.1", "N")):
+        session.answer(item, value, SAMPLE_SOURCE)
+    session.confirm("D1")

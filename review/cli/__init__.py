@@ -6,7 +6,7 @@ documented exit code; a user mistake never shows a traceback. Command
 modules register themselves on `cli` when imported here.
 """
 
-from review.cli import dedupe, extraction, fulltext, merge, prisma, project, screening
+from review.cli import dedupe, extraction, fulltext, merge, prisma, project, rob, screening
 from review.cli.base import cli, main, run_guarded
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "merge",
     "prisma",
     "project",
+    "rob",
     "run_guarded",
     "screening",
 ]

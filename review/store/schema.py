@@ -326,3 +326,25 @@ def m005_extraction(db: Database) -> None:
         """
     )
     _refuse_changes(db, "extraction_status")
+
+
+@MIGRATIONS()
+def m006_rob(db: Database) -> None:
+    """Risk-of-bias events say what they set (`kind`: a signalling question's
+    answer, a domain or overall judgement, or the tool variant chosen), carry
+    the answer's support (quote + page) and a judgement's predicted direction
+    of bias, name the variant a variant-specific item was answered under
+    (RoB 2's two domain 2s share item numbers), and `agreed` marks the
+    consensus of dual assessment, whoever records it. The justification of a
+    judgement is `note`. m003 already indexes rob_answers(created_at, uid)."""
+    db.executescript(
+        """
+        ALTER TABLE rob_answers ADD COLUMN support TEXT;
+        ALTER TABLE rob_answers ADD COLUMN kind TEXT NOT NULL DEFAULT 'answer'
+            CHECK (kind IN ('answer', 'judgement', 'variant'));
+        ALTER TABLE rob_answers ADD COLUMN variant TEXT NOT NULL DEFAULT '';
+        ALTER TABLE rob_answers ADD COLUMN direction TEXT;
+        ALTER TABLE rob_answers ADD COLUMN agreed INTEGER NOT NULL DEFAULT 0
+            CHECK (agreed IN (0, 1));
+        """
+    )

@@ -41,6 +41,7 @@ from review.store.imports import ImportsRepository
 from review.store.location import risky_location
 from review.store.merge import MergeMixin
 from review.store.records import RecordsRepository
+from review.store.rob import RobRepository
 from review.store.schema import EVENT_TABLES, MIGRATIONS
 from review.store.screening import ScreeningRepository
 from review.store.studies import StudiesRepository
@@ -69,6 +70,7 @@ class Store(MergeMixin):
         self.dedup = DedupRepository(self)
         self.entities = EntitiesRepository(self)
         self.extraction = ExtractionRepository(self)
+        self.rob = RobRepository(self)
         self.location_warning = risky_location(path)
         """Set when the file sits in a network or cloud-synced folder."""
 

@@ -1,0 +1,205 @@
+"""`review rob …`: the tools, each study's assessment status, the traffic-light
+summary, robvis's tables and the long file out, and answers in."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from review.cli.base import FILE, cli, warn_location
+from review.cli.fulltext import REVIEWER, require_reviewer
+from review.review_file import open_review, review_protocol
+from review.rob import TOOLS, Judgement, Tool
+from review.rob.events import AGREED, SHARED
+from review.rob.reports import (
+    LONG_COLUMNS,
+    NOT_JUDGED,
+    ROBVIS_TOOL,
+    export,
+    import_long,
+    summarise,
+)
+from review.rob.session import Status, overview
+
+COLOURS: dict[str, str] = {
+    Judgement.LOW: "green",
+    Judgement.GOOD: "green",
+    Judgement.SOME_CONCERNS: "yellow",
+    Judgement.MODERATE: "yellow",
+    Judgement.UNCLEAR: "yellow",
+    Judgement.FAIR: "yellow",
+    Judgement.HIGH: "red",
+    Judgement.SERIOUS: "red",
+    Judgement.POOR: "red",
+    Judgement.CRITICAL: "magenta",
+    Judgement.NO_INFORMATION: "blue",
+    Judgement.INCLUDE: "green",
+    Judgement.SEEK_INFO: "yellow",
+    Judgement.EXCLUDE: "red",
+}
+"""Cochrane's traffic-light colours, as near as a terminal has them."""
+
+
+@cli.group()
+def rob() -> None:
+    """Risk of bias: tools, status per study, summary, robvis export, answers import.
+
+    The long layout (.csv or .xlsx) has one row per answer: study, tool,
+    result (empty for study-level tools), item, answer, support; judgement
+    rows leave item empty and give domain, final and justification.
+    """
+
+
+@rob.command("tools")
+@click.option("--json", "as_json", is_flag=True, help="Print the tools as JSON.")
+def tools(as_json: bool) -> None:
+    """Every tool with its domains and item numbers."""
+    if as_json:
+        click.echo(json.dumps([_outline(t) for t in TOOLS.values()], indent=2, ensure_ascii=False))
+        return
+    for tool in TOOLS.values():
+        click.echo(click.style(f"{tool.id}", bold=True) + f"  {tool.name} ({tool.level} level)")
+        click.echo(f"  {tool.citation}")
+        if tool.variants:
+            click.echo("  variants: " + ", ".join(f"{v.id} ({v.label})" for v in tool.variants))
+        for domain in tool.domains:
+            variant = f" [{domain.variant}]" if domain.variant else ""
+            items = ", ".join(q.item for q in domain.questions) or "(judged directly)"
+            click.echo(f"  {domain.id:<4} {domain.full_name}{variant}: {items}")
+        scale = ", ".join(tool.scale) or "(items only)"
+        click.echo(f"  judgements: {scale}; overall: {', '.join(tool.overall_scale)}")
+
+
+def _outline(tool: Tool) -> dict[str, object]:
+    return {
+        "id": tool.id,
+        "name": tool.name,
+        "level": tool.level,
+        "citation": str(tool.citation),
+        "variants": [{"id": v.id, "label": v.label} for v in tool.variants],
+        "answers": dict(tool.answer_labels),
+        "scale": [j.value for j in tool.scale],
+        "overall_scale": [j.value for j in tool.overall_scale],
+        "robvis": ROBVIS_TOOL.get(tool.id),
+        "domains": [
+            {
+                "id": d.id,
+                "name": d.full_name,
+                "variant": d.variant,
+                "kind": d.kind,
+                "rule": d.rule_kind,
+                "items": [
+                    {"item": q.item, "text": q.text, "options": list(q.options)}
+                    for q in d.questions
+                ],
+            }
+            for d in tool.domains
+        ],
+    }
+
+
+@rob.command("status")
+@FILE
+@click.option(
+    "--only", type=click.Choice([s.value for s in Status]),
+    help="List only the assessments with this status.",
+)  # fmt: skip
+def status(file: Path, only: str | None) -> None:
+    """Included studies (and results, for RoB 2) with their tool and status."""
+    with open_review(file) as store:
+        warn_location(store.location_warning)
+        items = overview(store, review_protocol(store))
+    if not items:
+        click.echo("No study is included at full text yet.")
+        return
+    for item in items:
+        if item.tool is None:
+            if only is None:
+                click.echo(f"  {item.label}  {item.study.key}  no tool: {item.problem}")
+            continue
+        if only is not None and item.status != only:
+            continue
+        result = f" · {item.result.name}" if item.result else ""
+        who = ", ".join(
+            f"{'consensus' if name == AGREED else name}: {state}"
+            for name, state in sorted(item.statuses.items())
+            if name != SHARED
+        )
+        click.echo(
+            f"  {item.label}{result}  {item.study.key}  {item.tool.id}  {item.status}"
+            + (f"  ({who})" if who else "")
+        )
+
+
+@rob.command("summary")
+@FILE
+def summary(file: Path) -> None:
+    """A traffic-light table per tool (final judgements) and each domain's counts."""
+    with open_review(file) as store:
+        warn_location(store.location_warning)
+        tables = summarise(store, review_protocol(store))
+    if not tables:
+        click.echo("No included study has a risk-of-bias tool yet.")
+        return
+    for table in tables:
+        click.echo(click.style(f"{table.tool.name}", bold=True) + f" ({len(table.rows)})")
+        width = max([len(r.label) for r in table.rows] + [5])
+        cell = max(len(j.value) for j in (*table.tool.scale, *table.tool.overall_scale))
+        cell = max(cell, len(NOT_JUDGED) - 4)
+        click.echo(
+            "  " + "Study".ljust(width) + "  " + "  ".join(c.ljust(cell) for c in table.columns)
+        )
+        for row in table.rows:
+            cells = [
+                click.style(j.value.ljust(cell), fg=COLOURS.get(j)) if j else "—".ljust(cell)
+                for j in row.judgements
+            ]
+            click.echo("  " + row.label.ljust(width) + "  " + "  ".join(cells))
+        for column, name in zip(table.columns, table.names, strict=True):
+            counts = table.counts()[column]
+            total = sum(counts.values())
+            parts = ", ".join(
+                click.style(f"{word} {n} ({n / total:.0%})", fg=COLOURS.get(word))
+                for word, n in counts.items()
+            )
+            click.echo(f"  {column:<8} {name[:28]:<28} {parts}")
+        click.echo("")
+
+
+@rob.command("export")
+@FILE
+@click.option(
+    "--to", "target", required=True, type=click.Path(path_type=Path, file_okay=False),
+    help="The directory to write into (created if missing).",
+)  # fmt: skip
+def export_command(file: Path, target: Path) -> None:
+    """robvis's tables per tool (<tool>.csv, <tool>_weighted.csv) and rob_long.csv."""
+    with open_review(file) as store:
+        warn_location(store.location_warning)
+        report = export(store, review_protocol(store), target)
+    for tool_id, rows in report.rows.items():
+        robvis = ROBVIS_TOOL.get(tool_id)
+        use = f'robvis tool "{robvis}"' if robvis else "no robvis template"
+        left = report.left_out[tool_id]
+        note = f"; {len(left)} not fully judged left out" if left else ""
+        click.echo(f"{tool_id}: {rows} row(s) ({use}){note}")
+    click.echo(f"rob_long.csv: {report.long_rows} row(s) ({', '.join(LONG_COLUMNS)})")
+    click.echo(f"Wrote {len(report.files)} files to {target}")
+
+
+@rob.command("import")
+@FILE
+@click.argument("source", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@REVIEWER
+def import_command(file: Path, source: Path, reviewer: str | None) -> None:
+    """Read answers (and judgements) in the long layout, all or nothing."""
+    name = require_reviewer(reviewer)
+    with open_review(file) as store:
+        warn_location(store.location_warning)
+        result = import_long(store, review_protocol(store), source, reviewer=name)
+    click.echo(
+        f"Imported {result.events} answers and judgements into "
+        f"{len(result.assessments)} assessments ({result.unchanged} already current)"
+    )

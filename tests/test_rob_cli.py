@@ -1,0 +1,229 @@
+"""`review rob …`: tools, status, the coloured summary, robvis's tables column
+for column as robvis's own example data, the long file out and back in (all or
+nothing, every bad row named), and the exit codes."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from review.entry import main
+from review.errors import ExitCode
+from review.review_file import review_protocol
+from review.rob import OVERALL, TOOLS, get_tool
+from review.rob.events import SHARED, RobLedger
+from review.rob.reports import LONG_COLUMNS, ROBVIS_TOOL, ROBVIS_WORDS, ToolSummary, robvis_table
+from review.sample import build_sample
+from review.store import Store
+from tests.conftest import FIXTURES, fixed_clock
+from tests.rob_session_helpers import COHORT, TRIAL, fill, make_trial, session
+
+ROBVIS = FIXTURES / "robvis"
+ROBVIS_DATA = {
+    "rob2": "data_rob2.csv",
+    "rob2_cluster": "data_rob2_cluster.csv",
+    "robins_i": "data_robins_i.csv",
+    "quadas2": "data_quadas.csv",
+}
+
+
+def run(*args: str | Path) -> int:
+    with pytest.raises(SystemExit) as exited:
+        main([str(a) for a in args])
+    return int(exited.value.code or 0)
+
+
+def read(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+@pytest.fixture
+def review_file(tmp_path: Path) -> Path:
+    """The sample with a randomised trial fully assessed (RoB 2, one result)."""
+    path = tmp_path / "sample.db"
+    with build_sample(path, now=fixed_clock) as store:
+        protocol = review_protocol(store)
+        result = make_trial(store, protocol)
+        s = session(store, protocol, "ann", result=result)
+        fill(s)
+        s.decide(OVERALL, "High", "several domains with concerns, as a whole high")
+    return path
+
+
+def test_tools_lists_every_tool_with_domains_and_items(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("rob", "tools") == 0
+    text = capsys.readouterr().out
+    assert "RoB 2" in text and "2.1, 2.2" in text and "QUADAS-2" in text
+    assert run("rob", "tools", "--json") == 0
+    tools = json.loads(capsys.readouterr().out)
+    assert [t["id"] for t in tools] == list(TOOLS)
+    rob2 = tools[0]
+    assert rob2["robvis"] == "ROB2" and rob2["level"] == "result"
+    assert [i["item"] for i in rob2["domains"][0]["items"]] == ["1.1", "1.2", "1.3"]
+
+
+def test_status_lists_studies_results_tools_and_states(
+    review_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run("rob", "status", review_file) == 0
+    out = capsys.readouterr().out
+    assert "rob2  complete" in out and "robins_i  in progress" in out
+    assert "OS · 2 years" in out
+    assert run("rob", "status", review_file, "--only", "not started") == 0
+    out = capsys.readouterr().out
+    assert "robins_i  not started" in out and "complete" not in out
+
+
+def test_summary_shows_full_words_and_counts(
+    review_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run("rob", "summary", review_file) == 0
+    out = capsys.readouterr().out
+    assert "RoB 2 (1)" in out and "ROBINS-I (2)" in out
+    assert "High" in out and "Serious" in out
+    assert "Serious 1 (50%), Not yet judged 1 (50%)" in out
+
+
+@pytest.mark.parametrize("tool_id", sorted(ROBVIS_DATA))
+def test_robvis_columns_and_words_are_robvis_own(tool_id: str) -> None:
+    """Column for column as robvis's example data, and only judgement words
+    that data (or robvis's 'No information') uses for the tool."""
+    assert set(ROBVIS_DATA) == set(ROBVIS_TOOL)
+    tool = get_tool(tool_id)
+    example = read(ROBVIS / ROBVIS_DATA[tool_id])
+    columns = (*[d.id for d in tool.bias_domains()], OVERALL)
+    summary = ToolSummary(tool, columns, columns, ())
+    header, rows, left_out = robvis_table(summary)
+    assert header == example[0]
+    assert rows == [] and left_out == []
+    robvis_words = {cell for row in example[1:] for cell in row[1:]} | {"No information"}
+    words = ROBVIS_WORDS.get(tool_id, {})
+    ours = {words.get(j, j.value) for j in (*tool.scale, *tool.overall_scale)}
+    assert ours <= robvis_words
+
+
+def test_export_writes_robvis_tables_and_the_long_file(
+    review_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    assert run("rob", "export", review_file, "--to", out) == 0
+    said = capsys.readouterr().out
+    assert 'rob2: 1 row(s) (robvis tool "ROB2")' in said
+    assert "robins_i: 0 row(s)" in said and "2 not fully judged left out" in said
+    plain = read(out / "rob2.csv")
+    assert plain[0] == read(ROBVIS / "data_rob2.csv")[0]
+    [row] = plain[1:]
+    assert row[0].endswith("· OS · 2 years · RT+ICI vs RT") and row[-1] == "High"
+    weighted = read(out / "rob2_weighted.csv")
+    assert weighted[0] == [*plain[0], "Weight"] and weighted[1] == [*row, "1"]
+    long = read(out / "rob_long.csv")
+    assert tuple(long[0]) == LONG_COLUMNS
+    [overall] = [r for r in long[1:] if r[7] == OVERALL and r[2] == "rob2"]
+    assert overall[5] == "ann" and overall[8:11] == ["", "", ""]
+    assert overall[12:14] == ["High", "several domains with concerns, as a whole high"]
+    assert overall[11] in {"Low", "Some concerns", "High"}  # the suggestion beside it
+    answers = [r for r in long[1:] if r[2] == "rob2" and r[8]]
+    assert answers and all(r[10] == "p. 1" and r[12] for r in answers)
+    assert not list(tmp_path.glob("out/.*"))  # no temporary files left
+
+
+def test_import_round_trip_gives_the_same_answers(review_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run("rob", "export", review_file, "--to", out) == 0
+    blank = tmp_path / "blank.db"
+    with build_sample(blank, now=fixed_clock) as store:
+        protocol = review_protocol(store)
+        make_trial(store, protocol)
+    long = read(out / "rob_long.csv")
+    header, rows = long[0], long[1:]
+    with Store.open(blank) as store:
+        result_id = store.entities.entities(TRIAL)[0].id
+    at = header.index("result_id")
+    for r in rows:
+        if r[at]:
+            r[at] = result_id
+    edited = tmp_path / "answers.csv"
+    with edited.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([header, *rows])
+    assert run("rob", "import", blank, edited, "--reviewer", "ann") == 0
+    with Store.open(review_file) as a, Store.open(blank) as b:
+        tool = get_tool("rob2")
+        a_result = a.entities.entities(TRIAL)[0].id
+        first = RobLedger(a.rob.events(TRIAL)).assessment(tool, (TRIAL, a_result, "rob2"), SHARED)
+        second = RobLedger(b.rob.events(TRIAL)).assessment(tool, (TRIAL, result_id, "rob2"), SHARED)
+        assert first == second and first.is_complete
+        robins = get_tool("robins_i")
+        target = (COHORT, "", "robins_i")
+        assert RobLedger(a.rob.events(COHORT)).assessment(robins, target, SHARED) == RobLedger(
+            b.rob.events(COHORT)
+        ).assessment(robins, target, SHARED)
+        imported = len(b.rob.events())
+    assert run("rob", "import", blank, edited, "--reviewer", "ann") == 0  # again: nothing new
+    with Store.open(blank) as b:
+        assert len(b.rob.events()) == imported
+
+
+def test_a_malformed_import_changes_nothing_and_names_each_row(
+    review_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "study,tool,result,item,answer,support\n"
+        f"{COHORT},robins_i,,1.1,N,p. 2\n"
+        f"{COHORT},robins_i,,1.1,Maybe,\n"
+        f"{COHORT},robins_i,,9.9,Y,\n"
+        f"{COHORT},rob2,,1.1,Y,\n"
+        "doi:nowhere,robins_i,,1.1,Y,\n"
+        f"{TRIAL},rob2,no such result,1.1,Y,\n",
+        encoding="utf-8",
+    )
+    with Store.open(review_file) as store:
+        before = len(store.rob.events())
+    capsys.readouterr()
+    assert run("rob", "import", review_file, bad, "--reviewer", "ann") == ExitCode.INPUT
+    err = capsys.readouterr().err
+    assert "5 problem(s); nothing was imported" in err
+    assert ":3:answer: RoB" not in err and "bad.csv:3:answer:" in err and "'Maybe'" in err
+    assert "bad.csv:4:item:" in err and "'9.9'" in err
+    assert "bad.csv:5:tool:" in err and "bad.csv:6:study:" in err and "bad.csv:7:result:" in err
+    with Store.open(review_file) as store:
+        assert len(store.rob.events()) == before
+    missing = tmp_path / "missing.csv"
+    missing.write_text("study,item\nx,1.1\n", encoding="utf-8")
+    assert run("rob", "import", review_file, missing, "--reviewer", "ann") == ExitCode.INPUT
+    assert "missing column(s): tool, answer" in capsys.readouterr().err
+
+
+def test_an_override_without_justification_is_refused_on_import(
+    review_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = tmp_path / "judge.csv"
+    rows.write_text(
+        f"study,tool,item,answer,domain,final,justification\n{COHORT},robins_i,,,D1,Low,\n",
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+    assert run("rob", "import", review_file, rows, "--reviewer", "kim") == ExitCode.INPUT
+    assert "departs from the suggested Serious" in capsys.readouterr().err
+    rows.write_text(
+        "study,tool,item,answer,domain,final,justification\n"
+        f"{COHORT},robins_i,,,D1,Low,confounders were measured well\n",
+        encoding="utf-8",
+    )
+    assert run("rob", "import", review_file, rows, "--reviewer", "kim") == 0
+    with Store.open(review_file) as store:
+        s = session(store, review_protocol(store), "kim", COHORT)
+        assert s.assessment.decisions["D1"].justification == "confounders were measured well"
+
+
+def test_exit_codes(review_file: Path, tmp_path: Path) -> None:
+    answers = tmp_path / "a.csv"
+    answers.write_text("study,tool,item,answer\n", encoding="utf-8")
+    assert run("rob", "import", review_file, answers) == ExitCode.USAGE  # no reviewer
+    assert run("rob", "status", tmp_path / "none.db") == ExitCode.STORE
+    assert run("rob", "summary", tmp_path / "none.db") == ExitCode.STORE
+    assert run("rob", "export", review_file, "--to", review_file) == ExitCode.USAGE
