@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
 
 from review.cli.base import FILE, cli, warn_location
 from review.cli.fulltext import REVIEWER, require_reviewer
+from review.config import load_settings, resolve_reviewer
+from review.errors import UsageError
 from review.extraction.long_layout import export_long, import_long
 from review.extraction.studies import Status, load_included, overall, statuses
 from review.review_file import open_review, review_protocol
@@ -20,6 +23,36 @@ def extraction() -> None:
     The long layout (.xlsx or .csv) has one row per value: study, reviewer,
     section, field, instance_id, instance, value, unit, source, status.
     """
+
+
+@cli.command()
+@FILE
+@REVIEWER
+@click.option(
+    "--study", help="Open this study's form (its key, as `review extraction status` lists)."
+)
+@click.pass_context
+def extract(ctx: click.Context, file: Path, reviewer: str | None, study: str | None) -> None:
+    """Open the extraction screen: the included studies, or one study's form.
+
+    Without a reviewer name (--reviewer, $REVIEW_REVIEWER, config) the screen asks.
+    """
+    settings = load_settings()
+    name = resolve_reviewer(reviewer, os.environ, settings)
+    with open_review(file) as store:  # the usual "no review file here" error
+        if study is not None:
+            keys = [s.key for s in load_included(store, review_protocol(store))]
+            if study not in keys:
+                raise UsageError(
+                    f"{study} is not an included study",
+                    path=file,
+                    field="study",
+                    hint="see `review extraction status FILE` for the included studies",
+                )
+    open_tui = (ctx.obj or {}).get("open_tui")
+    if open_tui is None:
+        raise UsageError("the extraction screen opens through the `review` command")
+    open_tui(file, reviewer=name, settings=settings, extraction=study or "list")
 
 
 @extraction.command("status")

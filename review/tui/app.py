@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar, Literal
 
@@ -14,6 +15,7 @@ from textual.dom import DOMNode
 
 from review.config import Settings, unknown_binding_ids
 from review.errors import ReviewError
+from review.extraction.session import ExtractionSession
 from review.models import Stage
 from review.review_file import open_review, review_protocol, review_title
 from review.screening.session import ScreeningSession, next_work
@@ -23,6 +25,9 @@ from review.tui.commands import ReviewCommands
 from review.tui.discovery import review_files
 from review.tui.screens.conflicts import ConflictsScreen
 from review.tui.screens.duplicates import DuplicatesScreen
+from review.tui.screens.extraction_compare import ComparisonScreen
+from review.tui.screens.extraction_form import ExtractionFormScreen
+from review.tui.screens.extraction_list import ExtractionListScreen, form_screen
 from review.tui.screens.info import InfoScreen
 from review.tui.screens.records import RecordsScreen
 from review.tui.screens.screening import ScreeningScreen
@@ -31,8 +36,18 @@ from review.tui.screens.text_prompt import TextPrompt
 from review.tui.screens.type_ahead import TypeAheadScreen
 from review.tui.widgets.agreement_table import AGREEMENT_NOTE, agreement_table
 
-SCREENS_WITH_KEYS = (RecordsScreen, ScreeningScreen, ConflictsScreen, StartScreen)
+SCREENS_WITH_KEYS = (
+    RecordsScreen,
+    ScreeningScreen,
+    ConflictsScreen,
+    StartScreen,
+    ExtractionListScreen,
+    ExtractionFormScreen,
+    ComparisonScreen,
+)
 """Screens whose binding ids a settings file may remap."""
+EXTRACTION_LIST = "list"
+"""`extraction=` value opening the list of included studies rather than one form."""
 
 
 class ReviewApp(App[None]):
@@ -64,6 +79,7 @@ class ReviewApp(App[None]):
         folder: Path | None = None,
         settings: Settings | None = None,
         screening: Stage | Literal["next"] | None = None,
+        extraction: str | None = None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -75,6 +91,8 @@ class ReviewApp(App[None]):
         self._open_screening = screening
         """Open the screening screen right away (`review screen`): at this stage,
         or `next`, where the reviewer has records to screen."""
+        self._open_extraction = extraction
+        """Open extraction right away (`review extract`): `list`, or a study key."""
 
     def on_key(self, event: events.Key) -> None:
         """A key no binding took, typed ahead of the dialog now on top, goes to it
@@ -94,6 +112,9 @@ class ReviewApp(App[None]):
         if self._open_screening is not None:
             # Straight to screening: the records table is built only when asked for.
             self.open_screening(None if self._open_screening == "next" else self._open_screening)
+        elif self._open_extraction is not None:
+            study = self._open_extraction
+            self.open_extraction(None if study == EXTRACTION_LIST else study)
         else:
             self.push_screen(RecordsScreen(self.store))
 
@@ -161,25 +182,48 @@ class ReviewApp(App[None]):
         """The screening screen for the app's reviewer, asking their name if unknown;
         `None` opens the stage where they have records to screen."""
         if self.reviewer is None:
-
-            def named(name: str | None) -> None:
-                if name:
-                    self.reviewer = name
-                    if self.store is not None:
-                        self._set_titles(self.store)
-                    self.open_screening(stage)
-
-            self.push_screen(
-                TextPrompt(
-                    "Who is screening?",
-                    placeholder="Your name, as it should appear in the audit trail",
-                    help="Set it once with --reviewer, $REVIEW_REVIEWER or the config file",
-                ),
-                named,
-            )
+            self._ask_reviewer("Who is screening?", lambda: self.open_screening(stage))
             return
         if (session := self._session(stage)) is not None:
             self.push_screen(ScreeningScreen(session))
+
+    def action_extraction(self) -> None:
+        self.open_extraction(None)
+
+    def open_extraction(self, study_key: str | None) -> None:
+        """The included studies for the app's reviewer (asking their name if
+        unknown), and the form of `study_key` over them when given."""
+        if self.reviewer is None:
+            self._ask_reviewer("Who is extracting?", lambda: self.open_extraction(study_key))
+            return
+        if self.store is None:
+            self.notify("Open a review first", severity="warning")
+            return
+        try:
+            studies = ExtractionListScreen(self.store, review_protocol(self.store), self.reviewer)
+            self.push_screen(studies)
+            if study_key is not None:
+                session = ExtractionSession(self.store, studies.protocol, self.reviewer, study_key)
+                self.push_screen(form_screen(session, None))
+        except ReviewError as exc:
+            self.notify(str(exc), severity="error")
+
+    def _ask_reviewer(self, question: str, then: Callable[[], None]) -> None:
+        def named(name: str | None) -> None:
+            if name:
+                self.reviewer = name
+                if self.store is not None:
+                    self._set_titles(self.store)
+                then()
+
+        self.push_screen(
+            TextPrompt(
+                question,
+                placeholder="Your name, as it should appear in the audit trail",
+                help="Set it once with --reviewer, $REVIEW_REVIEWER or the config file",
+            ),
+            named,
+        )
 
     def _session(self, stage: Stage | None) -> ScreeningSession | None:
         if self.store is None:
@@ -275,6 +319,7 @@ def run(
     reviewer: str | None,
     settings: Settings | None = None,
     screening: Stage | Literal["next"] | None = None,
+    extraction: str | None = None,
 ) -> None:
     """Open `path`, or the one review file here, or the start screen.
 
@@ -286,7 +331,9 @@ def run(
         store = open_review(path)
     elif len(found := review_files(Path.cwd())) == 1:
         store = open_review(found[0])
-    app = ReviewApp(store, reviewer=reviewer, settings=settings, screening=screening)
+    app = ReviewApp(
+        store, reviewer=reviewer, settings=settings, screening=screening, extraction=extraction
+    )
     try:
         app.run()
     finally:

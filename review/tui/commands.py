@@ -74,6 +74,7 @@ COMMANDS = (
         "screen.history",
         on_screen="ScreeningScreen",
     ),
+    Command("Extraction", "Included studies and their forms, as you", "app.extraction"),
     Command("Sources", "Show or hide the imports and their counts", "app.sources"),
     Command("Duplicates", "Review probable duplicate pairs; undo merges", "app.duplicates"),
     Command("Start screen", "Open the sample, create a review or open a file", "app.start", False),

@@ -1,0 +1,457 @@
+"""The extraction form of one study, generated from the protocol's form.
+
+Left, the outline: the form's pages (a section's fields answered once per
+study) and each repeating group with its rows (arms, results). Right, the
+highlighted page's fields. Keys on the outline act on rows and the study
+(add, copy, rename, remove, complete, reopen); Enter goes into the fields,
+Esc comes back. A field is saved when the reviewer leaves it, through
+`ExtractionSession.set_value`; an invalid value keeps the reviewer there with
+the message beside it and nothing stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from rich.table import Table
+from textual import getters, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.events import DescendantFocus
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from review.errors import ReviewError, UsageError
+from review.extraction.checks import FormProblem
+from review.extraction.fields import FieldValueError, accepted, format_value, parse
+from review.extraction.form import STUDY_LEVEL, GroupSpec, group_key_of, groups
+from review.extraction.session import ExtractionSession, IncompleteFormError
+from review.extraction.studies import Status
+from review.models import Record
+from review.protocol.models import FormFieldRef
+from review.tui.screens.choice_picker import ChoicePicker
+from review.tui.screens.info import InfoScreen
+from review.tui.screens.problem_list import ProblemList
+from review.tui.screens.text_prompt import TextPrompt
+from review.tui.widgets.form_field import FormFieldView
+
+SECTION, GROUP, ROW = "s:", "g:", "r:"
+"""Outline option ids: a section's once-per-study page, a repeating group, one row."""
+
+
+class ExtractionFormScreen(Screen[None]):
+    """One reviewer's form for one study; every change is stored as it is made."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "leave", "Outline / back", id="extraction.back"),
+        Binding("a", "add_row", "Add row", id="extraction.add_row"),
+        Binding("y", "copy_row", "Copy row", id="extraction.copy_row"),
+        Binding("m", "rename_row", "Rename row", id="extraction.rename_row"),
+        Binding("x,delete", "remove_row", "Remove row", id="extraction.remove_row"),
+        Binding("c", "complete", "Complete", id="extraction.complete"),
+        Binding("r", "reopen", "Reopen", id="extraction.reopen"),
+        Binding("d", "compare", "Compare", id="extraction.compare"),
+        Binding("left_square_bracket", "page(-1)", "Prev page", key_display="[",
+                id="extraction.prev_page"),
+        Binding("right_square_bracket", "page(1)", "Next page", key_display="]",
+                id="extraction.next_page"),
+        Binding("ctrl+n", "source_note", "Source note", priority=True,
+                id="extraction.source_note"),
+        Binding("ctrl+l", "history", "History", priority=True, id="extraction.history"),
+    ]  # fmt: skip
+    """
+    | Key | Description |
+    | :- | :- |
+    | ↑ ↓, Enter | Outline: pick a page or row; Enter goes into its fields. |
+    | Tab, Enter | Next field (the one left is saved). |
+    | Esc | From a field back to the outline (an invalid entry is put back); then back. |
+    | a / y / m / x | Add, copy, rename, remove a row of the highlighted group. |
+    | c / r | Complete the study (lists what is missing) / reopen it. |
+    | d | Compare two extractors' values (dual extraction). |
+    | [ / ] | Previous / next page of the outline. |
+    | ctrl+n | Source note of the focused field (page, table, quote). |
+    | ctrl+l | History of the focused field. |
+    """
+
+    ROW_ACTIONS = frozenset(
+        {"add_row", "copy_row", "rename_row", "remove_row", "complete", "reopen", "page", "compare"}
+    )
+    """Single-key actions of the outline: in a field those keys are typed."""
+
+    outline = getters.query_one("#form-outline", OptionList)
+    page = getters.query_one("#form-page", VerticalScroll)
+
+    def __init__(self, session: ExtractionSession, reports: list[Record]) -> None:
+        super().__init__()
+        self.session = session
+        self.reports = reports
+        self._page_id = ""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="form-reports", markup=False)
+        with Horizontal(id="form-body"):
+            yield OptionList(id="form-outline")
+            yield VerticalScroll(id="form-page")
+        yield Static(id="form-help", markup=False)
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self._show_reports()
+        await self.load_outline()
+        self.outline.focus()
+
+    # -- outline and pages --------------------------------------------------
+
+    async def load_outline(self, keep: str | None = None) -> None:
+        """List pages, groups and rows; highlight `keep` (an option id) if still there."""
+        options: list[Option] = []
+        for section in self.session.sections:
+            if section.fields or any(not g.is_repeating for g in section.groups):
+                options.append(
+                    Option(Content.styled(section.label, "bold"), id=SECTION + section.id)
+                )
+        for spec in groups(self.session.protocol):
+            if not spec.repeating:
+                continue
+            rows = self.session.rows(spec.key)
+            label = f"{spec.section.label}: {spec.group.label} ({len(rows)})"
+            options.append(Option(Content.styled(label, "bold"), id=GROUP + spec.key))
+            options += [Option(f"  {row.name}", id=ROW + row.id) for row in rows]
+        self.outline.set_options(options)
+        ids = [option.id for option in options]
+        at = (
+            ids.index(keep)
+            if keep in ids
+            else (ids.index(self._page_id) if self._page_id in ids else 0)
+        )
+        self.outline.highlighted = at
+        await self.show_page(ids[at] or "")
+        self._update_subtitle()
+
+    @on(OptionList.OptionHighlighted, "#form-outline")
+    async def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id and event.option.id != self._page_id:
+            await self.show_page(event.option.id)
+
+    @on(OptionList.OptionSelected, "#form-outline")
+    def _selected(self) -> None:
+        views = self.page.query(FormFieldView)
+        if views:
+            views.first().editor.focus()
+        elif self._page_id.startswith(GROUP):
+            self.action_add_row()
+
+    async def show_page(self, page_id: str) -> None:
+        """Mount the fields of one page (cheap: a page is one section or one row)."""
+        self._page_id = page_id
+        widgets: list[Static | FormFieldView] = []
+        if page_id.startswith(SECTION):
+            section = next(s for s in self.session.sections if s.id == page_id[2:])
+            if section.help:
+                widgets.append(Static(section.help, classes="form-page-help", markup=False))
+            refs = [r for r in self.session.refs.values() if r.section is section]
+            widgets += self._fields([r for r in refs if group_key_of(r) is None], STUDY_LEVEL)
+        elif page_id.startswith(GROUP):
+            spec = self._spec(page_id[2:])
+            rows = self.session.rows(spec.key)
+            help = spec.group.help or spec.section.help or ""
+            text = f"{help}\n\n" if help else ""
+            text += (
+                f"{len(rows)} row(s). a adds one, Enter on a row opens it."
+                if rows
+                else "No rows yet: press a (or Enter) to add one."
+            )
+            widgets.append(Static(text, classes="form-page-help", markup=False))
+        elif page_id.startswith(ROW) and (row := self.session.row(page_id[2:])) is not None:
+            spec = self._spec_of_row(row.id)
+            widgets.append(
+                Static(f"{spec.group.label}: {row.name}", classes="form-row-title", markup=False)
+            )
+            refs = [r for r in self.session.refs.values() if group_key_of(r) == spec.key]
+            widgets += self._fields(refs, row.id)
+        with self.app.batch_update():
+            await self.page.remove_children()
+            await self.page.mount_all(widgets)
+        self.page.scroll_home(animate=False)
+
+    def _fields(self, refs: list[FormFieldRef], instance: str) -> list[Static | FormFieldView]:
+        out: list[Static | FormFieldView] = []
+        group = None
+        for ref in refs:
+            if ref.group is not None and ref.group is not group and instance == STUDY_LEVEL:
+                out.append(Static(ref.group.label, classes="form-group-title", markup=False))
+            group = ref.group
+            out.append(FormFieldView(ref, instance, self.session.cell(ref.key, instance)))
+        return out
+
+    def action_page(self, step: int) -> None:
+        count = self.outline.option_count
+        if count:
+            self.outline.highlighted = ((self.outline.highlighted or 0) + step) % count
+
+    # -- saving fields ------------------------------------------------------
+
+    @on(FormFieldView.Committed)
+    async def _committed(self, event: FormFieldView.Committed) -> None:
+        view = event.view
+        if not view.is_attached:
+            return
+        renames = self.session.row(view.instance) is not None and view.ref.field.id == "name"
+        try:
+            stored = self.session.set_value(view.key, view.instance, event.raw)
+        except ReviewError as exc:
+            view.show_error(_message(exc))
+            if self.screen is self.app.screen:
+                view.editor.focus()
+            return
+        view.show_saved(self.session.cell(view.key, view.instance), stored=stored)
+        if stored and renames:
+            await self.load_outline(keep=self._page_id)
+        self._update_subtitle()
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        view = self._view_of(event.widget)
+        help = self.query_one("#form-help", Static)
+        if view is None:
+            help.update("Enter opens the page · a add · y copy · m rename · x remove · c complete")
+            return
+        form_field = view.ref.field
+        parts = [form_field.label + (" (required)" if form_field.required else "")]
+        if form_field.help:
+            parts.append(form_field.help)
+        parts.append(f"Takes {accepted(form_field)}")
+        if view.source_note:
+            parts.append(f"Source: {view.source_note}")
+        help.update(" · ".join(parts))
+
+    def action_leave(self) -> None:
+        view = self._view_of(self.focused)
+        if view is None:
+            self.app.pop_screen()
+            return
+        try:
+            parse(view.ref.field, view.raw())
+        except FieldValueError:
+            view.revert()
+        self.outline.focus()
+
+    def action_source_note(self) -> None:
+        view = self._view_of(self.focused)
+        if view is None:
+            self.notify("Go into a field first (Enter)", severity="warning")
+            return
+        raw = view.raw()
+
+        def save(note: str | None) -> None:
+            if note is None:
+                return
+            try:
+                self.session.set_value(view.key, view.instance, raw, note)
+            except ReviewError as exc:
+                view.show_error(_message(exc))
+                return
+            view.show_saved(self.session.cell(view.key, view.instance), stored=True)
+            view.editor.focus()
+
+        self.app.push_screen(
+            TextPrompt(
+                f"Source of {view.ref.field.label}",
+                value=view.source_note,
+                placeholder="page, table, figure or quote",
+                help="Enter saves (empty clears) · Esc cancels",
+            ),
+            save,
+        )
+
+    def action_history(self) -> None:
+        view = self._view_of(self.focused)
+        if view is None:
+            self.notify("Go into a field first (Enter)", severity="warning")
+            return
+        table = Table("When", "Who", "Old", "New", "Source", box=None, expand=True)
+        form_field = view.ref.field
+        for change in self.session.history(view.key, view.instance):
+            who = change.reviewer + (" (agreed)" if change.kind == "agreed" else "")
+            table.add_row(
+                change.created_at[:16].replace("T", " "),
+                who,
+                format_value(form_field, change.old) or "—",
+                format_value(form_field, change.new) or "—",
+                change.source or "",
+            )
+        if not table.row_count:
+            table.add_row("", "", "", "never filled", "")
+        self.app.push_screen(InfoScreen(f"History: {form_field.label}", table))
+
+    # -- rows ---------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.ROW_ACTIONS and self._view_of(self.focused) is not None:
+            return None  # typed into the field; shown dimmed
+        return not (action == "compare" and self.session.extractors < 2)
+
+    def action_add_row(self) -> None:
+        spec = self._current_group()
+        if spec is None:
+            self.notify(
+                "Highlight Arms or Results (or one of their rows) first", severity="warning"
+            )
+            return
+
+        def add(name: str | None) -> None:
+            if name:
+                self._row_change(lambda: ROW + self.session.add_row(spec.key, name))
+
+        self.app.push_screen(TextPrompt(f"New {spec.group.label.lower()}: name"), add)
+
+    def action_copy_row(self) -> None:
+        if (row_id := self._current_row()) is None:
+            return
+        row = self.session.row(row_id)
+        name = f"{row.name} (copy)" if row else ""
+
+        def copy(new: str | None) -> None:
+            if new:
+                self._row_change(lambda: ROW + self.session.copy_row(row_id, new))
+
+        self.app.push_screen(TextPrompt("Copy row as", value=name), copy)
+
+    def action_rename_row(self) -> None:
+        if (row_id := self._current_row()) is None:
+            return
+        row = self.session.row(row_id)
+
+        def rename(new: str | None) -> None:
+            if new:
+                self._row_change(lambda: self.session.rename_row(row_id, new) and ROW + row_id)
+
+        self.app.push_screen(TextPrompt("Rename row", value=row.name if row else ""), rename)
+
+    def action_remove_row(self) -> None:
+        if (row_id := self._current_row()) is None:
+            return
+        row = self.session.row(row_id)
+
+        def remove(answer: str | None) -> None:
+            if answer == "yes":
+                self._row_change(lambda: self.session.remove_row(row_id) and "")
+
+        self.app.push_screen(
+            ChoicePicker(
+                f"Remove {row.name if row else 'this row'}? (its values are kept in the history)",
+                [("yes", "Remove the row", "y"), ("no", "Keep it", "n")],
+            ),
+            remove,
+        )
+
+    def _row_change(self, change: Callable[[], str | bool]) -> None:
+        """Run a row change; on success reload the outline on `keep` (its result)."""
+        try:
+            keep = change()
+        except ReviewError as exc:
+            self.notify(_message(exc), severity="error")
+            return
+        target = keep if isinstance(keep, str) and keep else self._page_id
+        self.call_next(self.load_outline, target)
+
+    def _current_row(self) -> str | None:
+        if self._page_id.startswith(ROW):
+            return self._page_id[2:]
+        self.notify("Highlight a row first", severity="warning")
+        return None
+
+    def _current_group(self) -> GroupSpec | None:
+        if self._page_id.startswith(GROUP):
+            return self._spec(self._page_id[2:])
+        if self._page_id.startswith(ROW):
+            return self._spec_of_row(self._page_id[2:])
+        return None
+
+    # -- the study ----------------------------------------------------------
+
+    def action_complete(self) -> None:
+        try:
+            self.session.complete()
+        except IncompleteFormError as exc:
+            self.app.push_screen(
+                ProblemList(str(exc.message), exc.form_problems), self._jump_to_problem
+            )
+            return
+        except ReviewError as exc:
+            self.notify(_message(exc), severity="error")
+            return
+        self.notify("Study complete")
+        self._update_subtitle()
+
+    def action_reopen(self) -> None:
+        if self.session.status is not Status.COMPLETE:
+            self.notify("The study is not complete", severity="warning")
+            return
+        self.session.reopen()
+        self.notify("Study reopened")
+        self._update_subtitle()
+
+    def action_compare(self) -> None:
+        from review.tui.screens.extraction_compare import open_comparison
+
+        open_comparison(self, self.session)
+
+    async def _jump_to_problem(self, problem: FormProblem | None) -> None:
+        if problem is None:
+            return
+        ref = self.session.refs.get(problem.field)
+        if ref is None:
+            return
+        if problem.instance:
+            target = ROW + problem.instance
+        elif (group := group_key_of(ref)) is not None:
+            target = GROUP + group
+        else:
+            target = SECTION + ref.section.id
+        await self.load_outline(keep=target)
+        for view in self.page.query(FormFieldView):
+            if view.key == problem.field:
+                view.editor.focus()
+                view.scroll_visible(animate=False)
+                break
+
+    # -- helpers ------------------------------------------------------------
+
+    def _show_reports(self) -> None:
+        lines = []
+        for record in self.reports:
+            named = (("doi ", record.doi), ("pmid ", record.pmid), ("", record.registry_id))
+            ids = [f"{name}{value}" for name, value in named if value]
+            title = (record.title or "(no title)")[:90]
+            lines.append(" · ".join([title, *ids, record.source_name]))
+        self.query_one("#form-reports", Static).update("\n".join(lines) or self.session.study_key)
+
+    def _update_subtitle(self) -> None:
+        self.sub_title = f"{self.session.reviewer} · {self.session.status}"
+
+    def _spec(self, key: str) -> GroupSpec:
+        return next(spec for spec in groups(self.session.protocol) if spec.key == key)
+
+    def _spec_of_row(self, row_id: str) -> GroupSpec:
+        for spec in groups(self.session.protocol):
+            if spec.repeating and any(r.id == row_id for r in self.session.rows(spec.key)):
+                return spec
+        raise UsageError(f"no row {row_id!r} in this form", field="instance")
+
+    def _view_of(self, widget: object) -> FormFieldView | None:
+        node = widget
+        while node is not None and node is not self:
+            if isinstance(node, FormFieldView):
+                return node
+            node = getattr(node, "parent", None)
+        return None
+
+
+def _message(exc: ReviewError) -> str:
+    """The short message; what the field takes is on the help line already."""
+    return exc.message

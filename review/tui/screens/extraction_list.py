@@ -1,0 +1,175 @@
+"""The included studies to extract, with where this reviewer stands on each.
+
+Problems are counted only for studies this reviewer has started: an empty
+form's problems are just its required fields, and counting them would build
+a session per study of a large review on every visit.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import getters, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from review.errors import ReviewError
+from review.extraction.session import ExtractionSession
+from review.extraction.studies import (
+    IncludedStudy,
+    Status,
+    included_studies,
+    report_record_ids,
+    statuses,
+)
+from review.ledger.resolver import Resolution
+from review.protocol.models import Protocol
+from review.screening.units import load_state
+from review.store import Store
+from review.tui.screens.extraction_compare import open_comparison
+from review.tui.screens.extraction_form import ExtractionFormScreen
+
+FILTERS = {"all": None, "not_started": Status.NOT_STARTED, "in_progress": Status.IN_PROGRESS,
+           "complete": Status.COMPLETE}  # fmt: skip
+
+
+class ExtractionListScreen(Screen[None]):
+    """Included studies; Enter opens the highlighted one's form."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", "Open form", id="extraction.open", priority=False),
+        Binding("a", "filter('all')", "All", id="extraction.filter_all"),
+        Binding("n", "filter('not_started')", "Not started", id="extraction.filter_not_started"),
+        Binding("p", "filter('in_progress')", "In progress", id="extraction.filter_in_progress"),
+        Binding("c", "filter('complete')", "Complete", id="extraction.filter_complete"),
+        Binding("d", "compare", "Compare", id="extraction.list_compare"),
+        Binding("escape", "app.pop_screen", "Back", id="extraction.list_back"),
+    ]
+    """
+    | Key | Description |
+    | :- | :- |
+    | ↑ ↓, Enter | Move between studies; open the form. |
+    | a / n / p / c | Show all / not started / in progress / complete (your status). |
+    | d | Compare two extractors' values (dual extraction). |
+    | escape | Back. |
+    """
+
+    table = getters.query_one("#extraction-table", DataTable)
+
+    def __init__(self, store: Store, protocol: Protocol, reviewer: str) -> None:
+        super().__init__()
+        self.store = store
+        self.protocol = protocol
+        self.reviewer = reviewer
+        self.only: Status | None = None
+        self._studies: list[IncludedStudy] = []
+        self._shown: list[IncludedStudy] = []
+        self._resolution: Resolution | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="extraction-title", markup=False)
+        yield DataTable(id="extraction-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        columns = ["Study", "Key", "You"]
+        if self.protocol.extraction.reviewers_per_study == 2:
+            columns.append("Other extractor")
+        self.table.add_columns(*columns, "Problems")
+        self.load()
+        self.table.focus()
+
+    def on_screen_resume(self) -> None:
+        if self._resolution is not None:
+            self.load(keep=self.table.cursor_row)
+
+    def load(self, keep: int = 0) -> None:
+        state = load_state(self.store, self.protocol)
+        self._resolution = state.resolved
+        self._studies = included_studies(state.resolved, state)
+        found = statuses(
+            [s.key for s in self._studies],
+            self.store.extraction.value_events(),
+            self.store.extraction.status_events(),
+        )
+        self.table.clear()
+        self._shown = []
+        dual = self.protocol.extraction.reviewers_per_study == 2
+        keys = [s.key for s in self._studies]
+        for study in self._studies:
+            by_reviewer = found[study.key]
+            mine = by_reviewer.get(self.reviewer, Status.NOT_STARTED)
+            if self.only is not None and mine is not self.only:
+                continue
+            title = self.store.records.record(study.record_id).title or "(no title)"
+            cells = [title[:60], study.key[:28], str(mine)]
+            if dual:
+                others = [f"{who}: {state}" for who, state in sorted(by_reviewer.items())
+                          if who != self.reviewer]  # fmt: skip
+                cells.append(", ".join(others) or "—")
+            cells.append(self._problems(study.key, keys) if mine is not Status.NOT_STARTED else "—")
+            self.table.add_row(*cells, key=study.key)
+            self._shown.append(study)
+        which = "all" if self.only is None else str(self.only)
+        self.query_one("#extraction-title", Static).update(
+            f"{len(self._studies)} included studies · showing {which} ({len(self._shown)})"
+            f" · extracting as {self.reviewer}"
+        )
+        if self._shown:
+            self.table.move_cursor(row=min(keep, len(self._shown) - 1))
+
+    def _problems(self, study_key: str, included: list[str]) -> str:
+        session = ExtractionSession(
+            self.store, self.protocol, self.reviewer, study_key, included=included
+        )
+        return str(len(session.problems()))
+
+    def action_filter(self, which: str) -> None:
+        self.only = FILTERS[which]
+        self.load()
+
+    @on(DataTable.RowSelected, "#extraction-table")
+    def _row_selected(self) -> None:
+        self.action_open()
+
+    def session(self) -> ExtractionSession | None:
+        row = self.table.cursor_row
+        if not self._shown or not 0 <= row < len(self._shown):
+            self.notify("No study to open", severity="warning")
+            return None
+        try:
+            return ExtractionSession(
+                self.store,
+                self.protocol,
+                self.reviewer,
+                self._shown[row].key,
+                included=[s.key for s in self._studies],
+            )
+        except ReviewError as exc:
+            self.notify(str(exc), severity="error")
+            return None
+
+    def action_open(self) -> None:
+        if (session := self.session()) is not None:
+            self.app.push_screen(form_screen(session, self._resolution))
+
+    def action_compare(self) -> None:
+        if (session := self.session()) is not None:
+            open_comparison(self, session)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "compare":
+            return self.protocol.extraction.reviewers_per_study == 2
+        return True
+
+
+def form_screen(session: ExtractionSession, resolution: Resolution | None) -> ExtractionFormScreen:
+    """The form with the study's reports (articles, registrations…) in its header."""
+    store = session.store
+    if resolution is None:
+        resolution = load_state(store, session.protocol).resolved
+    ids = report_record_ids(resolution, session.study_key)
+    return ExtractionFormScreen(session, [store.records.record(i) for i in ids])

@@ -1,0 +1,317 @@
+"""The extraction screens driven by keys; the file is then read with a fresh
+connection, as the reviewer would find it after quitting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Static
+
+from review.extraction.session import ExtractionSession
+from review.extraction.studies import Status
+from review.review_file import review_protocol
+from review.sample import INCLUDED, build_sample
+from review.store import Store
+from review.tui.app import ReviewApp
+from review.tui.screens.extraction_compare import ComparisonScreen
+from review.tui.screens.extraction_form import ExtractionFormScreen
+from review.tui.screens.extraction_list import ExtractionListScreen
+from review.tui.screens.info import InfoScreen
+from review.tui.screens.problem_list import ProblemList
+from review.tui.screens.text_prompt import TextPrompt
+from review.tui.widgets.form_field import FormFieldView
+from tests.tui.conftest import SIZE, run_from_palette
+
+COHORT, TRIAL, FRESH = INCLUDED
+"""The sample's included studies: two partly filled by kim, one not started."""
+
+
+def session(path: Path, who: str = "kim", study: str = FRESH) -> ExtractionSession:
+    """The form as stored, through a fresh connection."""
+    store = Store.open(path)
+    return ExtractionSession(store, review_protocol(store), who, study)
+
+
+def form(app: ReviewApp) -> ExtractionFormScreen:
+    screen = app.screen
+    assert isinstance(screen, ExtractionFormScreen)
+    return screen
+
+
+def focused_view(app: ReviewApp) -> FormFieldView | None:
+    return form(app)._view_of(app.focused)
+
+
+async def goto(pilot: Pilot[None], key: str) -> FormFieldView:
+    """Tab through the page's fields until `key` has the focus (keys only)."""
+    app = pilot.app
+    assert isinstance(app, ReviewApp)
+    for _ in range(40):
+        view = focused_view(app)
+        if view is not None and view.key == key:
+            return view
+        await pilot.press("tab")
+    raise AssertionError(f"never reached {key}")
+
+
+def status_text(view: FormFieldView) -> str:
+    return str(view.query_one(".form-field-status", Static).content)
+
+
+async def test_fill_fields_of_every_kind_and_rows_then_reopen(sample_path: Path) -> None:
+    app = ReviewApp(Store.open(sample_path), reviewer="kim", extraction=FRESH)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ExtractionFormScreen)
+        await pilot.press("enter")  # into the study page's fields
+        await goto(pilot, "study.study_design")
+        await pilot.press("enter", "down", "enter")  # the first option: rct
+        await goto(pilot, "study.country")
+        await pilot.press(*"Germany, France", "tab")
+        await goto(pilot, "study.tumour_sites")
+        await pilot.press("space", "down", "space")  # oral cavity, oropharynx
+        await goto(pilot, "study.hpv_reported")
+        await pilot.press("enter", "down", "enter")  # yes
+        view = await goto(pilot, "study.n_randomised")
+        await pilot.press(*"120", "enter")
+        await pilot.pause()
+        assert status_text(view) == "✓ saved"
+        await goto(pilot, "study.follow_up_median")
+        await pilot.press(*"18.5", "tab")
+        await goto(pilot, "study.notes")
+        await pilot.press(*"line one", "enter", *"line two", "tab")  # past the last field
+        await pilot.pause()
+        assert app.focused is form(app).outline
+        # an arm: add on the Arms group, then rename the row by keys
+        await pilot.press("down")
+        await pilot.press("a")
+        assert isinstance(app.screen, TextPrompt)
+        await pilot.press(*"Nivolumab + RT", "enter")
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.press("ctrl+u", *"Nivolumab plus RT", "enter")
+        await pilot.pause()
+        await pilot.press("enter")  # into the arm's fields
+        await goto(pilot, "arms.arm.rt_dose_gy")
+        await pilot.press(*"70", "tab")
+        await pilot.press("escape", "down")  # Results
+        await pilot.pause()
+        await pilot.press("a", *"ORR at 2 years", "enter")
+        await pilot.pause()
+        await pilot.press("m", "ctrl+u", *"ORR, 2 years", "enter")
+        await pilot.pause()
+        await pilot.press("enter")
+        await goto(pilot, "results.result.timepoint")
+        await pilot.press(*"2 years", "tab")
+        await pilot.press("escape", "escape", "q")
+    stored = session(sample_path)
+    assert stored.value("study.study_design") == "rct"
+    assert stored.value("study.country") == "Germany, France"
+    assert stored.value("study.tumour_sites") == ["oral cavity", "oropharynx"]
+    assert stored.value("study.hpv_reported") is True
+    assert stored.value("study.n_randomised") == 120
+    assert stored.value("study.follow_up_median") == 18.5
+    assert stored.value("study.notes") == "line one\nline two"
+    [arm] = stored.rows("arms.arm")
+    assert arm.name == "Nivolumab plus RT"
+    assert stored.value("arms.arm.rt_dose_gy", arm.id) == 70
+    [result] = stored.rows("results.result")
+    assert result.name == "ORR, 2 years"
+    assert stored.value("results.result.timepoint", result.id) == "2 years"
+
+
+async def test_invalid_value_shows_its_message_keeps_focus_and_stores_nothing(
+    sample_path: Path,
+) -> None:
+    app = ReviewApp(Store.open(sample_path), reviewer="kim", extraction=FRESH)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        view = await goto(pilot, "study.n_randomised")
+        await pilot.press("0", "tab")
+        await pilot.pause()
+        assert "at least 1" in status_text(view)
+        assert view.has_class("-invalid")
+        assert focused_view(app) is view
+        await pilot.press("escape")  # puts the stored (blank) value back
+        await pilot.pause()
+        assert view.raw() == ""
+        assert focused_view(app) is None
+    assert session(sample_path).value("study.n_randomised") is None
+
+
+async def test_typing_ahead_in_a_burst_loses_no_key(sample_path: Path) -> None:
+    app = ReviewApp(Store.open(sample_path), reviewer="kim", extraction=FRESH)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        # outline → fields → design (Select) → phase → country, typed, then onwards: one burst
+        await pilot.press(
+            "enter", "tab", "tab", *"Norway; Sweden", "tab", "tab", "tab", "tab", "tab",
+            *"64", "tab", *"60", "tab", *"31.25", "tab",
+        )  # fmt: skip
+        await pilot.pause()
+    stored = session(sample_path)
+    assert stored.value("study.country") == "Norway; Sweden"
+    assert stored.value("study.n_randomised") == 64
+    assert stored.value("study.n_analysed") == 60
+    assert stored.value("study.follow_up_median") == 31.25
+
+
+async def test_complete_lists_problems_stores_no_status_and_jumps(sample_path: Path) -> None:
+    app = ReviewApp(Store.open(sample_path), reviewer="kim", extraction=FRESH)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        problems = app.screen
+        assert isinstance(problems, ProblemList)
+        fields = [p.field for p in problems.problems]
+        assert "study.study_design" in fields
+        assert "study.n_randomised" in fields
+        await pilot.press("down", "enter")  # the second problem
+        await pilot.pause()
+        view = focused_view(app)
+        assert view is not None
+        assert view.key == problems.problems[1].field
+    stored = session(sample_path)
+    assert stored.status is Status.NOT_STARTED
+    assert stored.store.extraction.status_events(FRESH) == []
+
+
+async def test_source_note_and_history(sample_path: Path) -> None:
+    app = ReviewApp(Store.open(sample_path), reviewer="kim", extraction=FRESH)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await goto(pilot, "study.n_randomised")
+        await pilot.press(*"40", "ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, TextPrompt)
+        await pilot.press(*"p. 3, table 1", "enter")
+        await pilot.pause()
+        await pilot.press("ctrl+u", *"42", "tab", "shift+tab", "ctrl+l")
+        await pilot.pause()
+        assert isinstance(app.screen, InfoScreen)
+        await pilot.press("escape")
+    stored = session(sample_path)
+    cell = stored.cell("study.n_randomised")
+    assert (cell.value, cell.source) == (42, "p. 3, table 1")
+    assert [(c.old, c.new) for c in stored.history("study.n_randomised")] == [(None, 40), (40, 42)]
+
+
+async def test_complete_then_reopen_from_the_list(sample_path: Path) -> None:
+    with Store.open(sample_path) as store:
+        filled = ExtractionSession(store, review_protocol(store), "kim", FRESH)
+        for field, value in (
+            ("study.study_design", "rct"),
+            ("study.setting", "mixed"),
+            ("study.n_randomised", "50"),
+        ):
+            filled.set_value(field, "", value)
+    app = ReviewApp(Store.open(sample_path), reviewer="kim")
+    async with app.run_test(size=SIZE) as pilot:
+        await run_from_palette(pilot, "Extraction")
+        assert isinstance(app.screen, ExtractionListScreen)
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 3
+        await pilot.press("p")  # in progress only
+        await pilot.pause()
+        assert table.row_count == 3
+        await pilot.press("n")
+        await pilot.pause()
+        assert table.row_count == 0
+        await pilot.press("a", "down", "down", "enter")
+        await pilot.pause()
+        assert form(app).session.study_key == FRESH
+        await pilot.press("c")
+        await pilot.pause()
+        assert session(sample_path).status is Status.COMPLETE
+        await pilot.press("r")
+        await pilot.pause()
+        assert session(sample_path).status is Status.IN_PROGRESS
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ExtractionListScreen)
+
+
+async def test_copy_and_remove_a_row(sample_path: Path) -> None:
+    app = ReviewApp(Store.open(sample_path), reviewer="kim", extraction=TRIAL)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "down")  # the arm
+        await pilot.press("y", "ctrl+u", *"Second arm", "enter")
+        await pilot.pause()
+        copied = session(sample_path, study=TRIAL)
+        assert [a.name for a in copied.rows("arms.arm")] == ["Sintilimab + RT", "Second arm"]
+        second = copied.rows("arms.arm")[1]
+        assert copied.value("arms.arm.rt_dose_gy", second.id) == 60
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("y")  # confirm
+        await pilot.pause()
+    assert [a.name for a in session(sample_path, study=TRIAL).rows("arms.arm")] == [
+        "Sintilimab + RT"
+    ]
+
+
+def dual_sample(tmp_path: Path) -> Path:
+    """The sample under a protocol with two (non-blind) extractors; lee differs
+    from kim on the cohort study's design and an arm's size."""
+    protocol = tmp_path / "dual.yaml"
+    text = Path("protocols/rt-io-head-neck.yaml").read_text(encoding="utf-8")
+    protocol.write_text(
+        text.replace("extraction:\n", "extraction:\n  reviewers_per_study: 2\n  blind: false\n", 1),
+        encoding="utf-8",
+    )
+    path = tmp_path / "dual.db"
+    from tests.conftest import fixed_clock
+
+    with build_sample(path, protocol=protocol, now=fixed_clock) as store:
+        proto = review_protocol(store)
+        kim = ExtractionSession(store, proto, "kim", COHORT)
+        arm = kim.add_row("arms.arm", "Nivolumab + RT")
+        kim.set_value("arms.arm.n_assigned", arm, "40")
+        lee = ExtractionSession(store, proto, "lee", COHORT)
+        lee.set_value("study.study_design", "", "case_series")
+        lee.set_value("study.setting", "", "recurrent_metastatic")
+        lee.set_value("arms.arm.n_assigned", arm, "42")
+    return path
+
+
+async def test_dual_extraction_shows_differences_and_stores_the_agreed_value(
+    tmp_path: Path,
+) -> None:
+    path = dual_sample(tmp_path)
+    app = ReviewApp(Store.open(path), reviewer="kim")
+    async with app.run_test(size=SIZE) as pilot:
+        await run_from_palette(pilot, "Extraction")
+        await pilot.press("d")  # the highlighted (first) study: the cohort
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ComparisonScreen)
+        assert [(d.field, d.row) for d in screen._diffs] == [
+            ("study.study_design", ""),
+            ("arms.arm.n_assigned", "Nivolumab + RT"),
+        ]
+        await pilot.press("2")  # lee's design
+        await pilot.pause()
+        await pilot.press("down", "e", "ctrl+u", *"41", "enter")
+        await pilot.pause()
+    stored = session(path, study=COHORT)
+    agreed = stored.values.agreed(COHORT)
+    arm = stored.rows("arms.arm")[0].id
+    assert agreed[(COHORT, "study.study_design", "")] == "case_series"
+    assert agreed[(COHORT, "arms.arm.n_assigned", arm)] == 41
+    assert stored.value("study.study_design") == "cohort"  # kim's own entry unchanged
+
+
+async def test_extract_asks_the_name_when_unknown(sample_path: Path) -> None:
+    app = ReviewApp(Store.open(sample_path), extraction="list")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TextPrompt)
+        await pilot.press(*"kim", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExtractionListScreen)
+        assert app.screen.reviewer == "kim"
