@@ -22,7 +22,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.events import DescendantFocus
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from review.errors import ReviewError, UsageError
@@ -38,6 +38,7 @@ from review.tui.screens.info import InfoScreen
 from review.tui.screens.problem_list import ProblemList
 from review.tui.screens.text_prompt import TextPrompt
 from review.tui.widgets.form_field import FormFieldView
+from review.tui.widgets.form_outline import FormOutline
 
 SECTION, GROUP, ROW = "s:", "g:", "r:"
 """Outline option ids: a section's once-per-study page, a repeating group, one row."""
@@ -62,6 +63,12 @@ class ExtractionFormScreen(Screen[None]):
         Binding("ctrl+n", "source_note", "Source note", priority=True,
                 id="extraction.source_note"),
         Binding("ctrl+l", "history", "History", priority=True, id="extraction.history"),
+        # Moving between fields is bound with priority, so it happens as the app
+        # dispatches the key: the keys typed after it reach the next field.
+        Binding("tab", "next_field(1)", show=False, priority=True, id="extraction.next_field"),
+        Binding("shift+tab", "next_field(-1)", show=False, priority=True,
+                id="extraction.previous_field"),
+        Binding("enter", "submit_field", show=False, priority=True, id="extraction.enter_field"),
     ]  # fmt: skip
     """
     | Key | Description |
@@ -82,7 +89,7 @@ class ExtractionFormScreen(Screen[None]):
     )
     """Single-key actions of the outline: in a field those keys are typed."""
 
-    outline = getters.query_one("#form-outline", OptionList)
+    outline = getters.query_one("#form-outline", FormOutline)
     page = getters.query_one("#form-page", VerticalScroll)
 
     def __init__(self, session: ExtractionSession, reports: list[Record]) -> None:
@@ -95,7 +102,7 @@ class ExtractionFormScreen(Screen[None]):
         yield Header()
         yield Static(id="form-reports", markup=False)
         with Horizontal(id="form-body"):
-            yield OptionList(id="form-outline")
+            yield FormOutline(id="form-outline")
             yield VerticalScroll(id="form-page")
         yield Static(id="form-help", markup=False)
         yield Footer()
@@ -139,12 +146,17 @@ class ExtractionFormScreen(Screen[None]):
             await self.show_page(event.option.id)
 
     @on(OptionList.OptionSelected, "#form-outline")
-    def _selected(self) -> None:
-        views = self.page.query(FormFieldView)
-        if views:
-            views.first().editor.focus()
-        elif self._page_id.startswith(GROUP):
-            self.action_add_row()
+    async def _selected(self, event: OptionList.OptionSelected) -> None:
+        try:
+            if event.option.id and event.option.id != self._page_id:
+                await self.show_page(event.option.id)
+            views = self.page.query(FormFieldView)
+            if views:
+                self.set_focus(views.first().editor)
+            elif self._page_id.startswith(GROUP):
+                self.action_add_row()
+        finally:
+            self.outline.release()
 
     async def show_page(self, page_id: str) -> None:
         """Mount the fields of one page (cheap: a page is one section or one row)."""
@@ -290,7 +302,22 @@ class ExtractionFormScreen(Screen[None]):
 
     # -- rows ---------------------------------------------------------------
 
+    def action_submit_field(self) -> None:
+        self.focus_next()  # leaving the field saves it
+
+    def action_next_field(self, step: int) -> None:
+        if step > 0:
+            self.focus_next()
+        else:
+            self.focus_previous()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_field":
+            # Only from a field (Enter: a one-line field); elsewhere the key goes on
+            # in order, e.g. to the outline, which holds keys while a page opens.
+            return self._view_of(self.focused) is not None
+        if action == "submit_field":
+            return isinstance(self.focused, Input) and self._view_of(self.focused) is not None
         if action in self.ROW_ACTIONS and self._view_of(self.focused) is not None:
             return None  # typed into the field; shown dimmed
         return not (action == "compare" and self.session.extractors < 2)
