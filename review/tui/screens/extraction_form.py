@@ -406,7 +406,12 @@ class ExtractionFormScreen(Screen[None]):
             self.session.complete()
         except IncompleteFormError as exc:
             self.app.push_screen(
-                ProblemList(str(exc.message), exc.form_problems), self._jump_to_problem
+                ProblemList(
+                    exc.message,
+                    exc.form_problems,
+                    labels={key: ref.field.label for key, ref in self.session.refs.items()},
+                ),
+                self._jump_to_problem,
             )
             return
         except ReviewError as exc:

@@ -68,6 +68,7 @@ class FormFieldView(Vertical):
             if form_field.unit and form_field.unit != "none":
                 yield Static(form_field.unit, classes="form-field-unit", markup=False)
             yield Static("", classes="form-field-status", markup=False)
+        yield Static("", classes="form-field-error", markup=False)
 
     def _make_editor(self) -> Editor:
         form_field, text = self.ref.field, self.cell.text
@@ -131,7 +132,7 @@ class FormFieldView(Vertical):
     def show_saved(self, cell: FormCell, *, stored: bool) -> None:
         """The value is in the file; `stored` False when it was already current."""
         self.cell = cell
-        self.remove_class("-invalid")
+        self.show_error(None)
         status = self.query_one(".form-field-status", Static)
         if stored:
             status.update("✓ saved")
@@ -141,8 +142,11 @@ class FormFieldView(Vertical):
             self._editor.value = cell.text  # normalised, e.g. "60.0" → "60"
 
     def show_error(self, message: str | None) -> None:
+        """What is wrong, under the field (None: nothing is)."""
         self.set_class(message is not None, "-invalid")
-        self.query_one(".form-field-status", Static).update(message or "")
+        self.query_one(".form-field-error", Static).update(message or "")
+        if message is not None:
+            self.query_one(".form-field-status", Static).update("")
 
     @property
     def source_note(self) -> str:
