@@ -9,6 +9,7 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
+from review.config import Settings
 from review.extraction.session import ExtractionSession
 from review.extraction.studies import Status
 from review.review_file import review_protocol
@@ -332,3 +333,19 @@ async def test_extract_asks_the_name_when_unknown(sample_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, ExtractionListScreen)
         assert app.screen.reviewer == "kim"
+
+
+async def test_keys_are_remapped_by_id_and_clashes_named(sample_path: Path) -> None:
+    settings = Settings(
+        keys={"extraction.add_row": "plus", "extraction.complete": "r"}, path=Path("config.toml")
+    )
+    app = ReviewApp(Store.open(sample_path), reviewer="kim", settings=settings, extraction=FRESH)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any(
+            "r is bound to both extraction.complete and extraction.reopen" in m for m in messages
+        )
+        await pilot.press("down", "plus")  # Arms, then the remapped "add row"
+        await pilot.pause()
+        assert isinstance(app.screen, TextPrompt)
