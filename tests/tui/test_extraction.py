@@ -349,3 +349,17 @@ async def test_keys_are_remapped_by_id_and_clashes_named(sample_path: Path) -> N
         await pilot.press("down", "plus")  # Arms, then the remapped "add row"
         await pilot.pause()
         assert isinstance(app.screen, TextPrompt)
+
+
+async def test_a_row_named_in_the_same_burst_as_its_key(sample_path: Path) -> None:
+    """`a` and the name typed straight after it (letters that are also keys of
+    the form: m, x, c) reach the name prompt, in order."""
+    app = ReviewApp(Store.open(sample_path), reviewer="kim", extraction=FRESH)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        burst(app, ["down", "a", *"mixed cohort", "enter"])
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if session(sample_path).rows("arms.arm"):
+                break
+    assert [row.name for row in session(sample_path).rows("arms.arm")] == ["mixed cohort"]

@@ -40,6 +40,10 @@ from review.tui.screens.text_prompt import TextPrompt
 from review.tui.widgets.form_field import FormFieldView
 from review.tui.widgets.form_outline import FormOutline
 
+DIALOG_ACTIONS = frozenset(
+    {"add_row", "copy_row", "rename_row", "remove_row", "complete", "compare"}
+)
+"""Outline actions that open a dialog or screen: keys typed after theirs go to it."""
 SECTION, GROUP, ROW = "s:", "g:", "r:"
 """Outline option ids: a section's once-per-study page, a repeating group, one row."""
 
@@ -102,7 +106,7 @@ class ExtractionFormScreen(Screen[None]):
         yield Header()
         yield Static(id="form-reports", markup=False)
         with Horizontal(id="form-body"):
-            yield FormOutline(id="form-outline")
+            yield FormOutline(hold_after=DIALOG_ACTIONS, id="form-outline")
             yield VerticalScroll(id="form-page")
         yield Static(id="form-help", markup=False)
         yield Footer()
@@ -323,6 +327,7 @@ class ExtractionFormScreen(Screen[None]):
         return not (action == "compare" and self.session.extractors < 2)
 
     def action_add_row(self) -> None:
+        self.call_after_refresh(self.outline.release)
         spec = self._current_group()
         if spec is None:
             self.notify(
@@ -337,6 +342,7 @@ class ExtractionFormScreen(Screen[None]):
         self.app.push_screen(TextPrompt(f"New {spec.group.label.lower()}: name"), add)
 
     def action_copy_row(self) -> None:
+        self.call_after_refresh(self.outline.release)
         if (row_id := self._current_row()) is None:
             return
         row = self.session.row(row_id)
@@ -349,6 +355,7 @@ class ExtractionFormScreen(Screen[None]):
         self.app.push_screen(TextPrompt("Copy row as", value=name), copy)
 
     def action_rename_row(self) -> None:
+        self.call_after_refresh(self.outline.release)
         if (row_id := self._current_row()) is None:
             return
         row = self.session.row(row_id)
@@ -360,6 +367,7 @@ class ExtractionFormScreen(Screen[None]):
         self.app.push_screen(TextPrompt("Rename row", value=row.name if row else ""), rename)
 
     def action_remove_row(self) -> None:
+        self.call_after_refresh(self.outline.release)
         if (row_id := self._current_row()) is None:
             return
         row = self.session.row(row_id)
@@ -386,22 +394,30 @@ class ExtractionFormScreen(Screen[None]):
         target = keep if isinstance(keep, str) and keep else self._page_id
         self.call_next(self.load_outline, target)
 
+    def _current(self) -> str:
+        """The outline's highlighted option: it moves as the key is handled, while
+        the page follows a message later (a burst's `↓ a` adds to the new one)."""
+        option = self.outline.highlighted_option
+        return option.id if option is not None and option.id else self._page_id
+
     def _current_row(self) -> str | None:
-        if self._page_id.startswith(ROW):
-            return self._page_id[2:]
+        if (current := self._current()).startswith(ROW):
+            return current[2:]
         self.notify("Highlight a row first", severity="warning")
         return None
 
     def _current_group(self) -> GroupSpec | None:
-        if self._page_id.startswith(GROUP):
-            return self._spec(self._page_id[2:])
-        if self._page_id.startswith(ROW):
-            return self._spec_of_row(self._page_id[2:])
+        current = self._current()
+        if current.startswith(GROUP):
+            return self._spec(current[2:])
+        if current.startswith(ROW):
+            return self._spec_of_row(current[2:])
         return None
 
     # -- the study ----------------------------------------------------------
 
     def action_complete(self) -> None:
+        self.call_after_refresh(self.outline.release)
         try:
             self.session.complete()
         except IncompleteFormError as exc:
@@ -429,6 +445,7 @@ class ExtractionFormScreen(Screen[None]):
         self._update_subtitle()
 
     def action_compare(self) -> None:
+        self.call_after_refresh(self.outline.release)
         from review.tui.screens.extraction_compare import open_comparison
 
         open_comparison(self, self.session)

@@ -16,18 +16,23 @@ from textual.widgets import OptionList
 class FormOutline(OptionList):
     """An OptionList that can hold the keys it receives while a page opens."""
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, hold_after: frozenset[str] = frozenset(), id: str | None = None) -> None:
         super().__init__(id=id)
         self._held: list[events.Key] | None = None
+        self.hold_after = hold_after
+        """Actions (bound on the screen) that open a dialog or a page: the keys
+        after theirs are held until the screen has run them and releases."""
 
     @property
     def holding(self) -> bool:
         return self._held is not None
 
     def hold(self) -> None:
-        """Keep the keys that arrive from now on (until `release`)."""
+        """Keep the keys that arrive from now on (until `release`, or a moment:
+        an action that never runs must not swallow the keys after it)."""
         if self._held is None:
             self._held = []
+            self.set_timer(1.0, self.release)
 
     def release(self) -> None:
         """Dispatch the held keys again, now to whatever has the focus."""
@@ -43,12 +48,16 @@ class FormOutline(OptionList):
             event.prevent_default()
             self._held.append(event)
             return
-        if event.key == "enter" and self.highlighted is not None:
+        if event.key == "enter" and self.highlighted is not None and self.screen.is_active:
             # Hold from here, not from the screen's handler: the keys after
-            # Enter are already queued to this widget.
+            # Enter are already queued to this widget. (Under a dialog opened by
+            # an earlier key, Enter is the dialog's: it bubbles on to the app.)
             event.stop()
             event.prevent_default()
             self.hold()
             self.action_select()
             return
+        active = self.app.active_bindings.get(event.key)
+        if active is not None and active.enabled and active.binding.action in self.hold_after:
+            self.hold()  # the key itself goes on to its binding
         await super()._on_key(event)
