@@ -268,6 +268,7 @@ async def test_copy_and_remove_a_row(sample_path: Path) -> None:
         await pilot.pause()
         await pilot.press("y")  # confirm
         await pilot.pause()
+        assert form(app)._page_id == "g:arms.arm"
     assert [a.name for a in session(sample_path, study=TRIAL).rows("arms.arm")] == [
         "Sintilimab + RT"
     ]

@@ -371,10 +371,11 @@ class ExtractionFormScreen(Screen[None]):
         if (row_id := self._current_row()) is None:
             return
         row = self.session.row(row_id)
+        group = GROUP + self._spec_of_row(row_id).key  # highlighted once the row is gone
 
         def remove(answer: str | None) -> None:
             if answer == "yes":
-                self._row_change(lambda: self.session.remove_row(row_id) and "")
+                self._row_change(lambda: self.session.remove_row(row_id) and group)
 
         self.app.push_screen(
             ChoicePicker(
