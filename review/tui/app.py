@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from rich.console import Group
 from rich.text import Text
@@ -12,6 +12,7 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
+from textual.screen import Screen
 
 from review.config import Settings, unknown_binding_ids
 from review.errors import ReviewError
@@ -30,13 +31,16 @@ from review.tui.screens.extraction_form import ExtractionFormScreen
 from review.tui.screens.extraction_list import ExtractionListScreen, form_screen
 from review.tui.screens.info import InfoScreen
 from review.tui.screens.records import RecordsScreen
+from review.tui.screens.rob_assessment import RobAssessmentScreen
+from review.tui.screens.rob_list import RobListScreen
+from review.tui.screens.rob_summary import RobSummaryScreen
 from review.tui.screens.screening import ScreeningScreen
 from review.tui.screens.start import StartScreen
 from review.tui.screens.text_prompt import TextPrompt
 from review.tui.screens.type_ahead import TypeAheadScreen
 from review.tui.widgets.agreement_table import AGREEMENT_NOTE, agreement_table
 
-SCREENS_WITH_KEYS = (
+SCREENS_WITH_KEYS: tuple[type[Screen[Any]], ...] = (
     RecordsScreen,
     ScreeningScreen,
     ConflictsScreen,
@@ -44,6 +48,9 @@ SCREENS_WITH_KEYS = (
     ExtractionListScreen,
     ExtractionFormScreen,
     ComparisonScreen,
+    RobListScreen,
+    RobAssessmentScreen,
+    RobSummaryScreen,
 )
 """Screens whose binding ids a settings file may remap."""
 EXTRACTION_LIST = "list"
@@ -237,6 +244,17 @@ class ReviewApp(App[None]):
         except ReviewError as exc:
             self.notify(str(exc), severity="error")
             return None
+
+    def action_risk_of_bias(self, summary: bool = False) -> None:
+        """The risk-of-bias list (or its summary) for the app's reviewer."""
+        if self.store is None:
+            self.notify("Open a review first", severity="warning")
+        elif summary:
+            self.push_screen(RobSummaryScreen(self.store))
+        elif self.reviewer is None:
+            self.notify("Who is assessing? Start with --reviewer NAME", severity="warning")
+        else:
+            self.push_screen(RobListScreen(self.store, self.reviewer))
 
     async def action_duplicates(self) -> None:
         if self.store is None:

@@ -75,6 +75,8 @@ COMMANDS = (
         on_screen="ScreeningScreen",
     ),
     Command("Extraction", "Included studies and their forms, as you", "app.extraction"),
+    Command("Risk of bias", "Appraise each included study (RoB 2: result)", "app.risk_of_bias"),
+    Command("Risk-of-bias summary", "Traffic lights and counts per domain", "app.risk_of_bias(1)"),
     Command("Sources", "Show or hide the imports and their counts", "app.sources"),
     Command("Duplicates", "Review probable duplicate pairs; undo merges", "app.duplicates"),
     Command("Start screen", "Open the sample, create a review or open a file", "app.start", False),
