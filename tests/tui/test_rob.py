@@ -1,0 +1,182 @@
+"""The risk-of-bias screens driven by keys; the file is then read with a fresh
+connection, as the reviewer would find it after quitting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual import events as textual_events
+from textual.pilot import Pilot
+
+from review.review_file import review_protocol
+from review.rob.model import Judgement
+from review.rob.session import RobSession
+from review.sample import INCLUDED, build_sample
+from review.store import Store
+from review.tui.app import ReviewApp
+from review.tui.screens.rob_assessment import RobAssessmentScreen
+from review.tui.screens.rob_list import RobListScreen
+from review.tui.screens.rob_summary import RobSummaryScreen
+from review.tui.screens.text_prompt import TextPrompt
+from tests.conftest import fixed_clock
+from tests.rob_session_helpers import COHORT, TRIAL, make_trial
+from tests.tui.conftest import SIZE, run_from_palette
+
+
+@pytest.fixture
+def rob_path(tmp_path: Path) -> Path:
+    """The sample with TRIAL made a randomised trial with one result (RoB 2)."""
+    path = tmp_path / "rob.db"
+    build_sample(path).close()
+    with Store.open(path, now=fixed_clock) as store:
+        make_trial(store, review_protocol(store))
+    return path
+
+
+def stored(path: Path, study: str = TRIAL) -> RobSession:
+    """The assessment as a fresh connection reads it."""
+    store = Store.open(path)
+    protocol = review_protocol(store)
+    result = ""
+    if study == TRIAL:
+        [entity] = [e for e in store.entities.entities(study) if e.kind == "result"]
+        result = entity.id
+    return RobSession(store, protocol, "ann", study, result, included=INCLUDED)
+
+
+async def open_assessment(pilot: Pilot[None], study: str = TRIAL) -> RobAssessmentScreen:
+    """The list from the palette, then Enter on `study`."""
+    await run_from_palette(pilot, "Risk of bias")
+    screen = pilot.app.screen
+    assert isinstance(screen, RobListScreen)
+    screen.item_list.highlighted = next(
+        n for n, item in enumerate(screen.items) if item.study.key == study
+    )
+    await pilot.press("enter")
+    await pilot.pause()
+    assessment = pilot.app.screen
+    assert isinstance(assessment, RobAssessmentScreen)
+    return assessment
+
+
+def shown_items(screen: RobAssessmentScreen) -> list[str]:
+    return [q.item for q in screen._shown]
+
+
+def app(path: Path) -> ReviewApp:
+    return ReviewApp(Store.open(path, now=fixed_clock), reviewer="ann")
+
+
+async def test_answers_by_keys_give_the_suggestion_and_c_confirms_it(rob_path: Path) -> None:
+    review = app(rob_path)
+    async with review.run_test(size=SIZE) as pilot:
+        screen = await open_assessment(pilot)
+        assert screen.key == "D1"
+        await pilot.press("1", "1")  # 1.1 Y, 1.2 Y
+        assert screen.session.suggested("D1") is None
+        await pilot.press("4")  # 1.3 N
+        assert screen.session.suggested("D1") is Judgement.LOW
+        assert "Low" in str(screen.detail.render())
+        await pilot.press("c")
+    s = stored(rob_path)
+    assert {k: a.value for k, a in s.assessment.answers.items()} == {
+        "1.1": "Y",
+        "1.2": "Y",
+        "1.3": "N",
+    }
+    assert s.assessment.final("D1") is Judgement.LOW
+
+
+async def test_an_override_needs_a_justification(rob_path: Path) -> None:
+    review = app(rob_path)
+    async with review.run_test(size=SIZE) as pilot:
+        await open_assessment(pilot)
+        await pilot.press("1", "1", "4", "j", "3")  # High, not the suggested Low
+        await pilot.pause()
+        assert isinstance(review.screen, TextPrompt)
+        await pilot.press("enter")  # no text: refused
+        await pilot.pause()
+        assert isinstance(review.screen, RobAssessmentScreen)
+        assert stored(rob_path).assessment.final("D1") is None
+        await pilot.press("j", "3")
+        await pilot.pause()
+        await pilot.press(*"sealed envelopes opened", "enter")
+        await pilot.pause()
+    decision = stored(rob_path).assessment.decisions["D1"]
+    assert (decision.final, decision.justification) == (Judgement.HIGH, "sealed envelopes opened")
+
+
+async def test_a_conditional_question_follows_the_earlier_answer(rob_path: Path) -> None:
+    review = app(rob_path)
+    async with review.run_test(size=SIZE) as pilot:
+        screen = await open_assessment(pilot)
+        await pilot.press("right")
+        assert screen.key == "D2"
+        assert "2.3" not in shown_items(screen)
+        await pilot.press("4", "4")  # 2.1 N, 2.2 N: 2.3 is not asked
+        assert "2.3" not in shown_items(screen)
+        await pilot.press("up", "up", "1")  # 2.1 Y: now it is
+        assert "2.3" in shown_items(screen)
+        await pilot.press("up", "4")  # 2.1 N again: gone
+        assert "2.3" not in shown_items(screen)
+    assert stored(rob_path).assessment.answers["2.1"].value == "N"
+
+
+async def test_quit_and_reopen_keeps_everything(rob_path: Path) -> None:
+    review = app(rob_path)
+    async with review.run_test(size=SIZE) as pilot:
+        await open_assessment(pilot)
+        await pilot.press("1", "up", "s")
+        await pilot.pause()
+        await pilot.press(*"computer-generated list p. 3", "enter")
+        await pilot.pause()
+        await pilot.press("v", "2")  # effect of adhering
+        await pilot.pause()
+        await pilot.press("q")
+    s = stored(rob_path)
+    assert s.assessment.answers["1.1"].value == "Y"
+    assert s.assessment.answers["1.1"].support == "computer-generated list p. 3"
+    assert s.assessment.variant == "adhering"
+    review = app(rob_path)
+    async with review.run_test(size=SIZE) as pilot:
+        screen = await open_assessment(pilot)
+        assert "adhering" in str(screen.heading.render())
+        first = screen.question_list.get_option_at_index(0)
+        assert "computer-generated list p. 3" in str(first.prompt)
+
+
+async def test_a_burst_of_keys_typed_ahead_loses_none(rob_path: Path) -> None:
+    review = app(rob_path)
+    async with review.run_test(size=SIZE) as pilot:
+        await open_assessment(pilot)
+        keys = ["1", "1", "4", "c", "right", "4", "4", "j", "2", *"no info", "enter", "o", "c"]
+        for key in keys:
+            review.post_message(textual_events.Key(key, key if len(key) == 1 else None))
+        for _ in range(30):
+            await pilot.pause()
+        assert isinstance(review.screen, RobAssessmentScreen)
+    a = stored(rob_path).assessment
+    assert a.final("D1") is Judgement.LOW
+    assert (a.answers["2.1"].value, a.answers["2.2"].value) == ("N", "N")
+    assert a.decisions["D2"].final is Judgement.SOME_CONCERNS
+
+
+async def test_the_summary_from_the_list_and_the_palette(rob_path: Path) -> None:
+    review = app(rob_path)
+    async with review.run_test(size=SIZE) as pilot:
+        await run_from_palette(pilot, "Risk of bias")
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(review.screen, RobSummaryScreen)
+        await pilot.press("escape", "escape")
+        await run_from_palette(pilot, "Risk-of-bias summary")
+        assert isinstance(review.screen, RobSummaryScreen)
+
+
+async def test_the_sample_cohort_opens_as_kim_left_it(rob_path: Path) -> None:
+    review = ReviewApp(Store.open(rob_path, now=fixed_clock), reviewer="kim")
+    async with review.run_test(size=SIZE) as pilot:
+        screen = await open_assessment(pilot, COHORT)
+        assert screen.session.assessment.final("D1") is not None
+        assert "in progress" in str(screen.heading.render())
