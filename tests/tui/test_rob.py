@@ -141,7 +141,7 @@ async def test_quit_and_reopen_keeps_everything(rob_path: Path) -> None:
     review = app(rob_path)
     async with review.run_test(size=SIZE) as pilot:
         screen = await open_assessment(pilot)
-        assert "adhering" in str(screen.heading.render())
+        assert "variant: adhering" in str(screen.heading.render())
         first = screen.question_list.get_option_at_index(0)
         assert "computer-generated list p. 3" in str(first.prompt)
 

@@ -130,7 +130,7 @@ class RobAssessmentScreen(Screen[None]):
         if s.result is not None:
             parts.append(s.result.name)
         if s.tool.variants:
-            parts.append(next(v.label for v in s.tool.variants if v.id == a.variant))
+            parts.append(f"variant: {a.variant}")
         parts.append(f"{s.status} · {s.reviewer}" + (" (blind)" if s.blind else ""))
         self.heading.update(Text(" · ".join(parts), style="bold"))
         self.domains_view.update(self._domain_table())

@@ -97,5 +97,5 @@ def legend() -> Text:
         text.append_text(light(judgement))
         text.append(f" {judgement.value}  ")
     text.append_text(light(None))
-    text.append(" not yet judged")
+    text.append(" not judged")
     return text
