@@ -10,6 +10,8 @@ import click
 
 from review.cli.base import FILE, cli, warn_location
 from review.cli.fulltext import REVIEWER, require_reviewer
+from review.config import load_settings
+from review.errors import UsageError
 from review.review_file import open_review, review_protocol
 from review.rob import TOOLS, Judgement, Tool
 from review.rob.events import AGREED, SHARED
@@ -50,6 +52,21 @@ def rob() -> None:
     result (empty for study-level tools), item, answer, support; judgement
     rows leave item empty and give domain, final and justification.
     """
+
+
+@rob.command("open")
+@FILE
+@REVIEWER
+@click.pass_context
+def open_screen(ctx: click.Context, file: Path, reviewer: str | None) -> None:
+    """Open the risk-of-bias list in the terminal UI (Enter assesses, t summarises)."""
+    name = require_reviewer(reviewer)
+    if not file.is_file():
+        open_review(file)  # raises the usual "no review file here" error
+    open_tui = (ctx.obj or {}).get("open_tui")
+    if open_tui is None:
+        raise UsageError("the risk-of-bias screens open through the `review` command")
+    open_tui(file, reviewer=name, settings=load_settings(), action="risk_of_bias")
 
 
 @rob.command("tools")

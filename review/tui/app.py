@@ -87,8 +87,11 @@ class ReviewApp(App[None]):
         settings: Settings | None = None,
         screening: Stage | Literal["next"] | None = None,
         extraction: str | None = None,
+        action: str | None = None,
     ) -> None:
         super().__init__()
+        self._open_action = action
+        """An app action to run once the review is open (`review rob open`)."""
         self.store = store
         """The open review; the app closes it when another is opened."""
         self.reviewer = reviewer
@@ -124,6 +127,8 @@ class ReviewApp(App[None]):
             self.open_extraction(None if study == EXTRACTION_LIST else study)
         else:
             self.push_screen(RecordsScreen(self.store))
+        if self._open_action:
+            self.call_later(self.run_action, self._open_action)
 
     def _apply_keymap(self) -> None:
         """The settings file's `[keys]`; an unknown binding id, or a key that two
@@ -338,6 +343,7 @@ def run(
     settings: Settings | None = None,
     screening: Stage | Literal["next"] | None = None,
     extraction: str | None = None,
+    action: str | None = None,
 ) -> None:
     """Open `path`, or the one review file here, or the start screen.
 
@@ -350,7 +356,12 @@ def run(
     elif len(found := review_files(Path.cwd())) == 1:
         store = open_review(found[0])
     app = ReviewApp(
-        store, reviewer=reviewer, settings=settings, screening=screening, extraction=extraction
+        store,
+        reviewer=reviewer,
+        settings=settings,
+        screening=screening,
+        extraction=extraction,
+        action=action,
     )
     try:
         app.run()

@@ -9,6 +9,7 @@ import pytest
 from textual import events as textual_events
 from textual.pilot import Pilot
 
+from review.entry import main
 from review.review_file import review_protocol
 from review.rob.model import Judgement
 from review.rob.session import RobSession
@@ -180,3 +181,23 @@ async def test_the_sample_cohort_opens_as_kim_left_it(rob_path: Path) -> None:
         screen = await open_assessment(pilot, COHORT)
         assert screen.session.assessment.final("D1") is not None
         assert "in progress" in str(screen.heading.render())
+
+
+async def test_the_app_can_open_on_the_list(rob_path: Path) -> None:
+    """What `review rob open FILE` starts."""
+    review = ReviewApp(Store.open(rob_path), reviewer="ann", action="risk_of_bias")
+    async with review.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(review.screen, RobListScreen)
+
+
+def test_review_rob_open_starts_the_tui_on_the_list(
+    rob_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[tuple[Path | None, dict[str, object]]] = []
+    monkeypatch.setattr("review.tui.app.run", lambda path, **kw: started.append((path, kw)))
+    with pytest.raises(SystemExit) as exit:
+        main(["rob", "open", str(rob_path), "--reviewer", "ann"])
+    assert exit.value.code in (0, None)
+    [(path, options)] = started
+    assert (path, options["reviewer"], options["action"]) == (rob_path, "ann", "risk_of_bias")
