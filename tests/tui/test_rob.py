@@ -205,3 +205,32 @@ def test_review_rob_open_starts_the_tui_on_the_list(
     assert exit.value.code in (0, None)
     [(path, options)] = started
     assert (path, options["reviewer"], options["action"]) == (rob_path, "ann", "risk_of_bias")
+
+
+def make_dual(path: Path) -> None:
+    """Two assessors per study, not blind: the protocol kept in the file, changed."""
+    with Store.open(path) as store:
+        stored_path, text, _ = store.protocol_text() or ("", "", "")
+        pair = "extraction:\n  reviewers_per_study: 2\n  blind: false\n"
+        dual = text.replace("extraction:\n", pair, 1)
+        assert dual != text
+        store.save_protocol(path=stored_path, text=dual, hash="dual")
+
+
+async def test_the_consensus_is_recorded_as_agreed(rob_path: Path) -> None:
+    make_dual(rob_path)
+    review = app(rob_path)
+    async with review.run_test(size=SIZE) as pilot:
+        screen = await open_assessment(pilot)
+        await pilot.press("1", "1", "4")  # ann's own
+        await pilot.press("a")
+        assert screen.agreed and "CONSENSUS" in str(screen.heading.render())
+        assert screen.assessment.answers == {}
+        await pilot.press("1", "1", "3", "c")  # the pair's
+        await pilot.press("a")
+        assert not screen.agreed
+    s = stored(rob_path)
+    assert s.assessment.answers["1.3"].value == "N"
+    assert s.consensus.answers["1.3"].value == "PN"
+    assert s.consensus.final("D1") is Judgement.LOW
+    assert s.assessment.final("D1") is None

@@ -22,7 +22,8 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from review.errors import ReviewError
-from review.rob.assessment import OVERALL, OVERALL_APPLICABILITY
+from review.rob.assessment import OVERALL, OVERALL_APPLICABILITY, Assessment
+from review.rob.engine import applicable_questions
 from review.rob.model import Judgement, Question
 from review.rob.session import RobSession, Status
 from review.tui.screens.choice_picker import ChoicePicker
@@ -60,6 +61,7 @@ class RobAssessmentScreen(Screen[None]):
         Binding("b", "direction", "Direction", show=False, id="rob.direction"),
         Binding("v", "variant", "Variant", id="rob.variant"),
         Binding("d", "differences", "Differences", show=False, id="rob.differences"),
+        Binding("a", "consensus", "Consensus", show=False, id="rob.consensus"),
         Binding("escape", "app.pop_screen", "Back", id="rob.back"),
     ]
     """
@@ -75,6 +77,7 @@ class RobAssessmentScreen(Screen[None]):
     | b | Predicted direction of bias (RoB 2, ROBINS-I). |
     | v | Variant (RoB 2: effect of assignment or of adhering). |
     | d | Differences between the two assessors (dual assessment). |
+    | a | Switch to the consensus (agreed entries) and back (dual assessment). |
     | escape | Back to the list. |
     """
 
@@ -90,6 +93,8 @@ class RobAssessmentScreen(Screen[None]):
         self.position = 0
         """Index into `keys()`: a domain, or an overall judgement past the domains."""
         self._shown: list[Question] = []
+        self.agreed = False
+        """Editing the consensus of dual assessment (`a`), recorded with agreed=True."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -109,12 +114,23 @@ class RobAssessmentScreen(Screen[None]):
 
     def keys(self) -> list[str]:
         """Domain ids in order, then the overall judgement(s)."""
-        a = self.session.assessment
+        a = self.assessment
         out = [d.id for d in a.domains]
         out.append(OVERALL)
         if any(d.kind == "applicability" for d in a.domains):
             out.append(OVERALL_APPLICABILITY)
         return out
+
+    @property
+    def assessment(self) -> Assessment:
+        """The reviewer's own entries, or the pair's consensus while `agreed`."""
+        return self.session.consensus if self.agreed else self.session.assessment
+
+    def questions(self, key: str) -> tuple[Question, ...]:
+        if not self.agreed:
+            return self.session.questions(key)
+        a = self.assessment
+        return applicable_questions(a.tool, key, a.values(), variant=a.variant)
 
     @property
     def key(self) -> str:
@@ -125,18 +141,22 @@ class RobAssessmentScreen(Screen[None]):
     def show(self, item: str | None = None) -> None:
         """Redraw everything from the session; keep the cursor on `item` if it is shown."""
         s = self.session
-        a = s.assessment
+        a = self.assessment
         parts = [self.label, s.tool.name]
         if s.result is not None:
             parts.append(s.result.name)
         if s.tool.variants:
             parts.append(f"variant: {a.variant}")
-        parts.append(f"{s.status} · {s.reviewer}" + (" (blind)" if s.blind else ""))
+        if self.agreed:
+            parts.append("CONSENSUS (agreed entries)")
+        else:
+            parts.append(f"{s.status} · {s.reviewer}" + (" (blind)" if s.blind else ""))
         self.heading.update(Text(" · ".join(parts), style="bold"))
         self.domains_view.update(self._domain_table())
         self.detail.update(self._detail())
         key = self.key
-        self._shown = list(s.questions(key)) if key not in (OVERALL, OVERALL_APPLICABILITY) else []
+        judged_only = key in (OVERALL, OVERALL_APPLICABILITY)
+        self._shown = [] if judged_only else list(self.questions(key))
         keep = self.question_list.highlighted
         self.question_list.set_options([self._option(q) for q in self._shown])
         if not self._shown:
@@ -148,7 +168,7 @@ class RobAssessmentScreen(Screen[None]):
             self.question_list.highlighted = min(keep or 0, len(items) - 1)
 
     def _domain_table(self) -> Table:
-        a = self.session.assessment
+        a = self.assessment
         table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
         table.add_column("", width=1)
         table.add_column("Domain", no_wrap=True, overflow="ellipsis", max_width=20)
@@ -171,7 +191,7 @@ class RobAssessmentScreen(Screen[None]):
 
     def _detail(self) -> Text:
         s = self.session
-        a = s.assessment
+        a = self.assessment
         key = self.key
         text = Text()
         if key in (OVERALL, OVERALL_APPLICABILITY):
@@ -192,7 +212,7 @@ class RobAssessmentScreen(Screen[None]):
             text.append(f"\nJustification: {decision.justification}")
         if decision is not None and decision.direction:
             text.append(f"\nDirection: {decision.direction}")
-        problems = s.problems()
+        problems = a.problems()
         if problems:
             text.append(f"\nTo do: {'; '.join(problems[:3])}", style="dim")
             if len(problems) > 3:
@@ -200,7 +220,7 @@ class RobAssessmentScreen(Screen[None]):
         return text
 
     def _option(self, q: Question) -> Option:
-        a = self.session.assessment
+        a = self.assessment
         held = a.answers.get(q.item)
         labels = q.labels or {}
         text = Text()
@@ -246,7 +266,7 @@ class RobAssessmentScreen(Screen[None]):
         if n >= len(q.options):
             self.notify(f"{q.item} has {len(q.options)} answers", severity="warning")
             return
-        if self._run(lambda: self.session.answer(q.item, q.options[n]), q.item):
+        if self._run(lambda: self.session.answer(q.item, q.options[n], agreed=self.agreed), q.item):
             self._move_on(q.item)
 
     def _move_on(self, item: str) -> None:
@@ -257,20 +277,23 @@ class RobAssessmentScreen(Screen[None]):
 
     def action_clear(self) -> None:
         if (q := self.current_question()) is not None:
-            self._run(lambda: self.session.answer(q.item, None), q.item)
+            self._run(lambda: self.session.answer(q.item, None, agreed=self.agreed), q.item)
 
     def action_support(self) -> None:
         q = self.current_question()
         if q is None:
             return
-        held = self.session.assessment.answers.get(q.item)
+        held = self.assessment.answers.get(q.item)
         if held is None:
             self.notify(f"Answer {q.item} first", severity="warning")
             return
 
         def save(text: str | None) -> None:
             if text is not None:
-                self._run(lambda: self.session.answer(q.item, held.value, text), q.item)
+                agreed = self.agreed
+                self._run(
+                    lambda: self.session.answer(q.item, held.value, text, agreed=agreed), q.item
+                )
 
         self.app.push_screen(
             TextPrompt(
@@ -296,11 +319,11 @@ class RobAssessmentScreen(Screen[None]):
 
     def action_confirm(self) -> None:
         key = self.key
-        self._run(lambda: self.session.confirm(key))
+        self._run(lambda: self.session.confirm(key, agreed=self.agreed))
 
     def action_judge(self) -> None:
         key = self.key
-        a = self.session.assessment
+        a = self.assessment
         is_overall = key in (OVERALL, OVERALL_APPLICABILITY)
         scale = self.session.tool.overall_scale if is_overall else self.session.tool.scale
         if not scale:
@@ -315,7 +338,7 @@ class RobAssessmentScreen(Screen[None]):
                 return
             judgement = Judgement(value)
             if suggested is None or judgement == suggested:
-                self._run(lambda: self.session.decide(key, judgement))
+                self._run(lambda: self.session.decide(key, judgement, agreed=self.agreed))
                 return
 
             def justified(text: str | None) -> None:
@@ -328,7 +351,7 @@ class RobAssessmentScreen(Screen[None]):
                         severity="error",
                     )
                     return
-                self._run(lambda: self.session.decide(key, judgement, text))
+                self._run(lambda: self.session.decide(key, judgement, text, agreed=self.agreed))
 
             self.app.push_screen(
                 TextPrompt(
@@ -345,7 +368,7 @@ class RobAssessmentScreen(Screen[None]):
     def action_direction(self) -> None:
         key = self.key
         tool = self.session.tool
-        decision = self.session.assessment.decisions.get(key)
+        decision = self.assessment.decisions.get(key)
         if not tool.directions:
             self.notify(f"{tool.name} asks no direction of bias", severity="warning")
             return
@@ -359,7 +382,11 @@ class RobAssessmentScreen(Screen[None]):
             if value is not None:
                 self._run(
                     lambda: self.session.decide(
-                        key, decision.final, decision.justification, direction=value or None
+                        key,
+                        decision.final,
+                        decision.justification,
+                        direction=value or None,
+                        agreed=self.agreed,
                     )
                 )
 
@@ -377,13 +404,13 @@ class RobAssessmentScreen(Screen[None]):
 
         def chosen(value: str | None) -> None:
             if value is not None:
-                self._run(lambda: self.session.set_variant(value))
+                self._run(lambda: self.session.set_variant(value, agreed=self.agreed))
 
         self.app.push_screen(
             ChoicePicker(
                 "Which effect is assessed? (domain 2 follows)",
                 choices,
-                current=self.session.assessment.variant or "",
+                current=self.assessment.variant or "",
             ),
             chosen,
         )
@@ -404,3 +431,17 @@ class RobAssessmentScreen(Screen[None]):
             table.add_row(d.domain, d.item or "judgement", d.first or "—", d.second or "—")
         body = table if found else Text("The two assessments agree (or one is missing).")
         self.app.push_screen(InfoScreen(f"Differences · {self.label}", body))
+
+    def action_consensus(self) -> None:
+        """Switch between one's own entries and the consensus; the consensus is
+        not blind, so it opens once one's own assessment is complete."""
+        s = self.session
+        if s.assessors == 1:
+            self.notify("One assessor per study: no consensus to record", severity="warning")
+            return
+        if not self.agreed and s.blind and s.status is not Status.COMPLETE:
+            self.notify("Blind: finish your own assessment first", severity="warning")
+            return
+        self.agreed = not self.agreed
+        self.question_list.highlighted = None
+        self.show()
