@@ -6,7 +6,9 @@ reference managers read (TY, TI, AU, PY, T2, VL, IS, SP, DO, AB, KW, LA,
 UR; the PMID as `C1 - PMID: n`, the registration number under `C2`), so
 `review import` of the file gives the same records. The review's own facts
 go in `N1` notes, one per line, each starting with `review:` — stable and
-documented (README, "Exports"):
+documented (README, "Exports"). A record type RIS has no code for goes
+under `TY - GEN` with the vendor's words in `M3` (a type the importer does
+not know comes back blank):
 
     N1  - review:title_abstract final include
     N1  - review:full_text final exclude reason=population
@@ -45,6 +47,15 @@ TYPE_CODES = {
     "dataset": "DATA",
 }
 """Record types as this tool names them → RIS type codes (the importer's inverse)."""
+VENDOR_TYPES = {
+    name: name
+    for name in (
+        "review", "systematic review", "conference abstract", "conference review", "letter",
+        "editorial", "erratum", "note", "short survey", "randomized controlled trial",
+        "case report", "comment", "patent", "preprint",
+    )
+} | {"trial registration": "trial registry record"}  # fmt: skip
+"""Other record types → the vendor's words (`M3`) the importer reads as that type."""
 _LOOKS_LIKE_TAG = re.compile(r"^[A-Z][A-Z0-9]  -")
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 
@@ -95,9 +106,9 @@ def read_back(path: Path) -> tuple[int, list[str]]:
 def record_lines(record: dict[str, Any], facts: Iterable[str]) -> Iterator[str]:
     """One record's RIS lines, `TY` first and `ER` last."""
     kind = (record.get("record_type") or "").casefold()
-    yield f"TY  - {TYPE_CODES.get(kind, 'GEN' if kind else 'JOUR')}"
+    yield f"TY  - {TYPE_CODES.get(kind, 'GEN')}"
     if kind and kind not in TYPE_CODES:
-        yield from _tag("M3", record["record_type"])
+        yield from _tag("M3", VENDOR_TYPES.get(kind, record["record_type"]))
     yield from _tag("TI", record.get("title"))
     for author in record.get("authors") or []:
         yield from _tag("AU", author)
