@@ -22,6 +22,7 @@ Cell = str | int | float | None
 XLSX_CELL_LIMIT = 32_767
 """Characters an Excel cell holds."""
 LIST_SEPARATOR = "; "
+FORMULA_FIRST = frozenset("=+-@")
 
 
 def cut_note(length: int) -> str:
@@ -52,13 +53,30 @@ def plain(value: object) -> Cell:
 
 def csv_cell(value: object) -> Cell:
     """A CSV cell: escaped text of any length, numbers as numbers."""
+    # The common types first: an export converts millions of cells.
+    if value is None:
+        return None
+    if isinstance(value, str):
+        if not value:
+            return None
+        if type(value) is not str:  # a StrEnum: its text, not the member
+            value = str(value)
+        if value.isprintable() and value[0] not in FORMULA_FIRST:
+            return value  # nothing to escape: most text
+        return _escaped(value)
+    if type(value) is int:
+        return value
     return _escaped(plain(value))
 
 
 def xlsx_cell(value: object) -> Cell:
     """An .xlsx cell: as `csv_cell`, and cut with a note past the cell limit."""
-    cell = _escaped(plain(value))
-    if isinstance(cell, str) and len(cell) > XLSX_CELL_LIMIT:
+    return fit(csv_cell(value))
+
+
+def fit(cell: Cell) -> Cell:
+    """A CSV cell as an .xlsx cell: text past the cell limit cut with a note."""
+    if type(cell) is str and len(cell) > XLSX_CELL_LIMIT:
         note = cut_note(len(cell))
         return cell[: XLSX_CELL_LIMIT - len(note)] + note
     return cell

@@ -17,19 +17,41 @@ Written = tuple[list[str], int, dict[int, list[str]]]
 
 
 def write_csv(path: Path, table: Table) -> Written:
-    wanted = sample_positions(table.count)
-    samples: dict[int, list[str]] = {}
-    count = 0
-    with path.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(table.header)
+    with Mirror(path, table) as mirror:
         for row in table.rows():
-            cells = [csv_cell(value) for value in row]
-            if count in wanted:
-                samples[count] = [as_text(cell) for cell in cells]
-            writer.writerow(cells)
-            count += 1
-    return table.header, count, samples
+            mirror.add([csv_cell(value) for value in row])
+    return mirror.written
+
+
+class Mirror:
+    """A table's CSV written row by row alongside its sheet, so the rows are
+    produced and converted once for both (`xlsx.write_xlsx`)."""
+
+    def __init__(self, path: Path, table: Table) -> None:
+        self.path, self.header = path, table.header
+        self.wanted = sample_positions(table.count)
+        self.samples: dict[int, list[str]] = {}
+        self.count = 0
+
+    def __enter__(self) -> Mirror:
+        self._out = self.path.open("w", encoding="utf-8", newline="")
+        self._writer = csv.writer(self._out, lineterminator="\r\n")
+        self._writer.writerow(self.header)
+        return self
+
+    def add(self, cells: list[Cell]) -> None:
+        """One row, already through `csv_cell`."""
+        if self.count in self.wanted:
+            self.samples[self.count] = [as_text(cell) for cell in cells]
+        self._writer.writerow(cells)
+        self.count += 1
+
+    def __exit__(self, *exc: object) -> None:
+        self._out.close()
+
+    @property
+    def written(self) -> Written:
+        return self.header, self.count, self.samples
 
 
 def read_back(path: Path, expected: Written) -> Written:

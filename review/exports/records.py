@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from review.exports.load import ExportData
 from review.exports.table import Column, Table
 from review.models import Stage
-from review.screening.state import Outcome
 
 BIBLIOGRAPHIC = (
     Column("title", "Title as imported"),
@@ -107,6 +106,7 @@ def records_table(data: ExportData) -> Table:
 
 
 _STAGE = {Stage.TITLE_ABSTRACT: "Title/abstract", Stage.FULL_TEXT: "Full text"}
+_STAGE_INDEX = {Stage.TITLE_ABSTRACT: 0, Stage.FULL_TEXT: 1}
 _BIBLIOGRAPHIC_NAMES = tuple(column.name for column in BIBLIOGRAPHIC)
 
 
@@ -136,23 +136,20 @@ def _rows(data: ExportData, reviewers: list[tuple[Stage, str, str]]) -> Iterator
             record["source_ref"],
         ]
         row += [record[name] for name in _BIBLIOGRAPHIC_NAMES]
-        held = labels.get(unit, set()) | labels.get(key, set())
+        held = labels.get(unit) or labels.get(key) or ()
+        if unit != key and unit in labels and key in labels:
+            held = labels[unit] | labels[key]
         fulltext = fulltexts.get(unit) or fulltexts.get(key)
         row += [sorted(held), fulltext.status if fulltext else None]
-        for stage in Stage:
-            if not state.eligible(unit, stage):
-                row += [None, None, None]
-                continue
-            outcome = state.outcome(unit, stage)
-            final = state.final(unit, stage) if outcome is Outcome.EXCLUDE else None
-            resolved = state.resolution(unit, stage)
+        stages = data.facts(unit)
+        for facts in stages:
             row += [
-                outcome.value,
-                list(final.reasons) if final else None,
-                resolved.reviewer if resolved else None,
+                facts.outcome.value if facts.outcome else None,
+                list(facts.reasons) or None,
+                facts.resolved_by,
             ]
         for stage, reviewer, _ in reviewers:
-            event = state.screen_of(unit, stage, reviewer)
+            event = stages[_STAGE_INDEX[stage]].screens.get(reviewer)
             texts = notes.get((unit, stage, reviewer), [])
             if event is not None and event.note:
                 texts = [event.note, *texts]

@@ -24,7 +24,7 @@ what a reference manager wants); the all-records file every record.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +58,7 @@ VENDOR_TYPES = {
 """Other record types → the vendor's words (`M3`) the importer reads as that type."""
 _LOOKS_LIKE_TAG = re.compile(r"^[A-Z][A-Z0-9]  -")
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
+_SPECIAL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def included_record_ids(data: ExportData) -> set[int]:
@@ -70,21 +71,30 @@ def included_record_ids(data: ExportData) -> set[int]:
     }
 
 
-def write_ris(path: Path, data: ExportData, only: set[int] | None = None) -> tuple[int, list[str]]:
-    """Write the records (all, or the ids in `only`); returns how many and
-    their titles at the sampled positions' order, for the read-back."""
-    count = 0
-    titles: list[str] = []
-    with path.open("w", encoding="utf-8", newline="") as out:
+Sent = tuple[int, list[str]]
+"""Records written and the first line of each one's title, in file order."""
+
+
+def write_ris(
+    included_path: Path, all_path: Path, data: ExportData, included: set[int]
+) -> tuple[Sent, Sent]:
+    """Write both files in one pass over the records: every record to
+    `all_path`, the ids in `included` to `included_path` too."""
+    titles_all: list[str] = []
+    titles_included: list[str] = []
+    with (
+        included_path.open("w", encoding="utf-8", newline="") as some,
+        all_path.open("w", encoding="utf-8", newline="") as every,
+    ):
         for record in data.store.records.export_rows():
-            if only is not None and record["id"] not in only:
-                continue
-            lines = list(record_lines(record, review_facts(data, record)))
-            out.write("\r\n".join(lines))
-            out.write("\r\n\r\n")
-            titles.append(first_line(record["title"]))
-            count += 1
-    return count, titles
+            text = "\r\n".join(record_lines(record, review_facts(data, record))) + "\r\n\r\n"
+            title = first_line(record["title"])
+            every.write(text)
+            titles_all.append(title)
+            if record["id"] in included:
+                some.write(text)
+                titles_included.append(title)
+    return (len(titles_included), titles_included), (len(titles_all), titles_all)
 
 
 def read_back(path: Path) -> tuple[int, list[str]]:
@@ -103,46 +113,46 @@ def read_back(path: Path) -> tuple[int, list[str]]:
     return count, titles
 
 
-def record_lines(record: dict[str, Any], facts: Iterable[str]) -> Iterator[str]:
+def record_lines(record: dict[str, Any], facts: Iterable[str]) -> list[str]:
     """One record's RIS lines, `TY` first and `ER` last."""
+    lines: list[str] = []
+    add = _adder(lines)
     kind = (record.get("record_type") or "").casefold()
-    yield f"TY  - {TYPE_CODES.get(kind, 'GEN')}"
+    lines.append(f"TY  - {TYPE_CODES.get(kind, 'GEN')}")
     if kind and kind not in TYPE_CODES:
-        yield from _tag("M3", VENDOR_TYPES.get(kind, record["record_type"]))
-    yield from _tag("TI", record.get("title"))
-    for author in record.get("authors") or []:
-        yield from _tag("AU", author)
-    yield from _tag("PY", record.get("year"))
-    yield from _tag("T2", record.get("journal"))
-    yield from _tag("VL", record.get("volume"))
-    yield from _tag("IS", record.get("issue"))
-    yield from _tag("SP", record.get("pages"))
-    yield from _tag("DO", record.get("doi"))
+        add("M3", VENDOR_TYPES.get(kind, record["record_type"]))
+    add("TI", record.get("title"))
+    for author in record.get("authors") or ():
+        add("AU", author)
+    add("PY", record.get("year"))
+    add("T2", record.get("journal"))
+    add("VL", record.get("volume"))
+    add("IS", record.get("issue"))
+    add("SP", record.get("pages"))
+    add("DO", record.get("doi"))
     if record.get("pmid"):
-        yield from _tag("C1", f"PMID: {record['pmid']}")
-    yield from _tag("C2", record.get("registry_id"))
-    yield from _tag("LA", record.get("language"))
-    for keyword in record.get("keywords") or []:
-        yield from _tag("KW", keyword)
-    yield from _tag("UR", record.get("url"))
-    yield from _tag("AB", record.get("abstract"))
+        add("C1", f"PMID: {record['pmid']}")
+    add("C2", record.get("registry_id"))
+    add("LA", record.get("language"))
+    for keyword in record.get("keywords") or ():
+        add("KW", keyword)
+    add("UR", record.get("url"))
+    add("AB", record.get("abstract"))
     for fact in facts:
-        yield from _tag("N1", PREFIX + fact)
-    yield "ER  - "
+        add("N1", PREFIX + fact)
+    lines.append("ER  - ")
+    return lines
 
 
 def review_facts(data: ExportData, record: dict[str, Any]) -> Iterator[str]:
     """The review's decisions, notes and labels on a record's unit, as N1 lines."""
-    state = data.state
-    unit = state.resolved.unit_of_record(record["id"], record["key"])
-    for stage in Stage:
-        if not state.eligible(unit, stage):
+    unit = data.state.resolved.unit_of_record(record["id"], record["key"])
+    for stage, facts in zip(Stage, data.facts(unit), strict=True):
+        if facts.outcome is None:
             continue
-        outcome = state.outcome(unit, stage)
-        if outcome is not Outcome.UNDECIDED:
-            final = state.final(unit, stage) if outcome is Outcome.EXCLUDE else None
-            yield f"{stage.value} final {outcome.value}{_reasons(final.reasons if final else ())}"
-        for reviewer, event in sorted(state.decisions(unit, stage).items()):
+        if facts.outcome is not Outcome.UNDECIDED:
+            yield f"{stage.value} final {facts.outcome.value}{_reasons(facts.reasons)}"
+        for reviewer, event in sorted(facts.screens.items()):
             yield f"{stage.value} {reviewer} {event.decision}{_reasons(event.reasons)}"
             if event.note:
                 yield f"{stage.value} {reviewer} note: {event.note}"
@@ -155,21 +165,31 @@ def _reasons(reasons: Iterable[str]) -> str:
     return f" reason={joined}" if joined else ""
 
 
-def _tag(tag: str, value: object) -> Iterator[str]:
-    if value is None or value == "":
-        return
-    lines = [line.strip() for line in _clean(str(value)).split("\n")]
-    lines = [line for line in lines if line]
-    if not lines:
-        return
-    yield f"{tag}  - {lines[0]}"
-    for line in lines[1:]:
-        yield " " + line if _LOOKS_LIKE_TAG.match(line) else line
+def _adder(lines: list[str]) -> Callable[[str, object], None]:
+    """`add(tag, value)`: a value's lines under its tag; blank values left out."""
+
+    def add(tag: str, value: object) -> None:
+        if value is None or value == "":
+            return
+        text = value if type(value) is str else str(value)
+        if _SPECIAL.search(text) is None:  # one line, nothing to clean: most values
+            if text.strip():
+                lines.append(f"{tag}  - {text.strip()}")
+            return
+        rest = [line.strip() for line in _clean(text).split("\n")]
+        rest = [line for line in rest if line]
+        if rest:
+            lines.append(f"{tag}  - {rest[0]}")
+            lines.extend(" " + line if _LOOKS_LIKE_TAG.match(line) else line for line in rest[1:])
+
+    return add
 
 
 def first_line(value: object) -> str:
     """What the `TI` line of a value holds: its first non-blank line."""
-    return next(_tag("TI", value), "TI  - ")[6:]
+    lines: list[str] = []
+    _adder(lines)("TI", value)
+    return lines[0][6:] if lines else ""
 
 
 def _clean(text: str) -> str:

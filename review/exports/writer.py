@@ -91,25 +91,29 @@ def export_review(
     mark = "-draft" if data.draft else ""
     result = ExportResult(folder, data.draft)
     with _staging(folder) as stage:
-        target = stage.target(_named(WORKBOOK, mark))
-        written = xlsx.write_xlsx(stage.temp(target), tables, title=data.title, draft=data.draft)
-        _check_xlsx(stage.temp(target), target, tables, written)
-        result.files.append(WrittenFile(target, {t.sheet: t.count for t in tables}))
+        workbook = stage.target(_named(WORKBOOK, mark))
+        csv_targets = {
+            t.sheet: stage.target(_named(t.csv_name, mark)) for t in tables if t.csv_name
+        }
+        written, mirrored = xlsx.write_xlsx(
+            stage.temp(workbook),
+            tables,
+            title=data.title,
+            draft=data.draft,
+            csv_paths={sheet: stage.temp(target) for sheet, target in csv_targets.items()},
+        )
+        _check_xlsx(stage.temp(workbook), workbook, tables, written)
+        result.files.append(WrittenFile(workbook, {t.sheet: t.count for t in tables}))
         for table in tables:
-            if table.csv_name is None:
-                continue
-            target = stage.target(_named(table.csv_name, mark))
-            sent = csv_files.write_csv(stage.temp(target), table)
-            _check_csv(stage.temp(target), target, table, sent)
-            result.files.append(WrittenFile(target, {target.name: table.count}))
+            if (target := csv_targets.get(table.sheet)) is not None:
+                _check_csv(stage.temp(target), target, table, mirrored[table.sheet])
+                result.files.append(WrittenFile(target, {target.name: table.count}))
         included = ris.included_record_ids(data)
-        for name, only, expected in (
-            (RIS_INCLUDED, included, len(included)),
-            (RIS_ALL, None, store.records.record_count()),
-        ):
-            target = stage.target(_named(name, mark))
-            count, titles = ris.write_ris(stage.temp(target), data, only)
-            _check_ris(stage.temp(target), target, expected, count, titles)
+        targets = (stage.target(_named(RIS_INCLUDED, mark)), stage.target(_named(RIS_ALL, mark)))
+        sent = ris.write_ris(stage.temp(targets[0]), stage.temp(targets[1]), data, included)
+        expected = (len(included), store.records.record_count())
+        for target, (count, titles), wanted in zip(targets, sent, expected, strict=True):
+            _check_ris(stage.temp(target), target, wanted, count, titles)
             result.files.append(WrittenFile(target, {target.name: count}))
     return result
 
