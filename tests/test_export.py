@@ -17,6 +17,7 @@ from review.exports import export_review
 from review.exports.cells import XLSX_CELL_LIMIT, xlsx_cell
 from review.exports.outcomes import effect_columns
 from review.models import Stage
+from review.prisma import PrismaError
 from review.review_file import review_protocol
 from review.screening.units import load_state
 from review.store import Store
@@ -232,3 +233,28 @@ def test_the_command_line(odd: tuple[Path, Path], tmp_path: Path) -> None:
     unfinished = build_review(tmp_path / "u.db", finish=False)
     refused = CliRunner().invoke(cli, ["export", str(unfinished), "--to", str(out)])
     assert refused.exit_code != 0 and "--draft" in str(refused.exception)
+
+
+def test_an_inconsistent_ledger_writes_nothing(tmp_path: Path) -> None:
+    path = build_review(tmp_path / "r.db")
+    out = tmp_path / "out"
+    with Store.open(path) as store:
+        # P1 stays included at full text although marked not retrieved: PRISMA refuses.
+        store.fulltexts.mark_not_retrieved("doi:10.1000/p1", reviewer="ann")
+        with pytest.raises(PrismaError):
+            export_review(store, out)
+    assert not out.exists()
+
+
+def test_agreement_sheet_is_the_screening_states(odd: tuple[Path, Path]) -> None:
+    path, out = odd
+    rows = sheet_rows(out / "review.xlsx", "Agreement")
+    with Store.open(path) as store:
+        state = load_state(store, review_protocol(store))
+    for stage in Stage:
+        [pair] = state.agreement(stage)
+        [row] = [r for r in rows if r["stage"] == stage.value]
+        assert (row["reviewer_a"], row["reviewer_b"], row["n"]) == ("ann", "bob", pair.stats.n)
+        assert row["both_include"] == pair.stats.table.both_include
+        assert row["pabak"] == pytest.approx(pair.stats.pabak)
+        assert row["kappa"] == pytest.approx(pair.stats.kappa)
