@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from review.exports.cells import Cell, csv_cell
+from review.exports.cells import Cell
 from review.exports.sample import sample_positions
 from review.exports.table import Table
 
@@ -16,15 +16,8 @@ Written = tuple[list[str], int, dict[int, list[str]]]
 """(header, data rows, sampled rows as text by 0-based position)."""
 
 
-def write_csv(path: Path, table: Table) -> Written:
-    with Mirror(path, table) as mirror:
-        for row in table.rows():
-            mirror.add([csv_cell(value) for value in row])
-    return mirror.written
-
-
 class Mirror:
-    """A table's CSV written row by row alongside its sheet, so the rows are
+    """A table's CSV, written row by row alongside its sheet so the rows are
     produced and converted once for both (`xlsx.write_xlsx`)."""
 
     def __init__(self, path: Path, table: Table) -> None:
