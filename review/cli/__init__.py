@@ -6,12 +6,23 @@ documented exit code; a user mistake never shows a traceback. Command
 modules register themselves on `cli` when imported here.
 """
 
-from review.cli import dedupe, extraction, fulltext, merge, prisma, project, rob, screening
+from review.cli import (
+    dedupe,
+    export,
+    extraction,
+    fulltext,
+    merge,
+    prisma,
+    project,
+    rob,
+    screening,
+)
 from review.cli.base import cli, main, run_guarded
 
 __all__ = [
     "cli",
     "dedupe",
+    "export",
     "extraction",
     "fulltext",
     "main",

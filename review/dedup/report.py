@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,7 @@ from review.store import Store
 COLUMNS = ("group_id", "record_id", "source_file", "source_record", "decided_by", "reviewer",
            "decided_at")  # fmt: skip
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f]")
 
 
 @dataclass(frozen=True)
@@ -89,9 +91,10 @@ def write_groups_report(store: Store, target: Path) -> int:
 
 
 def safe_cell(value: object) -> object:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe."""
+    """Text a spreadsheet would run as a formula gets a leading apostrophe;
+    control characters but the line feed go."""
     if isinstance(value, str):
-        value = "".join(ch for ch in value if ch >= " " or ch == "\n")
+        value = _CONTROL.sub("", value)  # a regex: exports pass 100k abstracts
         if value.startswith(_FORMULA_START):
             return "'" + value
     return value

@@ -13,22 +13,29 @@ from review.store import Store
 
 
 def load_prisma(
-    store: Store, *, previous_studies: int = 0, previous_reports: int = 0
+    store: Store,
+    *,
+    previous_studies: int = 0,
+    previous_reports: int = 0,
+    state: ScreeningState | None = None,
 ) -> PrismaCounts:
     """Every box of the diagram, checked (`PrismaError` when it does not add up).
 
     The previous-review arm (updates) is not in the ledger: the caller gives
-    it (`review prisma --previous-studies N --previous-reports N`).
+    it (`review prisma --previous-studies N --previous-reports N`). A caller
+    holding the replayed screening state passes it (`state`), which saves
+    replaying every decision again.
     """
     protocol = review_protocol(store)
-    resolution = load_resolution(store)
-    with bulk_load():
-        state = ScreeningState(
-            resolution,
-            store.screening.decisions(),
-            reviewers_per_record=protocol.screening.reviewers_per_record,
-            blind=protocol.screening.is_blind,
-        )
+    if state is None:
+        with bulk_load():
+            state = ScreeningState(
+                load_resolution(store),
+                store.screening.decisions(),
+                reviewers_per_record=protocol.screening.reviewers_per_record,
+                blind=protocol.screening.is_blind,
+            )
+    resolution = state.resolved
     counts = count_prisma(
         sources=store.imports.sources(),
         source_of_record=store.records.source_ids(),

@@ -37,6 +37,9 @@ DEDUP_COLUMNS = ("id", "uid", "key", "source_id", *(f.name for f in RECORD_FIELD
 """What `store.records.dedup_rows` gives for each record, by name."""
 
 _SHOWN = tuple(f.name for f in RECORD_FIELDS if f.shown)
+
+EXPORT_COLUMNS = ("id", "uid", "key", "source_id", "source_ref", *_SHOWN)
+"""What `store.records.export_rows` gives for each record, by name."""
 _RECORD_NAMES = ("id", "key", "source_id", "source_name", "source_ref", "line", *_SHOWN)
 
 RECORD_SELECT = "r.id, r.key, r.source_id, s.name, r.source_ref, r.line, " + ", ".join(
@@ -47,6 +50,7 @@ RECORD_SELECT = "r.id, r.key, r.source_id, s.name, r.source_ref, r.line, " + ", 
 _JSON = json.JSONEncoder(ensure_ascii=False).encode
 _JSON_FIELDS = {f.name for f in RECORD_FIELDS if f.json}
 _RECORD_JSON = tuple(name for name in _RECORD_NAMES if name in _JSON_FIELDS)
+_EXPORT_JSON = tuple(name for name in EXPORT_COLUMNS if name in _JSON_FIELDS)
 _DEDUP_JSON = tuple(name for name in DEDUP_COLUMNS if name in _JSON_FIELDS)
 _FIELD_VALUES = attrgetter(*FIELD_NAMES)
 _EMPTY_JSON = {
@@ -84,5 +88,13 @@ def dedup_row(row: tuple[Any, ...]) -> dict[str, Any]:
     """A row of `DEDUP_COLUMNS` by name, JSON fields decoded."""
     values = dict(zip(DEDUP_COLUMNS, row, strict=True))
     for name in _DEDUP_JSON:
+        values[name] = json.loads(values[name]) if values[name] else []
+    return values
+
+
+def export_row(row: tuple[Any, ...]) -> dict[str, Any]:
+    """A row of `EXPORT_COLUMNS` by name, JSON fields decoded."""
+    values = dict(zip(EXPORT_COLUMNS, row, strict=True))
+    for name in _EXPORT_JSON:
         values[name] = json.loads(values[name]) if values[name] else []
     return values

@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 from review.errors import StoreError, UsageError
 from review.models import Record
-from review.store.columns import DEDUP_COLUMNS, RECORD_SELECT, dedup_row, to_record
+from review.store.columns import (
+    DEDUP_COLUMNS,
+    EXPORT_COLUMNS,
+    RECORD_SELECT,
+    dedup_row,
+    export_row,
+    to_record,
+)
 
 if TYPE_CHECKING:
     from review.store.store import Store
@@ -18,6 +25,7 @@ if TYPE_CHECKING:
 _CHUNK = 500
 """Keys per `IN (…)` query: well under SQLite's limit on parameters."""
 _DEDUP_SELECT = ", ".join(DEDUP_COLUMNS)
+_EXPORT_SELECT = ", ".join(f"r.{name}" for name in EXPORT_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -243,6 +251,21 @@ class RecordsRepository:
             if not rows:
                 return
             yield from map(dedup_row, rows)
+            last = rows[-1][0]
+
+    def export_rows(self, *, batch: int = 5_000) -> Iterator[dict[str, Any]]:
+        """Every record's identity, source and shown fields by name, JSON
+        decoded, in id order, fetched in batches: exports stream 100k records
+        through this without holding them."""
+        last = 0
+        while True:
+            rows = self._store.db.execute(
+                f"SELECT {_EXPORT_SELECT} FROM records r WHERE r.id > ? ORDER BY r.id LIMIT ?",
+                [last, batch],
+            ).fetchall()
+            if not rows:
+                return
+            yield from map(export_row, rows)
             last = rows[-1][0]
 
     def dedup_rows_for_keys(self, keys: Iterable[str]) -> list[dict[str, Any]]:

@@ -80,6 +80,14 @@ class ScreeningRepository:
         ).fetchall()
         return [Note(r[0], Stage(r[1]), r[2], r[3], r[4]) for r in rows]
 
+    def all_notes(self) -> list[Note]:
+        """Every note of the review in replay order, for exports."""
+        rows = self._store.db.execute(
+            "SELECT record_key, stage, text, reviewer, created_at FROM notes "
+            "ORDER BY created_at, uid"
+        ).fetchall()
+        return [Note(r[0], Stage(r[1]), r[2], r[3], r[4]) for r in rows]
+
     def labels(self, alias: dict[str, str] | None = None) -> dict[str, set[str]]:
         """Current labels per record key (or per unit, through `alias`)."""
         return current_labels(self.label_events(), alias)

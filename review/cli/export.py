@@ -1,0 +1,49 @@
+"""`review export`: review.xlsx, the CSVs and the RIS files, checked after writing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from review.cli.base import FILE, cli
+from review.exports import export_review
+from review.review_file import open_review
+
+
+@cli.command("export")
+@FILE
+@click.option(
+    "--to",
+    "folder",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("exports"),
+    show_default=True,
+    help="Folder to write into (created if missing).",
+)
+@click.option(
+    "--draft",
+    is_flag=True,
+    help="Export a review still in progress, as files named …-draft.",
+)
+def export(file: Path, folder: Path, draft: bool) -> None:
+    """Write the review's spreadsheet, CSVs and RIS files.
+
+    review.xlsx has the sheets Records, Studies, Outcomes (metafor's column
+    names), PRISMA, Agreement and Dictionary; the CSVs and RIS files sit
+    beside it. PRISMA's arithmetic is checked first, every file is read back
+    and compared with the review before it replaces an older one.
+
+    Example: review export rt-io.db --to exports/
+    """
+    with open_review(file) as store:
+        result = export_review(store, folder, draft=draft)
+    if result.draft:
+        click.echo(click.style("DRAFT: the review is in progress", fg="yellow", bold=True))
+    for written in result.files:
+        unit = "records" if written.path.suffix == ".ris" else "rows"
+        counts = ", ".join(
+            f"{name} {n:,}" if name != written.path.name else f"{n:,} {unit}"
+            for name, n in written.rows.items()
+        )
+        click.echo(f"Wrote {written.path}: {counts}")

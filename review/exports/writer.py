@@ -1,0 +1,251 @@
+"""`export_review`: every file of an export, written all or nothing and checked.
+
+Order of work: load the review (PRISMA's arithmetic is checked there, so an
+inconsistent ledger writes nothing); refuse an in-progress review unless
+asked for a draft; write each file to a temporary file in the target folder;
+read each back and compare it with what the store holds (row counts against
+the store's own counts, a sample of rows cell by cell, every RIS title); only
+when all agree, rename them into place. A failure anywhere leaves the
+folder as it was, temporary files removed, and names the file.
+
+A draft (the review still has open decisions, and `draft=True`) is written
+under names ending in `-draft` (review-draft.xlsx …), says so in its
+Dictionary and workbook title, and never replaces the final files.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from review.errors import ExportError, UsageError
+from review.exports import csv_files, ris, xlsx
+from review.exports.agreement import agreement_table
+from review.exports.cells import Cell
+from review.exports.dictionary import dictionary_table
+from review.exports.extracted import study_values
+from review.exports.load import ExportData, load_export
+from review.exports.outcomes import outcomes_table
+from review.exports.prisma import prisma_table
+from review.exports.records import records_table
+from review.exports.rob_sheets import rob_tables
+from review.exports.studies import studies_table
+from review.exports.table import Table
+from review.prisma.text import progress_line
+from review.store import Store, utc_now
+
+WORKBOOK = "review.xlsx"
+RIS_INCLUDED = "included.ris"
+RIS_ALL = "records.ris"
+
+
+@dataclass(frozen=True)
+class WrittenFile:
+    """One file of the export and what it holds."""
+
+    path: Path
+    rows: dict[str, int]
+    """Sheet (or the file itself) → data rows or records written."""
+
+
+@dataclass
+class ExportResult:
+    folder: Path
+    draft: bool
+    files: list[WrittenFile] = field(default_factory=list)
+
+
+def export_tables(data: ExportData, *, exported_at: str) -> list[Table]:
+    """Every sheet in workbook order, the Dictionary last."""
+    values = study_values(data)
+    tables = [
+        records_table(data),
+        studies_table(data, values),  # Studies and Outcomes share the values read once
+        outcomes_table(data, values),
+        prisma_table(data),
+        agreement_table(data),
+        *rob_tables(data),
+    ]
+    return [*tables, dictionary_table(data, tables, exported_at=exported_at)]
+
+
+def export_review(
+    store: Store, folder: Path, *, draft: bool = False, now: Callable[[], str] = utc_now
+) -> ExportResult:
+    """Write review.xlsx, the CSVs and the RIS files into `folder`."""
+    data = load_export(store)
+    if data.draft and not draft:
+        raise UsageError(
+            f"the review is in progress: {progress_line(data.prisma)}",
+            path=store.path,
+            hint="finish screening (`review status` shows what is open), "
+            "or add --draft to export it as it stands (files named …-draft)",
+        )
+    tables = export_tables(data, exported_at=now())
+    mark = "-draft" if data.draft else ""
+    result = ExportResult(folder, data.draft)
+    with _staging(folder) as stage:
+        workbook = stage.target(_named(WORKBOOK, mark))
+        csv_targets = {
+            t.sheet: stage.target(_named(t.csv_name, mark)) for t in tables if t.csv_name
+        }
+        written, mirrored = xlsx.write_xlsx(
+            stage.temp(workbook),
+            tables,
+            title=data.title,
+            draft=data.draft,
+            csv_paths={sheet: stage.temp(target) for sheet, target in csv_targets.items()},
+        )
+        _check_xlsx(stage.temp(workbook), workbook, tables, written)
+        result.files.append(WrittenFile(workbook, {t.sheet: t.count for t in tables}))
+        for table in tables:
+            if (target := csv_targets.get(table.sheet)) is not None:
+                _check_csv(stage.temp(target), target, table, mirrored[table.sheet])
+                result.files.append(WrittenFile(target, {target.name: table.count}))
+        included = ris.included_record_ids(data)
+        targets = (stage.target(_named(RIS_INCLUDED, mark)), stage.target(_named(RIS_ALL, mark)))
+        sent = ris.write_ris(stage.temp(targets[0]), stage.temp(targets[1]), data, included)
+        expected = (len(included), store.records.record_count())
+        for target, (count, titles), wanted in zip(targets, sent, expected, strict=True):
+            _check_ris(stage.temp(target), target, wanted, count, titles)
+            result.files.append(WrittenFile(target, {target.name: count}))
+    return result
+
+
+def _named(name: str, mark: str) -> str:
+    stem, dot, suffix = name.rpartition(".")
+    return f"{stem}{mark}{dot}{suffix}"
+
+
+class _Stage:
+    """Temporary files in the target folder, renamed into place together."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.temps: dict[Path, Path] = {}
+
+    def target(self, name: str) -> Path:
+        target = self.folder / name
+        if target.is_dir():
+            raise ExportError("a folder is in the way of the file", path=target)
+        try:
+            handle, temp = tempfile.mkstemp(
+                prefix=f".{name}.", suffix=target.suffix, dir=self.folder
+            )
+        except OSError as exc:
+            raise ExportError(f"cannot write in the folder: {exc.strerror}", path=target) from None
+        os.close(handle)
+        self.temps[target] = Path(temp)
+        return target
+
+    def temp(self, target: Path) -> Path:
+        return self.temps[target]
+
+    def commit(self) -> None:
+        for target, temp in self.temps.items():
+            try:
+                # mkstemp makes files only the owner reads: give the usual
+                # mode, or the replaced file's.
+                mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
+                temp.chmod(mode)
+                os.replace(temp, target)
+            except OSError as exc:
+                raise ExportError(f"cannot replace the file: {exc.strerror}", path=target) from None
+
+    def discard(self) -> None:
+        for temp in self.temps.values():
+            temp.unlink(missing_ok=True)
+
+
+@contextmanager
+def _staging(folder: Path) -> Iterator[_Stage]:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"cannot create the folder: {exc.strerror}", path=folder) from None
+    if not folder.is_dir():
+        raise ExportError("not a folder", path=folder, hint="give --to a folder")
+    stage = _Stage(folder)
+    try:
+        yield stage
+        stage.commit()
+    except OSError as exc:
+        raise ExportError(f"cannot write the export: {exc}", path=folder) from None
+    finally:
+        stage.discard()
+
+
+def _check_xlsx(temp: Path, target: Path, tables: list[Table], written: xlsx.Written) -> None:
+    try:
+        back = xlsx.read_back(temp, written)
+    except (ValueError, KeyError, zipfile.BadZipFile) as exc:
+        raise ExportError(f"read back, the workbook does not open: {exc}", path=target) from None
+    if list(back) != [t.sheet for t in tables]:
+        raise ExportError(f"read back, the sheets are {', '.join(back)}", path=target)
+    for table in tables:
+        header, count, samples = back[table.sheet]
+        _compare(target, table, header, count, written[table.sheet][1])
+        for position, cells in written[table.sheet][2].items():
+            if not _same_cells(samples.get(position, []), cells):
+                raise ExportError(
+                    f"read back, sheet {table.sheet} row {position + 2} differs from the review",
+                    path=target,
+                )
+
+
+def _check_csv(temp: Path, target: Path, table: Table, sent: csv_files.Written) -> None:
+    header, count, samples = csv_files.read_back(temp, sent)
+    _compare(target, table, header, count, sent[1])
+    for position, cells in sent[2].items():
+        if samples.get(position) != cells:
+            raise ExportError(f"read back, row {position + 2} differs from the review", path=target)
+
+
+def _check_ris(temp: Path, target: Path, expected: int, count: int, titles: list[str]) -> None:
+    back, back_titles = ris.read_back(temp)
+    if not back == count == expected:
+        raise ExportError(
+            f"read back {back:,} records, wrote {count:,}; the review has {expected:,}",
+            path=target,
+        )
+    if back_titles != titles:
+        raise ExportError("read back, a record's title differs from the review", path=target)
+
+
+def _compare(target: Path, table: Table, header: list[str], count: int, sent: int) -> None:
+    where = f"sheet {table.sheet}: " if target.suffix == ".xlsx" else ""
+    if header != table.header:
+        raise ExportError(f"read back, {where}the header differs", path=target)
+    if not count == sent == table.count:
+        raise ExportError(
+            f"{where}read back {count:,} rows, wrote {sent:,}; the review has {table.count:,}",
+            path=target,
+        )
+
+
+def _same_cells(back: list[Cell], sent: list[Cell]) -> bool:
+    """Equal, up to trailing blanks (a read-only sheet may drop them) and the
+    16 significant digits openpyxl writes a float with."""
+    back, sent = _trimmed(back), _trimmed(sent)
+    if len(back) != len(sent):
+        return False
+    for got, meant in zip(back, sent, strict=True):
+        if isinstance(meant, float) and isinstance(got, int | float):
+            if not math.isclose(got, meant, rel_tol=1e-15, abs_tol=1e-300):
+                return False
+        elif got != meant:
+            return False
+    return True
+
+
+def _trimmed(cells: list[Cell]) -> list[Cell]:
+    end = len(cells)
+    while end and cells[end - 1] is None:
+        end -= 1
+    return list(cells[:end])
