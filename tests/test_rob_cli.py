@@ -8,6 +8,7 @@ import csv
 import json
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from review.entry import main
@@ -227,3 +228,14 @@ def test_exit_codes(review_file: Path, tmp_path: Path) -> None:
     assert run("rob", "status", tmp_path / "none.db") == ExitCode.STORE
     assert run("rob", "summary", tmp_path / "none.db") == ExitCode.STORE
     assert run("rob", "export", review_file, "--to", review_file) == ExitCode.USAGE
+
+
+def test_review_export_holds_the_same_robvis_table(review_file: Path, tmp_path: Path) -> None:
+    """The workbook's RoB sheet and rob_<tool>.csv are `review rob export`'s table."""
+    rob_out, out = tmp_path / "rob", tmp_path / "export"
+    assert run("rob", "export", review_file, "--to", rob_out) == 0
+    assert run("export", review_file, "--to", out, "--draft") == 0
+    robvis = read(rob_out / "rob2.csv")
+    assert read(out / "rob_rob2-draft.csv") == robvis
+    sheet = openpyxl.load_workbook(out / "review-draft.xlsx", read_only=True)["RoB rob2"]
+    assert [[str(v) for v in row] for row in sheet.iter_rows(values_only=True)] == robvis
