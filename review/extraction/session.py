@@ -34,6 +34,7 @@ from review.extraction.form import (
 from review.extraction.studies import Status, load_included, statuses
 from review.extraction.values import Change, ValueEvent, Values
 from review.ledger.entities import Entity
+from review.ledger.fulltexts import FulltextState
 from review.protocol.models import FormFieldRef, Protocol, Section
 from review.store import Store
 from review.store.extraction import NewValue
@@ -151,6 +152,13 @@ class ExtractionSession:
             if who != self.reviewer and value is not None:
                 out[who] = value
         return out
+
+    def full_texts(self, report_keys: Iterable[str] = ()) -> list[FulltextState]:
+        """The attached full texts of the study and its reports, the study's own
+        first: what the extractor reads the numbers from."""
+        held = self.store.fulltexts.all()
+        keys = dict.fromkeys([self.study_key, *report_keys])
+        return [held[k] for k in keys if k in held and held[k].status == "attached"]
 
     def history(self, field_key: str, instance: str = STUDY_LEVEL) -> list[Change]:
         """The field's audit trail, old → new, every extractor and the agreed value."""

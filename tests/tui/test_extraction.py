@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
@@ -364,3 +365,26 @@ async def test_a_row_named_in_the_same_burst_as_its_key(sample_path: Path) -> No
             if session(sample_path).rows("arms.arm"):
                 break
     assert [row.name for row in session(sample_path).rows("arms.arm")] == ["mixed cohort"]
+
+
+async def test_the_form_opens_the_studys_attached_full_text(
+    sample_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The header names the attached report and ctrl+o opens it, detached."""
+    paper = tmp_path / "trial.pdf"
+    paper.write_bytes(b"%PDF-1.4")
+    with Store.open(sample_path) as store:
+        store.fulltexts.attach(TRIAL, str(paper), reviewer="kim")
+    opened: list[list[str]] = []
+    monkeypatch.setattr(
+        "review.tui.screens.extraction_form.subprocess.Popen",
+        lambda command, **_: opened.append(command),
+    )
+    app = ReviewApp(Store.open(sample_path), reviewer="kim", extraction=TRIAL)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        header = str(form(app).query_one("#form-reports", Static).render())
+        assert f"full text: {paper}" in header
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+    assert opened and opened[0][-1] == str(paper)

@@ -11,6 +11,7 @@ the message beside it and nothing stored.
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -31,6 +32,7 @@ from review.extraction.fields import FieldValueError, accepted, format_value, pa
 from review.extraction.form import STUDY_LEVEL, GroupSpec, group_key_of, groups
 from review.extraction.session import ExtractionSession, IncompleteFormError
 from review.extraction.studies import Status
+from review.fulltext import open_command
 from review.models import Record
 from review.protocol.models import FormFieldRef
 from review.tui.screens.choice_picker import ChoicePicker
@@ -67,6 +69,8 @@ class ExtractionFormScreen(Screen[None]):
         Binding("ctrl+n", "source_note", "Source note", priority=True,
                 id="extraction.source_note"),
         Binding("ctrl+l", "history", "History", priority=True, id="extraction.history"),
+        Binding("ctrl+o", "open_fulltext", "Full text", priority=True,
+                id="extraction.open_fulltext"),
         # Moving between fields is bound with priority, so it happens as the app
         # dispatches the key: the keys typed after it reach the next field.
         Binding("tab", "next_field(1)", show=False, priority=True, id="extraction.next_field"),
@@ -470,6 +474,26 @@ class ExtractionFormScreen(Screen[None]):
                 view.scroll_visible(animate=False)
                 break
 
+    def action_open_fulltext(self) -> None:
+        """Open the study's attached full text in the system viewer, detached."""
+        held = self.session.full_texts(record.key for record in self.reports)
+        if not held or not held[0].location:
+            self.notify("No full text attached to this study's reports", severity="warning")
+            return
+        location = held[0].location
+        try:
+            subprocess.Popen(
+                open_command(location),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        except OSError as exc:
+            self.notify(f"Cannot open {location}: {exc}", severity="error")
+            return
+        self.notify(f"Opening {location}")
+
     # -- helpers ------------------------------------------------------------
 
     def _show_reports(self) -> None:
@@ -479,6 +503,10 @@ class ExtractionFormScreen(Screen[None]):
             ids = [f"{name}{value}" for name, value in named if value]
             title = (record.title or "(no title)")[:90]
             lines.append(" · ".join([title, *ids, record.source_name]))
+        lines += [
+            f"full text: {held.location} (ctrl+o opens it)"
+            for held in self.session.full_texts(record.key for record in self.reports)[:1]
+        ]
         self.query_one("#form-reports", Static).update("\n".join(lines) or self.session.study_key)
 
     def _update_subtitle(self) -> None:
