@@ -15,12 +15,12 @@ from review.errors import UsageError
 from review.review_file import open_review, review_protocol
 from review.rob import TOOLS, Judgement, Tool
 from review.rob.events import AGREED, SHARED
+from review.rob.long_import import import_long
 from review.rob.reports import (
     LONG_COLUMNS,
     NOT_JUDGED,
     ROBVIS_TOOL,
     export,
-    import_long,
     summarise,
 )
 from review.rob.session import Status, overview
