@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -15,7 +16,7 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 
 from review.config import Settings, unknown_binding_ids
-from review.errors import ReviewError
+from review.errors import ReviewError, UsageError
 from review.extraction.session import ExtractionSession
 from review.models import Stage
 from review.review_file import open_review, review_protocol, review_title
@@ -348,8 +349,16 @@ def run(
     """Open `path`, or the one review file here, or the start screen.
 
     A `ReviewError` while opening `path` is raised before the app starts,
-    so the caller prints it like any command-line error.
+    so the caller prints it like any command-line error. Without a terminal
+    (input or output redirected, a pipe into `head`) the app would draw into
+    the void and spin: it refuses instead.
     """
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError(
+            "the terminal UI needs a terminal, and input or output is redirected here",
+            hint="run `review FILE` in a terminal; in scripts use the commands "
+            "(`review status FILE`, `review export FILE`, `review --help`)",
+        )
     store = None
     if path is not None:
         store = open_review(path)
