@@ -15,7 +15,8 @@ from review.protocol.models import Protocol
 from review.review_file import review_protocol
 from review.rob import OVERALL, InvalidAnswer, InvalidJudgement
 from review.rob.events import AGREED, SHARED
-from review.rob.session import NoToolError, RobSession, Status, overview
+from review.rob.session import NoToolError, RobSession, Status
+from review.rob.studies import overview
 from review.sample import INCLUDED, build_sample
 from review.store import Store
 from tests.conftest import fixed_clock

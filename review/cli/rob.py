@@ -23,7 +23,8 @@ from review.rob.reports import (
     export,
     summarise,
 )
-from review.rob.session import Status, overview
+from review.rob.session import Status
+from review.rob.studies import overview
 
 COLOURS: dict[str, str] = {
     Judgement.LOW: "green",

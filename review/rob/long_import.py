@@ -21,7 +21,8 @@ from review.rob.engine import parse_answer, parse_judgement
 from review.rob.events import AGREED, SHARED, RobLedger, Target
 from review.rob.model import InvalidAnswer, InvalidJudgement, Tool
 from review.rob.reports import LONG_COLUMNS
-from review.rob.session import assessors, overview
+from review.rob.session import assessors
+from review.rob.studies import overview
 from review.store import Store
 from review.store.rob import NewRobEvent
 

@@ -32,7 +32,8 @@ from review.protocol.models import Protocol
 from review.rob.assessment import OVERALL, OVERALL_APPLICABILITY, Assessment
 from review.rob.events import AGREED, SHARED, RobEvent, RobLedger, final_assessment
 from review.rob.model import Judgement, Tool
-from review.rob.session import RobItem, Status, assessors, overview
+from review.rob.session import Status, assessors
+from review.rob.studies import RobItem, overview
 from review.store import Store
 
 ROBVIS_TOOL = {

@@ -16,7 +16,8 @@ from textual.widgets.option_list import Option
 from review.errors import ReviewError
 from review.review_file import review_protocol
 from review.rob.events import SHARED
-from review.rob.session import RobItem, RobSession, Status, assessors, overview
+from review.rob.session import RobSession, Status, assessors
+from review.rob.studies import RobItem, overview
 from review.store import Store
 from review.tui.screens.rob_assessment import RobAssessmentScreen
 from review.tui.screens.rob_summary import RobSummaryScreen
