@@ -31,7 +31,7 @@ from review.extraction.form import (
     is_name_field,
     rows_by_group,
 )
-from review.extraction.studies import Status, load_included, statuses
+from review.extraction.studies import Status, require_included, statuses
 from review.extraction.values import Change, ValueEvent, Values
 from review.ledger.entities import Entity
 from review.ledger.fulltexts import FulltextState
@@ -78,19 +78,14 @@ class ExtractionSession:
     ) -> None:
         if not reviewer or not reviewer.strip():
             raise UsageError("a reviewer name is needed to extract", field="reviewer")
-        keys = (
-            set(included)
-            if included is not None
-            else {s.key for s in load_included(store, protocol)}
+        require_included(
+            store,
+            protocol,
+            study_key,
+            included,
+            hint="extraction opens studies included at full text; "
+            "see `review extraction status FILE`",
         )
-        if study_key not in keys:
-            raise UsageError(
-                f"{study_key} is not an included study",
-                path=store.path,
-                field="study",
-                hint="extraction opens studies included at full text; see `review extraction "
-                "status FILE`",
-            )
         self.store = store
         self.protocol = protocol
         self.reviewer = reviewer.strip()

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from review.errors import UsageError
 from review.ledger.extraction import StatusEvent, ValueEvent
 from review.ledger.order import newest
 from review.ledger.resolver import Resolution
@@ -46,6 +47,26 @@ def load_included(store: Store, protocol: Protocol) -> list[IncludedStudy]:
     """The review's included studies, from its screening state."""
     state = load_state(store, protocol)
     return included_studies(state.resolved, state)
+
+
+def require_included(
+    store: Store,
+    protocol: Protocol,
+    study_key: str,
+    included: Iterable[str] | None,
+    *,
+    hint: str,
+) -> None:
+    """Refuse a study that is not included at full text: extraction and risk
+    of bias open only those. `included` saves replaying the screening state
+    when the caller has the keys already."""
+    keys = (
+        set(included) if included is not None else {s.key for s in load_included(store, protocol)}
+    )
+    if study_key not in keys:
+        raise UsageError(
+            f"{study_key} is not an included study", path=store.path, field="study", hint=hint
+        )
 
 
 def included_studies(resolution: Resolution, state: ScreeningState) -> list[IncludedStudy]:

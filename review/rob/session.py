@@ -27,7 +27,7 @@ from enum import StrEnum
 
 from review.errors import UsageError
 from review.extraction.fields import from_json
-from review.extraction.studies import load_included
+from review.extraction.studies import require_included
 from review.extraction.values import Values
 from review.ledger.entities import Entity, of_study
 from review.protocol.models import Protocol
@@ -137,19 +137,14 @@ class RobSession:
     ) -> None:
         if not reviewer or not reviewer.strip():
             raise UsageError("a reviewer name is needed to assess", field="reviewer")
-        keys = (
-            set(included)
-            if included is not None
-            else {s.key for s in load_included(store, protocol)}
+        require_included(
+            store,
+            protocol,
+            study_key,
+            included,
+            hint="risk of bias is assessed for studies included at full text; "
+            "see `review rob status FILE`",
         )
-        if study_key not in keys:
-            raise UsageError(
-                f"{study_key} is not an included study",
-                path=store.path,
-                field="study",
-                hint="risk of bias is assessed for studies included at full text; see "
-                "`review rob status FILE`",
-            )
         found = study_tool(protocol, Values(store.extraction.value_events(study_key)), study_key)
         if found.tool is None:
             raise NoToolError(
