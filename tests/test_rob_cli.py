@@ -27,8 +27,19 @@ ROBVIS_DATA = {
     "rob2": "data_rob2.csv",
     "rob2_cluster": "data_rob2_cluster.csv",
     "robins_i": "data_robins_i.csv",
+    "robins_e": "data_robins_e.csv",
     "quadas2": "data_quadas.csv",
 }
+GENERIC_WORDS = {
+    "Critical",
+    "High",
+    "Unclear",
+    "Some concerns",
+    "Moderate",
+    "Low",
+    "No information",
+}
+"""The judgements robvis's `Generic` template draws (its app's list of values)."""
 
 
 def run(*args: str | Path) -> int:
@@ -93,7 +104,7 @@ def test_summary_shows_full_words_and_counts(
 def test_robvis_columns_and_words_are_robvis_own(tool_id: str) -> None:
     """Column for column as robvis's example data, and only judgement words
     that data (or robvis's 'No information') uses for the tool."""
-    assert set(ROBVIS_DATA) == set(ROBVIS_TOOL)
+    assert set(ROBVIS_DATA) == {t for t, name in ROBVIS_TOOL.items() if name != "Generic"}
     tool = get_tool(tool_id)
     example = read(ROBVIS / ROBVIS_DATA[tool_id])
     columns = (*[d.id for d in tool.bias_domains()], OVERALL)
@@ -105,6 +116,16 @@ def test_robvis_columns_and_words_are_robvis_own(tool_id: str) -> None:
     words = ROBVIS_WORDS.get(tool_id, {})
     ours = {words.get(j, j.value) for j in (*tool.scale, *tool.overall_scale)}
     assert ours <= robvis_words
+
+
+def test_crossover_goes_to_robvis_generic_template_with_domain_s() -> None:
+    """robvis has no crossover template; its Generic one takes any domain columns."""
+    tool = get_tool("rob2_crossover")
+    assert ROBVIS_TOOL[tool.id] == "Generic"
+    columns = (*[d.id for d in tool.bias_domains()], OVERALL)
+    header, _, _ = robvis_table(ToolSummary(tool, columns, columns, ()))
+    assert header == ["Study", "D1", "DS", "D2", "D3", "D4", "D5", "Overall"]
+    assert {j.value for j in (*tool.scale, *tool.overall_scale)} <= GENERIC_WORDS
 
 
 def test_export_writes_robvis_tables_and_the_long_file(

@@ -37,6 +37,7 @@ COLOURS: dict[str, str] = {
     Judgement.SERIOUS: "red",
     Judgement.POOR: "red",
     Judgement.CRITICAL: "magenta",
+    Judgement.VERY_HIGH: "magenta",
     Judgement.NO_INFORMATION: "blue",
     Judgement.INCLUDE: "green",
     Judgement.SEEK_INFO: "yellow",

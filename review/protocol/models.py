@@ -77,6 +77,7 @@ ARM_KEY_FIELD = "name"
 RobTool = Literal[
     "rob2",
     "rob2_cluster",
+    "rob2_crossover",
     "robins_i",
     "robins_e",
     "quadas2",
@@ -86,7 +87,7 @@ RobTool = Literal[
     "jbi_case_report",
     "none",
 ]
-RESULT_LEVEL_TOOLS = frozenset({"rob2", "rob2_cluster"})
+RESULT_LEVEL_TOOLS = frozenset({"rob2", "rob2_cluster", "rob2_crossover"})
 """Tools judged once per result (outcome × timepoint) rather than once per study."""
 
 
@@ -338,7 +339,8 @@ class RiskOfBias(StrictModel):
     has it, every design below must be one of its options and vice versa."""
     tools: dict[Text, RobTool] = {}
     """Design → tool. Tools: `rob2` (RoB 2, randomised trials, per result),
-    `rob2_cluster`, `robins_i` (non-randomised studies of interventions),
+    `rob2_cluster`, `rob2_crossover` (crossover trials, per result), `robins_i`
+    (non-randomised studies of interventions),
     `robins_e` (exposures), `quadas2` (diagnostic accuracy), `quips`
     (prognosis), `rob1` (Cochrane's original tool), `nos` (Newcastle-Ottawa),
     `jbi_case_report` (JBI checklist for case reports), `none` (not appraised)."""

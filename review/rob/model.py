@@ -26,6 +26,7 @@ class Judgement(StrEnum):
     MODERATE = "Moderate"
     SERIOUS = "Serious"
     CRITICAL = "Critical"
+    VERY_HIGH = "Very high"
     NO_INFORMATION = "No information"
     UNCLEAR = "Unclear"
     GOOD = "Good"

@@ -39,10 +39,13 @@ from review.store import Store
 ROBVIS_TOOL = {
     "rob2": "ROB2",
     "rob2_cluster": "ROB2-Cluster",
+    "rob2_crossover": "Generic",
     "robins_i": "ROBINS-I",
+    "robins_e": "ROBINS-E",
     "quadas2": "QUADAS-2",
 }
-"""Our tool id → robvis's `tool` argument; the others have no robvis template."""
+"""Our tool id → robvis's `tool` argument; the others have no robvis template.
+robvis has no crossover template: its `Generic` one draws any domains."""
 
 ROBVIS_WORDS = {"quadas2": {Judgement.UNCLEAR: "Some concerns"}}
 """Where robvis spells a judgement otherwise than the tool's scale."""

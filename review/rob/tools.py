@@ -8,15 +8,27 @@ from review.rob.model import Tool
 from review.rob.nos import NOS
 from review.rob.quadas2 import QUADAS2
 from review.rob.rob2 import ROB2, ROB2_CLUSTER
+from review.rob.rob2_crossover import ROB2_CROSSOVER
+from review.rob.robins_e import ROBINS_E
 from review.rob.robins_i import ROBINS_I
 
 TOOLS: dict[str, Tool] = {
-    t.id: t for t in (ROB2, ROB2_CLUSTER, ROBINS_I, QUADAS2, NOS, JBI_CASE_REPORT, JBI_CASE_SERIES)
+    t.id: t
+    for t in (
+        ROB2,
+        ROB2_CLUSTER,
+        ROB2_CROSSOVER,
+        ROBINS_I,
+        ROBINS_E,
+        QUADAS2,
+        NOS,
+        JBI_CASE_REPORT,
+        JBI_CASE_SERIES,
+    )
 }
 """Tools ready to assess with. `jbi_case_series` is built but not yet a protocol tool id."""
 
 UNAVAILABLE: dict[str, str] = {
-    "robins_e": "ROBINS-E (exposures) is not built yet; use robins_i or record judgements by hand",
     "quips": "QUIPS (prognostic factor studies) is not built yet",
     "rob1": "The original Cochrane tool (RoB 1) is not built; RoB 2 replaces it for new reviews",
     "none": "The protocol says studies of this design are not appraised",

@@ -21,6 +21,7 @@ LIGHTS: dict[Judgement, tuple[str, str]] = {
     Judgement.POOR: ("x", "white on red"),
     Judgement.EXCLUDE: ("x", "white on red"),
     Judgement.CRITICAL: ("!", "white on dark_magenta"),
+    Judgement.VERY_HIGH: ("!", "white on dark_magenta"),
     Judgement.NO_INFORMATION: ("?", "white on blue"),
 }
 """Cochrane's traffic-light colours, as near as a terminal has them."""
