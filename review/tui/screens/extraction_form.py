@@ -12,30 +12,25 @@ the message beside it and nothing stored.
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable
 from typing import ClassVar
 
 from rich.table import Table
-from textual import getters, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.content import Content
 from textual.events import DescendantFocus
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
-from textual.widgets.option_list import Option
 
-from review.errors import ReviewError, UsageError
+from review.errors import ReviewError
 from review.extraction.checks import FormProblem
 from review.extraction.fields import FieldValueError, accepted, format_value, parse
-from review.extraction.form import STUDY_LEVEL, GroupSpec, group_key_of, groups
-from review.extraction.session import ExtractionSession, IncompleteFormError
+from review.extraction.form import group_key_of
+from review.extraction.session import IncompleteFormError
 from review.extraction.studies import Status
 from review.fulltext import open_command
-from review.models import Record
-from review.protocol.models import FormFieldRef
-from review.tui.screens.choice_picker import ChoicePicker
+from review.tui.screens.extraction_outline import GROUP, ROW, SECTION
+from review.tui.screens.extraction_rows import FormRows
 from review.tui.screens.info import InfoScreen
 from review.tui.screens.problem_list import ProblemList
 from review.tui.screens.text_prompt import TextPrompt
@@ -46,11 +41,9 @@ DIALOG_ACTIONS = frozenset(
     {"add_row", "copy_row", "rename_row", "remove_row", "complete", "compare"}
 )
 """Outline actions that open a dialog or screen: keys typed after theirs go to it."""
-SECTION, GROUP, ROW = "s:", "g:", "r:"
-"""Outline option ids: a section's once-per-study page, a repeating group, one row."""
 
 
-class ExtractionFormScreen(Screen[None]):
+class ExtractionFormScreen(FormRows):
     """One reviewer's form for one study; every change is stored as it is made."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -97,15 +90,6 @@ class ExtractionFormScreen(Screen[None]):
     )
     """Single-key actions of the outline: in a field those keys are typed."""
 
-    outline = getters.query_one("#form-outline", FormOutline)
-    page = getters.query_one("#form-page", VerticalScroll)
-
-    def __init__(self, session: ExtractionSession, reports: list[Record]) -> None:
-        super().__init__()
-        self.session = session
-        self.reports = reports
-        self._page_id = ""
-
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="form-reports", markup=False)
@@ -121,32 +105,6 @@ class ExtractionFormScreen(Screen[None]):
         self.outline.focus()
 
     # -- outline and pages --------------------------------------------------
-
-    async def load_outline(self, keep: str | None = None) -> None:
-        """List pages, groups and rows; highlight `keep` (an option id) if still there."""
-        options: list[Option] = []
-        for section in self.session.sections:
-            if section.fields or any(not g.is_repeating for g in section.groups):
-                options.append(
-                    Option(Content.styled(section.label, "bold"), id=SECTION + section.id)
-                )
-        for spec in groups(self.session.protocol):
-            if not spec.repeating:
-                continue
-            rows = self.session.rows(spec.key)
-            label = f"{spec.section.label}: {spec.group.label} ({len(rows)})"
-            options.append(Option(Content.styled(label, "bold"), id=GROUP + spec.key))
-            options += [Option(f"  {row.name}", id=ROW + row.id) for row in rows]
-        self.outline.set_options(options)
-        ids = [option.id for option in options]
-        at = (
-            ids.index(keep)
-            if keep in ids
-            else (ids.index(self._page_id) if self._page_id in ids else 0)
-        )
-        self.outline.highlighted = at
-        await self.show_page(ids[at] or "")
-        self._update_subtitle()
 
     @on(OptionList.OptionHighlighted, "#form-outline")
     async def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -165,54 +123,6 @@ class ExtractionFormScreen(Screen[None]):
                 self.action_add_row()
         finally:
             self.outline.release()
-
-    async def show_page(self, page_id: str) -> None:
-        """Mount the fields of one page (cheap: a page is one section or one row)."""
-        self._page_id = page_id
-        widgets: list[Static | FormFieldView] = []
-        if page_id.startswith(SECTION):
-            section = next(s for s in self.session.sections if s.id == page_id[2:])
-            if section.help:
-                widgets.append(Static(section.help, classes="form-page-help", markup=False))
-            refs = [r for r in self.session.refs.values() if r.section is section]
-            widgets += self._fields([r for r in refs if group_key_of(r) is None], STUDY_LEVEL)
-        elif page_id.startswith(GROUP):
-            spec = self._spec(page_id[2:])
-            rows = self.session.rows(spec.key)
-            help = spec.group.help or spec.section.help or ""
-            text = f"{help}\n\n" if help else ""
-            text += (
-                f"{len(rows)} row(s). a adds one, Enter on a row opens it."
-                if rows
-                else "No rows yet: press a (or Enter) to add one."
-            )
-            widgets.append(Static(text, classes="form-page-help", markup=False))
-        elif page_id.startswith(ROW) and (row := self.session.row(page_id[2:])) is not None:
-            spec = self._spec_of_row(row.id)
-            widgets.append(
-                Static(f"{spec.group.label}: {row.name}", classes="form-row-title", markup=False)
-            )
-            refs = [r for r in self.session.refs.values() if group_key_of(r) == spec.key]
-            widgets += self._fields(refs, row.id)
-        with self.app.batch_update():
-            await self.page.remove_children()
-            await self.page.mount_all(widgets)
-        self.page.scroll_home(animate=False)
-
-    def _fields(self, refs: list[FormFieldRef], instance: str) -> list[Static | FormFieldView]:
-        out: list[Static | FormFieldView] = []
-        group = None
-        for ref in refs:
-            if ref.group is not None and ref.group is not group and instance == STUDY_LEVEL:
-                out.append(Static(ref.group.label, classes="form-group-title", markup=False))
-            group = ref.group
-            out.append(FormFieldView(ref, instance, self.session.cell(ref.key, instance)))
-        return out
-
-    def action_page(self, step: int) -> None:
-        count = self.outline.option_count
-        if count:
-            self.outline.highlighted = ((self.outline.highlighted or 0) + step) % count
 
     # -- saving fields ------------------------------------------------------
 
@@ -308,7 +218,7 @@ class ExtractionFormScreen(Screen[None]):
             table.add_row("", "", "", "never filled", "")
         self.app.push_screen(InfoScreen(f"History: {form_field.label}", table))
 
-    # -- rows ---------------------------------------------------------------
+    # -- moving between fields ---------------------------------------------
 
     def action_submit_field(self) -> None:
         self.focus_next()  # leaving the field saves it
@@ -329,95 +239,6 @@ class ExtractionFormScreen(Screen[None]):
         if action in self.ROW_ACTIONS and self._view_of(self.focused) is not None:
             return None  # typed into the field; shown dimmed
         return not (action == "compare" and self.session.extractors < 2)
-
-    def action_add_row(self) -> None:
-        self.call_after_refresh(self.outline.release)
-        spec = self._current_group()
-        if spec is None:
-            self.notify(
-                "Highlight Arms or Results (or one of their rows) first", severity="warning"
-            )
-            return
-
-        def add(name: str | None) -> None:
-            if name:
-                self._row_change(lambda: ROW + self.session.add_row(spec.key, name))
-
-        self.app.push_screen(TextPrompt(f"New {spec.group.label.lower()}: name"), add)
-
-    def action_copy_row(self) -> None:
-        self.call_after_refresh(self.outline.release)
-        if (row_id := self._current_row()) is None:
-            return
-        row = self.session.row(row_id)
-        name = f"{row.name} (copy)" if row else ""
-
-        def copy(new: str | None) -> None:
-            if new:
-                self._row_change(lambda: ROW + self.session.copy_row(row_id, new))
-
-        self.app.push_screen(TextPrompt("Copy row as", value=name), copy)
-
-    def action_rename_row(self) -> None:
-        self.call_after_refresh(self.outline.release)
-        if (row_id := self._current_row()) is None:
-            return
-        row = self.session.row(row_id)
-
-        def rename(new: str | None) -> None:
-            if new:
-                self._row_change(lambda: self.session.rename_row(row_id, new) and ROW + row_id)
-
-        self.app.push_screen(TextPrompt("Rename row", value=row.name if row else ""), rename)
-
-    def action_remove_row(self) -> None:
-        self.call_after_refresh(self.outline.release)
-        if (row_id := self._current_row()) is None:
-            return
-        row = self.session.row(row_id)
-        group = GROUP + self._spec_of_row(row_id).key  # highlighted once the row is gone
-
-        def remove(answer: str | None) -> None:
-            if answer == "yes":
-                self._row_change(lambda: self.session.remove_row(row_id) and group)
-
-        self.app.push_screen(
-            ChoicePicker(
-                f"Remove {row.name if row else 'this row'}? (its values are kept in the history)",
-                [("yes", "Remove the row", "y"), ("no", "Keep it", "n")],
-            ),
-            remove,
-        )
-
-    def _row_change(self, change: Callable[[], str | bool]) -> None:
-        """Run a row change; on success reload the outline on `keep` (its result)."""
-        try:
-            keep = change()
-        except ReviewError as exc:
-            self.notify(_message(exc), severity="error")
-            return
-        target = keep if isinstance(keep, str) and keep else self._page_id
-        self.call_next(self.load_outline, target)
-
-    def _current(self) -> str:
-        """The outline's highlighted option: it moves as the key is handled, while
-        the page follows a message later (a burst's `↓ a` adds to the new one)."""
-        option = self.outline.highlighted_option
-        return option.id if option is not None and option.id else self._page_id
-
-    def _current_row(self) -> str | None:
-        if (current := self._current()).startswith(ROW):
-            return current[2:]
-        self.notify("Highlight a row first", severity="warning")
-        return None
-
-    def _current_group(self) -> GroupSpec | None:
-        current = self._current()
-        if current.startswith(GROUP):
-            return self._spec(current[2:])
-        if current.startswith(ROW):
-            return self._spec_of_row(current[2:])
-        return None
 
     # -- the study ----------------------------------------------------------
 
@@ -508,26 +329,6 @@ class ExtractionFormScreen(Screen[None]):
             for held in self.session.full_texts(record.key for record in self.reports)[:1]
         ]
         self.query_one("#form-reports", Static).update("\n".join(lines) or self.session.study_key)
-
-    def _update_subtitle(self) -> None:
-        self.sub_title = f"{self.session.reviewer} · {self.session.status}"
-
-    def _spec(self, key: str) -> GroupSpec:
-        return next(spec for spec in groups(self.session.protocol) if spec.key == key)
-
-    def _spec_of_row(self, row_id: str) -> GroupSpec:
-        for spec in groups(self.session.protocol):
-            if spec.repeating and any(r.id == row_id for r in self.session.rows(spec.key)):
-                return spec
-        raise UsageError(f"no row {row_id!r} in this form", field="instance")
-
-    def _view_of(self, widget: object) -> FormFieldView | None:
-        node = widget
-        while node is not None and node is not self:
-            if isinstance(node, FormFieldView):
-                return node
-            node = getattr(node, "parent", None)
-        return None
 
 
 def _message(exc: ReviewError) -> str:
