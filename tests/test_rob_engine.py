@@ -52,8 +52,6 @@ def test_unavailable_tools_say_why() -> None:
     with pytest.raises(ToolUnavailable, match="not appraised") as caught:
         get_tool("none")
     assert caught.value.exit_code == ExitCode.USAGE
-    with pytest.raises(ToolUnavailable, match="QUIPS"):
-        get_tool("quips")
     with pytest.raises(ToolUnavailable, match="unknown risk-of-bias tool 'rob3'"):
         get_tool("rob3")
     assert get_tool("rob2") is ROB2

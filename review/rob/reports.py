@@ -32,6 +32,7 @@ from review.protocol.models import Protocol
 from review.rob.assessment import OVERALL, OVERALL_APPLICABILITY, Assessment
 from review.rob.events import AGREED, SHARED, RobEvent, RobLedger, final_assessment
 from review.rob.model import Judgement, Tool
+from review.rob.rob1 import ROBVIS_COLUMNS as ROB1_COLUMNS
 from review.rob.session import Status, assessors
 from review.rob.studies import RobItem, overview
 from review.store import Store
@@ -43,9 +44,15 @@ ROBVIS_TOOL = {
     "robins_i": "ROBINS-I",
     "robins_e": "ROBINS-E",
     "quadas2": "QUADAS-2",
+    "quips": "QUIPS",
+    "rob1": "Generic",
 }
 """Our tool id → robvis's `tool` argument; the others have no robvis template.
-robvis has no crossover template: its `Generic` one draws any domains."""
+robvis has no crossover template, and draws RoB 1 with its `Generic` one
+(formerly `ROB1`), which takes any domain columns."""
+
+ROBVIS_COLUMNS = {"rob1": ROB1_COLUMNS}
+"""Where robvis's example data names a tool's domain columns otherwise than D1…Dn."""
 
 ROBVIS_WORDS = {"quadas2": {Judgement.UNCLEAR: "Some concerns"}}
 """Where robvis spells a judgement otherwise than the tool's scale."""
@@ -164,7 +171,8 @@ class ExportReport:
 def robvis_table(summary: ToolSummary) -> tuple[list[str], list[list[str]], list[str]]:
     """(header, rows, left-out labels) in robvis's traffic-light layout."""
     words = ROBVIS_WORDS.get(summary.tool.id, {})
-    header = ["Study", *summary.columns]
+    names = ROBVIS_COLUMNS.get(summary.tool.id, {})
+    header = ["Study", *(names.get(c, c) for c in summary.columns)]
     rows, left_out = [], []
     for row in summary.rows:
         if not row.complete:

@@ -7,6 +7,8 @@ from review.rob.jbi import JBI_CASE_REPORT, JBI_CASE_SERIES
 from review.rob.model import Tool
 from review.rob.nos import NOS
 from review.rob.quadas2 import QUADAS2
+from review.rob.quips import QUIPS
+from review.rob.rob1 import ROB1
 from review.rob.rob2 import ROB2, ROB2_CLUSTER
 from review.rob.rob2_crossover import ROB2_CROSSOVER
 from review.rob.robins_e import ROBINS_E
@@ -21,16 +23,16 @@ TOOLS: dict[str, Tool] = {
         ROBINS_I,
         ROBINS_E,
         QUADAS2,
+        QUIPS,
         NOS,
         JBI_CASE_REPORT,
         JBI_CASE_SERIES,
+        ROB1,
     )
 }
 """Tools ready to assess with. `jbi_case_series` is built but not yet a protocol tool id."""
 
 UNAVAILABLE: dict[str, str] = {
-    "quips": "QUIPS (prognostic factor studies) is not built yet",
-    "rob1": "The original Cochrane tool (RoB 1) is not built; RoB 2 replaces it for new reviews",
     "none": "The protocol says studies of this design are not appraised",
 }
 """Tool ids the protocol accepts that have no tool here, with what to tell the user."""
