@@ -16,7 +16,14 @@ from review.errors import ExitCode
 from review.review_file import review_protocol
 from review.rob import OVERALL, TOOLS, get_tool
 from review.rob.events import SHARED, RobLedger
-from review.rob.reports import LONG_COLUMNS, ROBVIS_TOOL, ROBVIS_WORDS, ToolSummary, robvis_table
+from review.rob.reports import (
+    LONG_COLUMNS,
+    ROBVIS_TOOL,
+    ROBVIS_WORDS,
+    ToolSummary,
+    export,
+    robvis_table,
+)
 from review.sample import build_sample
 from review.store import Store
 from tests.conftest import FIXTURES, fixed_clock
@@ -78,6 +85,27 @@ def test_tools_lists_every_tool_with_domains_and_items(capsys: pytest.CaptureFix
     rob2 = tools[0]
     assert rob2["robvis"] == "ROB2" and rob2["level"] == "result"
     assert [i["item"] for i in rob2["domains"][0]["items"]] == ["1.1", "1.2", "1.3"]
+
+
+def test_tools_lists_the_crossover_robins_e_quips_and_rob1_tools(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run("rob", "tools") == 0
+    text = capsys.readouterr().out
+    assert (
+        "DS   Bias arising from period and carryover effects: S.1, S.2, S.3 [derived rule]" in text
+    )
+    assert "5.1, 5.2, 5.3, 5.4 [derived rule]" in text
+    assert "D1   Risk of bias due to confounding: 1.1, 1.2, 1.3, 1.4 [derived rule]" in text
+    assert "judgements: Low, Some concerns, High, Very high" in text
+    assert "robvis template: ROBINS-E" in text and "robvis template: QUIPS" in text
+    assert "Random sequence generation (selection bias): (judged directly)\n" in text
+    assert run("rob", "tools", "--json") == 0
+    tools = {t["id"]: t for t in json.loads(capsys.readouterr().out)}
+    assert tools["rob2_crossover"]["robvis"] == "Generic"
+    assert tools["rob2_crossover"]["level"] == "result"
+    assert [d["id"] for d in tools["robins_e"]["domains"]] == [f"D{n}" for n in range(1, 8)]
+    assert tools["robins_e"]["answers"]["SN"] == "Strong no"
 
 
 def test_status_lists_studies_results_tools_and_states(
@@ -262,3 +290,27 @@ def test_review_export_holds_the_same_robvis_table(review_file: Path, tmp_path: 
     assert read(out / "rob_rob2-draft.csv") == robvis
     sheet = openpyxl.load_workbook(out / "review-draft.xlsx", read_only=True)["RoB rob2"]
     assert [[str(v) for v in row] for row in sheet.iter_rows(values_only=True)] == robvis
+
+
+def test_export_writes_the_new_tools_in_robvis_layouts(tmp_path: Path) -> None:
+    """A crossover trial (RoB 2 crossover, robvis Generic) and an exposure cohort
+    (ROBINS-E) chosen by the design map, fully judged, go out as robvis reads them."""
+    with build_sample(tmp_path / "s.db", now=fixed_clock) as store:
+        protocol = review_protocol(store)
+        tools = {**protocol.risk_of_bias.tools, "rct": "rob2_crossover", "cohort": "robins_e"}
+        rob = protocol.risk_of_bias.model_copy(update={"tools": tools})
+        protocol = protocol.model_copy(update={"risk_of_bias": rob})
+        trial = session(store, protocol, "ann", result=make_trial(store, protocol))
+        fill(trial)
+        cohort = session(store, protocol, "ann", COHORT)
+        fill(cohort)
+        report = export(store, protocol, tmp_path / "out")
+    crossover = read(tmp_path / "out" / "rob2_crossover.csv")
+    assert crossover[0] == ["Study", "D1", "DS", "D2", "D3", "D4", "D5", "Overall"]
+    assert len(crossover) == 2 and set(crossover[1][1:]) <= {"Low", "Some concerns", "High"}
+    exposure = read(tmp_path / "out" / "robins_e.csv")
+    assert exposure[0] == read(ROBVIS / "data_robins_e.csv")[0]
+    assert report.rows["robins_e"] == 1 and report.rows["rob2_crossover"] == 1
+    long = read(tmp_path / "out" / "rob_long.csv")
+    assert any(r[2] == "rob2_crossover" and r[8] == "S.1" for r in long[1:])
+    assert any(r[2] == "robins_e" and r[8] == "1.1" and r[9] == "Y" for r in long[1:])

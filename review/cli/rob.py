@@ -86,9 +86,12 @@ def tools(as_json: bool) -> None:
         for domain in tool.domains:
             variant = f" [{domain.variant}]" if domain.variant else ""
             items = ", ".join(q.item for q in domain.questions) or "(judged directly)"
-            click.echo(f"  {domain.id:<4} {domain.full_name}{variant}: {items}")
+            rule = f" [{domain.rule_kind} rule]" if domain.rule is not None else ""
+            click.echo(f"  {domain.id:<4} {domain.full_name}{variant}: {items}{rule}")
         scale = ", ".join(tool.scale) or "(items only)"
         click.echo(f"  judgements: {scale}; overall: {', '.join(tool.overall_scale)}")
+        if tool.id in ROBVIS_TOOL:
+            click.echo(f"  robvis template: {ROBVIS_TOOL[tool.id]}")
 
 
 def _outline(tool: Tool) -> dict[str, object]:
