@@ -308,3 +308,26 @@ def test_a_question_answered_na_by_choice_stays_asked() -> None:
     asked = [q.item for q in applicable_questions(ROB2, "D2", a, variant="adhering")]
     assert asked == ["2.1", "2.2", "2.3", "2.4", "2.5"]
     assert suggest(ROB2, "D2", a, variant="adhering") == L
+
+
+# Checked (December 2026) clause by clause against the domain 1 criteria of
+# Sterne et al. BMJ 2019 (the table of criteria for domain judgements), as
+# reproduced in Systematic Reviews 2021;10:171, Table 2 ("RoB 2 guidelines on
+# risk of bias assessment"). One row per clause of that table.
+D1_PUBLISHED_CLAUSES = [
+    ("concealed; baseline compatible with chance; random", "1.1=Y 1.2=Y 1.3=N", L),
+    ("concealed; no information on baseline or randomness", "1.1=NI 1.2=Y 1.3=NI", L),
+    ("concealed but not random", "1.1=N 1.2=Y 1.3=N", S),
+    ("concealed but baseline suggests a problem", "1.1=Y 1.2=Y 1.3=Y", S),
+    ("no information on concealment; baseline compatible", "1.1=Y 1.2=NI 1.3=PN", S),
+    ("no information to answer any question", "1.1=NI 1.2=NI 1.3=NI", S),
+    ("not concealed", "1.1=Y 1.2=PN 1.3=N", H),
+    ("no information on concealment; baseline suggests a problem", "1.1=Y 1.2=NI 1.3=PY", H),
+]
+
+
+@pytest.mark.parametrize(("clause", "row", "expected"), D1_PUBLISHED_CLAUSES)
+def test_domain_1_follows_each_published_criterion(
+    clause: str, row: str, expected: Judgement
+) -> None:
+    assert judge(ROB2, "D1", row) == expected, clause

@@ -141,3 +141,35 @@ def test_overall_rule(judgements: tuple[Judgement, ...], expected: Judgement) ->
 
 def test_robvis_columns() -> None:
     assert [d.id for d in ROBINS_I.bias_domains()] == [f"D{i}" for i in range(1, 8)]
+
+
+# Checked (December 2026) against the criteria for domains 1–3 of Sterne et
+# al. BMJ 2016 (table of criteria for risk-of-bias judgements), as reproduced
+# in Cochrane Database Syst Rev 2019, CD013253 ("Risk of bias judgements in
+# ROBINS-I: pre-intervention and at-intervention domains"). One row per clause.
+PUBLISHED_CLAUSES = [
+    ("D1 low: no confounding expected", "D1", "1.1=N", L),
+    (
+        "D1 moderate: confounding expected, important domains controlled and measured validly",
+        "D1",
+        "1.1=Y 1.2=N 1.4=Y 1.5=Y 1.6=N",
+        M,
+    ),
+    ("D2 low: all eligible included, follow-up starts with intervention", "D2", "2.1=N 2.4=Y", L),
+    (
+        "D2 moderate: selection related to intervention and outcome, but adjusted for",
+        "D2",
+        "2.1=Y 2.2=Y 2.3=Y 2.4=Y 2.5=Y",
+        M,
+    ),
+    ("D2 moderate: follow-up and intervention start apart, adjusted", "D2", "2.1=N 2.4=N 2.5=Y", M),
+    ("D3 low: well defined, recorded at intervention", "D3", "3.1=Y 3.2=Y 3.3=N", L),
+    ("D3 moderate: well defined, some aspects retrospective", "D3", "3.1=Y 3.2=N 3.3=N", M),
+]
+
+
+@pytest.mark.parametrize(("clause", "domain", "row", "expected"), PUBLISHED_CLAUSES)
+def test_domains_1_to_3_follow_each_published_criterion(
+    clause: str, domain: str, row: str, expected: Judgement
+) -> None:
+    assert judge(ROBINS_I, domain, row) == expected, clause
