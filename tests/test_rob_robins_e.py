@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from review.review_file import review_protocol
-from review.rob import Judgement, applicable_questions, suggest
+from review.rob import InvalidAnswer, Judgement, applicable_questions, parse_answer, suggest
 from review.rob.engine import effective_answers
 from review.rob.robins_e import ROBINS_E, overall_rule
 from review.sample import build_sample
@@ -218,6 +218,9 @@ def test_graded_noes_are_answers_of_their_own() -> None:
     q = ROBINS_E.domain("D1").question("1.1")
     assert q is not None and q.options == ("Y", "PY", "WN", "SN", "NI")
     assert ROBINS_E.answer_labels["WN"] == "Weak no"
+    assert parse_answer(ROBINS_E, "1.2", "strong NO") == "SN"  # as a spreadsheet writes it
+    with pytest.raises(InvalidAnswer, match=r"item 1\.3"):
+        parse_answer(ROBINS_E, "1.3", "WN")  # over-adjustment takes plain Y/PY/PN/N/NI
     asked = [q.item for q in applicable_questions(ROBINS_E, "D1", {"1.1": "SN"})]
     assert asked == ["1.1", "1.4"]  # nothing controlled: validity and over-adjustment NA
 
