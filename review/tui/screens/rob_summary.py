@@ -54,7 +54,7 @@ class RobSummaryScreen(Screen[None]):
         parts: list[RenderableType] = []
         for summary in summaries:
             parts += [traffic_lights(summary), Text(""), domain_bars(summary), Text("")]
-        parts.append(legend())
+        parts.append(legend(summaries))
         return Group(*parts)
 
 
@@ -88,12 +88,15 @@ def domain_bars(summary: ToolSummary) -> Table:
     return table
 
 
-def legend() -> Text:
+def legend(summaries: list[ToolSummary]) -> Text:
+    """Every judgement the tools shown can give (ROBINS-E's Very high included), in scale order."""
+    shown: list[Judgement] = []
+    for summary in summaries:
+        for judgement in (*summary.tool.scale, *summary.tool.overall_scale):
+            if judgement not in shown:
+                shown.append(judgement)
     text = Text("Legend: ")
-    for judgement in (
-        Judgement.LOW, Judgement.SOME_CONCERNS, Judgement.MODERATE, Judgement.HIGH,
-        Judgement.SERIOUS, Judgement.CRITICAL, Judgement.NO_INFORMATION,
-    ):  # fmt: skip
+    for judgement in shown:
         text.append_text(light(judgement))
         text.append(f" {judgement.value}  ")
     text.append_text(light(None))
