@@ -16,7 +16,7 @@ from review.errors import DuplicateImportError, ImportFormatError, Problem, Usag
 from review.identity import record_key
 from review.importers import read_document
 from review.importers.base import Document, Format
-from review.models import RecordDraft, Source, SourceKind
+from review.models import FILE_WARNING_KINDS, RecordDraft, Source, SourceKind
 from review.store import KeyedRecord, NewSource, Store
 
 Progress = Callable[[str, int, int], None]
@@ -48,6 +48,8 @@ class ImportResult:
     format_label: str
     warnings: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
+    notices: list[str] = field(default_factory=list)
+    """Warnings about the whole file (e.g. it may be incomplete), shown in full."""
 
 
 def import_paths(
@@ -96,6 +98,7 @@ def _store_file(
 ) -> ImportResult:
     t0 = time.perf_counter()
     warnings: Counter[str] = Counter()
+    notices: list[str] = []
     # The uid is the same on every machine that imports this file; a forced
     # re-import is a new source, so its records get their own uids.
     repeat = store.imports.import_count(doc.sha256)
@@ -105,6 +108,7 @@ def _store_file(
         for draft in fmt.parse(doc):
             add_missing_field_warnings(draft)
             warnings.update(w.kind for w in draft.warnings)
+            notices.extend(w.message for w in draft.warnings if w.kind in FILE_WARNING_KINDS)
             key = record_key(draft, file_hash=doc.sha256)
             yield KeyedRecord(key, f"{prefix}:{draft.position}", draft)
 
@@ -119,7 +123,7 @@ def _store_file(
             path=doc.path,
             hint="check that the export finished and holds results",
         )
-    return ImportResult(source, fmt.label, warnings, time.perf_counter() - t0)
+    return ImportResult(source, fmt.label, warnings, time.perf_counter() - t0, notices)
 
 
 def add_missing_field_warnings(draft: RecordDraft) -> None:

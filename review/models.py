@@ -59,6 +59,13 @@ class DecisionEvent(NamedTuple):
     uid: str
 
 
+INCOMPLETE_FILE = "incomplete_file"
+"""A record warning about its whole file (e.g. the last RIS record has no `ER`):
+the import summary and `review status` show its message, not only its count."""
+
+FILE_WARNING_KINDS = frozenset({INCOMPLETE_FILE})
+
+
 @dataclass(slots=True, frozen=True)
 class RecordWarning:
     """Something a parser could not recover for one record; shown, never hidden."""

@@ -21,6 +21,7 @@ def review_status(store: Store) -> dict[str, Any]:
     part of the scripting interface documented in the README.
     """
     sources = store.imports.sources()
+    notices = store.imports.file_notices()
     resolution = load_resolution(store)
     return {
         "file": str(store.path),
@@ -38,6 +39,7 @@ def review_status(store: Store) -> dict[str, Any]:
                 "imported_at": s.imported_at,
                 "records": s.record_count,
                 "warnings": s.warning_count,
+                "notices": notices.get(s.id, []),
             }
             for s in sources
         ],

@@ -167,6 +167,8 @@ def _print_import_summary(results: list[ImportResult]) -> None:
             f"{source.file_name}: {source.record_count} records ({result.format_label}, "
             f"{source.encoding}) as source #{source.id} {source.name!r} [{source.kind}]"
         )
+        for notice in result.notices:
+            click.echo(f"  warning: {notice}")
         for kind, count in result.warnings.most_common():
             click.echo(f"  {count} × {kind}")
     seconds = sum(result.seconds for result in results)
@@ -181,6 +183,8 @@ def _print_status(file: Path, report: dict[str, Any]) -> None:
             f"  #{source['id']} {source['name']} [{source['kind']}{method}] "
             f"{source['file_name']}: {source['records']} records, {source['warnings']} warnings"
         )
+        for notice in source.get("notices", []):
+            click.echo(f"    warning: {notice}")
     if report["warnings"]:
         click.echo("Warnings by kind:")
         for kind, count in report["warnings"].items():

@@ -74,6 +74,16 @@ class Document:
         with self.open_text() as handle:
             return handle.read(chars)
 
+    def ends_with_line_break(self) -> bool:
+        """Whether the file's last character is a line break; a file cut by
+        size (a download stopped, `head -c`) usually ends mid-line."""
+        if self._text is not None:
+            return self._text[-1:] in ("\n", "\r")
+        with self.path.open("rb") as handle:
+            handle.seek(max(0, self.size - 4))
+            tail = handle.read().decode(self.encoding, errors="ignore")
+        return tail[-1:] in ("\n", "\r")
+
     def lines(self) -> Iterator[str]:
         """Lines without their endings (CRLF, bare CR or LF), lazily."""
         if self._text is not None:

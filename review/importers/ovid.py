@@ -107,12 +107,30 @@ def _sniff(path: Path, head: str) -> bool:
     found = _SNIFF_HEADER.search(head)
     if found is None or _RIS_TY.search(head):
         return False
-    after = [line for line in head[found.end() :].splitlines()[:4] if line.strip()]
+    indent = _indent(found.group(0).strip("\r\n"))
+    after = [line[indent:] for line in head[found.end() :].splitlines()[:4] if line.strip()]
     if not after:
         return False
     return bool(_TAG.match(after[0])) or (
         len(after) > 1 and after[0].strip().rstrip(":").casefold() in _LABELS
     )
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
+
+
+def _dedented(lines: list[str], starts: list[int]) -> list[str]:
+    """Lines with the indent the record headers share removed.
+
+    Some copies of an Ovid download (pasted from a mail or a web page) start
+    every line with a space: ` <7. >`, ` TI  - …`. The tags are still the
+    tags; only the margin moved, so continuation lines keep their own indent.
+    """
+    margin = min(_indent(lines[n]) for n in starts)
+    if not margin:
+        return lines
+    return [line[min(margin, _indent(line)) :] for line in lines]
 
 
 def _parse(doc: Document) -> list[RecordDraft]:
@@ -124,6 +142,7 @@ def _parse(doc: Document) -> list[RecordDraft]:
             path=doc.path,
             hint="check that this is an Ovid export, or name the format with --format",
         )
+    lines = _dedented(lines, starts)
     # Display downloads name the database once, above the search strategy.
     database = next(
         (line[9:].strip() for line in lines[: starts[0]] if line.startswith("Database:")), ""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from review.errors import ImportFormatError, Problem
@@ -60,7 +60,7 @@ def _parse(doc: Document) -> Iterator[RecordDraft]:
     tally = _Tally()
     problems: list[Problem] = []
     position = 0
-    for cut in _cut(doc.lines(), tally, problems):
+    for cut in _cut(doc, tally, problems):
         position += 1
         if not problems:
             yield to_draft(position, cut)
@@ -82,6 +82,24 @@ def _parse(doc: Document) -> Iterator[RecordDraft]:
     check_count(doc, position, tally.ty_lines, "`TY  -` lines")
 
 
+def _refuse_cut(doc: Document, line: str, number: int, tag: str) -> None:
+    """Refuse a file whose last record was clearly cut: it ends on a tag with
+    no value, or in the middle of a word (no line break after the last letter)."""
+    match = _TAG.match(line)
+    if match and not (match.group(2) or "").strip() and match.group(1) != "ER":
+        message = f"the file ends on a `{match.group(1)}` line with no value: it was cut"
+    elif line[-1:].isalpha() and not doc.ends_with_line_break():
+        message = f"the file ends in the middle of a word in `{tag}`: it was cut"
+    else:
+        return
+    raise ImportFormatError(
+        f"{message}; nothing was imported",
+        path=doc.path,
+        line=number,
+        hint="export the search results again (the download or copy did not finish)",
+    )
+
+
 class _Tally:
     """What `_cut` counted on the side, read once it is exhausted."""
 
@@ -93,7 +111,7 @@ class _Tally:
         """Tag lines outside any record; the first `_MAX_PROBLEMS` are listed."""
 
 
-def _cut(lines: Iterable[str], tally: _Tally, problems: list[Problem]) -> Iterator[Cut]:
+def _cut(doc: Document, tally: _Tally, problems: list[Problem]) -> Iterator[Cut]:
     """Split the file into records at `TY` lines, keeping what lies between out.
 
     Untagged lines after a blank line, or lines that look like the headers
@@ -121,7 +139,8 @@ def _cut(lines: Iterable[str], tally: _Tally, problems: list[Problem]) -> Iterat
     waiting: list[Cut] | None = []
     """Records cut before the first `ER`; None once an `ER` was seen."""
     expected = number = 0
-    for line in lines:
+    line = tag = ""
+    for line in doc.lines():
         number += 1
         # Most lines: two slice tests, a set look-up and an append. None of
         # them can be a `TY` line, so the count below misses nothing.
@@ -221,7 +240,9 @@ def _cut(lines: Iterable[str], tally: _Tally, problems: list[Problem]) -> Iterat
             values[-1] = "\n".join(more)
         if waiting is not None:
             waiting.append(current)
-        else:
+        else:  # the file ends its records with `ER`, but not this one
+            _refuse_cut(doc, line, number, tag)
+            current.incomplete = True
             yield current
     if waiting:  # a file that never writes `ER`: records end at the next `TY`
         for cut in waiting:

@@ -26,7 +26,7 @@ from review.importers.tagged_values import (
     urls,
     year,
 )
-from review.models import RecordDraft
+from review.models import INCOMPLETE_FILE, RecordDraft
 
 # Tags that hold one value; a second, different value is kept in `extra` and
 # warned about rather than dropped as rispy would.
@@ -73,7 +73,7 @@ _TYPE_WORDS = {
 class Cut:
     """One record as cut from the file: its tags' values, in file order."""
 
-    __slots__ = ("fields", "line", "links", "odd", "skipped", "type", "unended")
+    __slots__ = ("fields", "incomplete", "line", "links", "odd", "skipped", "type", "unended")
 
     def __init__(self, line: int, type_: str) -> None:
         self.line = line
@@ -85,6 +85,8 @@ class Cut:
         self.unended: int | None = None
         """Line of the next `TY` when this record had no `ER` before it."""
         self.skipped = 0
+        self.incomplete = False
+        """The last record of a file that ends other records with `ER`, but not this one."""
 
 
 def to_draft(position: int, cut: Cut) -> RecordDraft:
@@ -107,6 +109,8 @@ def to_draft(position: int, cut: Cut) -> RecordDraft:
             f"(line {cut.unended}){skipped}",
             "ER",
         )
+    if cut.incomplete:
+        draft.warn(INCOMPLETE_FILE, "the last record has no ER: the file may be incomplete", "ER")
     extra = draft.extra
     used: set[str] = set()
     repeated = [tag for tag in _SINGLE_SET.intersection(fields) if len(fields[tag]) > 1]

@@ -16,14 +16,21 @@ from review.errors import ImportFormatError, Problem
 from review.importers.base import Document
 from review.importers.text_lines import CITATION, LABEL, Block
 
+# Record starts of each tagged format, with any margin: a copy pasted from a
+# mail or a web page may indent every line, and is still that export.
 _EXPORTS = (
-    ("MEDLINE", re.compile(r"^PMID- ?\d")),
-    ("RIS", re.compile(r"^TY {1,2}- ")),
-    ("EndNote tagged", re.compile(r"^%0 ")),
-    ("Web of Science", re.compile(r"^PT [A-Z]\s*$")),
+    ("MEDLINE", re.compile(r"^\s*PMID- ?\d")),
+    ("RIS", re.compile(r"^\s*TY {1,2}- ")),
+    ("Ovid", re.compile(r"^\s*<\s*\d+\s*\.?\s*>\s*$")),
+    ("EndNote tagged", re.compile(r"^\s*%0 ")),
+    ("Web of Science", re.compile(r"^\s*PT [A-Z]\s*$")),
     ("BibTeX", re.compile(r"^\s*@[A-Za-z]+\s*[{(]")),
+    # No format's record start, but a title tag per record: still a list.
+    ("tagged (RIS-like)", re.compile(r"^\s*(?:TI|T1) {1,2}- \S")),
 )
-_TAGGED = re.compile(r"^(?:[A-Z][A-Z0-9]{1,3} {0,3}- |%[A-Z0-9] |[A-Z][A-Z0-9] |\s{2,}\S|ER\s*$)")
+_TAGGED = re.compile(
+    r"^\s*(?:[A-Z][A-Z0-9]{1,3} {0,3}- |%[A-Z0-9] |[A-Z][A-Z0-9] |ER\s*$)|^\s{2,}\S"
+)
 _NUMBERED = re.compile(r"^\d{1,5}\.\s")
 _PMID = re.compile(r"\b(\d{1,9})\b")
 _SENTENCE = re.compile(r"[^\W\d_]{2}[.!?](?:\s|$)")
@@ -42,9 +49,24 @@ def refuse_exports(doc: Document, lines: list[str]) -> None:
                 doc,
                 f"this looks like a {name} export with {len(starts)} record(s), not a saved page",
                 starts,
-                f"import it as {name} (leave out --format, or name that format)",
+                _fix(name, [lines[n - 1] for n in starts]),
             )
     _refuse_table(doc, filled)
+
+
+def _fix(name: str, starts: list[str]) -> str:
+    """What to do: remove a margin that hides the tags, or name the format."""
+    if name.startswith("tagged"):
+        return (
+            "export the results again as RIS, MEDLINE or CSV (one record per `TY`, "
+            "`PMID-` or row); a list of tagged records is not one page"
+        )
+    if all(line[:1] in (" ", "\t") for line in starts):
+        return (
+            "every line is indented: remove the leading spaces (e.g. "
+            f"`sed 's/^ *//' FILE > fixed.txt`) and import the result as {name}"
+        )
+    return f"import it as {name} (leave out --format, or name that format)"
 
 
 def _refuse_table(doc: Document, filled: list[str]) -> None:

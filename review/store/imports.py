@@ -8,7 +8,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any, cast
 
 from review import __version__
-from review.models import RecordDraft, Source, SourceKind
+from review.models import FILE_WARNING_KINDS, RecordDraft, Source, SourceKind
 from review.store.columns import FTS_COLUMNS, FTS_INDEXES, INSERT_COLUMNS, insert_values
 
 if TYPE_CHECKING:
@@ -115,6 +115,19 @@ class ImportsRepository:
                 [count, warnings, source_id],
             )
             return self.source(source_id)
+
+    def file_notices(self) -> dict[int, list[str]]:
+        """Per source id, the messages of warnings about the whole file."""
+        kinds = sorted(FILE_WARNING_KINDS)
+        sql = (
+            "SELECT r.source_id, w.message FROM record_warnings w "
+            "JOIN records r ON r.id = w.record_id "
+            f"WHERE w.kind IN ({', '.join('?' * len(kinds))}) ORDER BY w.id"
+        )
+        found: dict[int, list[str]] = {}
+        for source_id, message in self._store.db.execute(sql, kinds).fetchall():
+            found.setdefault(source_id, []).append(message)
+        return found
 
     def source(self, source_id: int) -> Source:
         return Source(**_source_fields(self._store.db.table("sources").get(source_id)))

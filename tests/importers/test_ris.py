@@ -226,10 +226,11 @@ def test_zero_width_character_before_the_first_ty() -> None:
     assert [r.title for r in records] == ["Hidden start"]
 
 
-def test_last_record_without_er_is_kept() -> None:
+def test_last_record_without_er_is_kept_and_the_file_flagged() -> None:
     records = parse("TY  - JOUR\nTI  - One\nER  - \n\nTY  - JOUR\nTI  - Two\n")
     assert [r.title for r in records] == ["One", "Two"]
-    assert records[1].warnings == []
+    assert [w.kind for w in records[1].warnings] == ["incomplete_file"]
+    assert records[0].warnings == []
 
 
 def test_missing_er_mid_file_splits_and_warns() -> None:

@@ -1,0 +1,149 @@
+"""Files that used to be misread in silence: each is now read as what it is, or refused.
+
+An import either stores exactly the records the file holds, or says plainly
+why not (the line and the fix); a file that is probably incomplete is
+stored with a warning shown at import and in `review status`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from review.cli import cli
+from review.errors import ImportFormatError
+from review.importers import by_name
+from review.ingest import ImportOptions, import_paths
+from review.models import SourceKind
+from review.store import Store
+from tests.conftest import FIXTURES, SAMPLE_PROTOCOL
+
+DATABASE = ImportOptions(kind=SourceKind.DATABASE, source_name="Test")
+SCOPUS_RIS = FIXTURES / "ris/citation-file-formatting/_baseline_scopus.ris"
+INDENTED_OVID = FIXTURES / "ovid/indented_two_records.txt"
+
+
+def stored_titles(db: Path) -> list[str]:
+    conn = sqlite3.connect(db)
+    try:
+        return [row[0] for row in conn.execute("SELECT title FROM records ORDER BY id")]
+    finally:
+        conn.close()
+
+
+# --- tagged exports never become one "web page" ----------------------------
+
+
+def test_an_ovid_export_indented_by_a_space_imports_as_its_two_records(store: Store) -> None:
+    [result] = import_paths(store, [INDENTED_OVID], DATABASE)
+    assert (result.source.format, result.source.record_count) == ("ovid", 2)
+    titles = stored_titles(store.path)
+    assert titles[0].startswith("Concurrent pembrolizumab and radiotherapy")
+    assert titles[1].startswith("Nivolumab with stereotactic body radiotherapy")
+    # The six-space continuation of the abstract is still joined to it.
+    record = store.records.record(1)
+    assert "Grade 3 mucositis" in (record.abstract or "")
+
+
+@pytest.mark.parametrize(
+    ("text", "likely"),
+    [
+        (" TY  - JOUR\n TI  - First\n ER  - \n\n TY  - JOUR\n TI  - Second\n ER  - \n", "RIS"),
+        (" PMID- 1\n TI  - First\n\n PMID- 2\n TI  - Second\n", "MEDLINE"),
+        (" <1. >\n TI  - First\n AB  - One.\n\n <2. >\n TI  - Second\n", "Ovid"),
+        ("TI  - First title\nAU  - Smith J\n\nTI  - Second title\nAU  - Jones K\n", "tagged"),
+    ],
+)
+def test_the_text_fallback_refuses_several_tagged_records(
+    store: Store, tmp_path: Path, text: str, likely: str
+) -> None:
+    path = tmp_path / "export.txt"
+    path.write_text(text)
+    with pytest.raises(ImportFormatError) as error:
+        import_paths(store, [path], ImportOptions(DATABASE.kind, "Test", format_name="text"))
+    assert likely in str(error.value)
+    assert error.value.problems and error.value.problems[0].line in (1, 2)
+    assert error.value.hint
+    assert stored_titles(store.path) == []
+
+
+def test_an_indented_ris_file_is_refused_with_the_fix_not_stored_as_a_page(
+    store: Store, tmp_path: Path
+) -> None:
+    path = tmp_path / "indented.txt"
+    path.write_text(" TY  - JOUR\n TI  - First\n ER  - \n\n TY  - JOUR\n TI  - Second\n ER  - \n")
+    with pytest.raises(ImportFormatError) as error:
+        import_paths(store, [path], DATABASE)
+    assert "2 record" in str(error.value)
+    assert "leading spaces" in (error.value.hint or "")
+
+
+# --- a RIS file cut short ---------------------------------------------------
+
+
+def cut_scopus(tmp_path: Path, end: int) -> Path:
+    data = SCOPUS_RIS.read_bytes()
+    path = tmp_path / "scopus-cut.ris"
+    path.write_bytes(data[:end])
+    return path
+
+
+def test_a_last_record_without_er_is_stored_with_a_file_warning(
+    tmp_path: Path, store: Store
+) -> None:
+    data = SCOPUS_RIS.read_bytes()
+    # Cut at a line boundary inside the last record, after its abstract.
+    end = data.rindex(b"\nER  -") + 1
+    path = cut_scopus(tmp_path, end)
+    [result] = import_paths(store, [path], DATABASE)
+    assert result.source.record_count == 10
+    assert result.notices == ["the last record has no ER: the file may be incomplete"]
+
+
+def test_status_and_import_show_the_incomplete_file_warning(tmp_path: Path) -> None:
+    data = SCOPUS_RIS.read_bytes()
+    path = cut_scopus(tmp_path, data.rindex(b"\nER  -") + 1)
+    db = tmp_path / "r.db"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init", str(db), "--protocol", str(SAMPLE_PROTOCOL)]).exit_code == 0
+    imported = runner.invoke(
+        cli, ["import", str(db), str(path), "--kind", "database", "--source", "Scopus"]
+    )
+    assert imported.exit_code == 0, imported.output
+    assert "the last record has no ER: the file may be incomplete" in imported.output
+    status = runner.invoke(cli, ["status", str(db)])
+    assert "the last record has no ER: the file may be incomplete" in status.output
+
+
+def test_a_ris_file_cut_mid_word_is_refused(tmp_path: Path, store: Store) -> None:
+    data = SCOPUS_RIS.read_bytes()
+    abstract = data.rindex(b"AB  - Theropods are obligate")
+    path = cut_scopus(tmp_path, abstract + len(b"AB  - Theropods are oblig"))
+    with pytest.raises(ImportFormatError) as error:
+        import_paths(store, [path], DATABASE)
+    assert "cut" in str(error.value)
+    assert error.value.line == data[:abstract].count(b"\n") + 1
+    assert stored_titles(store.path) == []
+
+
+def test_a_ris_file_ending_on_a_tag_without_value_is_refused(tmp_path: Path, store: Store) -> None:
+    data = SCOPUS_RIS.read_bytes()
+    abstract = data.rindex(b"AB  - Theropods are obligate")
+    path = cut_scopus(tmp_path, abstract + len(b"AB  - "))
+    with pytest.raises(ImportFormatError) as error:
+        import_paths(store, [path], DATABASE)
+    assert "`AB`" in str(error.value)
+    assert stored_titles(store.path) == []
+
+
+def test_a_file_that_never_writes_er_gets_no_incomplete_warning() -> None:
+    ris = by_name("ris")
+    text = "TY  - JOUR\nTI  - One\nTY  - JOUR\nTI  - Two\n"
+    from review.importers.base import Document
+
+    drafts = list(ris.parse(Document(Path("x.ris"), text.encode(), text, "utf-8")))
+    assert len(drafts) == 2
+    assert not [w for d in drafts for w in d.warnings if w.kind == "incomplete_file"]
