@@ -147,3 +147,89 @@ def test_a_file_that_never_writes_er_gets_no_incomplete_warning() -> None:
     drafts = list(ris.parse(Document(Path("x.ris"), text.encode(), text, "utf-8")))
     assert len(drafts) == 2
     assert not [w for d in drafts for w in d.warnings if w.kind == "incomplete_file"]
+
+
+# --- CSV rows wider or shorter than their header ---------------------------
+
+SCOPUS_CSV = FIXTURES / "tabular/_baseline_scopus_first4.csv"
+
+
+def scopus_rows() -> list[list[str]]:
+    import csv
+
+    with SCOPUS_CSV.open(encoding="utf-8-sig", newline="") as handle:
+        return [row[:45] for row in csv.reader(handle)]
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> Path:
+    import csv
+
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\r\n").writerows(rows)
+    return path
+
+
+def test_a_scopus_csv_with_a_trailing_separator_on_every_row_imports(
+    tmp_path: Path, store: Store
+) -> None:
+    header, *rows = scopus_rows()
+    path = write_csv(tmp_path / "scopus.csv", [header, *[[*row, ""] for row in rows]])
+    assert path.read_text().splitlines()[1].endswith(",")
+    [result] = import_paths(store, [path], DATABASE)
+    assert result.source.record_count == 4
+
+
+def test_a_header_with_a_trailing_separator_over_rows_without_imports(
+    tmp_path: Path, store: Store
+) -> None:
+    header, *rows = scopus_rows()
+    path = write_csv(tmp_path / "scopus.csv", [[*header, ""], *rows])
+    [result] = import_paths(store, [path], DATABASE)
+    assert result.source.record_count == 4
+
+
+ABSTRACKR_HEADER = ["(internal) id", "(source) id", "pubmed id", "keywords", "abstract", "title"]
+
+
+def test_quoted_line_breaks_are_one_record_each(tmp_path: Path, store: Store) -> None:
+    rows = [
+        ABSTRACKR_HEADER,
+        ["1", "a1", "111", "x; y", "Background: one.\nMethods: two.\n\nResults: three.", "First"],
+        ["2", "a2", "222", "z", "Single line.", "Second"],
+    ]
+    [result] = import_paths(store, [write_csv(tmp_path / "abstrackr.csv", rows)], DATABASE)
+    assert result.source.record_count == 2
+    assert store.records.record(1).abstract.count("\n") >= 2  # type: ignore[union-attr]
+
+
+def test_a_row_that_ends_early_is_refused_naming_the_record_and_field(
+    tmp_path: Path, store: Store
+) -> None:
+    path = tmp_path / "abstrackr.csv"
+    path.write_text(
+        ",".join(ABSTRACKR_HEADER)
+        + "\n1,a1,111,x,Fine abstract.,First\n2,a2,222,y,Short abstract.\n3,a3,333,z,Ok.,Third\n"
+    )
+    with pytest.raises(ImportFormatError) as error:
+        import_paths(store, [path], DATABASE)
+    [problem] = error.value.problems
+    assert problem.line == 3
+    assert "record 2" in problem.message
+    assert '"abstract"' in problem.message and '"title"' in problem.message
+    assert stored_titles(store.path) == []
+
+
+def test_a_record_split_by_an_unquoted_line_break_is_named_as_such(
+    tmp_path: Path, store: Store
+) -> None:
+    path = tmp_path / "abstrackr.csv"
+    path.write_text(
+        ",".join(ABSTRACKR_HEADER)
+        + "\n1,a1,111,x,Fine.,First\n2,a2,222,y,Broken\nabstract.,Second\n3,a3,333,z,Ok.,Third\n"
+    )
+    with pytest.raises(ImportFormatError) as error:
+        import_paths(store, [path], DATABASE)
+    [problem] = error.value.problems
+    assert problem.line == 3
+    assert "record 2" in problem.message and "lines 3 and 4" in problem.message
+    assert '"abstract"' in problem.message

@@ -163,23 +163,67 @@ def _records(
     check_width: bool,
     binary: bool = False,
 ) -> Iterator[RecordDraft]:
-    width = len(table.header)
+    width = _named_width(table.header)
     count = 0
     problems: list[Problem] = []
+    short: tuple[int, int, list[str]] | None = None
+    """(record number, line, row) of the last row that ended early."""
+    number = 0
     for index, (line, row) in enumerate(rows):
         if index <= header_index or not any(cell.strip() for cell in row):
             continue
-        # Extra empty cells are harmless (WoS ends every row with a tab);
-        # anything else means a broken or glued row.
-        if check_width and len(row) != width and not _only_blank_tail(row, width):
+        number += 1
+        # Extra empty cells are harmless (Scopus and WoS end every row with a
+        # separator, and some headers too); anything else is a broken row.
+        if check_width and len(row) < width:
+            if short and short[0] == number - 1 and len(short[2]) + len(row) - 1 == width:
+                problems[-1] = _split_problem(table, short, line)
+            else:
+                problems.append(_short_problem(table, number, line, row, width))
+            short = (number, line, row)
+            continue
+        if check_width and len(row) > width and not _only_blank_tail(row, width):
             problems.append(
-                Problem(f"row has {len(row)} columns but the header has {width}", line=line)
+                Problem(
+                    f"record {number} has {len(row)} fields but the header names {width}",
+                    line=line,
+                )
             )
             continue
         if not problems:  # after the first bad row, only collect the others
             count += 1
             yield row_draft(table, row, count, None if binary else line)
-    refuse(doc, problems, "rows")
+    refuse(doc, problems, "rows", one="row")
+
+
+def _named_width(header: list[str]) -> int:
+    """The header's width without unnamed columns at its end (a trailing separator)."""
+    width = len(header)
+    while width > 1 and not header[width - 1].strip():
+        width -= 1
+    return width
+
+
+def _short_problem(table: col.Table, number: int, line: int, row: list[str], width: int) -> Problem:
+    missing = ", ".join(f'"{name}"' for name in table.header[len(row) : width][:5])
+    more = " …" if width - len(row) > 5 else ""
+    return Problem(
+        f'record {number} ends early, after field {len(row)} "{table.header[len(row) - 1]}": '
+        f"{missing}{more} missing",
+        line=line,
+        hint="a field probably holds a line break or quote that is not quoted; export again",
+    )
+
+
+def _split_problem(table: col.Table, short: tuple[int, int, list[str]], line: int) -> Problem:
+    number, first, row = short
+    field = table.header[len(row) - 1]
+    return Problem(
+        f"record {number} is split over lines {first} and {line}: "
+        f'field "{field}" holds a line break outside quotes',
+        line=first,
+        hint=f'put the "{field}" value in double quotes, or export the file again',
+    )
 
 
 def _only_blank_tail(row: list[str], width: int) -> bool:

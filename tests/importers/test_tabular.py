@@ -328,8 +328,8 @@ def test_row_with_wrong_column_count_is_refused_with_its_line() -> None:
     with pytest.raises(ImportFormatError) as caught:
         parse("Title,Year,DOI\nOne,2020,10.1/abc\nTwo,2021\nThree,2022,x,y\nFour,2023,,\n")
     assert [(p.line, p.message) for p in caught.value.problems] == [
-        (3, "row has 2 columns but the header has 3"),
-        (4, "row has 4 columns but the header has 3"),
+        (3, 'record 2 ends early, after field 2 "Year": "DOI" missing'),
+        (4, "record 3 has 4 fields but the header names 3"),
     ]
 
 
