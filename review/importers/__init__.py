@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import io
+import zipfile
 from functools import cache
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from review.importers.base import (
     check_codec,
     decode,
     detect_encoding,
+    refuse_binary,
 )
 
 _MODULES = (
@@ -32,6 +35,7 @@ _MODULES = (
     "ovid",  # Ovid tagged export with <1. > headers
     "ris",
     "bibtex",
+    "archive",  # zip: xlsx workbooks, or archives read member by member
     "text",  # a saved web page, registry or PubMed page: one record per file
 )
 
@@ -80,35 +84,79 @@ def read_document(
         digest, head = _hash_and_head(path)
     except OSError as exc:
         raise ImportFormatError(f"cannot read file: {exc.strerror}", path=path) from None
+    if size > STREAM_ABOVE:
+        fmt = _binary_format(path, head, format_name, None)
+        if fmt is not None:
+            return Document(path, None, None, "binary", sha256=digest, size=size), fmt
+        # Decoding is checked as the file streams: an error stops the parse
+        # and the import's transaction rolls back.
+        name = encoding or detect_encoding(head[:200])
+        check_codec(name, path)
+        doc = Document(path, None, None, name, sha256=digest, size=size)
+        text_head = head.decode(name, errors="ignore").removeprefix("\ufeff")
+        return doc, _text_format(path, text_head, format_name)
+    return open_bytes(
+        path, path.read_bytes(), encoding=encoding, format_name=format_name, sha256=digest
+    )
+
+
+def open_bytes(
+    path: Path,
+    data: bytes,
+    *,
+    encoding: str | None = None,
+    format_name: str | None = None,
+    sha256: str = "",
+) -> tuple[Document, Format]:
+    """`read_document` for bytes in hand (a file, or a member of a zip archive)."""
+    fmt = _binary_format(path, data[:SNIFF_BYTES], format_name, data)
+    if fmt is not None:
+        return Document(path, data, None, "binary", sha256=sha256, size=len(data)), fmt
+    name = encoding or detect_encoding(data[:200])
+    check_codec(name, path)
+    text, name = decode(data, path, name)
+    doc = Document(path, data, text, name, sha256=sha256, size=len(data))
+    return doc, _text_format(path, text[:SNIFF_CHARS], format_name)
+
+
+def _binary_format(
+    path: Path, head: bytes, format_name: str | None, data: bytes | None
+) -> Format | None:
+    """Workbooks and zip archives by their magic bytes; other binaries refused by name.
+
+    `data` is the whole file when in hand, else it is read from `path`.
+    """
     if not head.strip():
         raise ImportFormatError(
             "the file is empty", path=path, hint="export the search results again"
         )
     fmt = by_name(format_name) if format_name else None
-    if (fmt is None and head[:4] == b"PK\x03\x04") or (fmt is not None and fmt.binary):
-        return Document(path, None, None, "binary", sha256=digest, size=size), fmt or by_name(
-            "xlsx"
-        )
-    name = encoding or detect_encoding(head[:200])
-    check_codec(name, path)
-    if size > STREAM_ABOVE:
-        # Decoding is checked as the file streams: an error stops the parse
-        # and the import's transaction rolls back.
-        doc = Document(path, None, None, name, sha256=digest, size=size)
-        text_head = head.decode(name, errors="ignore").removeprefix("\ufeff")
-    else:
-        data = path.read_bytes()
-        text, name = decode(data, path, name)
-        doc = Document(path, data, text, name, sha256=digest, size=size)
-        text_head = text[:SNIFF_CHARS]
-    fmt = fmt or sniff(path, text_head)
+    if fmt is not None:
+        return fmt if fmt.binary else None
+    if head[:4] == b"PK\x03\x04":
+        return by_name("xlsx" if _is_workbook(io.BytesIO(data) if data else path) else "zip")
+    refuse_binary(head, path)
+    return None
+
+
+def _text_format(path: Path, head: str, format_name: str | None) -> Format:
+    fmt = by_name(format_name) if format_name else sniff(path, head)
     if fmt is None:
         raise ImportFormatError(
             "cannot tell what format this file is",
             path=path,
             hint="name it with --format (see `review formats` for the list)",
         )
-    return doc, fmt
+    return fmt
+
+
+def _is_workbook(source: Path | io.BytesIO) -> bool:
+    """An .xlsx is a zip with `xl/workbook.xml`; any other zip is an archive of files."""
+    try:
+        with zipfile.ZipFile(source) as archive:
+            return any(name.startswith("xl/workbook") for name in archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return False
 
 
 def _hash_and_head(path: Path) -> tuple[str, bytes]:

@@ -238,6 +238,38 @@ def refuse(doc: Document, problems: list[Problem], what: str, *, one: str | None
         )
 
 
+_MAGIC = (
+    (
+        b"%PDF-",
+        "a PDF file",
+        "import the search results, not the PDF; full texts go to `review fulltext`",
+    ),
+    (
+        b"SQLite format 3\x00",
+        "an SQLite database (a review file?)",
+        "use `review merge` to bring in another review file",
+    ),
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        "an Excel 97-2003 (.xls) or old Word file",
+        "open it in Excel and save it as .xlsx or CSV",
+    ),
+    (b"\x1f\x8b", "a gzip archive", "unpack it (gunzip) and import the file inside"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive", "unpack it and import the files inside"),
+    (b"Rar!\x1a\x07", "a RAR archive", "unpack it and import the files inside"),
+    (b"\x89PNG", "a PNG image", "import the search results export instead"),
+    (b"\xff\xd8\xff", "a JPEG image", "import the search results export instead"),
+)
+
+
+def refuse_binary(head: bytes, path: Path) -> None:
+    """Refuse a file whose magic bytes say it is not text: naming what it is
+    helps more than "not valid UTF-8" and an encoding to try."""
+    for magic, what, hint in _MAGIC:
+        if head.startswith(magic):
+            raise ImportFormatError(f"this is {what}, not a search export", path=path, hint=hint)
+
+
 def detect_encoding(head: bytes) -> str:
     """UTF-8 (with or without BOM) or UTF-16 (BOM, or the NUL pattern of ASCII text).
 
