@@ -17,7 +17,7 @@ from review.cli import cli
 from review.errors import ImportFormatError
 from review.importers import by_name
 from review.ingest import ImportOptions, import_paths
-from review.models import SourceKind
+from review.models import RecordDraft, SourceKind
 from review.store import Store
 from tests.conftest import FIXTURES, SAMPLE_PROTOCOL
 
@@ -233,3 +233,40 @@ def test_a_record_split_by_an_unquoted_line_break_is_named_as_such(
     assert problem.line == 3
     assert "record 2" in problem.message and "lines 3 and 4" in problem.message
     assert '"abstract"' in problem.message
+
+
+# --- Ovid RIS with separator lines between records ---------------------------
+
+
+def test_ovid_psycinfo_ris_with_separator_lines_imports_every_record(store: Store) -> None:
+    path = FIXTURES / "ris/ovid/psycinfo_separators.ris"
+    [result] = import_paths(store, [path], DATABASE)
+    assert (result.source.format, result.source.record_count) == ("ris", 3)
+    assert stored_titles(store.path)[2] == "Coping with immunotherapy side effects."
+    assert result.notices == []
+
+
+def parse_ris(text: str) -> list[RecordDraft]:
+    from review.importers.base import Document
+
+    return list(by_name("ris").parse(Document(Path("x.ris"), text.encode(), text, "utf-8")))
+
+
+def test_header_tags_just_before_ty_belong_to_that_record() -> None:
+    text = (
+        "<1. >\nVN  - Ovid Technologies\nTY  - JOUR\nTI  - One\nER  - \n\n"
+        "<2. >\nVN  - Ovid Technologies\nTY  - JOUR\nTI  - Two\nER  - \n"
+    )
+    drafts = parse_ris(text)
+    assert [d.title for d in drafts] == ["One", "Two"]
+    assert drafts[1].extra.get("VN") == "Ovid Technologies"
+
+
+def test_a_record_that_lost_its_ty_is_still_refused() -> None:
+    text = "TY  - JOUR\nTI  - One\nER  - \n\nTI  - Lost\nAU  - Smith\nER  - \n"
+    with pytest.raises(ImportFormatError) as error:
+        parse_ris(text)
+    assert [p.line for p in error.value.problems] == [5, 6]
+    text = "TY  - JOUR\nTI  - One\nER  - \n\nTI  - Lost\nTY  - JOUR\nTI  - Two\nER  - \n"
+    with pytest.raises(ImportFormatError):
+        parse_ris(text)

@@ -82,6 +82,27 @@ def _parse(doc: Document) -> Iterator[RecordDraft]:
     check_count(doc, position, tally.ty_lines, "`TY  -` lines")
 
 
+_TITLE_TAGS = frozenset({"TI", "T1", "CT", "BT", "ST"})
+
+
+def _header_tags(before: list[tuple[str, str, int]]) -> bool:
+    """A few tags just above a `TY` that name no title: the record's own
+    header lines, not a record that lost its `TY` (which would have a title)."""
+    return len(before) <= 3 and not any(tag in _TITLE_TAGS for tag, _, _ in before)
+
+
+def _orphans(before: list[tuple[str, str, int]], tally: _Tally, problems: list[Problem]) -> None:
+    """Tag lines that belong to no record: a record lost its `TY`."""
+    for tag, _, number in before:
+        tally.orphans += 1
+        if len(problems) < _MAX_PROBLEMS:
+            problems.append(
+                Problem(
+                    f"`{tag}` line outside a record (is its `TY  -` line missing?)", line=number
+                )
+            )
+
+
 def _refuse_cut(doc: Document, line: str, number: int, tag: str) -> None:
     """Refuse a file whose last record was clearly cut: it ends on a tag with
     no value, or in the middle of a word (no line break after the last letter)."""
@@ -140,6 +161,8 @@ def _cut(doc: Document, tally: _Tally, problems: list[Problem]) -> Iterator[Cut]
     """Records cut before the first `ER`; None once an `ER` was seen."""
     expected = number = 0
     line = tag = ""
+    before: list[tuple[str, str, int]] = []
+    """Tag lines with values seen outside any record: (tag, value, line)."""
     for line in doc.lines():
         number += 1
         # Most lines: two slice tests, a set look-up and an append. None of
@@ -204,6 +227,10 @@ def _cut(doc: Document, tally: _Tally, problems: list[Problem]) -> Iterator[Cut]
                 more = None
         in_link = False
         if tag == "TY":
+            # Tags written just above their `TY` (Ovid's `VN  -`) join it.
+            if before and not _header_tags(before):
+                _orphans(before, tally, problems)
+                before = []
             if current is not None:
                 current.unended = number
                 if waiting is None:
@@ -212,16 +239,17 @@ def _cut(doc: Document, tally: _Tally, problems: list[Problem]) -> Iterator[Cut]
                     waiting.append(current)
             current = Cut(number, value)
             fields, values, plain = current.fields, None, True
+            for early, text, _ in before:
+                fields.setdefault(early, []).append(text)
+            before = []
         elif current is None:
-            if tag != "ER":
-                tally.orphans += 1
-                if len(problems) < _MAX_PROBLEMS:
-                    problems.append(
-                        Problem(
-                            f"`{tag}` line outside a record (is its `TY  -` line missing?)",
-                            line=number,
-                        )
-                    )
+            if tag == "ER":
+                _orphans(before, tally, problems)
+                before = []
+            elif value:
+                before.append((tag, value, number))
+            # else: a tag without a value between records (Ovid's `NL  - `)
+            # is a separator and holds nothing to lose.
         elif tag == "ER":
             if waiting:
                 yield from waiting
@@ -244,6 +272,7 @@ def _cut(doc: Document, tally: _Tally, problems: list[Problem]) -> Iterator[Cut]
             _refuse_cut(doc, line, number, tag)
             current.incomplete = True
             yield current
+    _orphans(before, tally, problems)
     if waiting:  # a file that never writes `ER`: records end at the next `TY`
         for cut in waiting:
             cut.unended = None
