@@ -1,7 +1,8 @@
 """Which spreadsheet column, in which vendor's export, feeds which record field.
 
 Scopus, Embase, CINAHL, CENTRAL, PubMed, Lens, Covidence, Rayyan, Zotero,
-IEEE, Springer, ClinicalTrials.gov and the labelled screening data sets all
+IEEE, Springer, ClinicalTrials.gov, OpenAlex, RefWorks, Dimensions, Semantic
+Scholar, ProQuest, Publish or Perish and the labelled screening data sets all
 write a header row, each with its own names. Header names are compared
 lower-cased, BOM-stripped and with whitespace collapsed (`normalise`). For
 each field the candidates are listed best first: a row takes the first
@@ -51,6 +52,8 @@ _GENERIC: dict[str, tuple[str, ...]] = {
         "item title",
         "study title",
         "primary title",
+        "display_name",  # OpenAlex
+        "title primary",  # RefWorks
     ),
     VERNACULAR_TITLE: ("original title",),
     ABSTRACT: ("abstract", "abstract note", "brief summary"),
@@ -63,8 +66,18 @@ _GENERIC: dict[str, tuple[str, ...]] = {
         "author(s)",
         "author_full",
         "first author",
+        "authorships.author.display_name",  # OpenAlex
+        "authors, primary",  # RefWorks
     ),
-    YEAR: ("year", "publication year", "published year", "pubyear", "py"),
+    YEAR: (
+        "year",
+        "publication year",
+        "published year",
+        "pubyear",
+        "py",
+        "publication_year",
+        "pub year",
+    ),
     DATE: (
         "publication date",
         "pubdate",
@@ -73,6 +86,9 @@ _GENERIC: dict[str, tuple[str, ...]] = {
         "date",
         "issue date",
         "start date",
+        "publication_date",  # OpenAlex
+        "publicationdate",  # Semantic Scholar
+        "pub date free form",  # RefWorks
     ),
     JOURNAL: (
         "source title",
@@ -88,14 +104,29 @@ _GENERIC: dict[str, tuple[str, ...]] = {
         "container-title",
         "secondary title",
         "booktitle",
+        "primary_location.source.display_name",  # OpenAlex
+        "host_venue.display_name",  # OpenAlex before 2023
+        "periodical full",  # RefWorks
+        "pubtitle",  # ProQuest
+        "journal.name",  # Semantic Scholar
+        "venue",
     ),
-    VOLUME: ("volume", "journal volume"),
-    ISSUE: ("issue", "number", "issue number", "journal issue"),
-    PAGES: ("pages",),
-    PAGE_START: ("page start", "start page", "first page"),
-    PAGE_END: ("page end", "end page", "last page"),
-    DOI: ("doi", "item doi", "doi link"),
-    PMID: ("pmid", "pubmed id", "pubmedid", "medline pmid", "pubmed_id"),
+    VOLUME: ("volume", "journal volume", "biblio.volume", "journal.volume"),
+    ISSUE: ("issue", "number", "issue number", "journal issue", "biblio.issue"),
+    PAGES: ("pages", "pagination", "journal.pages"),
+    PAGE_START: ("page start", "start page", "first page", "biblio.first_page", "startpage"),
+    # RefWorks: "Other Pages" is the end page
+    PAGE_END: ("page end", "end page", "last page", "biblio.last_page", "endpage", "other pages"),
+    DOI: ("doi", "item doi", "doi link", "ids.doi", "externalids.doi"),
+    PMID: (
+        "pmid",
+        "pubmed id",
+        "pubmedid",
+        "medline pmid",
+        "pubmed_id",
+        "ids.pmid",
+        "externalids.pubmed",
+    ),
     SOURCE_ID: (
         "eid",
         "ut (unique wos id)",
@@ -112,6 +143,9 @@ _GENERIC: dict[str, tuple[str, ...]] = {
         "id",
         "key",
         "customid",
+        "ids.openalex",
+        "publication id",  # Dimensions
+        "paperid",  # Semantic Scholar
     ),
     RECORD_TYPE: (
         "document type",
@@ -125,6 +159,8 @@ _GENERIC: dict[str, tuple[str, ...]] = {
         "entrytype",
         "type",
         "category",
+        "publicationtypes",  # Semantic Scholar
+        "articletype",  # ProQuest
     ),
     LANGUAGE: ("language", "language of original document", "article language"),
     KEYWORDS: (
@@ -143,6 +179,11 @@ _GENERIC: dict[str, tuple[str, ...]] = {
         "conditions",
         "emtree medical index terms",
         "emtree drug index terms",
+        "keywords.display_name",  # OpenAlex
+        "concepts.display_name",
+        "topics.display_name",
+        "mesh.descriptor_name",
+        "fieldsofstudy",  # Semantic Scholar
     ),
     URL: (
         "url",
@@ -153,8 +194,12 @@ _GENERIC: dict[str, tuple[str, ...]] = {
         "external url",
         "pdf link",
         "embase link",
+        "primary_location.landing_page_url",  # OpenAlex
+        "articleurl",  # Publish or Perish
+        "documenturl",  # ProQuest
+        "dimensions url",
     ),
-    ISSN: ("issn", "issns", "eissn"),
+    ISSN: ("issn", "issns", "eissn", "primary_location.source.issn_l"),
     REGISTRY_ID: ("nct number", "ctgov id", "ictrp id"),
     CITATION: ("citation",),
 }
@@ -222,6 +267,29 @@ IGNORED: frozenset[str] = frozenset(
         "full record entry date",
         "results first posted",
         "last update posted",
+        # OpenAlex: other works and ids, one long list per cell
+        "referenced_works",
+        "related_works",
+        "counts_by_year",
+        "abstract_inverted_index",
+        "authorships.author.id",
+        "authorships.institutions.display_name",
+        "cited_by_count",
+        # Publish or Perish: Google Scholar's citation bookkeeping
+        "cites",
+        "citesurl",
+        "gsrank",
+        "querydate",
+        "citationurl",
+        "relatedurl",
+        "ecc",
+        "citesperyear",
+        "citesperauthor",
+        "authorcount",
+        # Dimensions, Semantic Scholar
+        "times cited",
+        "authors affiliations",
+        "citationcount",
     }
 )
 
@@ -233,6 +301,9 @@ _WOS_IGNORED = frozenset(
 # Cochrane CENTRAL names the journal "Source"; elsewhere "Source" is the
 # database ("Scopus") or, in ASySD's benchmark, the gold-standard label.
 _COCHRANE = {JOURNAL: (*_GENERIC[JOURNAL], "source")}
+# Publish or Perish (Google Scholar) names the journal "Source" too; its
+# "GSRank" and "CitesURL" columns say which file this is.
+_PUBLISH_OR_PERISH = frozenset({"gsrank", "citesurl"})
 
 
 class Table:
@@ -243,7 +314,7 @@ class Table:
         present = set(names)
         wos = {"pt", "ut"} <= present
         roles = dict(_WOS if wos else _GENERIC)
-        if not wos and "central id" in present:
+        if not wos and ("central id" in present or _PUBLISH_OR_PERISH & present):
             roles.update(_COCHRANE)
         ignored = _WOS_IGNORED if wos else IGNORED
         self.header = header

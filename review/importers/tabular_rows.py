@@ -123,8 +123,8 @@ def _paragraphs(value: str | None) -> str | None:
 def _authors(value: str | None) -> list[str]:
     """Split an author cell whatever the vendor's separator.
 
-    `;` (Scopus, WoS, CENTRAL, Lens, CINAHL), ` and ` (BibTeX-minded tools,
-    Rayyan), `,` between names that each have a given part (PubMed's
+    `|` (OpenAlex), `;` (Scopus, WoS, CENTRAL, Lens, CINAHL, RefWorks),
+    ` and ` (BibTeX-minded tools, Rayyan), `,` between names that each have a given part (PubMed's
     "Griffin DK, Larkin DM.", Embase's "Yang Z., Jiang B."). A lone
     "Smith, John" stays one author. Glued names ("Andy SmithTom Weber")
     cannot be split safely and stay as given.
@@ -132,7 +132,9 @@ def _authors(value: str | None) -> list[str]:
     if not value:
         return []
     text = " ".join(value.split())
-    if ";" in text:
+    if "|" in text:  # OpenAlex
+        names = text.split("|")
+    elif ";" in text:
         names = text.split(";")
     elif _AND.search(text):
         names = _AND.split(text)
