@@ -6,10 +6,12 @@ if one of its files fails, none is stored and every failure is reported.
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 
 from review.errors import DuplicateImportError, ImportFormatError, Problem, UsageError
@@ -23,6 +25,7 @@ Progress = Callable[[str, int, int], None]
 """Called with (phase, done, total) as an import advances."""
 
 _SKIPPED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -204,6 +207,27 @@ def _check_options(options: ImportOptions) -> None:
         )
     if not options.source_name.strip():
         raise UsageError("--source must name the database, register or method")
+    if options.search_date is not None:
+        check_search_date(options.search_date)
+
+
+def check_search_date(text: str) -> None:
+    """An ISO calendar date (YYYY-MM-DD), not after tomorrow: PRISMA reports it
+    as the date each source was last searched, so "last tuesday" will not do."""
+    try:
+        when = date.fromisoformat(text) if _ISO_DATE.fullmatch(text) else None
+    except ValueError:
+        when = None
+    if when is None:
+        raise UsageError(
+            f"--search-date {text!r} is not a date",
+            hint="give the day the search was run as YYYY-MM-DD, e.g. 2024-03-01",
+        )
+    if when > date.today() + timedelta(days=1):
+        raise UsageError(
+            f"--search-date {text} is in the future",
+            hint="give the day the search was run as YYYY-MM-DD",
+        )
 
 
 def _raise_all(failures: list[ImportFormatError], total: int) -> None:

@@ -51,7 +51,7 @@ def init(file: Path, protocol_path: Path) -> None:
     type=click.Choice([m.value for m in OtherMethod]),
     help="For --kind other: website, organisation or citation (searching).",
 )
-@click.option("--search-date", help="When the search was run (YYYY-MM-DD).")
+@click.option("--search-date", help="When the search was run, as YYYY-MM-DD.")
 @click.option("--encoding", help="The files' encoding when not UTF-8/UTF-16 (e.g. cp1252).")
 @click.option("--format", "format_name", help="Skip sniffing and read as this format.")
 @click.option("--force", is_flag=True, help="Import a file again even if already imported.")

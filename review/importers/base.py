@@ -336,22 +336,43 @@ def _decode_error(
 
 
 def _guess_encodings(data: bytes) -> list[str]:
-    """Up to three suggestions for the hint; never applied silently.
+    """Up to three suggestions for the hint, likeliest first; never applied silently.
 
-    Single-byte code pages (cp1250, cp1252, latin-1) are often equally
-    plausible, so the user is shown the candidates, not one verdict.
+    Single-byte code pages often all decode a file, so candidates are ranked
+    by how plausible the text they give is (`_implausible`), ties going to
+    the commonest: cp1252 (Windows' Western code page, the usual non-UTF-8
+    export) before cp1250 before what charset_normalizer proposed.
     """
     from charset_normalizer import from_bytes  # deferred: only on failure
 
-    found: list[str] = []
-    for match in from_bytes(data[:200_000]):
-        if match.encoding not in found:
-            found.append(match.encoding)
-    found = found[:2]
-    # Windows' Western code page is the most common non-UTF-8 export.
-    if "cp1252" not in found and _decodes(data, "cp1252"):
-        found.append("cp1252")
-    return found
+    sample = data[:200_000]
+    proposed = [match.encoding for match in from_bytes(sample)][:3]
+    candidates = [
+        name for name in dict.fromkeys(["cp1252", "cp1250", *proposed]) if _decodes(sample, name)
+    ]
+    scored = sorted(
+        candidates, key=lambda name: (_implausible(sample.decode(name)), candidates.index(name))
+    )
+    return scored[:3]
+
+
+_TYPOGRAPHY = frozenset("’‘“”‚„–—…«»‹›•·€£§©®™°×±\u00a0")
+
+
+def _implausible(text: str) -> int:
+    """Non-ASCII characters a wrong code page would produce: symbols that are
+    not typography (`¹`, `³`, `¿` for Polish `ą`, `ł`, `ż` read as cp1252), and
+    capitals right after a small letter (`EfficacitÈ`)."""
+    bad = 0
+    previous = ""
+    for char in text:
+        if char > "\x7f":
+            if not char.isalpha():
+                bad += char not in _TYPOGRAPHY
+            elif char.isupper() and previous.islower():
+                bad += 1
+        previous = char
+    return bad
 
 
 def _decodes(data: bytes, encoding: str) -> bool:
