@@ -270,3 +270,54 @@ def test_a_record_that_lost_its_ty_is_still_refused() -> None:
     text = "TY  - JOUR\nTI  - One\nER  - \n\nTI  - Lost\nTY  - JOUR\nTI  - Two\nER  - \n"
     with pytest.raises(ImportFormatError):
         parse_ris(text)
+
+
+# --- damage the fuzz tests found ----------------------------------------------
+
+
+def parse_as(name: str, text: str) -> list[RecordDraft]:
+    from review.importers.base import Document
+
+    return list(by_name(name).parse(Document(Path("x.txt"), text.encode(), text, "utf-8")))
+
+
+def test_a_blank_line_before_a_pubmed_records_pmc_line_is_refused() -> None:
+    text = "PMID- 1\nTI  - One\n\nPMC - PMC9\nAU  - Smith J\n\nPMID- 2\nTI  - Two\n"
+    with pytest.raises(ImportFormatError) as error:
+        parse_as("medline", text)
+    assert [p.line for p in error.value.problems] == [4]
+
+
+def test_a_pmid_line_without_a_number_opens_no_record() -> None:
+    with pytest.raises(ImportFormatError) as error:
+        parse_as("medline", 'PMID- \n[\n{"protocolSection": {}},\n{"protocolSection": {}}\n]\n')
+    assert "PubMed ID" in str(error.value.problems[0].message)
+
+
+def test_another_file_pasted_under_a_pmid_line_is_refused() -> None:
+    pasted = "\n".join(f'{{"study": {i}}},' for i in range(5))
+    with pytest.raises(ImportFormatError) as error:
+        parse_as("medline", f"PMID- 1\nTI  - One\n{pasted}\n")
+    assert "neither tagged nor indented" in error.value.problems[0].message
+
+
+def test_an_endnote_line_with_an_empty_record_tag_is_refused() -> None:
+    with pytest.raises(ImportFormatError) as error:
+        parse_as("endnote_tagged", "%0\n%T One\n%0 Journal Article\n%A Smith\n\n%T Two\n")
+    assert [p.line for p in error.value.problems] == [1]
+
+
+def test_a_stray_record_tag_that_leaves_a_part_without_title_is_refused() -> None:
+    with pytest.raises(ImportFormatError):
+        parse_as("endnote_tagged", "%0 Book\n%T One\n%0 Journal Article\n%A Smith\n\n%T Two\n")
+
+
+def test_an_ovid_search_strategy_without_records_is_not_a_web_page(
+    store: Store, tmp_path: Path
+) -> None:
+    head = (FIXTURES / "ovid/embase_medline_tagged.txt").read_bytes().split(b"<1. >")[0]
+    path = tmp_path / "ovid.txt"
+    path.write_bytes(head)
+    with pytest.raises(ImportFormatError) as error:
+        import_paths(store, [path], DATABASE)
+    assert "search strategy" in str(error.value)

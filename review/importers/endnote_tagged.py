@@ -41,7 +41,7 @@ _EXTRA = {
 
 
 class _Block:
-    __slots__ = ("fields", "line", "rejoined", "tags")
+    __slots__ = ("fields", "glued", "line", "rejoined", "tags")
 
     def __init__(self, line: int) -> None:
         self.line = line
@@ -49,6 +49,8 @@ class _Block:
         self.tags: set[str] = set()
         self.rejoined: list[int] = []
         """Lines of text that followed a blank line and were kept as a paragraph."""
+        self.glued = False
+        """Split from its neighbour at a repeated %0/%T, with no blank line between."""
 
 
 def _sniff(path: Path, head: str) -> bool:
@@ -76,14 +78,21 @@ def _blocks(lines: Iterable[str], problems: list[Problem], seen: Counter[str]) -
         match = _TAG.match(raw)
         if match:
             tag = match.group(1)
+            if tag in _STARTS and not (match.group(2) or "").strip():
+                # `%0` or `%T` with nothing after it opens no record.
+                problems.append(Problem(f"%{tag} line without a value", line=number))
+                continue
             if tag == "T":
                 seen["T"] += 1
-            if current is not None and tag in _STARTS and tag in current.tags:
+            glued = current is not None and tag in _STARTS and tag in current.tags
+            if glued:
+                current.glued = True  # type: ignore[union-attr]
                 current = None
             if current is None:
                 if last is not None:
                     yield last
                 current = last = _Block(number)
+                current.glued = glued
             current.fields.append((tag, [(match.group(2) or "").strip()]))
             current.tags.add(tag)
         elif current is not None:
@@ -110,6 +119,13 @@ def _parse(doc: Document) -> list[RecordDraft]:
                     "record with neither %0 nor %T (a blank line inside a record?)",
                     line=block.line,
                 )
+            )
+            continue
+        if block.glued and "T" not in block.tags:
+            # Two records without a blank line between both have a title; a
+            # part without one is a stray line or a record cut in two.
+            problems.append(
+                Problem("a repeated %0 or %T leaves a part without a title", line=block.line)
             )
             continue
         with_title += "T" in block.tags

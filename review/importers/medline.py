@@ -127,7 +127,8 @@ class _Block:
         self.line = line
         self.tags: list[str] = []
         self.values: list[str] = []
-        self.unindented = False
+        self.unindented = 0
+        """Lines read as continuations although neither tagged nor indented."""
 
 
 def _sniff(path: Path, head: str) -> bool:
@@ -177,7 +178,7 @@ def _blocks(lines: Iterable[str], problems: list[Problem], seen: Counter[str]) -
             # Not a tag and not indented: still text of the field above, but
             # worth a word to the user.
             current.values[-1] = f"{current.values[-1]} {line}"
-            current.unindented = True
+            current.unindented += 1
         elif started:
             problems.append(
                 Problem(
@@ -196,11 +197,27 @@ def _parse(doc: Document) -> list[RecordDraft]:
     records: list[RecordDraft] = []
     without_id: list[int] = []
     with_pmid = 0
+    opener = ""
     for block in _blocks(doc.lines(), problems, seen):
         if "PMID" in block.tags:
             with_pmid += 1
-        elif "PMC" not in block.tags:
+            pmid = block.values[block.tags.index("PMID")]
+            if not pmid.isdigit():
+                problems.append(Problem(f"PMID- line without a PubMed ID ({pmid!r})", block.line))
+        # A group with neither ID, or opening with another tag than the
+        # file's first record (PMID in PubMed, PMC in PMC exports), is the
+        # tail of a record cut by a blank line.
+        opener = opener or block.tags[0]
+        if block.tags[0] != opener or not {"PMID", "PMC"} & set(block.tags):
             without_id.append(block.line)
+        if block.unindented > len(block.tags):
+            problems.append(
+                Problem(
+                    f"{block.unindented} lines in this record are neither tagged nor indented: "
+                    "the file is not MEDLINE text, or another file was pasted into it",
+                    line=block.line,
+                )
+            )
         records.append(_draft(block, len(records) + 1))
     if seen["PMID"]:
         # In a PubMed file a group with neither PMID nor PMC is a fragment;

@@ -41,6 +41,15 @@ def refuse_exports(doc: Document, lines: list[str]) -> None:
     """Refuse a tagged bibliographic export: two record starts, or one record
     whose tagged lines make up most of the file."""
     filled = [line for line in lines if line.strip()]
+    if any(line.startswith("Database:") for line in filled[:5]) and any(
+        line.strip() == "Search Strategy:" for line in filled[:10]
+    ):
+        _refuse(
+            doc,
+            "this is an Ovid search strategy with no records after it, not a saved page",
+            [],
+            "the export was probably cut short: download the results from Ovid again",
+        )
     tagged = sum(1 for line in filled if _TAGGED.match(line))
     for name, marker in _EXPORTS:
         starts = [n for n, line in enumerate(lines, 1) if marker.match(line)]
