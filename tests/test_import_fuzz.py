@@ -72,6 +72,7 @@ CASES: dict[str, tuple[str, int, Callable[[str], int]]] = {
         markers(BIBTEX_ENTRY, re.M | re.I),
     ),
     "pubmed_xml": ("pubmed_xml/pubmed2.xml", 2, markers(r"<PubmedArticle>")),
+    "endnote_xml": ("endnote_xml/mendeley_export_first100.xml", 100, markers(r"<record>", 0)),
     "ctgov_json": ("ctgov_json/ctg-studies_first3.json", 3, markers(r'"protocolSection"', 0)),
     "csv": ("vendors/openalex_works.csv", 3, csv_rows(",")),
     "tsv": ("vendors/refworks_tab.txt", 3, csv_rows("\t")),
