@@ -29,24 +29,35 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT.parent / "shared" / "corpora"
-FALLBACK = ROOT / "tests" / "fixtures"
-RIS_SOURCES = ["citation-file-formatting/RIS/_baseline_scopus.ris", "asysd/scopus.ris"]
-CSV_SOURCE = "citation-file-formatting/CSV/_baseline_scopus.csv"
+FIXTURES = ROOT / "tests" / "fixtures"
+# Each input: its path in ../shared/corpora, then its copy in tests/fixtures,
+# so the benchmark runs from any clone (the fixture CSV holds 4 of the 10 rows).
+RIS_SOURCES = [
+    ("citation-file-formatting/RIS/_baseline_scopus.ris",
+     "ris/citation-file-formatting/_baseline_scopus.ris"),
+    ("asysd/scopus.ris", "ris/asysd/scopus.ris"),
+]  # fmt: skip
+CSV_SOURCE = (
+    "citation-file-formatting/CSV/_baseline_scopus.csv",
+    "tabular/_baseline_scopus_first4.csv",
+)
 
 
-def _find(relative: str) -> Path:
-    for base in (CORPORA, FALLBACK):
-        candidate = base / relative
+def _find(source: tuple[str, str]) -> Path:
+    corpus, fixture = source
+    for candidate in (CORPORA / corpus, FIXTURES / fixture):
         if candidate.exists():
             return candidate
-    raise SystemExit(f"benchmark input not found: {relative} (looked in {CORPORA})")
+    raise SystemExit(
+        f"benchmark input not found: {corpus} (looked in {CORPORA} and {FIXTURES / fixture})"
+    )
 
 
 def build_ris(target: Path, n: int) -> None:
     """Repeat real RIS records, giving each copy its own DOI, accession and title suffix."""
     records: list[str] = []
-    for name in RIS_SOURCES:
-        text = _find(name).read_text(encoding="utf-8-sig")
+    for source in RIS_SOURCES:
+        text = _find(source).read_text(encoding="utf-8-sig")
         records += [r.strip() + "\n" for r in re.split(r"(?m)^ER\s+-.*$", text) if "TY  -" in r]
     with target.open("w", encoding="utf-8") as out:
         for i in range(n):
