@@ -22,7 +22,8 @@ from review.models import FILE_WARNING_KINDS, RecordDraft, Source, SourceKind
 from review.store import KeyedRecord, NewSource, Store
 
 Progress = Callable[[str, int, int], None]
-"""Called with (phase, done, total) as an import advances."""
+"""Called with (phase, done, total) as an import advances; `total` is an
+estimate from the share of the file read until the file is done."""
 
 _SKIPPED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -117,9 +118,15 @@ def _store_file(
 
     def on_batch(done: int) -> None:
         if progress:
-            progress(f"importing {doc.path.name}", done, 0)
+            # Records stream from the parser: the total is estimated from
+            # how far into the file it has read, exact once it is done.
+            fraction = doc.read_fraction()
+            estimate = round(done / fraction) if fraction > 0.01 else 0
+            progress(f"importing {doc.path.name}", done, max(estimate, done))
 
     source = store.imports.add(_new_source(doc, fmt, options), keyed(), on_batch=on_batch)
+    if progress:
+        progress(f"importing {doc.path.name}", source.record_count, source.record_count)
     if source.record_count == 0:
         raise ImportFormatError(
             f"no records found in this {fmt.label} file",

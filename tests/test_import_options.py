@@ -75,3 +75,25 @@ def test_the_encoding_hint_names_the_likeliest_code_page_first(
     with pytest.raises(ImportFormatError) as error:
         import_paths(store, [path], options(None))
     assert f"--encoding {first}" in (error.value.hint or "")
+
+
+@pytest.mark.parametrize("suffix", [".ris", ".csv"])
+def test_progress_estimates_the_total_and_ends_exact(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
+    import review.importers.base as base
+
+    monkeypatch.setattr(base, "_CHUNK", 16_384)
+    n = 9_000
+    path = tmp_path / f"big{suffix}"
+    if suffix == ".ris":
+        body = "".join(f"TY  - JOUR\nTI  - Radiotherapy trial {i}\nER  - \n\n" for i in range(n))
+    else:
+        body = "Title,Year\n" + "".join(f"Radiotherapy trial {i},2020\n" for i in range(n))
+    path.write_text(body)
+    calls: list[tuple[int, int]] = []
+    import_paths(store, [path], options(None), progress=lambda _, d, t: calls.append((d, t)))
+    assert calls[-1] == (n, n)
+    assert len(calls) >= 4
+    for done, total in calls[:-1]:
+        assert done <= total and abs(total - n) <= n * 0.25, (done, total)

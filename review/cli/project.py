@@ -148,7 +148,8 @@ def _progress() -> Any:
             click.echo(err=True)
         if total:
             filled = int(30 * done / total)
-            shown = f"{'█' * filled}{'░' * (30 - filled)} {done:,}/{total:,}"
+            about = "~" if done < total else ""  # an estimate until the file is read
+            shown = f"{'█' * filled}{'░' * (30 - filled)} {done:,}/{about}{total:,} records"
         else:  # records stream from the parser: the total is known at the end
             shown = f"{done:,} records"
         click.echo(f"\r{phase[:48]:48} {shown}", err=True, nl=False)

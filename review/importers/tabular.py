@@ -118,7 +118,7 @@ def _stream_rows(
     doc: Document, delimiter: str, header_index: int, table: col.Table
 ) -> Iterator[RecordDraft]:
     with doc.open_text() as handle:
-        reader = csv.reader(handle, delimiter=delimiter, strict=True)
+        reader = csv.reader(doc.counted(handle), delimiter=delimiter, strict=True)
         yield from _records(doc, table, _numbered(doc, reader), header_index, check_width=True)
 
 
