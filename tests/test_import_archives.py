@@ -93,7 +93,8 @@ def test_a_binary_file_is_named_as_binary_not_a_bad_encoding(
 ) -> None:
     path = tmp_path / "results.ris"
     path.write_bytes(head + bytes(range(256)) * 4)
-    with pytest.raises(ImportFormatError) as error:
-        import_paths(store, [path], REGISTER)
-    assert kind in str(error.value)
-    assert "--encoding" not in (error.value.hint or "")
+    for options in (REGISTER, ImportOptions(REGISTER.kind, "CT.gov", format_name="ris")):
+        with pytest.raises(ImportFormatError) as error:
+            import_paths(store, [path], options)
+        assert kind in str(error.value)
+        assert "--encoding" not in (error.value.hint or "")

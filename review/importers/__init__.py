@@ -131,9 +131,9 @@ def _binary_format(
             "the file is empty", path=path, hint="export the search results again"
         )
     fmt = by_name(format_name) if format_name else None
-    if fmt is not None:
-        return fmt if fmt.binary else None
-    if head[:4] == b"PK\x03\x04":
+    if fmt is not None and fmt.binary:
+        return fmt
+    if fmt is None and head[:4] == b"PK\x03\x04":
         return by_name("xlsx" if _is_workbook(io.BytesIO(data) if data else path) else "zip")
     refuse_binary(head, path)
     return None
