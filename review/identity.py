@@ -15,9 +15,14 @@ import hashlib
 import html
 import re
 import unicodedata
+from urllib.parse import unquote
 
 from review.models import RecordDraft
 
+DOI = re.compile(r"\b(10\.\d{4,9}/(?:[^\s\"<>]|<[^\s\"<>]*::[^\s\"<>]*>)+)", re.IGNORECASE)
+"""A DOI in text. `<` and `>` end it (HTML around it), except in an old
+Wiley SICI DOI (`…54:1<1::AID-JNR1>3.0.CO;2-A`), whose `<…::…>` is part of it."""
+_PERCENT = re.compile(r"%[0-9a-f]{2}", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]+>")
 _BRACKETED_NOTE = re.compile(r"\s*[\[(](?:[A-Za-z -]{2,40}|article in [a-z ]+)[\])]\s*\.?\s*$")
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
@@ -48,6 +53,24 @@ def normalise_title(title: str | None) -> str:
     if not title:
         return ""
     return normalise_text(_BRACKETED_NOTE.sub("", title))
+
+
+def canonical_doi(value: str | None) -> str | None:
+    """The one form of a DOI all keys and comparisons use, or None.
+
+    HTML entities and percent-encoding are decoded first, so `&lt;`, `%3C`
+    and `<` give one DOI; a `https://doi.org/` or `doi:` prefix and trailing
+    punctuation go; case folds (DOIs are case-insensitive).
+    """
+    if not value:
+        return None
+    text = html.unescape(value.strip())
+    if _PERCENT.search(text):
+        text = unquote(text)
+    match = DOI.search(text)
+    if not match:
+        return None
+    return match.group(1).rstrip(".,;)]}").lower() or None
 
 
 def first_author_family(authors: list[str]) -> str:
@@ -82,7 +105,7 @@ def record_key(draft: RecordDraft, *, file_hash: str) -> str:
     and position, which is still the same on every machine importing that file.
     """
     if draft.doi:
-        return f"doi:{draft.doi.lower()}"
+        return f"doi:{canonical_doi(draft.doi) or draft.doi.lower()}"
     if draft.pmid:
         return f"pmid:{draft.pmid.strip()}"
     is_registration = draft.record_type is None or "regist" in draft.record_type

@@ -30,7 +30,11 @@ def test_page_ranges_are_spelled_out(pages: str, expected: tuple[str, str]) -> N
     ("doi", "expected"),
     [("http://dx.doi.org/10.1097/MOL.0b013e3282ffaf82", "10.1097/mol.0b013e3282ffaf82"),
      ("https://doi.org/10.1016/S0025-7753%2817%2930624-3", "10.1016/s0025-7753(17)30624-3"),
-     ("10.17705/1CAIS.", ""), ("NA", "")],
+     ("10.17705/1CAIS.", ""), ("NA", ""),
+     ("10.1002/(SICI)1097-4547(19981001)54:1&lt;1::AID-JNR1&gt;3.0.CO;2-A",
+      "10.1002/(sici)1097-4547(19981001)54:1<1::aid-jnr1>3.0.co;2-a"),
+     ("doi:10.1002/(SICI)1097-4547(19981001)54:1%3C1::AID-JNR1%3E3.0.CO;2-A",
+      "10.1002/(sici)1097-4547(19981001)54:1<1::aid-jnr1>3.0.co;2-a")],
 )  # fmt: skip
 def test_dois_are_bare_and_truncated_ones_dropped(doi: str, expected: str) -> None:
     assert normalise_doi(doi) == expected

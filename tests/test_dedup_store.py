@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import csv
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -15,7 +18,7 @@ from review.dedup.report import group_rows, safe_cell
 from review.dedup.run import dedupe_review
 from review.dedup.units import load_resolution
 from review.store import Store
-from tests.conftest import fixed_clock
+from tests.conftest import ROOT, fixed_clock
 from tests.dedup_helpers import add_source, paper
 
 TITLE = "Nivolumab with radiotherapy for recurrent head and neck squamous cell carcinoma"
@@ -141,3 +144,30 @@ def test_report_cells_cannot_run_as_formulas() -> None:
     assert safe_cell("-5") == "'-5"
     assert safe_cell(7) == 7
     assert safe_cell("a\x07b") == "ab"
+
+
+def test_dedupe_piped_into_a_closed_reader_keeps_report_and_exits_quietly(
+    store: Store, tmp_path: Path
+) -> None:
+    """`review dedupe … --report g.csv | head -1`: the report is written, the
+    merges are stored, nothing on stderr, exit 0."""
+    _two_databases(store)
+    store.close()
+    report = tmp_path / "groups.csv"
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has gone before the first line is printed
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "review", "dedupe", str(store.path), "--report", str(report)],
+        stdout=write_end,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
+    os.close(write_end)
+    assert (done.returncode, done.stderr.decode()) == (0, "")
+    rows = list(csv.DictReader(report.open(encoding="utf-8")))
+    assert [r["source_file"] for r in rows] == ["PubMed.ris", "Embase.ris"]
+    with Store.open(store.path, now=fixed_clock) as fresh:
+        assert len(group_rows(fresh)) == 2

@@ -1,6 +1,14 @@
 from __future__ import annotations
 
-from review.identity import first_author_family, normalise_title, record_key, registry_id
+import pytest
+
+from review.identity import (
+    canonical_doi,
+    first_author_family,
+    normalise_title,
+    record_key,
+    registry_id,
+)
 from review.models import RecordDraft
 
 
@@ -49,3 +57,37 @@ def test_normalisers() -> None:
     assert first_author_family(["Smith JA"]) == "smith"
     assert first_author_family(["Cui, Tenglu"]) == "cui"
     assert registry_id("Registered at ChiCTR2000012345 and NCT01234567") == "CHICTR2000012345"
+
+
+SICI = "10.1002/(sici)1097-4547(19981001)54:1<1::aid-jnr1>3.0.co;2-a"
+SICI_NEXT = "10.1002/(sici)1097-4547(19981001)54:1<12::aid-jnr2>3.0.co;2-q"
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "10.1002/(SICI)1097-4547(19981001)54:1<1::AID-JNR1>3.0.CO;2-A",
+        "10.1002/(SICI)1097-4547(19981001)54:1&lt;1::AID-JNR1&gt;3.0.CO;2-A",
+        "https://doi.org/10.1002/(SICI)1097-4547(19981001)54:1%3C1::AID-JNR1%3E3.0.CO;2-A",
+        "doi: 10.1002/(sici)1097-4547(19981001)54:1<1::aid-jnr1>3.0.co;2-a.",
+    ],
+)
+def test_a_sici_doi_is_kept_whole_in_every_written_form(written: str) -> None:
+    """Wiley's old SICI DOIs hold `<…>`: cut there, every paper of the issue
+    would share `…54:1`; entity- or URL-encoded, one DOI would give two keys."""
+    assert canonical_doi(written) == SICI
+    assert record_key(RecordDraft(1, doi=written), file_hash="f") == f"doi:{SICI}"
+
+
+def test_two_papers_of_one_issue_under_sici_dois_get_two_keys() -> None:
+    first = record_key(RecordDraft(1, doi=SICI), file_hash="f")
+    second = record_key(RecordDraft(2, doi=SICI_NEXT.upper()), file_hash="f")
+    assert first != second
+
+
+def test_markup_around_a_doi_is_not_part_of_it() -> None:
+    assert (
+        canonical_doi("<p>doi:10.1016/j.ijrobp.2020.01.001</p>") == "10.1016/j.ijrobp.2020.01.001"
+    )
+    assert canonical_doi("10.1016/j.ijrobp.2020.01.001&lt;br&gt;") == "10.1016/j.ijrobp.2020.01.001"
+    assert canonical_doi("not a doi") is None

@@ -7,9 +7,11 @@ documented exit code; a user mistake never shows a traceback.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -19,7 +21,21 @@ from review.errors import ExitCode, ReviewError
 FILE = click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 
 
+class OutputClosed(Exception):
+    """The reader of stdout went away (`| head`): not an OSError, so click
+    passes it on instead of exiting 1 in silence."""
+
+
+class _Commands(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError as exc:
+            raise OutputClosed from exc
+
+
 @click.group(
+    cls=_Commands,
     context_settings={"help_option_names": ["-h", "--help"]},
     epilog="Run `review [FILE]` without a command to open the terminal UI.",
 )
@@ -55,7 +71,20 @@ def run_guarded(action: Callable[[], object]) -> None:
     except KeyboardInterrupt:
         click.echo("interrupted; nothing half-written was kept", err=True)
         sys.exit(int(ExitCode.INTERRUPT))
+    except OutputClosed:
+        # Piped into `head`: the work is stored (commands store before they
+        # print), only the rest of the printout goes unread. Not an error.
+        _discard_stdout()
     sys.exit(int(ExitCode.OK))
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null so the final flush at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass  # no real file descriptor (a test runner's stdout): nothing to flush
 
 
 def warn_location(warning: str | None) -> None:

@@ -47,10 +47,11 @@ def dedupe(file: Path, report: Path | None, keep_sources_apart: bool, reviewer: 
         warn_location(store.location_warning)
         run = dedupe_review(store, reviewer=reviewer, keep_sources_apart=keep_sources_apart)
         names = {s.id: f"#{s.id} {s.name} ({s.file_name})" for s in store.imports.sources()}
-        _print_run(run, names)
-        if report is not None:
-            count = write_groups_report(store, report)
-            click.echo(f"Wrote {count} grouped records to {report}.")
+        # The report first: output piped into `head` must not cost the file.
+        count = write_groups_report(store, report) if report is not None else None
+    _print_run(run, names)
+    if count is not None:
+        click.echo(f"Wrote {count} grouped records to {report}.")
 
 
 def _print_run(run: DedupRun, names: dict[int, str]) -> None:

@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import unquote
 
 from review.dedup.model import DedupRecord
-from review.identity import normalise_text, normalise_title
+from review.identity import canonical_doi, normalise_text, normalise_title
 
-_DOI = re.compile(r"10\.\d{4,9}/\S+")
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
 _INLINE_TAGS = re.compile(r"</?(?:sup|sub|inf|i|b|em|strong|scp)>", re.IGNORECASE)
 """`Ca<sup>2+</sup>` and `Ca2+` are one title: inline tags go without leaving a space."""
@@ -168,16 +165,14 @@ def prepare(record: DedupRecord, index: int) -> Prepared:
 
 
 def normalise_doi(doi: str | None) -> str:
-    """Bare lower-case DOI, or '' when it is not a usable DOI (`10.17705/1CAIS.`)."""
-    if not doi:
-        return ""
-    text = _DOI_PREFIX.sub("", unquote(doi.strip())).lower()
-    match = _DOI.search(text)
-    if not match:
-        return ""
-    value = match.group(0).rstrip(",;")
-    if value.endswith(".") or len(value.split("/", 1)[1]) < 3:
+    """Bare lower-case DOI as `canonical_doi` gives it (entities and
+    percent-encoding decoded, a SICI DOI whole), or '' when it is not a usable
+    DOI (`10.17705/1CAIS.`)."""
+    if not doi or doi.strip().endswith("."):
         return ""  # a truncated DOI names a journal or a landing page, not a paper
+    value = canonical_doi(doi)
+    if not value or len(value.split("/", 1)[1]) < 3:
+        return ""
     return value
 
 

@@ -14,6 +14,8 @@ from typing import Any
 
 from review.dedup.model import DedupRecord, DedupResult, DedupState, Judgement
 from review.dedup.pipeline import find_duplicates
+from review.dedup.shared_keys import SEPARATOR
+from review.dedup.units import load_resolution, to_dedup_record
 from review.ledger.groups import replay_groups, reviewer_unmerges
 from review.store import Store
 from review.store.dedup import PendingPair
@@ -63,7 +65,9 @@ def dedupe_review(
         checked_through=store.dedup.checked_through(),
     )
     result = find_duplicates(records, state=state, keep_sources_apart=keep_sources_apart)
-    merges = _merge_events(records, result)
+    resolution = load_resolution(store, groups)
+    unit_of = {r.uid: resolution.unit_of_record(r.id, r.key) for r in records}
+    merges = _merge_events(records, result, unit_of, {e.group_key for e in events})
     pairs = [_pending(records, judgement) for judgement in result.queue]
     store.dedup.save_run(
         reviewer,
@@ -74,22 +78,31 @@ def dedupe_review(
     return _summary(records, result, merges, pairs)
 
 
-def to_dedup_record(row: dict[str, Any]) -> DedupRecord:
-    """A `store.records.dedup_rows` row as the pipeline's input; a record
-    without a title is compared by its title in the original language."""
-    fields = dict(row)
-    vernacular = fields.pop("vernacular_title")
-    if fields["title"] is None:
-        fields["title"] = vernacular
-    return DedupRecord(**fields)
+def _merge_events(
+    records: list[DedupRecord],
+    result: DedupResult,
+    unit_of: dict[str, str],
+    used: set[str],
+) -> list[dict[str, Any]]:
+    """Merge events for every new member.
 
-
-def _merge_events(records: list[DedupRecord], result: DedupResult) -> list[dict[str, Any]]:
-    """Merge events for every new member; a new group takes its earliest member's key."""
+    A new group is named by its earliest member's unit (its own key, or the
+    key it was split to from a shared DOI). A name any group ever had is not
+    reused: two groups under one name would be screened as one, so three
+    abstracts sharing a supplement DOI, each merged with its twin, stay three.
+    """
     events = []
+    taken = set(used)
     for group in result.groups:
-        first = min(group.members, key=lambda m: records[m.index].id)
-        key = group.group_key or records[first.index].key
+        key = group.group_key
+        if key is None:
+            first = records[min(group.members, key=lambda m: records[m.index].id).index]
+            key = unit_of.get(first.uid, first.key)
+            n = 1
+            while key in taken:
+                key = f"{first.key}{SEPARATOR}{first.uid}" + (f"#{n}" if n > 1 else "")
+                n += 1
+        taken.add(key)
         for member in group.members:
             if member.is_new:
                 events.append(

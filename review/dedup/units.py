@@ -7,7 +7,9 @@ cannot disagree about what is one paper.
 
 from __future__ import annotations
 
-from review.dedup.run import to_dedup_record
+from typing import Any
+
+from review.dedup.model import DedupRecord
 from review.dedup.shared_keys import split_shared_keys
 from review.ledger.groups import GroupState
 from review.ledger.resolver import Resolution, resolve
@@ -33,3 +35,13 @@ def load_resolution(store: Store, groups: GroupState | None = None) -> Resolutio
     grouped = {ids[uid]: event for uid, event in groups.members.items() if uid in ids}
     links = current_links(store.studies.events())
     return resolve(key_rows, splits=splits, grouped=grouped, links=links)
+
+
+def to_dedup_record(row: dict[str, Any]) -> DedupRecord:
+    """A `store.records.dedup_rows` row as the pipeline's input; a record
+    without a title is compared by its title in the original language."""
+    fields = dict(row)
+    vernacular = fields.pop("vernacular_title")
+    if fields["title"] is None:
+        fields["title"] = vernacular
+    return DedupRecord(**fields)

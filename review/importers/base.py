@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import NamedTuple, TextIO
 
 from review.errors import ImportFormatError, Problem
+from review.identity import canonical_doi
 from review.models import RecordDraft
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -24,7 +25,6 @@ _CHUNK = 1 << 18
 """Characters (or bytes) split at a time: C speed, and fine enough steps for the
 progress estimate."""
 _XML_ENCODING = re.compile(rb"<\?xml[^>]*?encoding=[\"']([A-Za-z0-9._-]+)[\"']")
-_DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)", re.IGNORECASE)
 
 
 class Document:
@@ -217,20 +217,13 @@ def split_lines(text: str) -> list[str]:
 
 def find_doi(text: str | None) -> str | None:
     """The first DOI in free text, bare and lower-case, trailing punctuation cut."""
-    if not text:
-        return None
-    match = _DOI.search(text)
-    return clean_doi(match.group(1)) if match else None
+    return canonical_doi(text)
 
 
 def clean_doi(value: str | None) -> str | None:
-    """`https://doi.org/10.1/ABC.` → `10.1/abc`; None when it is not a DOI."""
-    if not value:
-        return None
-    match = _DOI.search(value.strip())
-    if not match:
-        return None
-    return match.group(1).rstrip(".,;)]}").lower()
+    """`https://doi.org/10.1/ABC.` → `10.1/abc`; None when it is not a DOI.
+    Entities and percent-encoding are decoded (see `canonical_doi`)."""
+    return canonical_doi(value)
 
 
 def parse_year(value: str | None) -> int | None:
