@@ -35,3 +35,13 @@ def test_automatic_merges_are_precise(name: str, min_recall: float) -> None:
         quality = bench.pairwise(groups, bench.true_groups(name))
     assert quality["precision"] >= 0.999, quality
     assert quality["recall"] >= min_recall, quality
+
+
+@pytest.mark.parametrize("name", ["haematology", "stroke", "asysd"])
+def test_no_group_holds_two_records_whose_direct_comparison_is_a_conflict(name: str) -> None:
+    from review.dedup import find_duplicates
+    from tests.test_dedup_conflicts import assert_no_group_holds_a_conflict
+
+    bench = _bench()
+    records = bench.to_records(bench.load_rows(name))
+    assert_no_group_holds_a_conflict(records, find_duplicates(records).groups)

@@ -64,6 +64,9 @@ class Evidence:
     year_gap: int | None
     journal: str
     volume: str
+    issue: str
+    supplement: bool
+    """Either record is in a supplement, whose volume and issue databases write many ways."""
     pages: str
     page_range: bool
     """Either record gives a page range (an article), not a single page (an abstract)."""

@@ -37,6 +37,7 @@ pg 542, 2009)`, `(New England Journal of Medicine (2009) 360 (542-544))` or
 _VOLUME_FRAGMENT = re.compile(r"^\s*\w{1,3}\)\s*$")
 _LOST_CHARACTER = re.compile(r"(?<=\w)\?(?=\w)")
 """`Bu?lova`: a letter an export could not encode; dropping it keeps one name."""
+_ISSUE = re.compile(r"(\d{1,4})(?:\s*[-/–]\s*(\d{1,4}))?")
 _CONFERENCE = re.compile(r"\.\s*conference\s*:", re.IGNORECASE)
 _PAGE_SPLIT = re.compile(r"\s*(?:-+|–|—)\s*")
 _GLUED_AUTHORS = re.compile(r"(?<=[A-Z]\.)(?=[A-Z][a-z'’])")
@@ -124,6 +125,8 @@ class Prepared:
     venue: tuple[str, ...]
     """The meeting named after `Journal.Conference:` (Embase), or empty."""
     volume: str
+    issue: str
+    """The issue number (`3`, `3-4`); '' for a supplement, a month or none."""
     supplement: bool
     first_page: str
     last_page: str
@@ -154,6 +157,7 @@ def prepare(record: DedupRecord, index: int) -> Prepared:
         journal=journal_tokens(journal),
         venue=journal_tokens(venue),
         volume=volume_number(record.volume),
+        issue=issue_number(record.issue),
         supplement="suppl" in volume_text or "abstract" in volume_text,
         first_page=first,
         last_page=last,
@@ -212,6 +216,16 @@ def volume_number(volume: str | None) -> str:
         return ""
     match = _DIGITS.search(volume)
     return match.group(0).lstrip("0") if match else ""
+
+
+def issue_number(issue: str | None) -> str:
+    """`03` → `3`, `3-4` and `3/4` → `3-4`; anything else (`Suppl 1`, `Jan`,
+    `Supplement_1`) is no number: databases disagree on those too often to
+    tell two papers apart by them."""
+    match = _ISSUE.fullmatch(issue.strip()) if issue else None
+    if not match:
+        return ""
+    return "-".join(p.lstrip("0") or "0" for p in match.groups() if p)
 
 
 def split_authors(authors: list[str]) -> list[str]:

@@ -13,12 +13,11 @@ from review.dedup.model import (
     DedupRecord,
     DedupResult,
     DedupState,
-    Evidence,
     Judgement,
 )
 from review.dedup.normalise import Prepared, prepare
-from review.dedup.rules import decide, misread_pages, score
-from review.dedup.scoring import DIFFERENT, SAME, compare
+from review.dedup.rules import conflicting, decide, score
+from review.dedup.scoring import compare
 
 
 def judge(a: Prepared, b: Prepared) -> Judgement:
@@ -67,7 +66,7 @@ def find_duplicates(
         if (a.uid, group_of.get(j)) in state.unmerged or (b.uid, group_of.get(i)) in state.unmerged:
             return True
         pair = judged.get((min(i, j), max(i, j)))
-        return _conflicting(pair.evidence if pair else compare(a, b))
+        return conflicting(pair.evidence if pair else compare(a, b))
 
     certain = [j for j in judged.values() if j.decision is Decision.CERTAIN]
     groups, refused = cluster(len(prepared), certain, existing=group_of, conflict=conflict)
@@ -91,19 +90,3 @@ def find_duplicates(
             asked.append(j)
     queue = asked
     return DedupResult(groups, queue, compared=len(judged))
-
-
-def _conflicting(e: Evidence) -> bool:
-    """Two records that must not share a group, whatever links them through others."""
-    # One page range in one volume and year is one paper, whatever its title
-    # variant says (`Can liver-kidney transplantation cure aHUS?` with a prefix).
-    same_place = e.volume == SAME and e.pages == SAME and e.page_range and e.year == SAME
-    return (
-        e.doi == DIFFERENT
-        or e.pmid == DIFFERENT
-        or e.title_numbers == DIFFERENT
-        or (e.year_gap is not None and e.year_gap > 1)
-        or (e.title < 0.8 and e.doi != SAME and not same_place)
-        or (e.first_author == DIFFERENT and not (e.doi == SAME and e.title >= 0.9))
-        or (e.pages == DIFFERENT and not misread_pages(e))
-    )

@@ -34,6 +34,8 @@ def decide(e: Evidence) -> tuple[Decision, str]:
     """The decision and the name of the rule (or the reason) behind it."""
     titles_agree = e.title >= 0.9 and e.title_numbers == SAME
     years_close = e.year_gap is None or e.year_gap <= 1
+    if another_item(e):
+        return Decision.DISTINCT, "same journal and year, another volume, issue or page"
     if e.doi == SAME:
         if titles_agree and years_close and e.pmid != DIFFERENT and e.pages != DIFFERENT:
             return Decision.CERTAIN, "same-doi"
@@ -57,6 +59,43 @@ def decide(e: Evidence) -> tuple[Decision, str]:
     return _probable_or_distinct(e)
 
 
+def another_item(e: Evidence) -> bool:
+    """Same journal and year but another volume, issue or first page: another
+    item of the serial, whatever the title says (a recurring `Editor's
+    comments`, a `Correction` in every issue). A shared DOI or PubMed id
+    outweighs it: then a locator is the record's error."""
+    if e.doi == SAME or e.pmid == SAME or e.journal not in AGREES or e.year != SAME:
+        return False
+    if e.pages == DIFFERENT and e.page_range:
+        return True
+    if e.supplement:  # its number is written as the volume or the issue by some databases
+        return False
+    return e.volume == DIFFERENT or other_issue(e)
+
+
+def other_issue(e: Evidence) -> bool:
+    """Another issue number, unless a page range starting on the same page
+    says it is one item (a database wrote the wrong issue)."""
+    return e.issue == DIFFERENT and not (e.pages in AGREES and e.page_range)
+
+
+def conflicting(e: Evidence) -> bool:
+    """Two records that must not share a group, whatever links them through others."""
+    # One page range in one volume and year is one paper, whatever its title
+    # variant says (`Can liver-kidney transplantation cure aHUS?` with a prefix).
+    same_place = e.volume == SAME and e.pages == SAME and e.page_range and e.year == SAME
+    return (
+        e.doi == DIFFERENT
+        or e.pmid == DIFFERENT
+        or e.title_numbers == DIFFERENT
+        or another_item(e)
+        or (e.year_gap is not None and e.year_gap > 1)
+        or (e.title < 0.8 and e.doi != SAME and not same_place)
+        or (e.first_author == DIFFERENT and not (e.doi == SAME and e.title >= 0.9))
+        or (e.pages == DIFFERENT and not misread_pages(e))
+    )
+
+
 def misread_pages(e: Evidence) -> bool:
     """Same DOI, word-for-word title and authors, same year: pages that differ
     (`i428` / `1428`) were misread. A DOI shared by a whole supplement's
@@ -77,6 +116,8 @@ def metadata_certain(e: Evidence) -> str | None:
     if e.generic_title or e.title_numbers != SAME or e.record_type != SAME:
         return None
     if e.first_author not in AGREES or e.doi == COMPATIBLE:
+        return None
+    if other_issue(e):
         return None
     located = e.volume == SAME and e.pages in AGREES
     if located and e.year == SAME and (e.title >= 0.9 or (e.page_range and e.title >= 0.7)):

@@ -28,6 +28,8 @@ def compare(a: Prepared, b: Prepared) -> Evidence:
         year_gap=abs(a.year - b.year) if a.year and b.year else None,
         journal=_venue(a, b),
         volume=_relation(a.volume, b.volume),
+        issue=_issue(a, b),
+        supplement=a.supplement or b.supplement,
         pages=_pages(a, b),
         page_range=any(p.last_page and p.last_page != p.first_page for p in (a, b)),
         doi=_doi(a.doi, b.doi),
@@ -100,6 +102,24 @@ def _venue(a: Prepared, b: Prepared) -> str:
     if relation != DIFFERENT:
         return relation
     if (a.venue and a.venue in (b.journal, b.venue)) or (b.venue and b.venue == a.journal):
+        return COMPATIBLE
+    return DIFFERENT
+
+
+def _issue(pa: Prepared, pb: Prepared) -> str:
+    """`compatible` when one is a double issue holding the other (`3-4` / `4`),
+    or one record's issue is the other's article number (`791` in the wrong field)."""
+    a, b = pa.issue, pb.issue
+    if not a or not b:
+        return MISSING
+    if a == b:
+        return SAME
+    if "-" in a or "-" in b:
+        ranges = [tuple(int(n) for n in x.split("-")) for x in (a, b)]
+        (a_lo, a_hi), (b_lo, b_hi) = ((r[0], r[-1]) for r in ranges)
+        if a_lo <= b_hi and b_lo <= a_hi:
+            return COMPATIBLE
+    if a == pb.first_page or b == pa.first_page:
         return COMPATIBLE
     return DIFFERENT
 
