@@ -22,6 +22,8 @@ from review.models import RecordDraft
 DOI = re.compile(r"\b(10\.\d{4,9}/(?:[^\s\"<>]|<[^\s\"<>]*::[^\s\"<>]*>)+)", re.IGNORECASE)
 """A DOI in text. `<` and `>` end it (HTML around it), except in an old
 Wiley SICI DOI (`…54:1<1::AID-JNR1>3.0.CO;2-A`), whose `<…::…>` is part of it."""
+TITLE_KEY = "tya:"
+"""Prefix of a key built from title, year and first author: a candidate, never an identity."""
 _PERCENT = re.compile(r"%[0-9a-f]{2}", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]+>")
 _BRACKETED_NOTE = re.compile(r"\s*[\[(](?:[A-Za-z -]{2,40}|article in [a-z ]+)[\])]\s*\.?\s*$")
@@ -114,5 +116,5 @@ def record_key(draft: RecordDraft, *, file_hash: str) -> str:
     title = normalise_title(draft.title or draft.vernacular_title)
     if title:
         basis = f"{title}|{draft.year or ''}|{first_author_family(draft.authors)}"
-        return "tya:" + hashlib.sha1(basis.encode()).hexdigest()[:20]
+        return TITLE_KEY + hashlib.sha1(basis.encode()).hexdigest()[:20]
     return f"pos:{file_hash[:16]}:{draft.position}"

@@ -15,8 +15,9 @@ from collections.abc import Collection, Iterable
 
 from review.dedup.model import Decision, DedupRecord
 from review.dedup.normalise import Prepared, prepare
-from review.dedup.rules import decide
+from review.dedup.rules import conflicting, decide
 from review.dedup.scoring import compare
+from review.identity import TITLE_KEY
 
 SEPARATOR = "@"
 """Between the shared key and the record's uid in a split unit's key."""
@@ -66,10 +67,18 @@ def split_shared_keys(
 
 
 def _same_paper(a: DedupRecord, pa: Prepared, b: DedupRecord, pb: Prepared) -> bool:
-    """The same title (as normalised for deduplication) and years within one,
-    or a certain duplicate by the deduplication rules."""
+    """A certain duplicate by the deduplication rules, with nothing against it.
+
+    Under an identifier (DOI, PMID, registry id) the same title and years
+    within one also suffice. A title + year + first-author key is built from
+    the very fields it would confirm, so it proves nothing: the same
+    guideline in two journals, or an abstract and the article in another
+    journal, share it. Those records are compared like any pair.
+    """
+    evidence = compare(pa, pb)
+    if a.key.startswith(TITLE_KEY):
+        return decide(evidence)[0] is Decision.CERTAIN and not conflicting(evidence)
     close_years = a.year is None or b.year is None or abs(a.year - b.year) <= 1
     if pa.title and pa.title == pb.title and not pa.generic and close_years:
         return True
-    decision, _ = decide(compare(pa, pb))
-    return decision is Decision.CERTAIN
+    return decide(evidence)[0] is Decision.CERTAIN
