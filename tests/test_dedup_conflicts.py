@@ -98,3 +98,23 @@ def assert_no_group_holds_a_conflict(records: list[DedupRecord], groups: list) -
         for x, y in combinations([m.index for m in group.members], 2):
             evidence = compare(prepared[x], prepared[y])
             assert not conflicting(evidence), (records[x], records[y], evidence)
+
+
+def test_one_article_under_a_legacy_and_a_current_doi_is_one_record() -> None:
+    """Differing DOIs are no proof of difference when every locator agrees."""
+    title = "Long-term effect of eculizumab on kidney function in PNH"
+    fields = {"journal": "American Journal of Hematology", "volume": "85", "issue": "8",
+              "year": 2010, "authors": ["Hillmen, P", "Elebute, M"]}  # fmt: skip
+    legacy = record(1, title, doi="10.1002/(SICI)1096-8652(2010)85:8<553::AID-AJH1>3.0.CO;2-X",
+                    pages="553-559", **fields)  # fmt: skip
+    current = record(2, title, doi="10.1002/ajh.21757", pages="553-9", **fields)
+    assert decision(legacy, current) is Decision.CERTAIN
+    assert not conflicting(compare(prepare(legacy, 0), prepare(current, 1)))
+
+
+def test_two_dois_with_other_pages_stay_two_records() -> None:
+    title = "Long-term effect of eculizumab on kidney function in PNH"
+    fields = {"journal": "American Journal of Hematology", "volume": "85", "year": 2010}
+    article = record(1, title, doi="10.1002/ajh.21757", issue="8", pages="553-559", **fields)
+    erratum = record(2, title, doi="10.1002/ajh.21900", issue="11", pages="911", **fields)
+    assert decision(article, erratum) is Decision.DISTINCT

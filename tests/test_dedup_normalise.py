@@ -20,7 +20,10 @@ from review.dedup.normalise import (
 @pytest.mark.parametrize(
     ("pages", "expected"),
     [("123-9", ("123", "129")), ("1899--1933", ("1899", "1933")), ("c37-c42", ("37", "42")),
-     ("Cd002273", ("cd002273", "")), ("893", ("893", "")), ("11-Sep", ("", "")), ("", ("", ""))],
+     ("Cd002273", ("cd002273", "")), ("893", ("893", "")), ("11-Sep", ("", "")), ("", ("", "")),
+     ("808-13", ("808", "813")), ("808-813", ("808", "813")), ("H2463-70", ("2463", "2470")),
+     ("H2463-H2470", ("2463", "2470")), ("e1001-e1009", ("1001", "1009")),
+     ("532, 534-536, 538-540", ("532", "540")), ("S23–S29", ("23", "29"))],
 )  # fmt: skip
 def test_page_ranges_are_spelled_out(pages: str, expected: tuple[str, str]) -> None:
     assert page_range(pages) == expected
@@ -61,7 +64,9 @@ def test_different_venues_do_not_match() -> None:
 @pytest.mark.parametrize(
     ("author", "family"),
     [("Smith, John A.", "smith"), ("Smith JA", "smith"), ("J. A. Smith", "smith"),
-     ("Lewis G. F.", "lewis"), ("Fremeaux-Bacchi, V.", "fremeauxbacchi"), ("O’Neill, H", "oneill")],
+     ("Lewis G. F.", "lewis"), ("Fremeaux-Bacchi, V.", "fremeauxbacchi"), ("O’Neill, H", "oneill"),
+     ("John A. Smith", "smith"), ("Jens Nürnberger", "nurnberger"), ("Le Quintrec M", "lequintrec"),
+     ("J.-P. Dupont", "dupont"), ("Dupont J-P", "dupont"), ("Dupont, Jean-Pierre", "dupont")],
 )  # fmt: skip
 def test_family_names_in_any_order(author: str, family: str) -> None:
     assert family_name(author) == family
@@ -88,3 +93,49 @@ def test_title_notes_html_and_language_suffixes_fold_away() -> None:
     chinese = prepare(DedupRecord(4, "d", "d", 1, title="Ca2 handling in cells. [Chinese]"), 3)
     assert plain.title == tagged.title == noted.title == chinese.title
     assert plain.markers == noted.markers
+
+
+@pytest.mark.parametrize(
+    ("bracketed", "plain"),
+    [("Adenosine A(3) receptor agonists in dry eye", "Adenosine A3 receptor agonists in dry eye"),
+     ("Ca(2+) sparks in ventricular myocytes", "Ca2+ sparks in ventricular myocytes"),
+     ("Ca<sup>2+</sup> sparks in ventricular myocytes", "Ca2+ sparks in ventricular myocytes"),
+     ("Vitamin D(3) and fracture risk", "Vitamin D<sub>3</sub> and fracture risk")],
+)  # fmt: skip
+def test_subscripts_in_brackets_or_markup_are_one_title(bracketed: str, plain: str) -> None:
+    """`A(3)` is `A3`: read as a number, `3` would make the titles "different studies"."""
+    a = prepare(DedupRecord(1, "a", "a", 1, title=bracketed), 0)
+    b = prepare(DedupRecord(2, "b", "b", 1, title=plain), 1)
+    assert (a.title, a.markers) == (b.title, b.markers)
+
+
+def test_a_bracketed_number_apart_from_a_word_still_counts() -> None:
+    """`Outcomes (2)` after a space is a part number, not a subscript."""
+    assert "2" in prepare(DedupRecord(1, "a", "a", 1, title="Long-term outcomes (2)"), 0).markers
+
+
+def test_authors_in_another_order_or_with_full_names_agree() -> None:
+    from review.dedup.scoring import compare
+
+    medline = DedupRecord(
+        1, "a", "a", 1, title="T", authors=["Hillmen P", "Young NS", "Schubert J"]
+    )
+    full = DedupRecord(2, "b", "b", 1, title="T",
+                       authors=["Peter Hillmen", "Jorg Schubert", "Neal S. Young"])  # fmt: skip
+    evidence = compare(prepare(medline, 0), prepare(full, 1))
+    assert evidence.first_author == "same"
+    assert evidence.authors == 1.0
+
+
+@pytest.mark.parametrize("issue", ["3", "03", " 3 "])
+def test_issue_numbers_fold(issue: str) -> None:
+    from review.dedup.normalise import issue_number
+
+    assert issue_number(issue) == "3"
+
+
+def test_issues_that_name_no_number_are_unknown() -> None:
+    from review.dedup.normalise import issue_number
+
+    assert [issue_number(i) for i in ("Suppl 1", "Supplement_1", "Jan", "", None)] == [""] * 5
+    assert issue_number("3-4") == issue_number("3/4") == "3-4"

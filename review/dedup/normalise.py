@@ -18,6 +18,9 @@ from review.identity import canonical_doi, normalise_text, normalise_title
 _DIGITS = re.compile(r"\d+")
 _INLINE_TAGS = re.compile(r"</?(?:sup|sub|inf|i|b|em|strong|scp)>", re.IGNORECASE)
 """`Ca<sup>2+</sup>` and `Ca2+` are one title: inline tags go without leaving a space."""
+_GLUED_INDEX = re.compile(r"(?<=[A-Za-z0-9])\(([0-9]{1,2}[+-]?|[+-])\)")
+"""`Ca(2+)` and `A(3)`: a sub- or superscript some databases put in brackets,
+others write `Ca2+`, `A3` or `Ca<sup>2+</sup>`; one form, or `3` becomes a title number."""
 _MONTHS = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.IGNORECASE)
 """`11-Sep` is page range 9-11 after a spreadsheet read it as a date: unusable."""
 _TITLE_NOTES = re.compile(
@@ -42,7 +45,7 @@ _CONFERENCE = re.compile(r"\.\s*conference\s*:", re.IGNORECASE)
 _PAGE_SPLIT = re.compile(r"\s*(?:-+|–|—)\s*")
 _GLUED_AUTHORS = re.compile(r"(?<=[A-Z]\.)(?=[A-Z][a-z'’])")
 """`Adeli K.Lewis G. F.`: EndNote exports that lost the separators between authors."""
-_INITIALS = re.compile(r"^(?:[A-Z]\.?){1,3}$|^(?:[A-Z]\.-?){1,3}[A-Z]?$")
+_INITIALS = re.compile(r"^(?:[A-Z]\.?){1,3}$|^(?:[A-Z]\.-?){1,3}[A-Z]?$|^[A-Z]-[A-Z]$")
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7"}
 _NUMBERED = {"part", "phase", "type", "stage", "grade", "class", "study", "trial", "series"}
 _KIND_PREFIXES = (
@@ -138,7 +141,9 @@ class Prepared:
 
 
 def prepare(record: DedupRecord, index: int) -> Prepared:
-    title = normalise_title(_INLINE_TAGS.sub("", _TITLE_NOTES.sub("", record.title or "")))
+    title = normalise_title(
+        _GLUED_INDEX.sub(r"\1", _INLINE_TAGS.sub("", _TITLE_NOTES.sub("", record.title or "")))
+    )
     volume_text = f"{record.volume or ''} {record.issue or ''}".lower()
     first, last = page_range(record.pages)
     authors = split_authors(record.authors)
@@ -244,13 +249,18 @@ def family_name(author: str) -> str:
     author = author.strip()
     if "," in author:
         return _squash(author.split(",", 1)[0])
-    tokens = author.replace(".", ". ").split()
-    names = [t for t in tokens if not _INITIALS.match(t)]
-    if not names:
+    tokens = [t.lstrip("-") for t in author.replace(".", ". ").split() if t.strip("-")]
+    initial = [bool(_INITIALS.match(t)) for t in tokens]
+    if all(initial):
         return ""
-    if len(names) < len(tokens):  # initials present: what is not an initial is the family
-        return _squash(" ".join(names))
-    return _squash(names[-1]) if len(names) > 1 else _squash(names[0])
+    if any(initial):
+        # Names after the last initial are the family (`John A. Smith`, `J. Smith`);
+        # with none after, the names before the first initial are (`Le Quintrec M`).
+        last = max(n for n, is_initial in enumerate(initial) if is_initial)
+        after = tokens[last + 1 :]
+        family = after or tokens[: initial.index(True)]
+        return _squash(" ".join(family))
+    return _squash(tokens[-1])
 
 
 def name_tokens(author: str) -> list[str]:

@@ -1,10 +1,14 @@
 """The deduplication pipeline: normalise → block → score → decide → cluster.
 
 Pure: records in, groups and a review queue out. The caller (the store's
-side, `review.dedup.run`) turns the result into events.
+side, `review.dedup.run`) turns the result into events. Comparing (the
+costly part) and deciding are two steps, so the benchmark can fit the rules'
+thresholds on labelled sets without comparing the same pairs again.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from review.dedup.blocking import candidate_pairs
 from review.dedup.cluster import cluster
@@ -13,17 +17,30 @@ from review.dedup.model import (
     DedupRecord,
     DedupResult,
     DedupState,
+    Evidence,
     Judgement,
 )
 from review.dedup.normalise import Prepared, prepare
-from review.dedup.rules import conflicting, decide, score
+from review.dedup.rules import THRESHOLDS, Thresholds, conflicting, decide, score
 from review.dedup.scoring import compare
 
 
-def judge(a: Prepared, b: Prepared) -> Judgement:
+def judge(a: Prepared, b: Prepared, thresholds: Thresholds = THRESHOLDS) -> Judgement:
     evidence = compare(a, b)
-    decision, rule = decide(evidence)
+    decision, rule = decide(evidence, thresholds)
     return Judgement(a.index, b.index, decision, rule, score(evidence), evidence)
+
+
+@dataclass
+class Compared:
+    """Every candidate pair's evidence, before any rule has read it."""
+
+    prepared: list[Prepared]
+    evidence: dict[tuple[int, int], Evidence]
+    state: DedupState
+    keep_sources_apart: bool
+    group_of: dict[int, str]
+    """Input position → the earlier group holding it."""
 
 
 def find_duplicates(
@@ -31,6 +48,7 @@ def find_duplicates(
     *,
     state: DedupState | None = None,
     keep_sources_apart: bool = False,
+    thresholds: Thresholds = THRESHOLDS,
 ) -> DedupResult:
     """Groups to merge and pairs to review among `records`.
 
@@ -40,6 +58,14 @@ def find_duplicates(
     or "take out of this group" always holds. With `keep_sources_apart`,
     records of one import are never put in one group.
     """
+    compared = compare_candidates(records, state=state, keep_sources_apart=keep_sources_apart)
+    return settle(compared, thresholds)
+
+
+def compare_candidates(
+    records: list[DedupRecord], *, state: DedupState | None = None, keep_sources_apart: bool = False
+) -> Compared:
+    """Normalise, block and compare: the evidence of every pair worth a look."""
     state = state or DedupState()
     prepared = [prepare(record, index) for index, record in enumerate(records)]
     group_of = {p.index: state.groups[p.uid] for p in prepared if p.uid in state.groups}
@@ -55,18 +81,28 @@ def find_duplicates(
         return frozenset((a.uid, b.uid)) not in state.distinct
 
     pairs = candidate_pairs(prepared, keep=keep)
-    judged = {(j.a, j.b): j for j in (judge(prepared[a], prepared[b]) for a, b in sorted(pairs))}
+    evidence = {(a, b): compare(prepared[a], prepared[b]) for a, b in sorted(pairs)}
+    return Compared(prepared, evidence, state, keep_sources_apart, group_of)
+
+
+def settle(compared: Compared, thresholds: Thresholds = THRESHOLDS) -> DedupResult:
+    """Decide every compared pair, group the certain ones, queue the rest."""
+    prepared, state, group_of = compared.prepared, compared.state, compared.group_of
+    judged: dict[tuple[int, int], Judgement] = {}
+    for (a, b), evidence in compared.evidence.items():
+        decision, rule = decide(evidence, thresholds)
+        judged[(a, b)] = Judgement(a, b, decision, rule, score(evidence), evidence)
 
     def conflict(i: int, j: int) -> bool:
         a, b = prepared[i], prepared[j]
         if frozenset((a.uid, b.uid)) in state.distinct:
             return True
-        if keep_sources_apart and a.source_id == b.source_id:
+        if compared.keep_sources_apart and a.source_id == b.source_id:
             return True
         if (a.uid, group_of.get(j)) in state.unmerged or (b.uid, group_of.get(i)) in state.unmerged:
             return True
-        pair = judged.get((min(i, j), max(i, j)))
-        return conflicting(pair.evidence if pair else compare(a, b))
+        evidence = compared.evidence.get((min(i, j), max(i, j)))
+        return conflicting(evidence or compare(a, b))
 
     certain = [j for j in judged.values() if j.decision is Decision.CERTAIN]
     groups, refused = cluster(len(prepared), certain, existing=group_of, conflict=conflict)
@@ -88,5 +124,4 @@ def find_duplicates(
         if sides not in seen:
             seen.add(sides)
             asked.append(j)
-    queue = asked
-    return DedupResult(groups, queue, compared=len(judged))
+    return DedupResult(groups, asked, compared=len(judged))

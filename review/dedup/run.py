@@ -67,7 +67,7 @@ def dedupe_review(
     result = find_duplicates(records, state=state, keep_sources_apart=keep_sources_apart)
     resolution = load_resolution(store, groups)
     unit_of = {r.uid: resolution.unit_of_record(r.id, r.key) for r in records}
-    merges = _merge_events(records, result, unit_of, {e.group_key for e in events})
+    merges = merge_events(records, result, unit_of, {e.group_key for e in events})
     pairs = [_pending(records, judgement) for judgement in result.queue]
     store.dedup.save_run(
         reviewer,
@@ -78,7 +78,7 @@ def dedupe_review(
     return _summary(records, result, merges, pairs)
 
 
-def _merge_events(
+def merge_events(
     records: list[DedupRecord],
     result: DedupResult,
     unit_of: dict[str, str],

@@ -15,7 +15,7 @@ from collections.abc import Collection, Iterable
 
 from review.dedup.model import Decision, DedupRecord
 from review.dedup.normalise import Prepared, prepare
-from review.dedup.rules import conflicting, decide
+from review.dedup.rules import THRESHOLDS, Thresholds, conflicting, decide
 from review.dedup.scoring import compare
 from review.identity import TITLE_KEY
 
@@ -28,6 +28,7 @@ def split_shared_keys(
     *,
     distinct: Collection[frozenset[str]] = (),
     taken_out: Collection[str] = (),
+    thresholds: Thresholds = THRESHOLDS,
 ) -> dict[int, str]:
     """Record id → its own unit key, for each record that must not share the
     unit of its key. Records that are certainly one paper stay together,
@@ -53,7 +54,7 @@ def split_shared_keys(
                         for first, p, u in units
                         if first.uid not in taken_out
                         and not any(frozenset((record.uid, o)) in distinct for o in held[u])
-                        and _same_paper(first, p, record, prepared)
+                        and _same_paper(first, p, record, prepared, thresholds)
                     ),
                     None,
                 )
@@ -66,7 +67,9 @@ def split_shared_keys(
     return apart
 
 
-def _same_paper(a: DedupRecord, pa: Prepared, b: DedupRecord, pb: Prepared) -> bool:
+def _same_paper(
+    a: DedupRecord, pa: Prepared, b: DedupRecord, pb: Prepared, thresholds: Thresholds
+) -> bool:
     """A certain duplicate by the deduplication rules, with nothing against it.
 
     Under an identifier (DOI, PMID, registry id) the same title and years
@@ -77,8 +80,9 @@ def _same_paper(a: DedupRecord, pa: Prepared, b: DedupRecord, pb: Prepared) -> b
     """
     evidence = compare(pa, pb)
     if a.key.startswith(TITLE_KEY):
-        return decide(evidence)[0] is Decision.CERTAIN and not conflicting(evidence)
+        certain = decide(evidence, thresholds)[0] is Decision.CERTAIN
+        return certain and not conflicting(evidence)
     close_years = a.year is None or b.year is None or abs(a.year - b.year) <= 1
     if pa.title and pa.title == pb.title and not pa.generic and close_years:
         return True
-    return decide(evidence)[0] is Decision.CERTAIN
+    return decide(evidence, thresholds)[0] is Decision.CERTAIN
