@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from review.dedup import DedupRecord, DedupResult
+from review.dedup.naming import merge_events
 from review.dedup.normalise import split_authors
 from review.dedup.rules import THRESHOLDS, Thresholds
-from review.dedup.run import merge_events
 from review.dedup.shared_keys import split_shared_keys
 from review.identity import record_key
 from review.ledger.groups import DedupEvent

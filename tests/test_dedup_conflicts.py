@@ -118,3 +118,40 @@ def test_two_dois_with_other_pages_stay_two_records() -> None:
     article = record(1, title, doi="10.1002/ajh.21757", issue="8", pages="553-559", **fields)
     erratum = record(2, title, doi="10.1002/ajh.21900", issue="11", pages="911", **fields)
     assert decision(article, erratum) is Decision.DISTINCT
+
+
+def test_one_abstract_in_two_journals_is_two_records() -> None:
+    """Same authors and title, another journal, volume and pages: two publications."""
+    title = "Novel DNA alterations in FCN1 and FCN2 genes in atypical HUS patients"
+    nephrology = record(1, title, journal="Pediatric Nephrology", volume="26", issue="9",
+                        pages="1662-1663", year=2011, authors=["Volokhina, E"])  # fmt: skip
+    immunology = record(2, title, journal="Molecular Immunology", volume="48", issue="14",
+                        pages="1684", year=2011, authors=["Volokhina, E"])  # fmt: skip
+    assert decision(nephrology, immunology) is Decision.DISTINCT
+    assert conflicting(compare(prepare(nephrology, 0), prepare(immunology, 1)))
+
+
+def test_a_journal_name_alone_does_not_separate() -> None:
+    """`JAMA` is not matched to its full name; same volume and pages keep it one paper."""
+    title = "Effect of intensive blood pressure control on dementia: a randomized trial"
+    short = record(1, title, journal="JAMA", volume="321", pages="553-561", year=2019)
+    full = record(2, title, journal="Journal of the American Medical Association",
+                  volume="321", pages="553-61", year=2019)  # fmt: skip
+    assert not conflicting(compare(prepare(short, 0), prepare(full, 1)))
+    assert decision(short, full) is Decision.CERTAIN
+
+
+def test_a_yearly_column_in_one_journal_is_another_item() -> None:
+    title = "Gateways to clinical trials"
+    one = record(1, title, journal="Methods Find Exp Clin Pharmacol", volume="28", issue="3",
+                 pages="185-206", year=2006)  # fmt: skip
+    two = record(2, title, journal="Methods Find Exp Clin Pharmacol", volume="29", issue="7",
+                 pages="467-509", year=2007)  # fmt: skip
+    assert decision(one, two) is Decision.DISTINCT
+
+
+def test_online_first_a_year_earlier_with_the_same_pages_still_merges() -> None:
+    title = "Long-term treatment with eculizumab in paroxysmal nocturnal hemoglobinuria"
+    online = record(1, title, journal="Blood", volume="117", pages="6786-6792", year=2010)
+    printed = record(2, title, journal="Blood", volume="117", pages="6786-92", year=2011)
+    assert decision(online, printed) is Decision.CERTAIN

@@ -47,13 +47,14 @@ def _two_databases(store: Store) -> None:
                 pages="100-9",
                 abstract="A longer abstract here.",
             ),
-            # the same title as a conference abstract in another year: queue, not merge
+            # the same title a year later with no volume or pages: queue, not merge
+            # (with another volume and page range it would be another item: distinct)
             paper(
                 2,
                 "Durvalumab and chemoradiotherapy in nasopharyngeal carcinoma",
                 year=2021,
-                volume="39",
-                pages="e6001",
+                volume=None,
+                pages=None,
             ),
         ],
     )

@@ -62,6 +62,8 @@ def decide(e: Evidence, t: Thresholds = THRESHOLDS) -> tuple[Decision, str]:
     years_close = e.year_gap is None or e.year_gap <= 1
     if another_item(e):
         return Decision.DISTINCT, "same journal and year, another volume, issue or page"
+    if another_venue(e):
+        return Decision.DISTINCT, "printed in another journal, at another volume or page"
     if e.doi == SAME:
         if titles_agree and years_close and e.pmid != DIFFERENT and e.pages != DIFFERENT:
             return Decision.CERTAIN, "same-doi"
@@ -93,13 +95,29 @@ def another_item(e: Evidence) -> bool:
     item of the serial, whatever the title says (a recurring `Editor's
     comments`, a `Correction` in every issue). A shared DOI or PubMed id
     outweighs it: then a locator is the record's error."""
-    if e.doi == SAME or e.pmid == SAME or e.journal not in AGREES or e.year != SAME:
+    if e.doi == SAME or e.pmid == SAME or e.journal not in AGREES:
         return False
-    if e.pages == DIFFERENT and e.page_range:
+    elsewhere = e.pages == DIFFERENT and e.page_range
+    if e.year != SAME:
+        # Another year: another volume *and* page range (an abstract and the
+        # article a year later, a yearly column); online-first keeps its pages.
+        return e.year_gap is not None and e.volume == DIFFERENT and elsewhere
+    if elsewhere:
         return True
     if e.supplement:  # its number is written as the volume or the issue by some databases
         return False
     return e.volume == DIFFERENT or other_issue(e)
+
+
+def another_venue(e: Evidence) -> bool:
+    """Another journal *and* another volume or page range: two publications
+    (one guideline printed in two journals, an abstract and the article in
+    another journal), however alike their titles. A journal name alone is no
+    proof (`JAMA` is not matched to its full name), so the locators must differ
+    too; a shared DOI or PubMed id outweighs it."""
+    if e.doi == SAME or e.pmid == SAME or e.journal != DIFFERENT:
+        return False
+    return e.volume == DIFFERENT or (e.pages == DIFFERENT and e.page_range)
 
 
 def other_issue(e: Evidence) -> bool:
@@ -118,6 +136,7 @@ def conflicting(e: Evidence) -> bool:
         or e.pmid == DIFFERENT
         or e.title_numbers == DIFFERENT
         or another_item(e)
+        or another_venue(e)
         or (e.year_gap is not None and e.year_gap > 1)
         or (e.title < 0.8 and e.doi != SAME and not same_place)
         or (e.first_author == DIFFERENT and not (e.doi == SAME and e.title >= 0.9))
