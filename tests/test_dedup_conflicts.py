@@ -155,3 +155,22 @@ def test_online_first_a_year_earlier_with_the_same_pages_still_merges() -> None:
     online = record(1, title, journal="Blood", volume="117", pages="6786-6792", year=2010)
     printed = record(2, title, journal="Blood", volume="117", pages="6786-92", year=2011)
     assert decision(online, printed) is Decision.CERTAIN
+
+
+def test_the_same_title_and_authors_without_a_venue_on_one_side_merges() -> None:
+    """bib-dedupe's case: one record omits the journal (and DOI); the same long
+    title by the same authors in the same year is the same paper."""
+    title = "Reputation offsets trust judgments based on social biases among Airbnb users"
+    authors = ["Abrahao, Bruno", "Parigi, Paolo", "Gupta, Alok", "Cook, Karen S."]
+    full = record(1, title, authors=authors, journal="Proc Natl Acad Sci U S A", volume="114",
+                  issue="37", pages="9848-53", year=2017, doi="10.1073/pnas.1604234114")  # fmt: skip
+    bare = DedupRecord(2, "u2", "k2", 1, title=title, year=2017,
+                       authors=["B. Abrahao", "P. Parigi", "A. Gupta", "K. S. Cook"])  # fmt: skip
+    assert decision(full, bare) is Decision.CERTAIN
+
+
+def test_one_author_and_a_title_without_a_venue_are_not_enough() -> None:
+    title = "Open label controlled trial of eculizumab in adult patients with aHUS"
+    one = DedupRecord(1, "u1", "k1", 1, title=title, year=2011, authors=["Alexion Pharmaceuticals"])
+    two = DedupRecord(2, "u2", "k2", 1, title=title, year=2011, authors=["Alexion Pharmaceuticals"])
+    assert decision(one, two) is Decision.PROBABLE

@@ -60,6 +60,8 @@ class Evidence:
     first_author: str
     authors: float
     """Similarity 0..1 of the author lists' family names."""
+    author_count: int
+    """How many authors the shorter list names (what `authors` was measured on, up to 8)."""
     year: str
     year_gap: int | None
     journal: str

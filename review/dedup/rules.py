@@ -24,7 +24,8 @@ RULES = {
     "same-registry-id": "two registrations of the same trial id",
     "exact-metadata": "identical title, year, first author and first page",
     "metadata": "near-identical title, same year and first author, journal, volume and pages agree",
-    "title-authors-year": "identical long title, same authors and year, nothing conflicts",
+    "title-authors-year": "identical long title, same authors and year (a journal on both, or "
+    "two or more authors), nothing conflicts",
     "online-first": "same title, first author, volume and pages; years one apart",
     "same-volume": "same title, authors, journal and volume, no pages; years one apart",
     "same-location": "same year, volume, first page and first author; titles agree",
@@ -215,7 +216,10 @@ def metadata_certain(e: Evidence, t: Thresholds = THRESHOLDS) -> str | None:
         or (e.authors >= t.metadata_authors and e.journal in AGREES)
     ):
         return "metadata"
-    if e.title == 1.0 and e.authors >= 0.95 and e.journal != MISSING:
+    # The same long title by the same two or more authors in one year, with
+    # nothing against it: one record lacking its venue (or DOI) is the same paper.
+    named = e.journal != MISSING or e.author_count >= 2
+    if e.title == 1.0 and e.authors >= 0.95 and named and not e.generic_title:
         return "title-authors-year"
     return None
 

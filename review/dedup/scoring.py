@@ -24,6 +24,7 @@ def compare(a: Prepared, b: Prepared) -> Evidence:
         title_numbers=SAME if a.markers == b.markers else DIFFERENT,
         first_author=_first_author(a, b),
         authors=_authors(a, b),
+        author_count=min(len(a.families), len(b.families), 8),
         year=_relation(a.year, b.year),
         year_gap=abs(a.year - b.year) if a.year and b.year else None,
         journal=_venue(a, b),
