@@ -44,9 +44,11 @@ def normalise_text(text: str | None) -> str:
     """
     if not text:
         return ""
-    text = _TAGS.sub(" ", html.unescape(text))
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if "<" in text or "&" in text:
+        text = _TAGS.sub(" ", html.unescape(text))
+    if not text.isascii():  # most titles are ASCII: folding accents is the costly part
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return _NON_WORD.sub(" ", text.casefold()).strip()
 
 

@@ -41,6 +41,8 @@ _VOLUME_FRAGMENT = re.compile(r"^\s*\w{1,3}\)\s*$")
 _LOST_CHARACTER = re.compile(r"(?<=\w)\?(?=\w)")
 """`Bu?lova`: a letter an export could not encode; dropping it keeps one name."""
 _ISSUE = re.compile(r"(\d{1,4})(?:\s*[-/–]\s*(\d{1,4}))?")
+_JOINERS = re.compile(r"[-'’]")
+"""Hyphens and apostrophes in names: `Fremeaux-Bacchi` = `FremeauxBacchi`."""
 _CONFERENCE = re.compile(r"\.\s*conference\s*:", re.IGNORECASE)
 _PAGE_SPLIT = re.compile(r"\s*(?:-+|–|—)\s*")
 _GLUED_AUTHORS = re.compile(r"(?<=[A-Z]\.)(?=[A-Z][a-z'’])")
@@ -265,12 +267,12 @@ def family_name(author: str) -> str:
 
 def name_tokens(author: str) -> list[str]:
     """Every name token of two or more letters: matches either name order."""
-    tokens = normalise_text(re.sub(r"[-'’]", "", _LOST_CHARACTER.sub("", author))).split()
+    tokens = normalise_text(_JOINERS.sub("", _LOST_CHARACTER.sub("", author))).split()
     return [t for t in tokens if len(t) > 1]
 
 
 def _squash(name: str) -> str:
-    return normalise_text(re.sub(r"[-'’]", "", _LOST_CHARACTER.sub("", name))).replace(" ", "")
+    return normalise_text(_JOINERS.sub("", _LOST_CHARACTER.sub("", name))).replace(" ", "")
 
 
 def title_markers(title: str) -> frozenset[str]:

@@ -40,6 +40,8 @@ def split_shared_keys(
         by_key.setdefault(record.key, []).append(record)
     apart: dict[int, str] = {}
     for key, members in by_key.items():
+        if len(members) < 2:
+            continue
         members.sort(key=lambda r: r.id)
         units: list[tuple[DedupRecord, Prepared, str]] = []
         held: dict[str, list[str]] = {}
