@@ -65,3 +65,18 @@ def test_without_twins_the_supplement_abstracts_are_three_units(store: Store) ->
     run = dedupe_review(store)
     assert run.merged == 0
     assert len(load_resolution(store).units) == 3
+
+
+def test_a_later_search_never_fuses_a_new_group_with_an_old_one(store: Store) -> None:
+    """An update brings another abstract under the supplement DOI and its twin:
+    a group of its own, not a third member of the first abstract's group."""
+    first, second, _ = ABSTRACTS
+    add_source(store, "Embase", [_abstract(1, *first, doi=SUPPLEMENT_DOI)])
+    add_source(store, "WoS", [_abstract(1, *first)])
+    assert dedupe_review(store).groups == 1
+    add_source(store, "Embase update", [_abstract(1, *second, doi=SUPPLEMENT_DOI)])
+    add_source(store, "WoS update", [_abstract(1, *second)])
+    run = dedupe_review(store)
+    assert (run.groups, run.merged) == (1, 2)
+    assert sorted(_units(store), key=sorted) == [{first[0]}, {second[0]}]
+    assert sorted(len(m) for m in load_resolution(store).groups.values()) == [2, 2]
