@@ -37,8 +37,10 @@ def dup_store(tmp_path: Path) -> Iterator[Store]:
             "Embase",
             [
                 paper(1, TITLE.upper(), year=2021, pages="e501"),
+                # a year earlier in another volume, no pages: probable (with another
+                # page range too it would be another item of the journal: distinct)
                 paper(
-                    2, "Cisplatin dosing in elderly patients", year=2019, pages="7-9", volume="37"
+                    2, "Cisplatin dosing in elderly patients", year=2019, pages=None, volume="37"
                 ),
                 paper(3, TITLE, doi="10.1/a"),
             ],
