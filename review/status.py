@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from review.dedup.units import load_resolution
@@ -11,18 +12,23 @@ from review.ledger.resolver import Resolution
 from review.models import Stage
 from review.review_file import review_protocol
 from review.screening.state import Outcome, ScreeningState
+from review.stages import stage_counts
 from review.store import Store
 
 
-def review_status(store: Store) -> dict[str, Any]:
-    """Records in total and per source, warnings by kind, decisions per stage.
+def review_status(store: Store, *, reviewers: Iterable[str] = ()) -> dict[str, Any]:
+    """Records in total and per source, warnings by kind, decisions per stage,
+    and where every later stage stands (`stages`, see `review.stages`).
 
     A plain dict so `review status --json` can print it as it is; the keys are
-    part of the scripting interface documented in the README.
+    part of the scripting interface documented in the README. The home screen
+    shows this dict; `reviewers` adds the TUI's reviewer to the per-reviewer
+    counts before they have decided anything.
     """
     sources = store.imports.sources()
     notices = store.imports.file_notices()
     resolution = load_resolution(store)
+    state = _state(store, resolution)
     return {
         "file": str(store.path),
         "records": store.records.record_count(),
@@ -46,8 +52,23 @@ def review_status(store: Store) -> dict[str, Any]:
         "records_by_kind": _by_kind(sources),
         "warnings": store.records.warning_counts(),
         "duplicates": _duplicates(store, resolution),
-        "decisions": _decisions(store, resolution),
+        "decisions": _decisions(state),
+        "stages": (stage_counts(store, review_protocol(store), state, reviewers) if state else {}),
     }
+
+
+def _state(store: Store, resolution: Resolution) -> ScreeningState | None:
+    """Every decision replayed over the units; none without a protocol."""
+    if store.protocol_text() is None:
+        return None
+    protocol = review_protocol(store)
+    with bulk_load():
+        return ScreeningState(
+            resolution,
+            store.screening.decisions(),
+            reviewers_per_record=protocol.screening.reviewers_per_record,
+            blind=protocol.screening.is_blind,
+        )
 
 
 def _duplicates(store: Store, resolution: Resolution) -> dict[str, Any]:
@@ -68,22 +89,14 @@ def _duplicates(store: Store, resolution: Resolution) -> dict[str, Any]:
     }
 
 
-def _decisions(store: Store, resolution: Resolution) -> dict[str, dict[str, Any]]:
+def _decisions(state: ScreeningState | None) -> dict[str, dict[str, Any]]:
     """Per stage: where units stand, and each reviewer's current decisions.
 
     Units are what one decision covers (records sharing a key or a duplicate
     group). Maybe counts as include for moving on, as on the screens.
     """
-    if store.protocol_text() is None or not store.screening.decisions():
+    if state is None or not any(state.reviewers(stage) for stage in Stage):
         return {}
-    protocol = review_protocol(store)
-    with bulk_load():
-        state = ScreeningState(
-            resolution,
-            store.screening.decisions(),
-            reviewers_per_record=protocol.screening.reviewers_per_record,
-            blind=protocol.screening.is_blind,
-        )
     report: dict[str, dict[str, Any]] = {}
     for stage in Stage:
         outcomes = state.outcomes(stage)

@@ -90,3 +90,26 @@ def _discard_stdout() -> None:
 def warn_location(warning: str | None) -> None:
     if warning:
         click.echo(f"warning: {warning}", err=True)
+
+
+def progress_line() -> Callable[[str, int, int], None] | None:
+    """A progress line on stderr for long imports and dedupe runs; silent when
+    not a terminal (or with $REVIEW_NO_PROGRESS)."""
+    if not sys.stderr.isatty() or os.environ.get("REVIEW_NO_PROGRESS"):
+        return None
+    state: dict[str, Any] = {}
+
+    def report(phase: str, done: int, total: int) -> None:
+        if state.get("phase") != phase:
+            state["phase"] = phase
+            click.echo(err=True)
+        if total:
+            filled = int(30 * done / total)
+            shown = f"{'█' * filled}{'░' * (30 - filled)} {done:,}/{total:,}"
+        elif done:  # records stream from the parser: the total is known at the end
+            shown = f"{done:,} records"
+        else:
+            shown = "…"
+        click.echo(f"\r{phase[:48]:48} {shown}", err=True, nl=False)
+
+    return report

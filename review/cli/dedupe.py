@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from review.cli.base import FILE, cli, warn_location
+from review.cli.base import FILE, cli, progress_line, warn_location
 from review.config import load_settings, resolve_reviewer
 from review.dedup.manual import merge_records, take_apart
 from review.dedup.report import write_groups_report
@@ -45,7 +45,12 @@ def dedupe(file: Path, report: Path | None, keep_sources_apart: bool, reviewer: 
     """
     with open_review(file) as store:
         warn_location(store.location_warning)
-        run = dedupe_review(store, reviewer=reviewer, keep_sources_apart=keep_sources_apart)
+        progress = progress_line()
+        run = dedupe_review(
+            store, reviewer=reviewer, keep_sources_apart=keep_sources_apart, progress=progress
+        )
+        if progress is not None:
+            click.echo(err=True)
         names = {s.id: f"#{s.id} {s.name} ({s.file_name})" for s in store.imports.sources()}
         # The report first: output piped into `head` must not cost the file.
         count = write_groups_report(store, report) if report is not None else None

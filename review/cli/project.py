@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from review.cli.base import FILE, cli, warn_location
+from review.cli.base import FILE, cli, progress_line, warn_location
 from review.ingest import ImportOptions, ImportResult, import_paths
 from review.models import OtherMethod, SourceKind
 from review.review_file import create_review, open_review
@@ -84,7 +84,7 @@ def import_(
     )
     with open_review(file) as store:
         warn_location(store.location_warning)
-        results = import_paths(store, list(paths), options, progress=_progress())
+        results = import_paths(store, list(paths), options, progress=progress_line())
     _print_import_summary(results)
 
 
@@ -128,12 +128,33 @@ def sample(file: Path) -> None:
 
 
 @cli.command()
-def formats() -> None:
-    """List the formats `review import` reads."""
-    from review.importers import formats as all_formats
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--encoding", help="The files' encoding when not UTF-8/UTF-16 (e.g. cp1252).")
+def formats(paths: tuple[Path, ...], encoding: str | None) -> None:
+    """List the formats `review import` reads; with files, the format and
+    encoding each would be read as (the home screen's file picker shows the same).
 
-    for fmt in all_formats():
-        click.echo(f"{fmt.name:14} {fmt.label}")
+    Example: review formats pubmed.nbib scopus.csv
+    """
+    from review.errors import ImportFormatError
+    from review.importers import formats as all_formats
+    from review.importers import sniff_file
+
+    if not paths:
+        for fmt in all_formats():
+            click.echo(f"{fmt.name:14} {fmt.label}")
+        return
+    failed: list[ImportFormatError] = []
+    for path in paths:
+        try:
+            fmt, found = sniff_file(path, encoding=encoding)
+        except ImportFormatError as exc:
+            click.echo(f"error: {exc}", err=True)
+            failed.append(exc)
+            continue
+        click.echo(f"{path}: {fmt.name} ({fmt.label}), {found}")
+    if failed:
+        raise ImportFormatError(f"{len(failed)} of {len(paths)} file(s) not recognised (above)")
 
 
 def _progress() -> Any:
@@ -209,3 +230,55 @@ def _print_status(file: Path, report: dict[str, Any]) -> None:
             for who, mine in counts["by_reviewer"].items():
                 parts = ", ".join(f"{k} {v}" for k, v in mine.items())
                 click.echo(f"    {who}: {parts}")
+    if report["stages"]:
+        _print_stages(report["stages"])
+
+
+def _print_stages(stages: dict[str, Any]) -> None:
+    """What the home screen shows after the imports, as lines."""
+    click.echo("Progress per reviewer (done / to do / conflicts):")
+    for stage, counts in stages["screening"].items():
+        people = ", ".join(
+            f"{who} {c['done']}/{c['to_do']}/{c['conflicts']}"
+            for who, c in counts["by_reviewer"].items()
+        )
+        click.echo(
+            f"  {stage}: {counts['units']} units, {counts['open']} open, "
+            f"{counts['conflicts']} conflicts" + (f"; {people}" if people else "")
+        )
+    click.echo(f"Included studies: {stages['included_studies']}")
+    ext = stages["extraction"]
+    click.echo(
+        f"Extraction ({ext['extractors_per_study']} extractor(s) per study): "
+        f"{_three(ext)}" + "".join(f"; {who}: {_three(c)}" for who, c in ext["by_reviewer"].items())
+    )
+    rob = stages["risk_of_bias"]
+    if "problem" in rob:
+        click.echo(f"Risk of bias: {rob['problem']}")
+    else:
+        click.echo(
+            f"Risk of bias: {rob['assessments']} assessments: {_three(rob)}"
+            + (f"; {rob['no_tool']} studies without a tool" if rob["no_tool"] else "")
+            + "".join(f"; {who}: {_three(c)}" for who, c in rob["by_reviewer"].items())
+        )
+    prisma = stages["prisma"]
+    if "problem" in prisma:
+        click.echo(f"PRISMA: {prisma['problem']}")
+        return
+    click.echo(
+        f"PRISMA: identified {prisma['identified']}, duplicates removed "
+        f"{prisma['duplicates_removed']}, screened {prisma['screened']}, sought "
+        f"{prisma['sought']}, not retrieved {prisma['not_retrieved']}, assessed "
+        f"{prisma['assessed']}, included {prisma['included_studies']} studies "
+        f"({prisma['included_reports']} reports)"
+        + ("; still in progress" if prisma["in_progress"] else "")
+    )
+    for problem in prisma["contradictions"]:
+        click.echo(f"  does not add up: {problem}")
+
+
+def _three(counts: dict[str, int]) -> str:
+    return (
+        f"complete {counts['complete']}, in progress {counts['in_progress']}, "
+        f"not started {counts['not_started']}"
+    )

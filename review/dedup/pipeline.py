@@ -8,6 +8,7 @@ thresholds on labelled sets without comparing the same pairs again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from review.dedup.blocking import candidate_pairs
@@ -23,6 +24,13 @@ from review.dedup.model import (
 from review.dedup.normalise import Prepared, prepare
 from review.dedup.rules import THRESHOLDS, Thresholds, conflicting, decide, score
 from review.dedup.scoring import compare
+
+Progress = Callable[[str, int, int], None]
+"""Called with (phase, done, total) as a run advances; total 0 when unknown."""
+
+_EVERY = 2_000
+"""Report progress every this many records or pairs: often enough for a bar,
+rarely enough to cost nothing."""
 
 
 def judge(a: Prepared, b: Prepared, thresholds: Thresholds = THRESHOLDS) -> Judgement:
@@ -49,6 +57,7 @@ def find_duplicates(
     state: DedupState | None = None,
     keep_sources_apart: bool = False,
     thresholds: Thresholds = THRESHOLDS,
+    progress: Progress | None = None,
 ) -> DedupResult:
     """Groups to merge and pairs to review among `records`.
 
@@ -56,18 +65,33 @@ def find_duplicates(
     records compared before are not compared again, earlier groups take new
     members but are never joined to each other, and a reviewer's "distinct"
     or "take out of this group" always holds. With `keep_sources_apart`,
-    records of one import are never put in one group.
+    records of one import are never put in one group. `progress` hears
+    each phase (preparing, comparing, grouping) as it advances.
     """
-    compared = compare_candidates(records, state=state, keep_sources_apart=keep_sources_apart)
+    compared = compare_candidates(
+        records, state=state, keep_sources_apart=keep_sources_apart, progress=progress
+    )
+    if progress:
+        progress("grouping", 0, 0)
     return settle(compared, thresholds)
 
 
 def compare_candidates(
-    records: list[DedupRecord], *, state: DedupState | None = None, keep_sources_apart: bool = False
+    records: list[DedupRecord],
+    *,
+    state: DedupState | None = None,
+    keep_sources_apart: bool = False,
+    progress: Progress | None = None,
 ) -> Compared:
     """Normalise, block and compare: the evidence of every pair worth a look."""
     state = state or DedupState()
-    prepared = [prepare(record, index) for index, record in enumerate(records)]
+    report = progress or (lambda phase, done, total: None)
+    prepared: list[Prepared] = []
+    for index, record in enumerate(records):
+        if index % _EVERY == 0:
+            report("preparing records", index, len(records))
+        prepared.append(prepare(record, index))
+    report("finding candidate pairs", 0, 0)
     group_of = {p.index: state.groups[p.uid] for p in prepared if p.uid in state.groups}
 
     def keep(a: Prepared, b: Prepared) -> bool:
@@ -80,8 +104,12 @@ def compare_candidates(
             return False
         return frozenset((a.uid, b.uid)) not in state.distinct
 
-    pairs = candidate_pairs(prepared, keep=keep)
-    evidence = {(a, b): compare(prepared[a], prepared[b]) for a, b in sorted(pairs)}
+    pairs = sorted(candidate_pairs(prepared, keep=keep))
+    evidence: dict[tuple[int, int], Evidence] = {}
+    for n, (a, b) in enumerate(pairs):
+        if n % _EVERY == 0:
+            report("comparing pairs", n, len(pairs))
+        evidence[(a, b)] = compare(prepared[a], prepared[b])
     return Compared(prepared, evidence, state, keep_sources_apart, group_of)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from review.dedup.model import DedupRecord, DedupResult, DedupState, Judgement
 from review.dedup.naming import merge_events
-from review.dedup.pipeline import find_duplicates
+from review.dedup.pipeline import Progress, find_duplicates
 from review.dedup.units import load_resolution, to_dedup_record
 from review.ledger.groups import replay_groups, reviewer_unmerges
 from review.store import Store
@@ -52,9 +52,16 @@ class DedupRun:
 
 
 def dedupe_review(
-    store: Store, *, reviewer: str = AUTOMATIC, keep_sources_apart: bool = False
+    store: Store,
+    *,
+    reviewer: str = AUTOMATIC,
+    keep_sources_apart: bool = False,
+    progress: Progress | None = None,
 ) -> DedupRun:
-    """Find duplicates among all records of `store` and record them."""
+    """Find duplicates among all records of `store` and record them;
+    `progress` hears (phase, done, total) for a progress bar."""
+    if progress:
+        progress("reading records", 0, 0)
     records = [to_dedup_record(row) for row in store.records.dedup_rows()]
     events = store.dedup.events()
     groups = replay_groups(events)
@@ -64,11 +71,15 @@ def dedupe_review(
         unmerged=reviewer_unmerges(events),
         checked_through=store.dedup.checked_through(),
     )
-    result = find_duplicates(records, state=state, keep_sources_apart=keep_sources_apart)
+    result = find_duplicates(
+        records, state=state, keep_sources_apart=keep_sources_apart, progress=progress
+    )
     resolution = load_resolution(store, groups)
     unit_of = {r.uid: resolution.unit_of_record(r.id, r.key) for r in records}
     merges = merge_events(records, result, unit_of, {e.group_key for e in events})
     pairs = [_pending(records, judgement) for judgement in result.queue]
+    if progress:
+        progress("saving", 0, 0)
     store.dedup.save_run(
         reviewer,
         merges,

@@ -159,6 +159,36 @@ def _is_workbook(source: Path | io.BytesIO) -> bool:
         return False
 
 
+def sniff_file(path: Path, *, encoding: str | None = None) -> tuple[Format, str]:
+    """The format and encoding `read_document` would pick, from the file's
+    first bytes only: cheap enough to show while a user picks files.
+
+    Raises the `ImportFormatError` the import would for an unreadable, empty
+    or unrecognised file; a decoding error further in is left to the import.
+    """
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+    except OSError as exc:
+        raise ImportFormatError(f"cannot read file: {exc.strerror}", path=path) from None
+    if not head.strip():
+        raise ImportFormatError(
+            "the file is empty", path=path, hint="export the search results again"
+        )
+    if head[:4] == b"PK\x03\x04":
+        return by_name("xlsx"), "binary"
+    name = encoding or detect_encoding(head[:200])
+    check_codec(name, path)
+    fmt = sniff(path, head.decode(name, errors="ignore").removeprefix("\ufeff"))
+    if fmt is None:
+        raise ImportFormatError(
+            "cannot tell what format this file is",
+            path=path,
+            hint="name it with --format (see `review formats` for the list)",
+        )
+    return fmt, name
+
+
 def _hash_and_head(path: Path) -> tuple[str, bytes]:
     digest = hashlib.sha256()
     head = b""

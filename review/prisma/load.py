@@ -18,13 +18,15 @@ def load_prisma(
     previous_studies: int = 0,
     previous_reports: int = 0,
     state: ScreeningState | None = None,
+    check: bool = True,
 ) -> PrismaCounts:
     """Every box of the diagram, checked (`PrismaError` when it does not add up).
 
     The previous-review arm (updates) is not in the ledger: the caller gives
     it (`review prisma --previous-studies N --previous-reports N`). A caller
     holding the replayed screening state passes it (`state`), which saves
-    replaying every decision again.
+    replaying every decision again. `check=False` returns counts that do not
+    add up, their `contradictions` listed, for a screen that shows them.
     """
     protocol = review_protocol(store)
     if state is None:
@@ -46,5 +48,6 @@ def load_prisma(
         previous_studies=previous_studies,
         previous_reports=previous_reports,
     )
-    check_prisma(counts)
+    if check:
+        check_prisma(counts)
     return counts

@@ -60,10 +60,14 @@ def study_labels(store: Store, studies: Sequence[IncludedStudy]) -> dict[str, st
     return {k: (f"{v} [{k}]" if counts[v] > 1 else v) for k, v in labels.items()}
 
 
-def overview(store: Store, protocol: Protocol) -> list[RobItem]:
+def overview(
+    store: Store, protocol: Protocol, studies: Sequence[IncludedStudy] | None = None
+) -> list[RobItem]:
     """Included studies in screening order, each with its tool and status; a
-    result-level tool lists one line per live result of the study."""
-    studies = load_included(store, protocol)
+    result-level tool lists one line per live result of the study. A caller
+    holding the included studies passes them, saving a screening replay."""
+    if studies is None:
+        studies = load_included(store, protocol)
     values = Values(store.extraction.value_events())
     ledger = RobLedger(store.rob.events())
     entities = store.entities.entities()

@@ -17,6 +17,7 @@ from review.errors import UsageError
 from review.models import DecisionEvent, DecisionValue, Record, Stage
 from review.protocol.models import Protocol, ScreeningStage
 from review.screening.fulltext import FullTextMixin
+from review.screening.progress import not_retrieved_units, reviewer_progress
 from review.screening.state import Filter, Outcome, ReviewerCounts, Unit
 from review.screening.units import load_state
 from review.store import Store
@@ -50,11 +51,7 @@ class ScreeningSession(FullTextMixin):
         self._studies: dict[str, str] | None = None
         self._not_retrieved: set[str] = set()
         if stage is Stage.FULL_TEXT:
-            self._not_retrieved = {
-                self.state.unit_key(key)
-                for key, held in store.fulltexts.all().items()
-                if held.status == "not_retrieved"
-            }
+            self._not_retrieved = not_retrieved_units(self.state, store.fulltexts.all())
         self._counts = self._recount()
         self._trail: list[int] = []
         self._at = -1
@@ -327,18 +324,8 @@ class ScreeningSession(FullTextMixin):
         return self.state.unit_counts(key, self.stage, self.reviewer)
 
     def _recount(self) -> Counter[str]:
-        """Counts over every unit; untouched units (most, early on) in bulk."""
-        total: Counter[str] = Counter()
-        untouched = 0
-        for unit in self.state.units:
-            if unit.key in self._not_retrieved or not self.state.untouched(unit.key):
-                total.update(self._share(unit.key))
-            else:
-                untouched += 1
-        if self.stage is Stage.TITLE_ABSTRACT:
-            total["eligible"] += untouched
-            total["to_do"] += untouched
-        return total
+        """Counts over every unit (the home and `review status` count the same way)."""
+        return reviewer_progress(self.state, self.stage, self.reviewer, self._not_retrieved)
 
     def _advance_from(self, unit: Unit) -> None:
         index = unit.position
