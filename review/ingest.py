@@ -237,6 +237,24 @@ def check_search_date(text: str) -> None:
         )
 
 
+def import_report(results: list[ImportResult]) -> list[str]:
+    """Per file: records, format, encoding, source and warnings by kind, then
+    the total — what `review import` prints and the TUI's import dialog shows."""
+    lines = []
+    for result in results:
+        source = result.source
+        lines.append(
+            f"{source.file_name}: {source.record_count} records ({result.format_label}, "
+            f"{source.encoding}) as source #{source.id} {source.name!r} [{source.kind}]"
+        )
+        lines += [f"  warning: {notice}" for notice in result.notices]
+        lines += [f"  {count} × {kind}" for kind, count in result.warnings.most_common()]
+    total = sum(result.source.record_count for result in results)
+    seconds = sum(result.seconds for result in results)
+    lines.append(f"Imported {total} records from {len(results)} file(s) in {seconds:.1f} s.")
+    return lines
+
+
 def _raise_all(failures: list[ImportFormatError], total: int) -> None:
     if len(failures) == 1:
         raise failures[0]

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from review.cli.base import FILE, cli, progress_line, warn_location
-from review.ingest import ImportOptions, ImportResult, import_paths
+from review.ingest import ImportOptions, ImportResult, import_paths, import_report
 from review.models import OtherMethod, SourceKind
 from review.review_file import create_review, open_review
 from review.status import review_status
@@ -181,20 +181,8 @@ def _progress() -> Any:
 def _print_import_summary(results: list[ImportResult]) -> None:
     if sys.stderr.isatty():
         click.echo(err=True)
-    total = 0
-    for result in results:
-        source = result.source
-        total += source.record_count
-        click.echo(
-            f"{source.file_name}: {source.record_count} records ({result.format_label}, "
-            f"{source.encoding}) as source #{source.id} {source.name!r} [{source.kind}]"
-        )
-        for notice in result.notices:
-            click.echo(f"  warning: {notice}")
-        for kind, count in result.warnings.most_common():
-            click.echo(f"  {count} × {kind}")
-    seconds = sum(result.seconds for result in results)
-    click.echo(f"Imported {total} records from {len(results)} file(s) in {seconds:.1f} s.")
+    for line in import_report(results):
+        click.echo(line)
 
 
 def _print_status(file: Path, report: dict[str, Any]) -> None:

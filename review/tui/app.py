@@ -30,6 +30,8 @@ from review.tui.screens.duplicates import DuplicatesScreen
 from review.tui.screens.extraction_compare import ComparisonScreen
 from review.tui.screens.extraction_form import ExtractionFormScreen
 from review.tui.screens.extraction_list import ExtractionListScreen, form_screen
+from review.tui.screens.home import HomeScreen
+from review.tui.screens.import_files import ImportScreen
 from review.tui.screens.info import InfoScreen
 from review.tui.screens.records import RecordsScreen
 from review.tui.screens.rob_assessment import RobAssessmentScreen
@@ -42,6 +44,8 @@ from review.tui.screens.type_ahead import TypeAheadScreen
 from review.tui.widgets.agreement_table import AGREEMENT_NOTE, agreement_table
 
 SCREENS_WITH_KEYS: tuple[type[Screen[Any]], ...] = (
+    HomeScreen,
+    ImportScreen,
     RecordsScreen,
     ScreeningScreen,
     ConflictsScreen,
@@ -70,6 +74,7 @@ class ReviewApp(App[None]):
         Binding(
             "ctrl+p", "command_palette", "Commands", show=False, priority=True, id="app.palette"
         ),
+        Binding("escape", "back", "Back", show=False, id="app.back"),
     ]
     """
     | Key | Description |
@@ -77,6 +82,7 @@ class ReviewApp(App[None]):
     | q | Quit (decisions are saved as they are made). |
     | ?, f1 | Show or hide the keys of the current screen. |
     | ctrl+p | The command palette: every screen and action by name. |
+    | escape | Back (to the home screen), where the screen has no use for it. |
     """
 
     def __init__(
@@ -127,7 +133,7 @@ class ReviewApp(App[None]):
             study = self._open_extraction
             self.open_extraction(None if study == EXTRACTION_LIST else study)
         else:
-            self.push_screen(RecordsScreen(self.store))
+            self.push_screen(HomeScreen(self.store))
         if self._open_action:
             self.call_later(self.run_action, self._open_action)
 
@@ -171,8 +177,28 @@ class ReviewApp(App[None]):
         if screen := await self._records_screen():
             screen.action_toggle_sources()
 
-    def action_screening(self) -> None:
-        self.open_screening(None)
+    def action_screening(self, stage: str | None = None) -> None:
+        """Screening as the app's reviewer: at `stage` (`title_abstract`,
+        `full_text`), or where they have records to screen."""
+        self.open_screening(Stage(stage) if stage else None)
+
+    async def action_home(self) -> None:
+        """Back to the home screen, closing every screen above it."""
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
+            await self.pop_screen()
+        if not isinstance(self.screen, HomeScreen) and self.store is not None:
+            await self.push_screen(HomeScreen(self.store))
+
+    async def action_back(self) -> None:
+        """Esc on a screen that does not use it goes back one screen, but
+        never past the home (or the start screen)."""
+        if len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen | StartScreen):
+            await self.pop_screen()
+
+    def refresh_titles(self) -> None:
+        """The header again, after an import changed the counts."""
+        if self.store is not None:
+            self._set_titles(self.store)
 
     def action_conflicts(self) -> None:
         if (session := self._session(Stage.TITLE_ABSTRACT)) is not None:
@@ -287,10 +313,10 @@ class ReviewApp(App[None]):
             return
         previous, self.store = self.store, store
         self._set_titles(store)
-        if isinstance(self.screen, RecordsScreen):
-            await self.switch_screen(RecordsScreen(store))
-        else:
-            await self.push_screen(RecordsScreen(store))
+        # Screens of the previous review hold its closed store: leave them all.
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+        await self.push_screen(HomeScreen(store))
         if previous is not None and previous is not store:
             previous.close()
 

@@ -21,6 +21,7 @@ class Command(NamedTuple):
 
 
 COMMANDS = (
+    Command("Home", "Every stage of the review with its counts and keys", "app.home"),
     Command("Records", "Browse every record of the review", "app.records"),
     Command("Search records", "Full-text search of titles, abstracts, authors", "app.search"),
     Command(

@@ -45,7 +45,7 @@ class RecordsScreen(Screen[None]):
     | Key | Description |
     | :- | :- |
     | / | Type a full-text search. |
-    | escape | Clear the search and go back to the table. |
+    | escape | Clear the search and go back to the table; with no search, back home. |
     | s | Show or hide the sources panel. |
     | m | Mark this record; on another record, screen the two as one (a reviewer's merge). |
     | x | Take this record out of the unit it shares with others. |
@@ -100,10 +100,14 @@ class RecordsScreen(Screen[None]):
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()
 
-    def action_clear_search(self) -> None:
+    async def action_clear_search(self) -> None:
+        """Clear the search; with none to clear, go back (to the home)."""
         search = self.query_one("#search", Input)
         if search.value:
             search.value = ""
+        elif self.table.has_focus:
+            await self.app.run_action("app.back")
+            return
         self.table.focus()
 
     def action_toggle_sources(self) -> None:

@@ -1,0 +1,174 @@
+"""The home screen's list of stages: each one's key, name and counts.
+
+Renders the dict `review status --json` prints (`review.status`), never
+counting anything itself, so the home and the command line always agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+
+@dataclass(frozen=True)
+class StageRow:
+    """One stage of the pipeline as the home shows it."""
+
+    id: str
+    """The option id, which the home maps to the action that opens the stage."""
+    key: str
+    name: str
+    lines: tuple[str, ...]
+    """Counts, one line each; the first is the headline."""
+    more_keys: tuple[str, ...] = ()
+    """Other keys of this stage, e.g. `c conflicts`, under its name."""
+
+
+COUNTING = "counting…"
+
+
+def stage_rows(report: dict[str, Any] | None) -> list[StageRow]:
+    """The seven stages from a `review_status` report (None while it is counted)."""
+    if report is None:
+        return [StageRow(i, k, n, (COUNTING,), more) for i, k, n, more in _STAGES]
+    stages = report.get("stages") or {}
+    screening = stages.get("screening", {})
+    lines = {
+        "sources": _sources(report),
+        "duplicates": _duplicates(report["duplicates"]),
+        "title_abstract": _screening(screening.get("title_abstract")),
+        "full_text": _screening(screening.get("full_text")),
+        "extraction": _extraction(stages.get("extraction")),
+        "risk_of_bias": _risk_of_bias(stages.get("risk_of_bias")),
+        "prisma": _prisma(stages.get("prisma")),
+    }
+    return [StageRow(i, k, n, lines[i], more) for i, k, n, more in _STAGES]
+
+
+_STAGES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("sources", "r", "Sources and imports", ("i import files",)),
+    ("duplicates", "d", "Duplicates", ("D find duplicates",)),
+    ("title_abstract", "t", "Title/abstract", ("c conflicts", "a agreement")),
+    ("full_text", "f", "Full text", ()),
+    ("extraction", "e", "Extraction", ()),
+    ("risk_of_bias", "b", "Risk of bias", ()),
+    ("prisma", "p", "PRISMA and exports", ("x export",)),
+)
+"""(id, key, name, other keys) in workflow order; the keys are the home's bindings."""
+
+
+def _sources(report: dict[str, Any]) -> tuple[str, ...]:
+    count, sources = report["records"], report["sources"]
+    if not sources:
+        return ("no records yet: press i to import search results",)
+    kinds = ", ".join(f"{kind} {n:,}" for kind, n in report["records_by_kind"].items())
+    warned = sum(report["warnings"].values())
+    latest = sources[-1]
+    when = f", searched {latest['search_date']}" if latest["search_date"] else ""
+    return (
+        f"{count:,} records from {len(sources)} source{_s(len(sources))} ({kinds})",
+        f"{warned:,} import warnings · latest: {latest['name']}{when}",
+    )
+
+
+def _duplicates(dups: dict[str, Any]) -> tuple[str, ...]:
+    return (
+        f"{dups['groups']:,} groups · {dups['pairs_waiting']:,} pairs waiting for a reviewer",
+        f"{dups['records_removed']:,} records removed · {dups['unique_records']:,} unique",
+    )
+
+
+def _screening(stage: dict[str, Any] | None) -> tuple[str, ...]:
+    if stage is None:
+        return ("no protocol: nothing to screen",)
+    head = (
+        f"{stage['units']:,} to screen · {stage['open']:,} open · {stage['conflicts']:,} conflicts"
+    )
+    people = [
+        f"{who}: {c['done']:,} done, {c['to_do']:,} to do, {c['conflicts']:,} conflicts"
+        for who, c in stage["by_reviewer"].items()
+    ]
+    return (head, *(people or ["nobody has screened yet"]))
+
+
+def _extraction(ext: dict[str, Any] | None) -> tuple[str, ...]:
+    if ext is None:
+        return ("no protocol",)
+    if not ext["studies"]:
+        return ("no study is included at full text yet",)
+    head = f"{ext['studies']:,} included: {_three(ext)}"
+    return (head, *(f"{who}: {_three(c)}" for who, c in ext["by_reviewer"].items()))
+
+
+def _risk_of_bias(rob: dict[str, Any] | None) -> tuple[str, ...]:
+    if rob is None:
+        return ("no protocol",)
+    if "problem" in rob:
+        return (rob["problem"].splitlines()[0],)
+    if not rob["assessments"] and not rob["no_tool"]:
+        return ("no study is included at full text yet",)
+    head = f"{rob['assessments']:,} assessments: {_three(rob)}"
+    lines = [head]
+    if rob["no_tool"]:
+        no_tool = rob["no_tool"]
+        lines.append(
+            f"{no_tool:,} stud{'y' if no_tool == 1 else 'ies'} without a tool (no design yet)"
+        )
+    lines += [f"{who}: {_three(c)}" for who, c in rob["by_reviewer"].items()]
+    return tuple(lines)
+
+
+def _prisma(prisma: dict[str, Any] | None) -> tuple[str, ...]:
+    if prisma is None:
+        return ("no protocol",)
+    if "problem" in prisma:
+        return (prisma["problem"].splitlines()[0],)
+    lines = [
+        f"identified {prisma['identified']:,} → screened {prisma['screened']:,} → "
+        f"assessed {prisma['assessed']:,}",
+        f"included {prisma['included_studies']:,} studies ({prisma['included_reports']:,} reports)",
+    ]
+    if prisma["in_progress"]:
+        lines.append("draft: screening is still in progress")
+    lines += [f"does not add up: {problem}" for problem in prisma["contradictions"]]
+    return tuple(lines)
+
+
+def _three(counts: dict[str, int]) -> str:
+    return (
+        f"{counts['complete']:,} complete, {counts['in_progress']:,} in progress, "
+        f"{counts['not_started']:,} not started"
+    )
+
+
+def _s(n: int) -> str:
+    return "" if n == 1 else "s"
+
+
+class Pipeline(OptionList):
+    """The stages, one option each; Enter or a click opens the highlighted one."""
+
+    def show(self, rows: list[StageRow]) -> None:
+        highlighted = self.highlighted
+        self.set_options(Option(_render(row), id=row.id) for row in rows)
+        self.highlighted = highlighted if highlighted is not None else 0
+
+
+def _render(row: StageRow) -> Table:
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column(width=1, style="bold")
+    grid.add_column(width=19)
+    grid.add_column(ratio=1)
+    names = [Text(row.name, style="bold"), *(Text(k, style="dim") for k in row.more_keys)]
+    for n in range(max(len(names), len(row.lines))):
+        grid.add_row(
+            Text(row.key) if n == 0 else "",
+            names[n] if n < len(names) else "",
+            Text(row.lines[n], style="" if n == 0 else "dim") if n < len(row.lines) else "",
+        )
+    return grid
