@@ -14,6 +14,7 @@ from textual.widgets import Label, Static
 from review.dedup.units import load_resolution
 from review.store import Store
 from review.tui.app import ReviewApp
+from review.tui.screens.home import HomeScreen
 from review.tui.screens.records import PAGE_SIZE, RecordsScreen
 from review.tui.widgets.record_detail import RecordDetail
 from review.tui.widgets.record_table import RecordTable
@@ -48,15 +49,23 @@ def detail_text(app: ReviewApp) -> str:
     return console.export_text().strip()
 
 
+def browser(store: Store, **options: object) -> ReviewApp:
+    """The app with the records browser open over the home, as key `r` opens it."""
+    return ReviewApp(store, action="app.records", **options)  # type: ignore[arg-type]
+
+
 async def settle(app: ReviewApp, pilot: Pilot[None]) -> None:
     """Let debounced searches and page fetches finish, then let the screen catch up."""
     await app.workers.wait_for_complete()
     await pilot.pause()
 
 
-async def test_opens_on_the_records_with_every_record(sample_store: Store) -> None:
+async def test_r_on_the_home_opens_every_record_and_esc_goes_back(sample_store: Store) -> None:
     app = ReviewApp(sample_store)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, RecordsScreen)
         assert table(app).row_count == 5
@@ -64,10 +73,13 @@ async def test_opens_on_the_records_with_every_record(sample_store: Store) -> No
         assert app.title.startswith(PROTOCOL_TITLE)
         assert app.sub_title == "sample.db · 5 records"
         assert table(app).has_focus
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
 
 
 async def test_search_filters_as_you_type_and_escape_clears(sample_store: Store) -> None:
-    app = ReviewApp(sample_store)
+    app = browser(sample_store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("slash", *"nasopharyngeal")
@@ -86,7 +98,7 @@ async def test_search_filters_as_you_type_and_escape_clears(sample_store: Store)
 
 
 async def test_search_with_no_match_empties_the_detail(sample_store: Store) -> None:
-    app = ReviewApp(sample_store)
+    app = browser(sample_store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("slash", *"zzqx")
@@ -97,7 +109,7 @@ async def test_search_with_no_match_empties_the_detail(sample_store: Store) -> N
 
 
 async def test_detail_follows_the_cursor_and_shows_warnings(sample_store: Store) -> None:
-    app = ReviewApp(sample_store)
+    app = browser(sample_store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         records = [
@@ -121,7 +133,7 @@ async def test_detail_follows_the_cursor_and_shows_warnings(sample_store: Store)
 
 
 async def test_detail_shows_the_vernacular_title(sample_store: Store) -> None:
-    app = ReviewApp(sample_store)
+    app = browser(sample_store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         records = [
@@ -134,7 +146,7 @@ async def test_detail_shows_the_vernacular_title(sample_store: Store) -> None:
 
 
 async def test_s_toggles_the_sources_panel(sample_store: Store) -> None:
-    app = ReviewApp(sample_store)
+    app = browser(sample_store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         panel = app.screen.query_one("#sources", SourcesPanel)
@@ -153,7 +165,7 @@ async def test_s_toggles_the_sources_panel(sample_store: Store) -> None:
 
 
 async def test_rows_load_a_page_at_a_time(big_store: Store) -> None:
-    app = ReviewApp(big_store)
+    app = browser(big_store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert table(app).row_count == PAGE_SIZE
@@ -166,7 +178,7 @@ async def test_rows_load_a_page_at_a_time(big_store: Store) -> None:
 
 
 async def test_search_pages_too_and_a_newer_search_wins(big_store: Store) -> None:
-    app = ReviewApp(big_store)
+    app = browser(big_store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("slash", *"oral")
@@ -180,7 +192,7 @@ async def test_search_pages_too_and_a_newer_search_wins(big_store: Store) -> Non
 
 
 async def test_palette_reaches_sources_and_help(sample_store: Store) -> None:
-    app = ReviewApp(sample_store)
+    app = browser(sample_store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await run_from_palette(pilot, "Sources")
@@ -204,7 +216,7 @@ def test_every_binding_has_an_id() -> None:
 
 
 async def test_palette_search_focuses_the_search_input(sample_store: Store) -> None:
-    app = ReviewApp(sample_store)
+    app = browser(sample_store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await run_from_palette(pilot, "Search records")
@@ -214,7 +226,7 @@ async def test_palette_search_focuses_the_search_input(sample_store: Store) -> N
 async def test_a_failing_search_becomes_a_notification(
     sample_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = ReviewApp(sample_store)
+    app = browser(sample_store)
     async with app.run_test(size=SIZE) as pilot:
         seen: list[str] = []
         monkeypatch.setattr(app, "notify", lambda message, **_: seen.append(str(message)))
@@ -229,7 +241,7 @@ async def test_a_failing_search_becomes_a_notification(
 async def test_a_reviewer_merges_two_records_and_takes_one_apart(sample_path: Path) -> None:
     """`m` on one record then `m` on another screens them as one; `x` undoes it.
     Both are events in the file, read back with a fresh connection."""
-    app = ReviewApp(Store.open(sample_path, now=fixed_clock), reviewer="ann")
+    app = browser(Store.open(sample_path, now=fixed_clock), reviewer="ann")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         first = table(app).highlighted_id

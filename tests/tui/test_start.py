@@ -11,9 +11,8 @@ from review.sample import SAMPLE_NAME, SAMPLE_PROTOCOL
 from review.store import Store
 from review.tui.app import ReviewApp
 from review.tui.discovery import review_files
-from review.tui.screens.records import RecordsScreen
+from review.tui.screens.home import HomeScreen
 from review.tui.screens.start import StartScreen
-from review.tui.widgets.record_table import RecordTable
 from tests.tui.conftest import SIZE, run_from_palette
 
 
@@ -36,8 +35,9 @@ async def test_start_screen_opens_the_sample(
         await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert isinstance(app.screen, RecordsScreen)
-        assert app.screen.query_one(RecordTable).row_count == 5
+        assert isinstance(app.screen, HomeScreen)
+        await app.workers.wait_for_complete()
+        assert app.screen.report is not None and app.screen.report["records"] == 5
     assert (tmp_path / SAMPLE_NAME).is_file()
     with Store.open(tmp_path / SAMPLE_NAME) as reopened:
         assert reopened.records.record_count() == 5
@@ -51,9 +51,10 @@ async def test_create_a_review_from_a_protocol(
         await pilot.pause()
         await pilot.press("n", *"trial", "enter", *str(SAMPLE_PROTOCOL), "enter")
         await pilot.pause()
-        assert isinstance(app.screen, RecordsScreen)
+        assert isinstance(app.screen, HomeScreen)
         assert app.title.startswith("Radiotherapy combined with immune checkpoint")
-        assert app.screen.query_one(RecordTable).row_count == 0
+        await app.workers.wait_for_complete()
+        assert app.screen.report is not None and app.screen.report["records"] == 0
     with Store.open(tmp_path / "trial.db") as reopened:
         assert reopened.protocol_text() is not None
         assert reopened.records.record_count() == 0
@@ -85,7 +86,7 @@ async def test_palette_returns_to_the_start_screen_and_back(sample_store: Store)
         assert app.screen.found == [sample_store.path]
         await pilot.press("escape")
         await pilot.pause()
-        assert isinstance(app.screen, RecordsScreen)
+        assert isinstance(app.screen, HomeScreen)
         assert app.store is sample_store
 
 
@@ -99,9 +100,9 @@ async def test_opening_another_review_replaces_the_first(
         await pilot.pause()
         await pilot.press("o", *big_store.path.name, "enter")
         await pilot.pause()
-        assert isinstance(app.screen, RecordsScreen)
+        assert isinstance(app.screen, HomeScreen)
         assert app.screen.store.path == big_store.path
-        assert len(app.screen_stack) == 2  # the default screen and the records
+        assert len(app.screen_stack) == 2  # the default screen and the home
 
 
 def test_review_files_ignores_other_sqlite_files(tmp_path: Path, sample_path: Path) -> None:

@@ -151,15 +151,25 @@ def _s(n: int) -> str:
 
 
 class Pipeline(OptionList):
-    """The stages, one option each; Enter or a click opens the highlighted one."""
+    """The stages, one option each; Enter or a click opens the highlighted one.
+    A blank line parts the stages when the terminal is tall enough for it."""
+
+    _rows: list[StageRow] = []
 
     def show(self, rows: list[StageRow]) -> None:
+        self._rows = rows
+        height = sum(max(1 + len(row.more_keys), len(row.lines)) for row in rows)
+        spaced = self.size.height >= height + len(rows)
         highlighted = self.highlighted
-        self.set_options(Option(_render(row), id=row.id) for row in rows)
+        self.set_options(Option(_render(row, spaced), id=row.id) for row in rows)
         self.highlighted = highlighted if highlighted is not None else 0
 
+    def on_resize(self) -> None:
+        if self._rows:
+            self.show(self._rows)
 
-def _render(row: StageRow) -> Table:
+
+def _render(row: StageRow, spaced: bool) -> Table:
     grid = Table.grid(padding=(0, 1), expand=True)
     grid.add_column(width=1, style="bold")
     grid.add_column(width=19)
@@ -171,4 +181,6 @@ def _render(row: StageRow) -> Table:
             names[n] if n < len(names) else "",
             Text(row.lines[n], style="" if n == 0 else "dim") if n < len(row.lines) else "",
         )
+    if spaced:
+        grid.add_row("", "", "")
     return grid
