@@ -154,10 +154,10 @@ class Pipeline(OptionList):
     """The stages, one option each; Enter or a click opens the highlighted one.
     A blank line parts the stages when the terminal is tall enough for it."""
 
-    _rows: list[StageRow] = []
+    _rows: tuple[StageRow, ...] = ()
 
     def show(self, rows: list[StageRow]) -> None:
-        self._rows = rows
+        self._rows = tuple(rows)
         height = sum(max(1 + len(row.more_keys), len(row.lines)) for row in rows)
         spaced = self.size.height >= height + len(rows)
         highlighted = self.highlighted
@@ -166,7 +166,7 @@ class Pipeline(OptionList):
 
     def on_resize(self) -> None:
         if self._rows:
-            self.show(self._rows)
+            self.show(list(self._rows))
 
 
 def _render(row: StageRow, spaced: bool) -> Table:
