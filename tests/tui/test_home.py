@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from textual import events as textual_events
+from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import DirectoryTree, Static
@@ -34,7 +35,7 @@ from tests.tui.conftest import SIZE
 NBIB = FIXTURES / "medline" / "single.nbib"
 
 
-def screen_text(app: ReviewApp) -> str:
+def screen_text(app: App[Any]) -> str:
     """What the terminal shows, as plain lines."""
     strips = app.screen._compositor.render_strips()
     return "\n".join("".join(segment.text for segment in strip) for strip in strips)

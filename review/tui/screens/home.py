@@ -110,8 +110,9 @@ class HomeScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         """Back on top (or first shown): count again, since a screen above may
-        have decided, imported or merged something."""
-        self.refresh_counts()
+        have decided, imported or merged something. The worker starts after
+        the next frame, so the counting thread never delays drawing it."""
+        self.call_after_refresh(self.refresh_counts)
 
     def refresh_counts(self) -> None:
         self._count(self.store.path, getattr(self.app, "reviewer", None))
