@@ -76,7 +76,7 @@ def _print_run(run: DedupRun, names: dict[int, str]) -> None:
         rules = ", ".join(f"{rule} {count}" for rule, count in run.rules.most_common())
         click.echo(f"Rules: {rules}")
     if run.queued:
-        click.echo("Review the probable pairs in the TUI: command palette → Duplicates.")
+        click.echo("Review the probable pairs in the TUI: `d` on the home screen (review FILE).")
 
 
 @cli.command("same")

@@ -13,7 +13,7 @@ from textual import events as textual_events
 from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import DirectoryTree, Static
+from textual.widgets import DirectoryTree, Input, Static
 
 from review.cli import cli
 from review.models import Stage
@@ -262,6 +262,20 @@ async def test_a_typed_path_in_the_wrong_encoding_is_refused_and_nothing_stored(
         await until(pilot, lambda: isinstance(app.screen, HomeScreen))
     with Store.open(sample_path) as fresh:
         assert fresh.records.record_count() == 5 and len(fresh.imports.sources()) == 5
+
+
+async def test_a_path_typed_right_after_i_goes_into_the_dialog(
+    sample_path: Path, tmp_path: Path
+) -> None:
+    """`i` and the path in one burst: no letter of the path reaches the home's keys."""
+    app = ReviewApp(Store.open(sample_path), reviewer="ann", folder=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await counted(pilot)
+        _burst(app, "i", *str(NBIB))
+        await until(pilot, lambda: isinstance(app.screen, ImportScreen))
+        await until(pilot, lambda: "PubMed MEDLINE" in screen_text(app))
+        assert app.screen.query_one("#import-path", Input).value == str(NBIB)
+        assert [type(s) for s in app.screen_stack[1:]] == [HomeScreen, ImportScreen]
 
 
 @pytest.mark.parametrize(

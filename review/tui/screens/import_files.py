@@ -16,7 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.events import Key
 from textual.widgets import Button, DirectoryTree, Input, Label, ProgressBar, Select, Static
 
 from review.errors import ImportFormatError, ReviewError, UsageError
@@ -30,12 +30,13 @@ from review.ingest import (
 )
 from review.models import OtherMethod, SourceKind
 from review.review_file import open_review
+from review.tui.screens.type_ahead import TypeAheadScreen
 
 SNIFF_AT_MOST = 20
 """Files of a picked folder whose format is shown (the import reads them all)."""
 
 
-class ImportScreen(ModalScreen[bool]):
+class ImportScreen(TypeAheadScreen[bool]):
     """Dismisses with True when something was imported, so the home recounts."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -101,6 +102,19 @@ class ImportScreen(ModalScreen[bool]):
     def on_mount(self) -> None:
         self.query_one("#import-path", Input).focus()
         self.query_one("#import-method", Select).disabled = True
+
+    def type_ahead(self, event: Key) -> bool:
+        """A path typed right after `i`, before the dialog was ready, goes into
+        the path field rather than to the home's keys."""
+        field = self.focused if isinstance(self.focused, Input) else None
+        field = field or self.query_one("#import-path", Input)
+        if event.is_printable and event.character:
+            field.insert_text_at_cursor(event.character)
+        elif event.key == "backspace":
+            field.action_delete_left()
+        else:
+            return False
+        return True
 
     # -- picking -------------------------------------------------------------
 
