@@ -91,6 +91,7 @@ def compare_candidates(
         if index % _EVERY == 0:
             report("preparing records", index, len(records))
         prepared.append(prepare(record, index))
+    report("preparing records", len(records), len(records))
     report("finding candidate pairs", 0, 0)
     group_of = {p.index: state.groups[p.uid] for p in prepared if p.uid in state.groups}
 
@@ -110,6 +111,7 @@ def compare_candidates(
         if n % _EVERY == 0:
             report("comparing pairs", n, len(pairs))
         evidence[(a, b)] = compare(prepared[a], prepared[b])
+    report("comparing pairs", len(pairs), len(pairs))
     return Compared(prepared, evidence, state, keep_sources_apart, group_of)
 
 
