@@ -126,14 +126,15 @@ class ReviewApp(App[None]):
             self.push_screen(StartScreen(self.folder), self._review_chosen)
             return
         self._set_titles(self.store)
+        # The home is the base of every review: Esc from a screen opened
+        # straight away (`review screen`, `review extract`) comes back to it.
+        self.push_screen(HomeScreen(self.store))
         if self._open_screening is not None:
             # Straight to screening: the records table is built only when asked for.
             self.open_screening(None if self._open_screening == "next" else self._open_screening)
         elif self._open_extraction is not None:
             study = self._open_extraction
             self.open_extraction(None if study == EXTRACTION_LIST else study)
-        else:
-            self.push_screen(HomeScreen(self.store))
         if self._open_action:
             self.call_later(self.run_action, self._open_action)
 

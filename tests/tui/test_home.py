@@ -321,3 +321,15 @@ async def test_find_duplicates_from_the_home(tmp_path: Path) -> None:
         wanted = f"{after['groups']} groups · {after['pairs_waiting']} pairs waiting"
         await until(pilot, lambda: wanted in screen_text(app))
         assert not app.screen.query("#home-progress")
+
+
+async def test_a_screen_opened_straight_away_has_the_home_under_it(sample_path: Path) -> None:
+    """`review screen`: screening at once, the home counted only when Esc uncovers it."""
+    app = ReviewApp(Store.open(sample_path), reviewer="kim", screening=Stage.TITLE_ABSTRACT)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ScreeningScreen))
+        await pilot.pause()
+        home = app.screen_stack[1]
+        assert isinstance(home, HomeScreen) and home.report is None
+        await pilot.press("escape")
+        assert await counted(pilot) is home

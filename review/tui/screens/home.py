@@ -9,6 +9,7 @@ files and finds duplicates (both with a progress bar) and opens every screen.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import getters, on, work
@@ -115,10 +116,13 @@ class HomeScreen(Screen[None]):
         self.call_after_refresh(self.refresh_counts)
 
     def refresh_counts(self) -> None:
-        self._count(self.store.path, getattr(self.app, "reviewer", None))
+        """Count in a worker, unless another screen already covers the home
+        (`review screen` opens one over it at once): it counts when shown."""
+        if self.app.screen is self:
+            self._count(self.store.path, getattr(self.app, "reviewer", None))
 
     @work(thread=True, exclusive=True, group="counts")
-    def _count(self, path: Any, reviewer: str | None) -> None:
+    def _count(self, path: Path, reviewer: str | None) -> None:
         worker = get_current_worker()
         try:
             with open_review(path) as store:
@@ -171,7 +175,7 @@ class HomeScreen(Screen[None]):
         self._dedupe(self.store.path, getattr(self.app, "reviewer", None) or AUTOMATIC)
 
     @work(thread=True, exclusive=True, group="dedupe")
-    def _dedupe(self, path: Any, reviewer: str) -> None:
+    def _dedupe(self, path: Path, reviewer: str) -> None:
         def progress(phase: str, done: int, total: int) -> None:
             self.app.call_from_thread(self._dedupe_progress, phase, done, total)
 
