@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -155,27 +154,6 @@ def formats(paths: tuple[Path, ...], encoding: str | None) -> None:
         click.echo(f"{path}: {fmt.name} ({fmt.label}), {found}")
     if failed:
         raise ImportFormatError(f"{len(failed)} of {len(paths)} file(s) not recognised (above)")
-
-
-def _progress() -> Any:
-    """A progress line on stderr for long imports; silent when not a terminal."""
-    if not sys.stderr.isatty() or os.environ.get("REVIEW_NO_PROGRESS"):
-        return None
-    state: dict[str, Any] = {}
-
-    def report(phase: str, done: int, total: int) -> None:
-        if state.get("phase") != phase:
-            state["phase"] = phase
-            click.echo(err=True)
-        if total:
-            filled = int(30 * done / total)
-            about = "~" if done < total else ""  # an estimate until the file is read
-            shown = f"{'█' * filled}{'░' * (30 - filled)} {done:,}/{about}{total:,} records"
-        else:  # records stream from the parser: the total is known at the end
-            shown = f"{done:,} records"
-        click.echo(f"\r{phase[:48]:48} {shown}", err=True, nl=False)
-
-    return report
 
 
 def _print_import_summary(results: list[ImportResult]) -> None:
