@@ -98,18 +98,6 @@ def test_formats_names_a_files_format(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "1 of 2 file(s) not recognised" in err
 
 
-def test_a_search_date_that_is_not_iso_is_refused(
-    sample: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    nbib = FIXTURES / "medline" / "single.nbib"
-    args = ("import", sample, nbib, "--kind", "database", "--source", "PubMed")
-    assert run(*args, "--search-date", "01/11/2026") == 2
-    assert "search date '01/11/2026' is not a date" in capsys.readouterr().err
-    with Store.open(sample) as store:
-        assert store.records.record_count() == 5
-    assert run(*args, "--search-date", "2026-11-01") == 0
-
-
 def test_dedupe_reports_its_progress(tmp_path: Path) -> None:
     title = "Pembrolizumab and radiotherapy in head and neck cancer: a randomised trial"
     heard: list[tuple[str, int, int]] = []
