@@ -282,7 +282,7 @@ async def test_a_path_typed_right_after_i_goes_into_the_dialog(
     ("source", "date", "message"),
     [
         ("", "", "name the source"),
-        ("PubMed", "1/11/2026", "search date '1/11/2026' is not a date"),
+        ("PubMed", "1/11/2026", "'1/11/2026' is not a date"),
     ],
 )
 async def test_a_form_with_a_missing_or_bad_field_names_it(
