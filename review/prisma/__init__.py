@@ -5,7 +5,7 @@
 reading) and no UI framework.
 """
 
-from review.prisma.checks import PrismaError, check_prisma
+from review.prisma.checks import PrismaError, Violation, check_prisma
 from review.prisma.counts import Arm, ArmCounts, PrismaCounts, ReasonCount, SourceCount
 from review.prisma.load import load_prisma
 
@@ -16,6 +16,7 @@ __all__ = [
     "PrismaError",
     "ReasonCount",
     "SourceCount",
+    "Violation",
     "check_prisma",
     "load_prisma",
 ]

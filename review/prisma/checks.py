@@ -13,6 +13,7 @@ the box and the units involved, never as a diagram that does not add up.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from review.errors import ExitCode, Problem, ReviewError
 from review.prisma.counts import Arm, ArmCounts, PrismaCounts
@@ -21,20 +22,32 @@ NAMED = 10
 """Units named per problem; the rest are counted."""
 
 
+@dataclass(frozen=True)
+class Violation:
+    """One box that does not add up, and the units involved (a screen lists them)."""
+
+    problem: Problem
+    units: tuple[str, ...] = ()
+
+
 class PrismaError(ReviewError):
     """The ledger's PRISMA counts do not add up or contradict each other;
     nothing was shown or written."""
 
     exit_code = ExitCode.EXPORT
 
+    def __init__(self, message: str, violations: list[Violation]) -> None:
+        super().__init__(message, problems=[v.problem for v in violations])
+        self.violations = violations
+
 
 def check_prisma(counts: PrismaCounts) -> None:
     """Raise `PrismaError` listing every box that does not add up."""
-    problems: list[Problem] = []
+    problems: list[Violation] = []
     for source in counts.sources:
         if source.records != source.stored:
             problems.append(
-                Problem(
+                _bare(
                     f"{source.name}: the import counted {source.records} records, "
                     f"the file holds {source.stored}",
                     field="records identified",
@@ -46,7 +59,7 @@ def check_prisma(counts: PrismaCounts) -> None:
     dbr, other = counts.dbr, counts.other
     if counts.new_reports != dbr.included + other.included:
         problems.append(
-            Problem(
+            _bare(
                 f"{counts.new_reports} reports of included studies, but the arms include "
                 f"{dbr.included} + {other.included}",
                 field="reports of included studies",
@@ -54,7 +67,7 @@ def check_prisma(counts: PrismaCounts) -> None:
         )
     if counts.new_reports < counts.new_studies or (counts.new_reports and not counts.new_studies):
         problems.append(
-            Problem(
+            _bare(
                 f"{counts.new_studies} studies from {counts.new_reports} reports",
                 field="studies included in review",
             )
@@ -64,10 +77,10 @@ def check_prisma(counts: PrismaCounts) -> None:
         ("previous reports", counts.previous_reports),
     ):
         if value < 0:
-            problems.append(Problem(f"{value} is negative", field=name))
+            problems.append(_bare(f"{value} is negative", field=name))
     if counts.previous_reports < counts.previous_studies:
         problems.append(
-            Problem(
+            _bare(
                 f"{counts.previous_studies} previous studies from {counts.previous_reports} "
                 "reports",
                 field="previous reports",
@@ -76,18 +89,25 @@ def check_prisma(counts: PrismaCounts) -> None:
         )
     for found in counts.contradictions:
         problems.append(
-            Problem(f"{found.message}: {_names(found.units)}", field=found.box, hint=found.hint)
+            Violation(
+                Problem(
+                    f"{found.message}: {_names(found.units)}", field=found.box, hint=found.hint
+                ),
+                tuple(found.units),
+            )
         )
     if problems:
-        raise PrismaError(
-            "the PRISMA counts do not add up; nothing was shown or written",
-            problems=problems,
-        )
+        raise PrismaError("the PRISMA counts do not add up; nothing was shown or written", problems)
 
 
-def _arm_problems(counts: PrismaCounts, arm: Arm, n: ArmCounts) -> list[Problem]:
+def _bare(message: str, *, field: str, hint: str | None = None) -> Violation:
+    """A violation no unit in particular causes (a count, not a membership)."""
+    return Violation(Problem(message, field=field, hint=hint))
+
+
+def _arm_problems(counts: PrismaCounts, arm: Arm, n: ArmCounts) -> list[Violation]:
     label = "databases and registers" if arm is Arm.DBR else "other methods"
-    out: list[Problem] = []
+    out: list[Violation] = []
     names = {
         "screened": "records screened",
         "sought": "reports sought for retrieval",
@@ -101,9 +121,12 @@ def _arm_problems(counts: PrismaCounts, arm: Arm, n: ArmCounts) -> list[Problem]
         involved = _stray(counts, arm, whole, list(parts))
         named = f"; units: {_names(involved)}" if involved else ""
         out.append(
-            Problem(
-                f"{text} = {left}, but the box counts {getattr(n, box)}{named}",
-                field=f"{names[box]} ({label})",
+            Violation(
+                Problem(
+                    f"{text} = {left}, but the box counts {getattr(n, box)}{named}",
+                    field=f"{names[box]} ({label})",
+                ),
+                tuple(involved),
             )
         )
 
@@ -143,7 +166,7 @@ def _arm_problems(counts: PrismaCounts, arm: Arm, n: ArmCounts) -> list[Problem]
         listed = sum(r.count for r in reasons)
         if listed != total:
             out.append(
-                Problem(
+                _bare(
                     f"the reasons add up to {listed}, the box counts {total}",
                     field=f"{box} ({label})",
                 )

@@ -11,7 +11,8 @@ never from typed-in numbers. Rules, stated once here:
 - A unit belongs to the databases-and-registers arm when any of its records
   came from a database or register, otherwise to the other-methods arm.
   Duplicates of an arm are its records minus its units, so a citation-search
-  record that a database also found is a duplicate in the other-methods arm.
+  record that a database also found is a duplicate in the other-methods arm
+  (`arms` says which records those are).
 - PRISMA 2020 draws no screening for other methods (identified → sought);
   this tool screens those records at title/abstract too, and the counts
   keep them (`ArmCounts.duplicates`, `screening_excluded` …) so every
@@ -27,25 +28,18 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from review.ledger.fulltexts import FulltextState
 from review.ledger.resolver import Resolution
 from review.models import Source, SourceKind, Stage
+from review.prisma.arms import DBR_KINDS, Arm, assign_arms
 from review.protocol.models import Protocol
 from review.screening.state import Outcome, ScreeningState
 
 NO_REASON = "not_recorded"
 """Reason id of exclusions that carry none (title/abstract reasons are optional)."""
 NO_REASON_LABEL = "No reason recorded"
-
-
-class Arm(StrEnum):
-    """PRISMA 2020's two identification columns."""
-
-    DBR = "databases_registers"
-    OTHER = "other_methods"
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,8 +120,12 @@ class PrismaCounts:
     previous_studies: int = 0
     previous_reports: int = 0
     members: Mapping[str, frozenset[str]] = field(default_factory=dict)
-    """Box name (e.g. 'dbr.sought') → the unit keys it counts, so an error can
-    name them and a screen can open them."""
+    """Box name (e.g. 'databases_registers.sought', or per reason
+    'databases_registers.exclusion_reason.design') → the unit keys it counts,
+    so an error can name them and a screen can open them."""
+    records: Mapping[str, frozenset[int]] = field(default_factory=dict)
+    """Boxes that count records rather than units ('<arm>.identified',
+    '<arm>.duplicates') → the record ids they count."""
     contradictions: tuple[Contradiction, ...] = ()
 
     def records_from(self, kind: SourceKind, method: str | None = None) -> int:
@@ -222,7 +220,6 @@ def _arm_json(arm: ArmCounts) -> dict[str, Any]:
     }
 
 
-_DBR_KINDS = frozenset({SourceKind.DATABASE.value, SourceKind.REGISTER.value})
 _PENDING = (Outcome.UNDECIDED, Outcome.PARTIAL, Outcome.CONFLICT)
 
 
@@ -241,16 +238,8 @@ def count_prisma(
     source_list = list(sources)
     kind_of_source = {s.id: str(s.kind) for s in source_list}
     stored = Counter(source_of_record.values())
-    arm_of: dict[str, Arm] = {}
-    records_in: Counter[Arm] = Counter()
-    for unit in resolution.units:
-        members = resolution.groups.get(unit.key)
-        ids = [m.record_id for m in members] if members else [unit.record_id]
-        kinds = [kind_of_source.get(source_of_record.get(i, -1), "") for i in ids]
-        arm = Arm.DBR if any(k in _DBR_KINDS for k in kinds) else Arm.OTHER
-        arm_of[unit.key] = arm
-        for kind in kinds:
-            records_in[Arm.DBR if kind in _DBR_KINDS else Arm.OTHER] += 1
+    arms = assign_arms(resolution, kind_of_source, source_of_record)
+    arm_of = arms.arm_of
 
     not_retrieved_marks = _not_retrieved_units(fulltexts, resolution)
     ta_reasons = _labels(protocol, Stage.TITLE_ABSTRACT)
@@ -278,7 +267,8 @@ def count_prisma(
                 stale.append(key)
             if ta is Outcome.EXCLUDE:
                 put(arm, "screening_excluded", key)
-                _tally(reasons, f"{arm.value}.screening", state, key, Stage.TITLE_ABSTRACT)
+                why = _tally(reasons, f"{arm.value}.screening", state, key, Stage.TITLE_ABSTRACT)
+                put(arm, f"screening_reason.{why}", key)
             else:
                 put(arm, "screening_pending", key)
                 if ta is Outcome.CONFLICT:
@@ -299,7 +289,8 @@ def count_prisma(
         put(arm, "assessed", key)
         if ft is Outcome.EXCLUDE:
             put(arm, "excluded", key)
-            _tally(reasons, f"{arm.value}.assessment", state, key, Stage.FULL_TEXT)
+            why = _tally(reasons, f"{arm.value}.assessment", state, key, Stage.FULL_TEXT)
+            put(arm, f"exclusion_reason.{why}", key)
         elif ft is Outcome.INCLUDE:
             put(arm, "included", key)
         else:
@@ -338,11 +329,11 @@ def count_prisma(
             return len(boxes.get(f"{arm.value}.{box}", ()))
 
         identified = sum(
-            s.record_count for s in source_list if (str(s.kind) in _DBR_KINDS) == (arm is Arm.DBR)
+            s.record_count for s in source_list if (str(s.kind) in DBR_KINDS) == (arm is Arm.DBR)
         )
         return ArmCounts(
             identified=identified,
-            duplicates=records_in[arm] - n("screened"),
+            duplicates=len(arms.identified[arm]) - n("screened"),
             screened=n("screened"),
             screening_excluded=n("screening_excluded"),
             screening_reasons=_reason_counts(reasons.get(f"{arm.value}.screening"), ta_reasons),
@@ -367,6 +358,11 @@ def count_prisma(
         previous_studies=previous_studies,
         previous_reports=previous_reports,
         members={box: frozenset(keys) for box, keys in boxes.items()},
+        records={
+            f"{arm.value}.{box}": frozenset(ids)
+            for box, held in (("identified", arms.identified), ("duplicates", arms.duplicates))
+            for arm, ids in held.items()
+        },
         contradictions=tuple(contradictions),
     )
 
@@ -399,11 +395,13 @@ def _not_retrieved_units(
 
 def _tally(
     reasons: dict[str, Counter[str]], box: str, state: ScreeningState, key: str, stage: Stage
-) -> None:
-    """Count the settling decision's first reason: PRISMA gives one reason per unit."""
+) -> str:
+    """Count the settling decision's first reason (PRISMA gives one reason per
+    unit) and return it."""
     final = state.final(key, stage)
     primary = final.reasons[0] if final and final.reasons else NO_REASON
     reasons.setdefault(box, Counter())[primary] += 1
+    return primary
 
 
 def _labels(protocol: Protocol, stage: Stage) -> dict[str, str]:

@@ -7,6 +7,7 @@ from review.dedup.units import load_resolution
 from review.ledger.bulk import bulk_load
 from review.prisma.checks import check_prisma
 from review.prisma.counts import PrismaCounts, count_prisma
+from review.protocol.models import Protocol
 from review.review_file import review_protocol
 from review.screening.state import ScreeningState
 from review.store import Store
@@ -29,25 +30,45 @@ def load_prisma(
     add up, their `contradictions` listed, for a screen that shows them.
     """
     protocol = review_protocol(store)
-    if state is None:
-        with bulk_load():
-            state = ScreeningState(
-                load_resolution(store),
-                store.screening.decisions(),
-                reviewers_per_record=protocol.screening.reviewers_per_record,
-                blind=protocol.screening.is_blind,
-            )
-    resolution = state.resolved
-    counts = count_prisma(
-        sources=store.imports.sources(),
-        source_of_record=store.records.source_ids(),
-        resolution=resolution,
-        state=state,
-        fulltexts=store.fulltexts.all(),
-        protocol=protocol,
+    counts = count_review(
+        store,
+        protocol,
+        state or replay_state(store, protocol),
         previous_studies=previous_studies,
         previous_reports=previous_reports,
     )
     if check:
         check_prisma(counts)
     return counts
+
+
+def replay_state(store: Store, protocol: Protocol) -> ScreeningState:
+    """Every unit's screening decisions, replayed as the screening screens do."""
+    with bulk_load():
+        return ScreeningState(
+            load_resolution(store),
+            store.screening.decisions(),
+            reviewers_per_record=protocol.screening.reviewers_per_record,
+            blind=protocol.screening.is_blind,
+        )
+
+
+def count_review(
+    store: Store,
+    protocol: Protocol,
+    state: ScreeningState,
+    *,
+    previous_studies: int = 0,
+    previous_reports: int = 0,
+) -> PrismaCounts:
+    """The counts, not yet checked: a screen that shows a violation needs them."""
+    return count_prisma(
+        sources=store.imports.sources(),
+        source_of_record=store.records.source_ids(),
+        resolution=state.resolved,
+        state=state,
+        fulltexts=store.fulltexts.all(),
+        protocol=protocol,
+        previous_studies=previous_studies,
+        previous_reports=previous_reports,
+    )

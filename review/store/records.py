@@ -121,6 +121,18 @@ class RecordsRepository:
         rows = self._store.db.execute(sql, [*params, limit, offset]).fetchall()
         return [RecordRow(*row) for row in rows]
 
+    def rows_for(self, record_ids: Iterable[int]) -> dict[int, RecordRow]:
+        """Table rows of the given records, by id: what a list of a PRISMA box shows."""
+        out: dict[int, RecordRow] = {}
+        for chunk, marks in _chunks(record_ids):
+            sql = f"""
+                SELECT r.id, coalesce(r.title, r.vernacular_title, ''), r.year, s.name,
+                       (SELECT count(*) FROM record_warnings w WHERE w.record_id = r.id)
+                FROM records r JOIN sources s ON s.id = r.source_id WHERE r.id IN ({marks})
+            """
+            out.update((row[0], RecordRow(*row)) for row in self._store.db.execute(sql, chunk))
+        return out
+
     def count_matching(self, search: str | None) -> int:
         if not search or not (query := fts_query(search)):
             return self.record_count()
