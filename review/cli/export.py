@@ -8,6 +8,7 @@ import click
 
 from review.cli.base import FILE, cli
 from review.exports import export_review
+from review.exports.writer import PARTS
 from review.review_file import open_review
 
 
@@ -26,7 +27,14 @@ from review.review_file import open_review
     is_flag=True,
     help="Export a review still in progress, as files named …-draft.",
 )
-def export(file: Path, folder: Path, draft: bool) -> None:
+@click.option(
+    "--only",
+    "parts",
+    type=click.Choice(PARTS),
+    multiple=True,
+    help="Write only these (repeat the option): xlsx, csv, ris. Default: all.",
+)
+def export(file: Path, folder: Path, draft: bool, parts: tuple[str, ...]) -> None:
     """Write the review's spreadsheet, CSVs and RIS files.
 
     review.xlsx has the sheets Records, Studies, Outcomes (metafor's column
@@ -37,7 +45,7 @@ def export(file: Path, folder: Path, draft: bool) -> None:
     Example: review export rt-io.db --to exports/
     """
     with open_review(file) as store:
-        result = export_review(store, folder, draft=draft)
+        result = export_review(store, folder, draft=draft, parts=parts or PARTS)
     if result.draft:
         click.echo(click.style("DRAFT: the review is in progress", fg="yellow", bold=True))
     for written in result.files:

@@ -8,6 +8,11 @@ the store's own counts, a sample of rows cell by cell, every RIS title); only
 when all agree, rename them into place. A failure anywhere leaves the
 folder as it was, temporary files removed, and names the file.
 
+`parts` picks what is written (the workbook, the CSVs, the RIS files);
+the CSVs are written in the workbook's pass, so CSVs alone still build the
+workbook in a temporary file and drop it. `progress` hears each step, for a
+screen that shows the work as it goes.
+
 A draft (the review still has open decisions, and `draft=True`) is written
 under names ending in `-draft` (review-draft.xlsx …), says so in its
 Dictionary and workbook title, and never replaces the final files.
@@ -19,7 +24,7 @@ import math
 import os
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +48,9 @@ from review.store import Store, utc_now
 WORKBOOK = "review.xlsx"
 RIS_INCLUDED = "included.ris"
 RIS_ALL = "records.ris"
+PARTS = ("xlsx", "csv", "ris")
+"""What an export can be limited to (`review export --only`): review.xlsx, the
+CSVs, the two RIS files."""
 
 
 @dataclass(frozen=True)
@@ -76,9 +84,21 @@ def export_tables(data: ExportData, *, exported_at: str) -> list[Table]:
 
 
 def export_review(
-    store: Store, folder: Path, *, draft: bool = False, now: Callable[[], str] = utc_now
+    store: Store,
+    folder: Path,
+    *,
+    draft: bool = False,
+    parts: Collection[str] = PARTS,
+    now: Callable[[], str] = utc_now,
+    progress: Callable[[str], None] | None = None,
 ) -> ExportResult:
-    """Write review.xlsx, the CSVs and the RIS files into `folder`."""
+    """Write review.xlsx, the CSVs and the RIS files (or those of `parts`) into `folder`."""
+    if unknown := sorted(set(parts) - set(PARTS)):
+        raise UsageError(f"cannot export {', '.join(unknown)}", hint=f"choose {', '.join(PARTS)}")
+    if not parts:
+        raise UsageError("nothing to export", hint=f"choose one or more of {', '.join(PARTS)}")
+    say = progress or (lambda step: None)
+    say("Reading the review")
     data = load_export(store)
     if data.draft and not draft:
         raise UsageError(
@@ -91,23 +111,11 @@ def export_review(
     mark = "-draft" if data.draft else ""
     result = ExportResult(folder, data.draft)
     with _staging(folder) as stage:
-        workbook = stage.target(_named(WORKBOOK, mark))
-        csv_targets = {
-            t.sheet: stage.target(_named(t.csv_name, mark)) for t in tables if t.csv_name
-        }
-        written, mirrored = xlsx.write_xlsx(
-            stage.temp(workbook),
-            tables,
-            title=data.title,
-            draft=data.draft,
-            csv_paths={sheet: stage.temp(target) for sheet, target in csv_targets.items()},
-        )
-        _check_xlsx(stage.temp(workbook), workbook, tables, written)
-        result.files.append(WrittenFile(workbook, {t.sheet: t.count for t in tables}))
-        for table in tables:
-            if (target := csv_targets.get(table.sheet)) is not None:
-                _check_csv(stage.temp(target), target, table, mirrored[table.sheet])
-                result.files.append(WrittenFile(target, {target.name: table.count}))
+        if "xlsx" in parts or "csv" in parts:
+            _write_tables(stage, result, tables, data, mark, parts, say)
+        if "ris" not in parts:
+            return result
+        say(f"Writing {_named(RIS_INCLUDED, mark)} and {_named(RIS_ALL, mark)}")
         included = ris.included_record_ids(data)
         targets = (stage.target(_named(RIS_INCLUDED, mark)), stage.target(_named(RIS_ALL, mark)))
         sent = ris.write_ris(stage.temp(targets[0]), stage.temp(targets[1]), data, included)
@@ -116,6 +124,43 @@ def export_review(
             _check_ris(stage.temp(target), target, wanted, count, titles)
             result.files.append(WrittenFile(target, {target.name: count}))
     return result
+
+
+def _write_tables(
+    stage: _Stage,
+    result: ExportResult,
+    tables: list[Table],
+    data: ExportData,
+    mark: str,
+    parts: Collection[str],
+    say: Callable[[str], None],
+) -> None:
+    """The workbook and its CSVs in one pass, each read back."""
+    workbook = stage.target(_named(WORKBOOK, mark))
+    csv_targets = (
+        {t.sheet: stage.target(_named(t.csv_name, mark)) for t in tables if t.csv_name}
+        if "csv" in parts
+        else {}
+    )
+    say(f"Writing {workbook.name}" + (" and the CSVs" if csv_targets else ""))
+    written, mirrored = xlsx.write_xlsx(
+        stage.temp(workbook),
+        tables,
+        title=data.title,
+        draft=data.draft,
+        csv_paths={sheet: stage.temp(target) for sheet, target in csv_targets.items()},
+    )
+    if "xlsx" in parts:
+        say(f"Checking {workbook.name}")
+        _check_xlsx(stage.temp(workbook), workbook, tables, written)
+        result.files.append(WrittenFile(workbook, {t.sheet: t.count for t in tables}))
+    else:
+        stage.drop(workbook)
+    for table in tables:
+        if (target := csv_targets.get(table.sheet)) is not None:
+            say(f"Checking {target.name}")
+            _check_csv(stage.temp(target), target, table, mirrored[table.sheet])
+            result.files.append(WrittenFile(target, {target.name: table.count}))
 
 
 def _named(name: str, mark: str) -> str:
@@ -129,6 +174,7 @@ class _Stage:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.temps: dict[Path, Path] = {}
+        self.dropped: set[Path] = set()
 
     def target(self, name: str) -> Path:
         target = self.folder / name
@@ -147,8 +193,14 @@ class _Stage:
     def temp(self, target: Path) -> Path:
         return self.temps[target]
 
+    def drop(self, target: Path) -> None:
+        """Written only to feed another file: removed, never renamed into place."""
+        self.dropped.add(target)
+
     def commit(self) -> None:
         for target, temp in self.temps.items():
+            if target in self.dropped:
+                continue
             try:
                 # mkstemp makes files only the owner reads: give the usual
                 # mode, or the replaced file's.

@@ -138,9 +138,10 @@ class PrismaBoxes:
         raise UsageError(f"no box {box!r} in the PRISMA diagram")
 
     def unit_records(
-        self, keys: Iterable[str], stage: Stage, *, studies: bool = False
+        self, keys: Iterable[str], stage: Stage | None, *, studies: bool = False
     ) -> list[BoxRecord]:
-        """One row per unit (as a violation names them): its first record, at `stage`."""
+        """One row per unit: its first record, where it stands at `stage` (at both
+        stages when None, as a violation needs)."""
         resolution = self.state.resolved
         units = sorted(
             set(keys),
@@ -167,7 +168,12 @@ class PrismaBoxes:
                 continue
             first = found[0]
             sources = ", ".join(dict.fromkeys(r.source_name for r in found))
-            decision, reason = self._standing(key, stage)
+            if stage is None:
+                both = [self._standing(key, each) for each in Stage]
+                decision = "; ".join(d for d, _ in both)
+                reason = "; ".join(r for _, r in both if r)
+            else:
+                decision, reason = self._standing(key, stage)
             if studies:
                 n = reports.get(key, 0)
                 reason = f"{n} report{'s' if n != 1 else ''} included"

@@ -27,12 +27,14 @@ from review.tui.commands import ReviewCommands
 from review.tui.discovery import review_files
 from review.tui.screens.conflicts import ConflictsScreen
 from review.tui.screens.duplicates import DuplicatesScreen
+from review.tui.screens.export import ExportScreen
 from review.tui.screens.extraction_compare import ComparisonScreen
 from review.tui.screens.extraction_form import ExtractionFormScreen
 from review.tui.screens.extraction_list import ExtractionListScreen, form_screen
 from review.tui.screens.home import HomeScreen
 from review.tui.screens.import_files import ImportScreen
 from review.tui.screens.info import InfoScreen
+from review.tui.screens.prisma import PrismaScreen
 from review.tui.screens.records import RecordsScreen
 from review.tui.screens.rob_assessment import RobAssessmentScreen
 from review.tui.screens.rob_list import RobListScreen
@@ -56,6 +58,8 @@ SCREENS_WITH_KEYS: tuple[type[Screen[Any]], ...] = (
     RobListScreen,
     RobAssessmentScreen,
     RobSummaryScreen,
+    PrismaScreen,
+    ExportScreen,
 )
 """Screens whose binding ids a settings file may remap."""
 EXTRACTION_LIST = "list"
@@ -288,6 +292,20 @@ class ReviewApp(App[None]):
             self.notify("Who is assessing? Start with --reviewer NAME", severity="warning")
         else:
             self.push_screen(RobListScreen(self.store, self.reviewer))
+
+    def action_prisma(self) -> None:
+        """The PRISMA 2020 flow diagram of the open review."""
+        if self.store is None:
+            self.notify("Open a review first", severity="warning")
+        elif not isinstance(self.screen, PrismaScreen):
+            self.push_screen(PrismaScreen(self.store))
+
+    def action_export(self) -> None:
+        """The export screen: `review export`'s choices, run in a worker."""
+        if self.store is None:
+            self.notify("Open a review first", severity="warning")
+        elif not isinstance(self.screen, ExportScreen):
+            self.push_screen(ExportScreen(self.store))
 
     async def action_duplicates(self) -> None:
         if self.store is None:

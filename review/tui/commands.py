@@ -78,6 +78,10 @@ COMMANDS = (
     Command("Extraction", "Included studies and their forms, as you", "app.extraction"),
     Command("Risk of bias", "Appraise each included study (RoB 2: result)", "app.risk_of_bias"),
     Command("Risk-of-bias summary", "Traffic lights and counts per domain", "app.risk_of_bias(1)"),
+    Command(
+        "PRISMA flow diagram", "PRISMA 2020 counts; open the records behind a box", "app.prisma"
+    ),
+    Command("Export", "review.xlsx, the CSVs and RIS files, checked after writing", "app.export"),
     Command("Sources", "Show or hide the imports and their counts", "app.sources"),
     Command("Duplicates", "Review probable duplicate pairs; undo merges", "app.duplicates"),
     Command("Start screen", "Open the sample, create a review or open a file", "app.start", False),
