@@ -8,6 +8,7 @@ it was (the core writes all or nothing).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
@@ -23,7 +24,7 @@ from review.errors import ExportError, ReviewError, UsageError
 from review.exports import ExportResult, export_review
 from review.exports.writer import PARTS
 from review.review_file import open_review
-from review.store import Store
+from review.store import Store, utc_now
 from review.tui.screens.prisma import export_folder
 
 PART_LABELS = {
@@ -63,9 +64,13 @@ class ExportScreen(Screen[None]):
     progress = getters.query_one("#export-progress", Static)
     files = getters.query_one("#export-files", DataTable)
 
-    def __init__(self, store: Store, *, folder: Path | None = None) -> None:
+    def __init__(
+        self, store: Store, *, folder: Path | None = None, now: Callable[[], str] = utc_now
+    ) -> None:
         super().__init__()
         self.store = store
+        self.now = now
+        """The clock the export stamps its Dictionary with (tests fix it)."""
         self.folder = folder or export_folder(store)
         self.running = False
         self.result: ExportResult | None = None
@@ -133,7 +138,9 @@ class ExportScreen(Screen[None]):
 
         try:
             with open_review(self.store.path) as store:
-                result = export_review(store, folder, draft=draft, parts=parts, progress=step)
+                result = export_review(
+                    store, folder, draft=draft, parts=parts, now=self.now, progress=step
+                )
         except ReviewError as exc:
             self.app.call_from_thread(self._failed, exc, draft)
             return

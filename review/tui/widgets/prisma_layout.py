@@ -179,7 +179,7 @@ def retrieval(arm: ArmCounts, which: Arm) -> tuple[tuple[Item, ...], tuple[Item,
 def assessment(arm: ArmCounts, which: Arm) -> tuple[tuple[Item, ...], tuple[Item, ...]]:
     a = which.value
     colon = ":" if arm.exclusion_reasons else ""
-    side = [Item(f"Reports excluded{colon} (n = {arm.excluded})", f"{a}.excluded")]
+    side = [Item(f"Reports excluded (n = {arm.excluded}){colon}", f"{a}.excluded")]
     side += _reasons(arm.exclusion_reasons, which, "exclusion_reason")
     side += _pending(arm.assessment_pending, arm.assessment_conflicts, which, "assessment")
     main = (n("Reports assessed for eligibility", arm.assessed, f"{a}.assessed"),)
@@ -232,7 +232,9 @@ def wide_sections(counts: PrismaCounts) -> tuple[int, list[Section]]:
     for step in (retrieval, assessment):
         (dm, dside), (om, oside) = step(dbr, Arm.DBR), step(other, Arm.OTHER)
         bands.append(
-            Band((Cell(d, dm), Cell(ds, dside, side=True), Cell(o, om), Cell(os_, oside, True)))
+            Band(
+                (Cell(d, dm), Cell(ds, dside, side=True), Cell(o, om), Cell(os_, oside, side=True))
+            )
         )
     bands.append(Band((Cell(d, included(counts), span=3),), "Included"))
     headings = [
@@ -341,13 +343,10 @@ class _Canvas:
     def _band(self, y: int, band: Band, bottoms: dict[int, int]) -> int:
         """Draw one band at `y` (after the arrows into it); return the next free line."""
         arrows = [c for cell in band.cells if not cell.side for c in _covered(cell)]
-        if any(col in bottoms for col in arrows) or band.label:
-            if band.label:
-                self._text(y, 0, band.label.upper(), heading=True)
-            y += 2 if band.label else 1
-            top = y + 1
-        else:
-            top = y
+        if band.label:
+            self._text(y, 0, band.label.upper(), heading=True)
+            y += 1
+        top = y + 2 if any(col in bottoms for col in arrows) else y
         height = 0
         for cell in band.cells:
             height = max(height, self._box(top, cell))
