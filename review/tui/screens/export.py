@@ -161,9 +161,9 @@ class ExportScreen(Screen[None]):
         table.clear()
         for written in result.files:
             size = written.path.stat().st_size if written.path.exists() else 0
-            unit = "records" if written.path.suffix == ".ris" else "rows"
+            unit = "record" if written.path.suffix == ".ris" else "row"
             rows = ", ".join(
-                f"{name} {n:,}" if name != written.path.name else f"{n:,} {unit}"
+                f"{name} {n:,}" if name != written.path.name else f"{n:,} {unit}{'s' * (n != 1)}"
                 for name, n in written.rows.items()
             )
             table.add_row(str(written.path), human_size(size), rows)

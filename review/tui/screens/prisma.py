@@ -56,7 +56,7 @@ class PrismaScreen(Screen[None]):
         ),
         Binding("c", "write_csv", "Write CSV", id="prisma.csv"),
         Binding("s", "write_svg", "Write SVG", id="prisma.svg"),
-        Binding("u", "previous", "Update: previous review", id="prisma.previous"),
+        Binding("u", "previous", "Previous review", id="prisma.previous"),
         Binding("r", "reload", "Recount", id="prisma.reload"),
     ]
     """

@@ -75,7 +75,9 @@ class Spot:
     x0: int
     x1: int
     order: int
-    """Reading order (band by band, left to right, top to bottom): tab follows it."""
+    """Reading order (row of boxes, box left to right, line): tab follows it."""
+    top: int = 0
+    """First line of the box the item is in."""
 
 
 @dataclass
@@ -144,18 +146,20 @@ def other_screening(arm: ArmCounts) -> tuple[Item, ...]:
         n("Excluded on title/abstract", arm.screening_excluded, f"{a}.screening_excluded", 2),
         *_reasons(arm.screening_reasons, Arm.OTHER, "screening_reason"),
     ]
-    items += _pending(arm.screening_pending, arm.screening_conflicts, Arm.OTHER, "screening")
+    items += _pending(arm.screening_pending, arm.screening_conflicts, Arm.OTHER, "screening", 2)
     return tuple(items)
 
 
-def _pending(pending: int, conflicts: int, arm: Arm, stage: str) -> list[Item]:
+def _pending(pending: int, conflicts: int, arm: Arm, stage: str, indent: int = 0) -> list[Item]:
     if not pending:
         return []
     label = "Awaiting screening" if stage == "screening" else "Awaiting a decision"
     box = "screening" if stage == "screening" else "assessment"
-    items = [n(label, pending, f"{arm.value}.{box}_pending")]
+    items = [n(label, pending, f"{arm.value}.{box}_pending", indent)]
     if conflicts:
-        items.append(n("of which in conflict", conflicts, f"{arm.value}.{box}_conflicts", 2))
+        items.append(
+            n("of which in conflict", conflicts, f"{arm.value}.{box}_conflicts", indent + 2)
+        )
     return items
 
 
@@ -388,6 +392,7 @@ class _Canvas:
                         x0 + 1,
                         x0 + width - 1,
                         0,
+                        top,
                     )
                 )
         bottom = y
@@ -404,6 +409,8 @@ def _covered(cell: Cell) -> range:
 
 
 def reading_order(spots: list[Spot]) -> list[Spot]:
-    """Spots renumbered as tab visits them: top to bottom per box row, left to right."""
-    ordered = sorted(spots, key=lambda s: (s.y0, s.col))
-    return [Spot(s.box, s.text, s.col, s.y0, s.y1, s.x0, s.x1, i) for i, s in enumerate(ordered)]
+    """Spots renumbered as tab visits them: box by box along each row, top to bottom."""
+    ordered = sorted(spots, key=lambda s: (s.top, s.col, s.y0))
+    return [
+        Spot(s.box, s.text, s.col, s.y0, s.y1, s.x0, s.x1, i, s.top) for i, s in enumerate(ordered)
+    ]
