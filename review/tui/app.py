@@ -35,6 +35,7 @@ from review.tui.screens.home import HomeScreen
 from review.tui.screens.import_files import ImportScreen
 from review.tui.screens.info import InfoScreen
 from review.tui.screens.prisma import PrismaScreen
+from review.tui.screens.prisma_records import BoxRecordsScreen
 from review.tui.screens.records import RecordsScreen
 from review.tui.screens.rob_assessment import RobAssessmentScreen
 from review.tui.screens.rob_list import RobListScreen
@@ -59,6 +60,7 @@ SCREENS_WITH_KEYS: tuple[type[Screen[Any]], ...] = (
     RobAssessmentScreen,
     RobSummaryScreen,
     PrismaScreen,
+    BoxRecordsScreen,
     ExportScreen,
 )
 """Screens whose binding ids a settings file may remap."""

@@ -3,15 +3,19 @@ live, then where each file went; errors say what to do and write nothing."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
+import pytest
 from openpyxl import load_workbook
 from textual.pilot import Pilot
-from textual.widgets import Checkbox, DataTable, Input
+from textual.widgets import Checkbox, DataTable, Input, Static
 
+from review.exports import ExportResult, export_review
 from review.store import Store
 from review.tui.app import ReviewApp
+from review.tui.screens import export as export_screen
 from review.tui.screens.export import ExportScreen
 from tests.conftest import fixed_clock
 from tests.prisma_helpers import build_review
@@ -132,3 +136,31 @@ async def test_a_finished_review_exports_final_files(tmp_path: Path) -> None:
     names = [Path(row[0]).name for row in rows]
     assert names[0] == "review.xlsx" and "included.ris" in names
     assert (tmp_path / "exports" / "included.ris").exists()
+
+
+async def test_leaving_while_it_runs_lets_the_export_finish(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Esc while the export runs: the screen goes, the export finishes and says so."""
+    path = build_review(tmp_path / "done.db")
+    gate = threading.Event()
+
+    def held(*args: Any, **kwargs: Any) -> ExportResult:
+        gate.wait(10)  # until the reviewer has left the screen
+        return export_review(*args, **kwargs)
+
+    monkeypatch.setattr(export_screen, "export_review", held)
+    app = _app(path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_export(pilot)
+        await pilot.press("ctrl+e")
+        assert "Exporting into" in str(app.screen.query_one("#export-progress", Static).render())
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ExportScreen)
+        gate.set()
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if any("Export finished" in n.message for n in app._notifications):
+                break
+        assert any("Export finished: 7 files" in n.message for n in app._notifications)
+    assert (tmp_path / "exports" / "review.xlsx").exists()

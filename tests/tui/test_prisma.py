@@ -16,6 +16,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from review.cli import cli
+from review.config import Settings
 from review.models import Stage
 from review.store import Store
 from review.tui.app import ReviewApp
@@ -249,3 +250,20 @@ async def test_the_previous_review_arm_from_the_update_prompt(built: Path) -> No
     assert "Previous studies" in shown
     assert "Total studies included in review (n = 6)" in shown
     assert "Reports of total included studies (n = 9)" in shown
+
+
+async def test_the_keys_are_remapped_by_their_ids(built: Path) -> None:
+    settings = Settings(keys={"prisma.next": "n", "prisma.open": "o", "prisma-records.back": "b"})
+    app = ReviewApp(Store.open(built, now=fixed_clock), reviewer="ann", settings=settings)
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = await open_prisma(pilot)
+        diagram = screen.query_one(PrismaDiagram)
+        await pilot.press("n")
+        assert diagram.current is not None and diagram.current.text == "PubMed (n = 6)"
+        await pilot.press("o")
+        await pilot.pause()
+        assert len(listed(pilot)) == 6
+        await pilot.press("b")
+        await pilot.pause()
+        assert app.screen is screen
+        assert not any("unknown key binding" in n.message for n in app._notifications)

@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual import getters, on, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
@@ -78,6 +78,11 @@ class ExportScreen(Screen[None]):
         self.error: ReviewError | None = None
         """The last export that did not."""
 
+    @property
+    def in_stack(self) -> bool:
+        """False once the reviewer left (a worker may still be finishing)."""
+        return self.is_attached and self in self.app.screen_stack
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="export-choices"):
@@ -127,14 +132,16 @@ class ExportScreen(Screen[None]):
         self.running = True
         self.error = None
         self.progress.update(Text(f"Exporting into {folder} …", style="bold"))
-        self._export(folder, draft, parts)
+        self._export(self.app, folder, draft, parts)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def _export(self, folder: Path, draft: bool, parts: tuple[str, ...]) -> None:
-        """On its own connection (SQLite's rule); each step reported as it starts."""
+    def _export(self, app: App[None], folder: Path, draft: bool, parts: tuple[str, ...]) -> None:
+        """On its own connection (SQLite's rule); each step reported as it starts.
+        `app` is taken on the UI thread: once the reviewer leaves the screen,
+        the screen can no longer find it from here."""
 
         def step(text: str) -> None:
-            self.app.call_from_thread(self._step, text)
+            app.call_from_thread(self._step, text)
 
         try:
             with open_review(self.store.path) as store:
@@ -142,21 +149,28 @@ class ExportScreen(Screen[None]):
                     store, folder, draft=draft, parts=parts, now=self.now, progress=step
                 )
         except ReviewError as exc:
-            self.app.call_from_thread(self._failed, exc, draft)
+            app.call_from_thread(self._failed, exc, draft)
             return
         except OSError as exc:
             error = ExportError(f"cannot write the export: {exc.strerror or exc}", path=folder)
-            self.app.call_from_thread(self._failed, error, draft)
+            app.call_from_thread(self._failed, error, draft)
             return
-        self.app.call_from_thread(self._done, result)
+        app.call_from_thread(self._done, result)
 
     def _step(self, text: str) -> None:
-        if self.running:
+        if self.running and self.in_stack:  # left with Esc: the export goes on
             self.progress.update(Text(f"{text} …", style="bold"))
 
     def _done(self, result: ExportResult) -> None:
         self.running = False
         self.result = result
+        noun = "file" if len(result.files) == 1 else "files"
+        draft = " (DRAFT: the review is in progress)" if result.draft else ""
+        if not self.in_stack:
+            self.app.notify(
+                f"Export finished: {len(result.files)} {noun} in {result.folder}{draft}"
+            )
+            return
         table = self.files
         table.clear()
         for written in result.files:
@@ -168,14 +182,15 @@ class ExportScreen(Screen[None]):
             )
             table.add_row(str(written.path), human_size(size), rows)
         table.display = True
-        noun = "file" if len(result.files) == 1 else "files"
-        draft = " (DRAFT: the review is in progress)" if result.draft else ""
         self.progress.update(
             Text(f"Wrote {len(result.files)} {noun} into {result.folder}{draft}", style="green")
         )
 
     def _failed(self, exc: ReviewError, draft: bool) -> None:
         self.running = False
+        if not self.in_stack:
+            self.app.notify(f"Not exported: {exc}", severity="error", timeout=15)
+            return
         if isinstance(exc, UsageError) and not draft:
             todo = "tick Draft (ctrl+d) to export it as it stands, or finish screening first"
         elif isinstance(exc, ExportError) and exc.hint is None:

@@ -17,7 +17,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual import getters, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
@@ -92,6 +92,11 @@ class PrismaScreen(Screen[None]):
         self.boxes: PrismaBoxes | None = None
         """The counts shown, once counted (`error` set when they do not add up)."""
 
+    @property
+    def in_stack(self) -> bool:
+        """False once the reviewer left (a worker may still be finishing)."""
+        return self.is_attached and self in self.app.screen_stack
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="prisma-draft")
@@ -102,29 +107,33 @@ class PrismaScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.banner.display = False
-        self._count()
+        self._count(self.app)
 
     # -- counting ------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="prisma", exit_on_error=False)
-    def _count(self) -> None:
+    def _count(self, app: App[None]) -> None:
         """Count in a worker, on its own connection (SQLite's rule): a living
-        review replays a million decisions."""
+        review replays a million decisions. `app` is taken on the UI thread."""
         studies, reports = self.previous
         try:
             with open_review(self.store.path) as store:
                 boxes = load_boxes(store, previous_studies=studies, previous_reports=reports)
         except ReviewError as exc:
-            self.app.call_from_thread(self._failed, exc)
+            app.call_from_thread(self._failed, exc)
             return
-        self.app.call_from_thread(self.call_later, self._counted, boxes)
+        app.call_from_thread(app.call_later, self._counted, boxes)
 
     def _failed(self, exc: ReviewError) -> None:
+        if not self.in_stack:
+            return
         self.scroll.remove_children()
         self.scroll.mount(Static(Text(str(exc), style="red"), id="prisma-error"))
         self.status.update("Nothing to show; press r to count again.")
 
     async def _counted(self, boxes: PrismaBoxes) -> None:
+        if not self.in_stack:  # left before the count was done
+            return
         boxes.store = self.store  # lists are read on this thread's connection
         self.boxes = boxes
         marked = self.diagram.current.box if self.diagram and self.diagram.current else None
@@ -184,7 +193,7 @@ class PrismaScreen(Screen[None]):
 
     def action_reload(self) -> None:
         self.status.update("Counting…")
-        self._count()
+        self._count(self.app)
 
     def action_previous(self) -> None:
         def given(text: str | None) -> None:

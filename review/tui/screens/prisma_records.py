@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import getters
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -15,15 +15,9 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from review.prisma.boxes import BoxRecord
 
-COLUMNS = (
-    ("Record", 7),
-    ("Title", 0),
-    ("Year", 4),
-    ("Source", 22),
-    ("Decision", 26),
-    ("Reason", 30),
-)
-"""Column heading and width (0: what is left for the title)."""
+WIDE = 120
+"""From this width the table shows source and reason too; narrower, the line
+under the table shows them for the highlighted row."""
 
 
 class BoxRecordsScreen(Screen[None]):
@@ -52,25 +46,44 @@ class BoxRecordsScreen(Screen[None]):
         noun = "row" if count == 1 else "rows"
         yield Static(f"{self.box_title}: {count} {noun}", id="prisma-records-title")
         yield DataTable(id="prisma-records", cursor_type="row", zebra_stripes=True)
+        yield Static(id="prisma-record-detail")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.table
-        used = sum(width for _, width in COLUMNS) + 2 * len(COLUMNS)
-        for name, width in COLUMNS:
-            table.add_column(name, width=width or max(20, self.app.size.width - used - 2))
+        width = self.app.size.width
+        wide = width >= WIDE
+        columns = [("Record", 6), ("Title", 0), ("Year", 4)]
+        columns += (
+            [("Source", 22), ("Decision", 26), ("Reason", 30)] if wide else [("Decision", 26)]
+        )
+        used = sum(w for _, w in columns) + 2 * len(columns) + 2
+        for name, column_width in columns:
+            table.add_column(name, width=column_width or max(16, width - used))
         for row in self.rows:
-            table.add_row(
+            cells: list[str | Text] = [
                 str(row.record_id) if row.record_id else "",
                 Text(row.title, overflow="ellipsis", no_wrap=True),
                 str(row.year or ""),
-                Text(row.source, overflow="ellipsis", no_wrap=True),
-                row.decision,
-                Text(row.reason, overflow="ellipsis", no_wrap=True),
-                key=f"{row.unit}#{row.record_id}",
-            )
+            ]
+            if wide:
+                cells.append(Text(row.source, overflow="ellipsis", no_wrap=True))
+            cells.append(row.decision)
+            if wide:
+                cells.append(Text(row.reason, overflow="ellipsis", no_wrap=True))
+            table.add_row(*cells, key=f"{row.unit}#{row.record_id}")
         if not self.rows:
             self.query_one("#prisma-records-title", Static).update(
                 f"{self.box_title}: no records (the box counts 0)"
             )
         table.focus()
+
+    @on(DataTable.RowHighlighted, "#prisma-records")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """The highlighted row in full: the table cuts long titles and reasons."""
+        row = self.rows[event.cursor_row]
+        text = Text(row.title, style="bold")
+        text.append(f"\n{row.source} · {row.unit} · {row.decision}")
+        if row.reason:
+            text.append(f" · {row.reason}")
+        self.query_one("#prisma-record-detail", Static).update(text)
