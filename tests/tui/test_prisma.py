@@ -267,3 +267,16 @@ async def test_the_keys_are_remapped_by_their_ids(built: Path) -> None:
         await pilot.pause()
         assert app.screen is screen
         assert not any("unknown key binding" in n.message for n in app._notifications)
+
+
+async def test_a_click_marks_a_number_and_a_second_click_opens_it(built: Path) -> None:
+    async with _app(built).run_test(size=(160, 45)) as pilot:
+        screen = await open_prisma(pilot)
+        diagram = screen.query_one(PrismaDiagram)
+        [spot] = [s for s in diagram.spots if s.box == "other_methods.not_retrieved"]
+        offset = (spot.x0 + 3, spot.y0)
+        await pilot.click(PrismaDiagram, offset=offset)
+        assert diagram.current is not None and diagram.current.box == spot.box
+        await pilot.click(PrismaDiagram, offset=offset)
+        await pilot.pause()
+        assert [unit for unit, _ in listed(pilot)] == ["doi:10.1000/c1"]

@@ -16,7 +16,7 @@ from typing import ClassVar
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual import getters, work
+from textual import getters, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -179,6 +179,10 @@ class PrismaScreen(Screen[None]):
         if (diagram := self.diagram) is not None:
             diagram.step(by)
             self._show_marked()
+
+    @on(PrismaDiagram.Opened)
+    def _clicked(self) -> None:
+        self.action_open()
 
     def action_open(self) -> None:
         diagram = self.diagram

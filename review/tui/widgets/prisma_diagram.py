@@ -7,8 +7,12 @@ reads in 80 columns (arms stacked) and uses 160 (the figure's columns).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
+from textual import events
 from textual.geometry import Region, Size
+from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
@@ -29,6 +33,12 @@ class PrismaDiagram(Widget, can_focus=True):
 
     marked: reactive[int] = reactive(0)
     """Index (reading order) of the marked line."""
+
+    @dataclass
+    class Opened(Message):
+        """The marked line was clicked: open its records."""
+
+        box: str
 
     def __init__(self, counts: PrismaCounts, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -91,6 +101,16 @@ class PrismaDiagram(Widget, can_focus=True):
                 )
 
     # -- moving the mark ---------------------------------------------------
+
+    def on_click(self, event: events.Click) -> None:
+        """A click marks the line under it; a click on the marked line opens it."""
+        for spot in self.spots:
+            if spot.y0 <= event.y < spot.y1 and spot.x0 <= event.x < spot.x1:
+                if spot.order == self.marked:
+                    self.post_message(self.Opened(spot.box))
+                else:
+                    self.marked = spot.order
+                return
 
     def step(self, by: int) -> None:
         if self.spots:
