@@ -1,7 +1,7 @@
 """The export screen: `review export`'s choices (folder, draft, which files), the
 export run in a worker with its steps shown, then where each file went.
 
-The keys stay live while it runs (a second run waits for the first); an
+The keys stay live while it runs (a second ctrl+e is refused until it ends); an
 error says what went wrong, where, and what to do, and leaves the folder as
 it was (the core writes all or nothing).
 """
