@@ -15,6 +15,7 @@ records); boxes of records (identified, duplicates) one row per record.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -106,6 +107,12 @@ class PrismaBoxes:
         }
         self._fulltexts: dict[str, FulltextState] | None = None
         self._unit_of: dict[int, str] | None = None
+
+    def reading_from(self, store: Store) -> PrismaBoxes:
+        """The same counts, reading records through `store` (a worker's connection)."""
+        twin = copy.copy(self)
+        twin.store = store
+        return twin
 
     def records(self, box: str) -> list[BoxRecord]:
         """Every row behind `box`, in queue (import) order; `UsageError` for an unknown id."""
@@ -251,8 +258,9 @@ class PrismaBoxes:
     def _standing(self, key: str, stage: Stage) -> tuple[str, str]:
         outcome = self.state.outcome(key, stage)
         word = _OUTCOME_WORDS[outcome]
-        final = self.state.final(key, stage)
-        if final is not None and outcome is Outcome.EXCLUDE:
+        # Only an exclusion lists reasons: `final` replays the unit again.
+        final = self.state.final(key, stage) if outcome is Outcome.EXCLUDE else None
+        if final is not None:
             labels = self._labels[stage]
             reasons = [labels.get(r, r) for r in final.reasons] or [NO_REASON_LABEL]
             reason = "; ".join(reasons)

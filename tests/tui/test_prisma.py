@@ -133,6 +133,13 @@ async def mark(pilot: Pilot[Any], text: str, key: str = "tab") -> None:
     raise AssertionError(f"no line {text!r} reached with {key}")
 
 
+async def open_marked(pilot: Pilot[Any], key: str = "enter") -> None:
+    """Press `key` and wait for the list (built in a worker) to open."""
+    await pilot.press(key)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 def listed(pilot: Pilot[Any]) -> list[tuple[str, str]]:
     screen = pilot.app.screen
     assert isinstance(screen, BoxRecordsScreen)
@@ -145,8 +152,7 @@ async def test_enter_lists_exactly_the_records_of_a_box(built: Path) -> None:
     async with _app(built).run_test(size=(160, 45)) as pilot:
         await open_prisma(pilot)
         await mark(pilot, "Records excluded (n = 3)")
-        await pilot.press("enter")
-        await pilot.pause()
+        await open_marked(pilot)
         assert sorted(unit for unit, _ in listed(pilot)) == [
             "doi:10.1000/e3",
             "doi:10.1000/p4",
@@ -154,13 +160,11 @@ async def test_enter_lists_exactly_the_records_of_a_box(built: Path) -> None:
         ]
         await pilot.press("escape")
         await mark(pilot, "Wrong study design (n = 1)")  # first: full text, databases
-        await pilot.press("enter")
-        await pilot.pause()
+        await open_marked(pilot)
         assert [unit for unit, _ in listed(pilot)] == ["doi:10.1000/p6"]
         await pilot.press("escape")
         await mark(pilot, "Duplicate records removed")
-        await pilot.press("enter")
-        await pilot.pause()
+        await open_marked(pilot)
         rows = listed(pilot)
         assert sorted(rows) == [
             ("doi:10.1000/p1", "Embase"),
@@ -169,13 +173,11 @@ async def test_enter_lists_exactly_the_records_of_a_box(built: Path) -> None:
         ]
         await pilot.press("escape")
         await mark(pilot, "Reports not retrieved (n = 1)")
-        await pilot.press("enter")
-        await pilot.pause()
+        await open_marked(pilot)
         assert [unit for unit, _ in listed(pilot)] == ["doi:10.1000/p2"]
         await pilot.press("escape")
         await mark(pilot, "Studies included in review (n = 2)")
-        await pilot.press("enter")
-        await pilot.pause()
+        await open_marked(pilot)
         screen = pilot.app.screen
         assert isinstance(screen, BoxRecordsScreen)
         assert {(r.unit, r.reason) for r in screen.rows} == {
@@ -260,8 +262,7 @@ async def test_the_keys_are_remapped_by_their_ids(built: Path) -> None:
         diagram = screen.query_one(PrismaDiagram)
         await pilot.press("n")
         assert diagram.current is not None and diagram.current.text == "PubMed (n = 6)"
-        await pilot.press("o")
-        await pilot.pause()
+        await open_marked(pilot, "o")
         assert len(listed(pilot)) == 6
         await pilot.press("b")
         await pilot.pause()
@@ -278,5 +279,6 @@ async def test_a_click_marks_a_number_and_a_second_click_opens_it(built: Path) -
         await pilot.click(PrismaDiagram, offset=offset)
         assert diagram.current is not None and diagram.current.box == spot.box
         await pilot.click(PrismaDiagram, offset=offset)
+        await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         assert [unit for unit, _ in listed(pilot)] == ["doi:10.1000/c1"]

@@ -188,12 +188,24 @@ class PrismaScreen(Screen[None]):
         diagram = self.diagram
         if diagram is None or self.boxes is None or (spot := diagram.current) is None:
             return
+        self.status.update(f"Listing {spot.text} …")
+        self._list(self.app, self.boxes, spot.box, spot.text)
+
+    @work(thread=True, exclusive=True, group="prisma-list", exit_on_error=False)
+    def _list(self, app: App[None], boxes: PrismaBoxes, box: str, title: str) -> None:
+        """A box of 95,000 exclusions takes seconds to list: off the UI thread."""
         try:
-            rows = self.boxes.records(spot.box)
+            with open_review(self.store.path) as store:
+                rows = boxes.reading_from(store).records(box)
         except ReviewError as exc:
-            self.notify(str(exc), severity="error")
+            app.call_from_thread(app.notify, str(exc), severity="error")
             return
-        self.app.push_screen(BoxRecordsScreen(spot.text, rows))
+        app.call_from_thread(self._listed, title, rows)
+
+    def _listed(self, title: str, rows: list[BoxRecord]) -> None:
+        if self.in_stack and self.app.screen is self:
+            self._show_marked()
+            self.app.push_screen(BoxRecordsScreen(title, rows))
 
     def action_reload(self) -> None:
         self.status.update("Counting…")

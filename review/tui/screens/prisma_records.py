@@ -15,6 +15,8 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from review.prisma.boxes import BoxRecord
 
+SLICE = 2_000
+"""Rows added to the table at a time."""
 WIDE = 120
 """From this width the table shows source and reason too; narrower, the line
 under the table shows them for the highlighted row."""
@@ -60,7 +62,17 @@ class BoxRecordsScreen(Screen[None]):
         used = sum(w for _, w in columns) + 2 * len(columns) + 2
         for name, column_width in columns:
             table.add_column(name, width=column_width or max(16, width - used))
-        for row in self.rows:
+        self._fill(0, wide)
+        if not self.rows:
+            self.query_one("#prisma-records-title", Static).update(
+                f"{self.box_title}: no records (the box counts 0)"
+            )
+        table.focus()
+
+    def _fill(self, start: int, wide: bool) -> None:
+        """Rows in slices, so keys stay live while a box of 100,000 fills in."""
+        table = self.table
+        for row in self.rows[start : start + SLICE]:
             cells: list[str | Text] = [
                 str(row.record_id) if row.record_id else "",
                 Text(row.title, overflow="ellipsis", no_wrap=True),
@@ -72,11 +84,8 @@ class BoxRecordsScreen(Screen[None]):
             if wide:
                 cells.append(Text(row.reason, overflow="ellipsis", no_wrap=True))
             table.add_row(*cells, key=f"{row.unit}#{row.record_id}")
-        if not self.rows:
-            self.query_one("#prisma-records-title", Static).update(
-                f"{self.box_title}: no records (the box counts 0)"
-            )
-        table.focus()
+        if start + SLICE < len(self.rows):
+            self.call_after_refresh(self._fill, start + SLICE, wide)
 
     @on(DataTable.RowHighlighted, "#prisma-records")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
