@@ -46,7 +46,7 @@ class BoxRecordsScreen(Screen[None]):
         yield Header()
         count = len(self.rows)
         noun = "row" if count == 1 else "rows"
-        yield Static(f"{self.box_title}: {count} {noun}", id="prisma-records-title")
+        yield Static(f"{self.box_title}: {count:,} {noun}", id="prisma-records-title")
         yield DataTable(id="prisma-records", cursor_type="row", zebra_stripes=True)
         yield Static(id="prisma-record-detail")
         yield Footer(compact=True)
