@@ -7,6 +7,7 @@ modules register themselves on `cli` when imported here.
 """
 
 from review.cli import (
+    decisions,
     dedupe,
     export,
     extraction,
@@ -21,6 +22,7 @@ from review.cli.base import cli, main, run_guarded
 
 __all__ = [
     "cli",
+    "decisions",
     "dedupe",
     "export",
     "extraction",

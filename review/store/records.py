@@ -51,6 +51,19 @@ class RecordRef:
     source_ref: str
 
 
+@dataclass(frozen=True)
+class RecordMatch:
+    """A record found by an identifier a user gave (source ref, DOI, PMID)."""
+
+    record_id: int
+    key: str
+    source_file: str
+    source_name: str
+
+
+MATCH_COLUMNS = ("source_ref", "doi", "pmid")
+
+
 class RecordsRepository:
     """`store.records`: every read of the `records` table and its warnings;
     imports write them (`store.imports`)."""
@@ -192,6 +205,21 @@ class RecordsRepository:
                 f"FROM records r JOIN sources s ON s.id = r.source_id WHERE r.id IN ({marks})"
             )
             out.update((row[0], RecordRef(*row)) for row in self._store.db.execute(sql, chunk))
+        return out
+
+    def matching(self, column: str, values: Iterable[str]) -> dict[str, list[RecordMatch]]:
+        """Every record whose `column` (one of `MATCH_COLUMNS`) holds one of
+        `values`, by value, in id order; values no record holds are absent."""
+        if column not in MATCH_COLUMNS:
+            raise ValueError(f"cannot look records up by {column}")
+        out: dict[str, list[RecordMatch]] = {}
+        for chunk, marks in _chunks(set(values)):
+            sql = (
+                f"SELECT r.{column}, r.id, r.key, s.file_name, s.name FROM records r "
+                f"JOIN sources s ON s.id = r.source_id WHERE r.{column} IN ({marks}) ORDER BY r.id"
+            )
+            for value, *rest in self._store.db.execute(sql, chunk):
+                out.setdefault(value, []).append(RecordMatch(*rest))
         return out
 
     def key_for(self, ref: str) -> str:

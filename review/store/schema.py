@@ -348,3 +348,11 @@ def m006_rob(db: Database) -> None:
             CHECK (agreed IN (0, 1));
         """
     )
+
+
+@MIGRATIONS()
+def m007_decision_origin(db: Database) -> None:
+    """A decision brought in from elsewhere (`review decisions import`) says so:
+    `origin` names the file, its row and hash, and who imported it. NULL for
+    decisions made in this tool; merges copy it like any other column."""
+    db.execute("ALTER TABLE decisions ADD COLUMN origin TEXT")

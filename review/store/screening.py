@@ -8,7 +8,7 @@ reviewers' files merge by identity and re-imports keep their decisions.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +29,21 @@ class Note:
     text: str
     reviewer: str
     created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedDecision:
+    """A screening decision made elsewhere, on its way into the ledger."""
+
+    record_key: str
+    """The unit's key, as a decision in the screening screen names it."""
+    stage: Stage
+    decision: DecisionValue
+    reasons: tuple[str, ...]
+    note: str | None
+    reviewer: str
+    origin: str
+    """Where it came from: file, row, hash, who imported it."""
 
 
 class ScreeningRepository:
@@ -136,6 +151,33 @@ class ScreeningRepository:
             f"SELECT {_DECISION_COLUMNS} FROM decisions WHERE uid = ?", [uid]
         )
         return _events(cursor)[0]
+
+    def import_decisions(self, decisions: Sequence[ImportedDecision]) -> None:
+        """Append screens brought in from a file, all in one transaction (a
+        failure stores none of them), each carrying its `origin`."""
+        by_reviewer: dict[str, list[dict[str, object]]] = {}
+        for d in decisions:
+            by_reviewer.setdefault(d.reviewer, []).append(
+                {
+                    "record_key": d.record_key,
+                    "stage": d.stage.value,
+                    "kind": "screen",
+                    "decision": d.decision,
+                    "reasons": json.dumps(list(d.reasons)),
+                    "note": d.note,
+                    "origin": d.origin,
+                }
+            )
+        with self._store.write():
+            for reviewer, rows in by_reviewer.items():
+                self._store.append_events("decisions", reviewer, rows)
+
+    def origins(self) -> dict[str, str]:
+        """Event uid → origin, for every decision that was imported."""
+        rows = self._store.db.execute(
+            "SELECT uid, origin FROM decisions WHERE origin IS NOT NULL"
+        ).fetchall()
+        return {uid: origin for uid, origin in rows}
 
     def add_note(self, record_key: str, stage: Stage, text: str, *, reviewer: str) -> None:
         self._store.append_event(
