@@ -91,10 +91,7 @@ class UnitFacts:
         return held
 
     def _stage(self, unit: str, stage: Stage) -> StageFacts:
-        state = self.state
-        outcome = state.outcome(unit, stage)
-        resolved = state.resolution(unit, stage)
-        screens = state.decisions(unit, stage)
+        outcome, resolved, screens = self.state.standing(unit, stage)
         reasons: tuple[str, ...] = ()
         if outcome is Outcome.EXCLUDE:
             # `ScreeningState.final` without working the outcome out again.

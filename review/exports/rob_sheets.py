@@ -18,7 +18,7 @@ from review.rob.reports import robvis_table, summarise
 def rob_tables(data: ExportData) -> list[Table]:
     """One table per tool with at least one assessment in the review."""
     tables = []
-    for summary in summarise(data.store, data.protocol):
+    for summary in summarise(data.store, data.protocol, data.included):
         header, rows, left_out = robvis_table(summary)
         tool = summary.tool
         columns = [

@@ -26,12 +26,14 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from review.errors import ExportError, UsageError
 from review.exports import csv_files, ris, xlsx
 from review.exports.agreement import agreement_table
+from review.exports.background import Job
 from review.exports.cells import Cell
 from review.exports.dictionary import dictionary_table
 from review.exports.extracted import study_values
@@ -111,18 +113,29 @@ def export_review(
     mark = "-draft" if data.draft else ""
     result = ExportResult(folder, data.draft)
     with _staging(folder) as stage:
-        if "xlsx" in parts or "csv" in parts:
-            _write_tables(stage, result, tables, data, mark, parts, say)
-        if "ris" not in parts:
-            return result
-        say(f"Writing {_named(RIS_INCLUDED, mark)} and {_named(RIS_ALL, mark)}")
-        included = ris.included_record_ids(data)
-        targets = (stage.target(_named(RIS_INCLUDED, mark)), stage.target(_named(RIS_ALL, mark)))
-        sent = ris.write_ris(stage.temp(targets[0]), stage.temp(targets[1]), data, included)
-        expected = (len(included), store.records.record_count())
-        for target, (count, titles), wanted in zip(targets, sent, expected, strict=True):
-            _check_ris(stage.temp(target), target, wanted, count, titles)
-            result.files.append(WrittenFile(target, {target.name: count}))
+        ris_job: Job[tuple[int, int]] | None = None
+        if "ris" in parts:
+            say(f"Writing {_named(RIS_INCLUDED, mark)} and {_named(RIS_ALL, mark)}")
+            included = ris.included_record_ids(data)
+            targets = (
+                stage.target(_named(RIS_INCLUDED, mark)),
+                stage.target(_named(RIS_ALL, mark)),
+            )
+            expected = (len(included), store.records.record_count())
+            temps = (stage.temp(targets[0]), stage.temp(targets[1]))
+            # The RIS files beside the workbook, in a second process where it is safe.
+            ris_job = Job(partial(_write_ris, data, included, temps, targets, expected))
+        try:
+            if "xlsx" in parts or "csv" in parts:
+                _write_tables(stage, result, tables, data, mark, parts, say)
+        except BaseException:
+            if ris_job is not None:
+                ris_job.cancel()
+            raise
+        if ris_job is not None:
+            counts = ris_job.result()
+            for target, count in zip(targets, counts, strict=True):
+                result.files.append(WrittenFile(target, {target.name: count}))
     return result
 
 
@@ -150,17 +163,44 @@ def _write_tables(
         draft=data.draft,
         csv_paths={sheet: stage.temp(target) for sheet, target in csv_targets.items()},
     )
+    check: Job[None] | None = None
     if "xlsx" in parts:
         say(f"Checking {workbook.name}")
-        _check_xlsx(stage.temp(workbook), workbook, tables, written)
-        result.files.append(WrittenFile(workbook, {t.sheet: t.count for t in tables}))
+        # The workbook is read back in a second process while this one reads the CSVs.
+        check = Job(partial(_check_xlsx, stage.temp(workbook), workbook, tables, written))
     else:
         stage.drop(workbook)
-    for table in tables:
-        if (target := csv_targets.get(table.sheet)) is not None:
-            say(f"Checking {target.name}")
-            _check_csv(stage.temp(target), target, table, mirrored[table.sheet])
-            result.files.append(WrittenFile(target, {target.name: table.count}))
+    checked: list[WrittenFile] = []
+    try:
+        for table in tables:
+            if (target := csv_targets.get(table.sheet)) is not None:
+                say(f"Checking {target.name}")
+                _check_csv(stage.temp(target), target, table, mirrored[table.sheet])
+                checked.append(WrittenFile(target, {target.name: table.count}))
+    except BaseException:
+        if check is not None:
+            check.cancel()
+        raise
+    if check is not None:
+        check.result()
+        result.files.append(WrittenFile(workbook, {t.sheet: t.count for t in tables}))
+    result.files.extend(checked)
+
+
+def _write_ris(
+    data: ExportData,
+    included: set[int],
+    temps: tuple[Path, Path],
+    targets: tuple[Path, Path],
+    expected: tuple[int, int],
+) -> tuple[int, int]:
+    """Both RIS files written and read back; the records read through a
+    connection of this process's own (see `background`)."""
+    with Store.open(data.store.path) as own:
+        sent = ris.write_ris(*temps, replace(data, store=own), included)
+    for temp, target, (count, titles), wanted in zip(temps, targets, sent, expected, strict=True):
+        _check_ris(temp, target, wanted, count, titles)
+    return sent[0][0], sent[1][0]
 
 
 def _named(name: str, mark: str) -> str:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
@@ -28,7 +28,8 @@ from xml.etree import ElementTree
 from xml.sax.saxutils import escape, quoteattr
 
 from review.exports import csv_files
-from review.exports.cells import FORMULA_FIRST, XLSX_CELL_LIMIT, Cell, csv_cell, fit
+from review.exports.background import ChunkWriter
+from review.exports.cells import FORMULA_FIRST, XLSX_CELL_LIMIT, Cell, csv_cell, cut_note, fit
 from review.exports.sample import sample_positions
 from review.exports.table import Table
 
@@ -95,6 +96,24 @@ def _write_sheet(
         f'<col min="{n}" max="{n}" width="{_width(table, c.name)}" customWidth="1"/>'
         for n, c in enumerate(table.columns, start=1)
     )
+    sink = ChunkWriter(out)
+    try:
+        written = _write_rows(sink, table, mirror, letters, cols)
+    except BaseException:
+        with suppress(BaseException):  # the first error is the one to report
+            sink.close()
+        raise
+    sink.close()
+    return written
+
+
+def _write_rows(
+    out: ChunkWriter,
+    table: Table,
+    mirror: csv_files.Mirror | None,
+    letters: list[str],
+    cols: str,
+) -> tuple[list[str], int, dict[int, list[Cell]]]:
     out.write(
         (
             f'{_HEAD}<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}"><sheetViews>'
@@ -122,11 +141,10 @@ def _write_sheet(
         ]
         if mirror is not None:
             mirror.add(cells)
-        cells = [fit(c) if type(c) is str and len(c) > XLSX_CELL_LIMIT else c for c in cells]
         if count in wanted:
-            samples[count] = cells
+            samples[count] = [fit(c) for c in cells]
         count += 1
-        lines.append(_row(count + 1, letters, cells, ""))
+        lines.append(_row(count + 1, letters, cells, ""))  # fits text past the cell limit
         if len(lines) >= 1_000:
             out.write("".join(lines).encode())
             lines.clear()
@@ -147,6 +165,9 @@ def _row(number: int, letters: list[str], cells: Sequence[Cell], style: str) -> 
         if cell is None:
             continue
         if type(cell) is str:
+            if len(cell) > XLSX_CELL_LIMIT:  # as `fit` cuts it, with the note
+                note = cut_note(len(cell))
+                cell = cell[: XLSX_CELL_LIMIT - len(note)] + note
             if not cell.isascii():
                 cell = _NOT_XML.sub("", cell)
             if "&" in cell or "<" in cell or ">" in cell:

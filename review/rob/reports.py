@@ -28,6 +28,7 @@ from pathlib import Path
 
 from review.dedup.report import safe_cell
 from review.errors import ExportError
+from review.extraction.studies import IncludedStudy
 from review.protocol.models import Protocol
 from review.rob.assessment import OVERALL, OVERALL_APPLICABILITY, Assessment
 from review.rob.events import AGREED, SHARED, RobEvent, RobLedger, final_assessment
@@ -123,9 +124,11 @@ class ToolSummary:
 NOT_JUDGED = "Not yet judged"
 
 
-def summarise(store: Store, protocol: Protocol) -> list[ToolSummary]:
+def summarise(
+    store: Store, protocol: Protocol, studies: Sequence[IncludedStudy] | None = None
+) -> list[ToolSummary]:
     """One table per tool in use, rows in the list's order (final judgements)."""
-    items = overview(store, protocol)
+    items = overview(store, protocol, studies)
     ledger = RobLedger(store.rob.events())
     count = assessors(protocol)
     by_tool: dict[str, list[SummaryRow]] = {}

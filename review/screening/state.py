@@ -220,9 +220,37 @@ class ScreeningState:
         return {who: event for who, event in screens.items() if who == reviewer}
 
     def outcome(self, key: str, stage: Stage) -> Outcome:
-        if (resolved := self.resolution(key, stage)) is not None:
+        return self.standing(key, stage)[0]
+
+    def standing(
+        self, key: str, stage: Stage
+    ) -> tuple[Outcome, DecisionEvent | None, dict[str, DecisionEvent]]:
+        """The unit's outcome, its resolution and each reviewer's current
+        screen, from one replay of its logs (`outcome`, `resolution` and
+        `decisions` each replay them: exports ask for all three of 100k units)."""
+        held = self._stages[stage].get(key)
+        if held is None:
+            return Outcome.UNDECIDED, None, {}
+        screens: dict[str, DecisionEvent] = {}
+        resolutions: list[DecisionEvent] = []
+        for who, log in held.items():
+            stack = _standing(log)
+            if stack and stack[-1].kind == "resolve":
+                resolutions.append(stack[-1])
+            for event in reversed(stack):
+                if event.kind == "screen":
+                    screens[who] = event
+                    break
+        resolved = max(resolutions, key=order_key) if resolutions else None
+        return self._outcome(resolved, list(screens.values()), stage), resolved, screens
+
+    def _outcome(
+        self, resolved: DecisionEvent | None, screens: list[DecisionEvent], stage: Stage
+    ) -> Outcome:
+        """The one rule: a resolution settles; else the screens, once enough
+        reviewers decided, agree or conflict."""
+        if resolved is not None:
             return Outcome.INCLUDE if progresses(resolved.decision) else Outcome.EXCLUDE
-        screens = list(self.decisions(key, stage).values())
         if not screens:
             return Outcome.UNDECIDED
         if len(screens) < self.required:
@@ -237,10 +265,11 @@ class ScreeningState:
 
     def final(self, key: str, stage: Stage) -> DecisionEvent | None:
         """The event that settles the unit: the resolution, or (agreed) the first screen."""
-        if (resolved := self.resolution(key, stage)) is not None:
+        outcome, resolved, screens = self.standing(key, stage)
+        if resolved is not None:
             return resolved
-        if self.outcome(key, stage) in (Outcome.INCLUDE, Outcome.EXCLUDE):
-            return min(self.decisions(key, stage).values(), key=order_key)
+        if outcome in (Outcome.INCLUDE, Outcome.EXCLUDE):
+            return min(screens.values(), key=order_key)
         return None
 
     def eligible(self, key: str, stage: Stage) -> bool:
