@@ -10,6 +10,7 @@ import click
 from review.cli.base import FILE, cli
 from review.errors import UsageError
 from review.prisma import load_prisma
+from review.prisma.png import render_png
 from review.prisma.svg import render_svg
 from review.prisma.template import atomic_write, values, write_csv
 from review.prisma.text import progress_line, render_text
@@ -30,6 +31,12 @@ from review.review_file import open_review, review_title
     "svg_path",
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write the flow diagram as SVG here.",
+)
+@click.option(
+    "--png",
+    "png_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help='Write the flow diagram as PNG here (needs pip install "review[png]").',
 )
 @click.option(
     "--draft",
@@ -55,6 +62,7 @@ def prisma(
     as_json: bool,
     csv_path: Path | None,
     svg_path: Path | None,
+    png_path: Path | None,
     draft: bool,
     previous_studies: int,
     previous_reports: int,
@@ -64,14 +72,14 @@ def prisma(
     The arithmetic is checked first; a review still being screened shows its
     numbers with what is open, and writes files only with --draft.
 
-    Example: review prisma rt-io.db --csv prisma.csv --svg prisma.svg
+    Example: review prisma rt-io.db --csv prisma.csv --svg prisma.svg --png prisma.png
     """
     with open_review(file) as store:
         counts = load_prisma(
             store, previous_studies=previous_studies, previous_reports=previous_reports
         )
         title = review_title(store)
-    if (csv_path or svg_path) and counts.in_progress and not draft:
+    if (csv_path or svg_path or png_path) and counts.in_progress and not draft:
         raise UsageError(
             f"the review is in progress: {progress_line(counts)}",
             path=file,
@@ -80,6 +88,8 @@ def prisma(
         )
     if csv_path:
         values(counts)  # refuses counts the package's CSV cannot hold, before printing
+    # Drawn before anything is written: a missing renderer or font writes nothing.
+    png = render_png(render_svg(counts, title=title)) if png_path else None
     if as_json:
         click.echo(json.dumps(counts.as_json(), indent=2, ensure_ascii=False))
     else:
@@ -94,3 +104,6 @@ def prisma(
     if svg_path:
         atomic_write(svg_path, render_svg(counts, title=title))
         click.echo(f"Wrote {svg_path}", err=as_json)
+    if png_path and png is not None:
+        atomic_write(png_path, png)
+        click.echo(f"Wrote {png_path}", err=as_json)

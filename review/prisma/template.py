@@ -128,15 +128,17 @@ def write_csv(counts: PrismaCounts, path: Path) -> Path:
     return path
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write `text` (UTF-8, as given) so a reader sees the old file or the new one."""
+def atomic_write(path: Path, text: str | bytes) -> None:
+    """Write `text` (UTF-8, as given; bytes as they are) so a reader sees the
+    old file or the new one."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-                out.write(text)
+            data = text.encode("utf-8") if isinstance(text, str) else text
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
                 out.flush()
                 os.fsync(out.fileno())
             os.replace(temp, path)
