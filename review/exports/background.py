@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
+import sys
 import threading
 import traceback
 from collections.abc import Callable
@@ -41,6 +42,9 @@ class Job(Generic[T]):
         self._process: multiprocessing.process.BaseProcess | None = None
         self._receive: Connection | None = None
         if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+            for stream in (sys.stdout, sys.stderr):  # else the child prints it again
+                if stream is not None:
+                    stream.flush()
             context = multiprocessing.get_context("fork")
             self._receive, send = context.Pipe(duplex=False)
             self._process = context.Process(target=_run, args=(job, send), daemon=True)
