@@ -145,7 +145,7 @@ def test_import_stores_each_decision_on_its_unit_with_its_origin(
     assert run("decisions", "import", review, source, "--reviewer", "lead") == 0
     out = capsys.readouterr().out
     assert f"Imported 10 decision(s) from pilot{suffix} (title_abstract 6, full_text 4) " \
-        "on 3 record(s)" in out  # fmt: skip
+        "on 3 record(s), duplicates counted once" in out  # fmt: skip
     assert decisions(review) == EXPECTED
     with Store.open(review) as store:
         origins = store.screening.origins()

@@ -49,7 +49,7 @@ def import_file(file: Path, source: Path, reviewer: str | None, dry_run: bool) -
     verb = "Would import" if dry_run else "Imported"
     line = f"{verb} {len(result.decisions)} decision(s) from {source.name}"
     if result.decisions:
-        line += f" ({stages}) on {result.units} record(s)"
+        line += f" ({stages}) on {result.units} record(s), duplicates counted once"
     click.echo(line)
     if result.replaced:
         click.echo(f"  {result.replaced} replace the reviewer's earlier decision on that record")

@@ -96,5 +96,6 @@ def export_row(row: tuple[Any, ...]) -> dict[str, Any]:
     """A row of `EXPORT_COLUMNS` by name, JSON fields decoded."""
     values = dict(zip(EXPORT_COLUMNS, row, strict=True))
     for name in _EXPORT_JSON:
-        values[name] = json.loads(values[name]) if values[name] else []
+        held = values[name]
+        values[name] = json.loads(held) if held and held != "[]" else []
     return values
