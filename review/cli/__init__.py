@@ -17,6 +17,7 @@ from review.cli import (
     project,
     rob,
     screening,
+    simulate,
 )
 from review.cli.base import cli, main, run_guarded
 
@@ -34,4 +35,5 @@ __all__ = [
     "rob",
     "run_guarded",
     "screening",
+    "simulate",
 ]
