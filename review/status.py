@@ -53,6 +53,7 @@ def review_status(store: Store, *, reviewers: Iterable[str] = ()) -> dict[str, A
         "warnings": store.records.warning_counts(),
         "duplicates": _duplicates(store, resolution),
         "decisions": _decisions(state),
+        "prioritisation": _prioritisation(store),
         "stages": (stage_counts(store, review_protocol(store), state, reviewers) if state else {}),
     }
 
@@ -69,6 +70,24 @@ def _state(store: Store, resolution: Resolution) -> ScreeningState | None:
             reviewers_per_record=protocol.screening.reviewers_per_record,
             blind=protocol.screening.is_blind,
         )
+
+
+def _prioritisation(store: Store) -> dict[str, dict[str, Any]]:
+    """Per stage and reviewer: whether the ranking is on, its model, settings
+    and seed, and where the reviewer chose to stop with the rule's figures
+    (the newest of each), for the methods section (PRISMA 2020 item 8)."""
+    report: dict[str, dict[str, Any]] = {}
+    for event in store.prioritisation.events():
+        mine = report.setdefault(event.stage.value, {}).setdefault(
+            event.reviewer, {"on": False, "model": None, "stopped": None, "stopped_at": None}
+        )
+        if event.action == "start":
+            mine.update(on=True, model=event.settings)
+        elif event.action == "off":
+            mine["on"] = False
+        else:
+            mine.update(stopped=event.figures, stopped_at=event.created_at)
+    return report
 
 
 def _duplicates(store: Store, resolution: Resolution) -> dict[str, Any]:

@@ -163,6 +163,10 @@ def _print_import_summary(results: list[ImportResult]) -> None:
         click.echo(line)
 
 
+def _p(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
 def _print_status(file: Path, report: dict[str, Any]) -> None:
     click.echo(f"{file}: {report['records']} records from {len(report['sources'])} source(s)")
     for source in report["sources"]:
@@ -198,6 +202,7 @@ def _print_status(file: Path, report: dict[str, Any]) -> None:
                 click.echo(f"    {who}: {parts}")
     if report["stages"]:
         _print_stages(report["stages"])
+    _print_prioritisation(report.get("prioritisation", {}))
 
 
 def _print_stages(stages: dict[str, Any]) -> None:
@@ -248,3 +253,25 @@ def _three(counts: dict[str, int]) -> str:
         f"complete {counts['complete']}, in progress {counts['in_progress']}, "
         f"not started {counts['not_started']}"
     )
+
+
+def _print_prioritisation(report: dict[str, Any]) -> None:
+    """Who screened in ranked order, with which model, and where they stopped."""
+    if not report:
+        return
+    click.echo("Prioritised screening:")
+    for stage, reviewers in report.items():
+        for who, mine in reviewers.items():
+            model = mine["model"] or {}
+            settings = ", ".join(f"{k} {v}" for k, v in model.items() if k != "model")
+            state = "on" if mine["on"] else "off"
+            click.echo(f"  {stage} {who}: {state}; {model.get('model', '?')} ({settings})")
+            if (stop := mine["stopped"]) is not None:
+                verdict = "safe to stop" if stop["safe_to_stop"] else "NOT yet safe to stop"
+                click.echo(
+                    f"    stopped {mine['stopped_at'][:16].replace('T', ' ')} UTC after "
+                    f"{stop['screened']} of {stop['total']} screened, {stop['includes']} "
+                    f"included, {stop['excludes_since_include']} excludes since the last "
+                    f"include; {stop['rule']}: target recall {stop['target_recall']:.0%} at "
+                    f"{stop['confidence']:.0%} confidence, p = {_p(stop['p_value'])} ({verdict})"
+                )

@@ -209,6 +209,15 @@ class Stages(StrictModel):
     """Screening on the full report."""
 
 
+class Stopping(StrictModel):
+    """The stopping rule's settings (prioritised title/abstract screening)."""
+
+    target_recall: float = Field(default=0.95, gt=0, le=1)
+    """Share of the relevant records screening must find before stopping."""
+    confidence: float = Field(default=0.95, gt=0, lt=1)
+    """How sure the rule must be that the target recall is reached."""
+
+
 class Screening(StrictModel):
     """How records are screened."""
 
@@ -222,6 +231,11 @@ class Screening(StrictModel):
     as an include, so uncertain records reach the full text."""
     stages: Stages
     """Per-stage exclusion reasons."""
+    prioritise: bool = False
+    """Offer title/abstract records most likely relevant first, ranked by a model
+    trained on each reviewer's own decisions (`p` on the screening screen toggles it)."""
+    stopping: Stopping = Stopping()
+    """Target recall and confidence of the stopping rule."""
 
     @property
     def is_blind(self) -> bool:

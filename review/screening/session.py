@@ -9,8 +9,9 @@ counts are updated by the one unit a decision touched, never recounted.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
+from itertools import chain
 
 from review.dedup.canonical import canonical_record
 from review.errors import UsageError
@@ -57,6 +58,11 @@ class ScreeningSession(FullTextMixin):
         self._at = -1
         self._members: dict[str, list[str]] = {}
         """Unit key → the other keys events may name it by (before a merge)."""
+        self._order: Sequence[int] | None = None
+        self._rank: Sequence[int] | None = None
+        self._from_top = False
+        self.on_apply: Callable[[str], None] | None = None
+        """Told the unit key of every event folded in (prioritisation keeps its labels so)."""
         for key, unit_key in self.state.resolved.alias.items():
             self._members.setdefault(unit_key, []).append(key)
         self._go_to(self._find(0, wrap=False))
@@ -142,7 +148,7 @@ class ScreeningSession(FullTextMixin):
         if self._at < len(self._trail) - 1:
             self._at += 1
             return self.current
-        start = self._trail[self._at] + 1 if self._at >= 0 else 0
+        start = self._rank_of(self._trail[self._at]) + 1 if self._at >= 0 else 0
         found = self._find(start, wrap=self.view is Filter.QUEUE, skip=self._here())
         if found is not None:
             self._go_to(found)
@@ -182,6 +188,14 @@ class ScreeningSession(FullTextMixin):
         self._trail, self._at = [], -1
         self._go_to(self._find(0, wrap=False))
         return self.current
+
+    def set_order(self, order: Sequence[int] | None, rank: Sequence[int] | None) -> None:
+        """Offer the queue in this order of unit positions (`rank` maps a
+        position to its index in it) from the next record on; None: import order.
+        Used by prioritised screening, for the queue view only."""
+        self._order, self._rank = order, rank
+        self._from_top = order is not None
+        """The next move starts at the top of the new order, not after the current record."""
 
     # -- deciding -----------------------------------------------------------
 
@@ -317,6 +331,8 @@ class ScreeningSession(FullTextMixin):
         if touches and key in self.state.by_key:
             self._counts.subtract(before)
             self._counts.update(self._share(key))
+        if self.on_apply is not None:
+            self.on_apply(key)
 
     def _share(self, key: str) -> Counter[str]:
         if key in self._not_retrieved:
@@ -329,7 +345,7 @@ class ScreeningSession(FullTextMixin):
 
     def _advance_from(self, unit: Unit) -> None:
         index = unit.position
-        found = self._find(index + 1, wrap=self.view is Filter.QUEUE, skip=index)
+        found = self._find(self._rank_of(index) + 1, wrap=self.view is Filter.QUEUE, skip=index)
         if found is not None:
             self._go_to(found)
         elif not self._shows(unit):
@@ -346,12 +362,28 @@ class ScreeningSession(FullTextMixin):
     def _here(self) -> int | None:
         return self._trail[self._at] if self._at >= 0 else None
 
+    def _ordered(self) -> bool:
+        return self._order is not None and self.view is Filter.QUEUE
+
+    def _rank_of(self, position: int) -> int:
+        """Where a unit stands in the queue's order (its position, unprioritised);
+        after a new order, -1 so that the search starts at its top."""
+        if not self._ordered() or self._rank is None:
+            return position
+        if self._from_top:
+            self._from_top = False
+            return -1
+        return self._rank[position]
+
     def _find(self, start: int, *, wrap: bool, skip: int | None = None) -> int | None:
+        """The first unit shown from rank `start` on (wrapping round if asked)."""
         units = self.state.units
-        order = list(range(start, len(units)))
+        ranks: Iterable[int] = range(start, len(units))
         if wrap:
-            order += range(0, min(start, len(units)))
-        for index in order:
+            ranks = chain(ranks, range(0, min(start, len(units))))
+        order = self._order if self._ordered() else None
+        for rank in ranks:
+            index = order[rank] if order is not None else rank
             if index != skip and self._shows(units[index]):
                 return index
         return None

@@ -354,6 +354,13 @@ class ScreeningState:
             if (event := state.screens().get(reviewer)) is not None
         )
 
+    def screens_by(self, stage: Stage, reviewer: str) -> Iterator[tuple[str, DecisionEvent]]:
+        """The reviewer's standing screening decisions at a stage, by unit key
+        (only units with events are visited)."""
+        for key, state in self._stages[stage].items():
+            if (event := state.screens().get(reviewer)) is not None:
+                yield key, event
+
     def reviewers(self, stage: Stage) -> list[str]:
         """Everyone who screened at this stage, in order of first appearance."""
         seen: dict[str, None] = {}

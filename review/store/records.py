@@ -4,6 +4,7 @@ and the fields deduplication compares."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -144,6 +145,18 @@ class RecordsRepository:
                 FROM records r JOIN sources s ON s.id = r.source_id WHERE r.id IN ({marks})
             """
             out.update((row[0], RecordRow(*row)) for row in self._store.db.execute(sql, chunk))
+        return out
+
+    def ranking_texts(self) -> dict[int, tuple[str | None, str | None, list[str]]]:
+        """Every record's title, abstract and keywords by id: what prioritised
+        screening ranks by, read in one pass."""
+        cursor = self._store.db.execute(
+            "SELECT id, coalesce(title, vernacular_title), abstract, keywords FROM records"
+        )
+        out: dict[int, tuple[str | None, str | None, list[str]]] = {}
+        while rows := cursor.fetchmany(20_000):
+            for id_, title, abstract, keywords in rows:
+                out[id_] = (title, abstract, json.loads(keywords) if keywords != "[]" else [])
         return out
 
     def count_matching(self, search: str | None) -> int:

@@ -32,7 +32,7 @@ _M003_EVENT_TABLES = (*_M001_EVENT_TABLES, "notes")
 """The event tables m003 indexes: frozen, as a migration must not change once
 shipped; tables added later create their own order index."""
 
-EVENT_TABLES = (*_M003_EVENT_TABLES, "entities", "extraction_status")
+EVENT_TABLES = (*_M003_EVENT_TABLES, "entities", "extraction_status", "prioritisation")
 """Append-only tables; each row has a globally unique `uid` so merges are idempotent."""
 
 _EVENT_COMMON = """
@@ -356,3 +356,25 @@ def m007_decision_origin(db: Database) -> None:
     `origin` names the file, its row and hash, and who imported it. NULL for
     decisions made in this tool; merges copy it like any other column."""
     db.execute("ALTER TABLE decisions ADD COLUMN origin TEXT")
+
+
+@MIGRATIONS()
+def m008_prioritisation(db: Database) -> None:
+    """Prioritised screening, for the methods section: a reviewer turned the
+    ranking on (`start`, with the model, its settings and seed) or off, or
+    chose to stop screening (`stop`, with the stopping rule's figures at that
+    point). `settings` and `figures` are JSON objects."""
+    db.executescript(
+        f"""
+        CREATE TABLE prioritisation (
+            id INTEGER PRIMARY KEY,
+            stage TEXT NOT NULL CHECK (stage IN ('title_abstract', 'full_text')),
+            action TEXT NOT NULL CHECK (action IN ('start', 'off', 'stop')),
+            settings TEXT NOT NULL DEFAULT '{{}}',
+            figures TEXT NOT NULL DEFAULT '{{}}',
+            {_EVENT_COMMON}
+        );
+        CREATE INDEX prioritisation_order ON prioritisation(created_at, uid);
+        """
+    )
+    _refuse_changes(db, "prioritisation")

@@ -9,8 +9,9 @@ transaction, so a killed process leaves either all of an action or none.
 backups, meta, the protocol, appending events, merging another file) and
 one small repository per stage: `store.imports`, `store.records`,
 `store.screening`, `store.fulltexts`, `store.studies`, `store.dedup`,
-`store.entities` and `store.extraction`. A repository holds its stage's SQL and reaches the
-others only through their public methods on the store.
+`store.entities`, `store.extraction`, `store.rob` and `store.prioritisation`.
+A repository holds its stage's SQL and reaches the others only through their
+public methods on the store.
 
 Appending events: every event row carries a fresh `uid` (so merging two
 reviewers' files is a union), who made it, when (a stamp after every event
@@ -40,6 +41,7 @@ from review.store.fulltexts import FulltextsRepository
 from review.store.imports import ImportsRepository
 from review.store.location import risky_location
 from review.store.merge import MergeMixin
+from review.store.prioritisation import PrioritisationRepository
 from review.store.records import RecordsRepository
 from review.store.rob import RobRepository
 from review.store.schema import EVENT_TABLES, MIGRATIONS
@@ -71,6 +73,7 @@ class Store(MergeMixin):
         self.entities = EntitiesRepository(self)
         self.extraction = ExtractionRepository(self)
         self.rob = RobRepository(self)
+        self.prioritisation = PrioritisationRepository(self)
         self.location_warning = risky_location(path)
         """Set when the file sits in a network or cloud-synced folder."""
 

@@ -1,0 +1,193 @@
+"""Prioritised title/abstract screening for one reviewer over a live review.
+
+What the model learns from: the reviewer's own standing decisions at title/
+abstract (include and maybe count as relevant, as they do for moving on)
+and records labelled `known-relevant` (prior knowledge). Never another
+reviewer's decisions, so blind dual screening stays blind: each reviewer's
+ranking is theirs. Labels are kept up to date one event at a time, so a key
+press never rescans the review.
+
+When to retrain: once there is an include and an exclude, then after every
+relevant decision and every `every` decisions. The retrain itself runs in a
+worker process (`ranker`); this class only says when one is due, builds the
+request, and applies the answer to the session's queue.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from review.ledger.order import order_key
+from review.models import Stage
+from review.prioritise.model import DEFAULTS, ModelSettings, can_train
+from review.prioritise.simulate import RETRAIN_EVERY
+from review.prioritise.stopping import StoppingFigures, stopping_figures
+from review.screening.ranker import Ranking, RankRequest, make_ranking
+from review.screening.session import ScreeningSession
+from review.screening.state import progresses
+
+PRIOR_LABEL = "known-relevant"
+"""A label (key `t` on the screening screen) marking prior knowledge: a record
+known to be relevant before screening, learned from as an include."""
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """What the screen shows about the ranking."""
+
+    on: bool
+    warm_up: bool
+    decisions: int
+    """Labels the current ranking learned from."""
+    pending: bool
+    """A retrain is running."""
+
+
+class Prioritiser:
+    """Keeps one reviewer's title/abstract queue ranked by predicted relevance."""
+
+    def __init__(
+        self,
+        session: ScreeningSession,
+        settings: ModelSettings = DEFAULTS,
+        *,
+        every: int = RETRAIN_EVERY,
+    ) -> None:
+        if session.stage is not Stage.TITLE_ABSTRACT:
+            raise ValueError("prioritisation orders the title/abstract queue only")
+        self.session = session
+        self.settings = settings
+        self.every = every
+        self.ranking: Ranking | None = None
+        self.pending = False
+        self._labels: dict[int, int] = {}
+        self._priors: set[int] = set()
+        self._since = 0
+        self._relevant_since = False
+        self._load_labels()
+        session.on_apply = self._changed
+        # The warm-up order is a seeded shuffle: made here, so the first record
+        # shown is already the first of it; models come from the worker.
+        self.apply(make_ranking(len(session.state.units), self._labels, None, settings.seed,
+                                time.perf_counter()))  # fmt: skip
+        session.set_view()
+
+    # -- labels ---------------------------------------------------------------
+
+    @property
+    def labels(self) -> dict[int, int]:
+        """Unit position → 1 relevant, 0 not: what the next retrain learns from."""
+        return self._labels
+
+    def _load_labels(self) -> None:
+        session, state = self.session, self.session.state
+        for key, label in session.store.screening.labels(state.resolved.alias).items():
+            if PRIOR_LABEL in label and key in state.by_key:
+                self._priors.add(state.by_key[key].position)
+        for position in self._priors:
+            self._labels[position] = 1
+        for key, event in state.screens_by(Stage.TITLE_ABSTRACT, session.reviewer):
+            if key in state.by_key:
+                self._labels[state.by_key[key].position] = int(progresses(event.decision))
+
+    def _changed(self, key: str) -> None:
+        """One event was applied to the session's state: refresh that unit's label."""
+        state = self.session.state
+        unit = state.by_key.get(key)
+        if unit is None:
+            return
+        event = state.screen_of(key, Stage.TITLE_ABSTRACT, self.session.reviewer)
+        before = self._labels.get(unit.position)
+        if event is not None:
+            self._labels[unit.position] = int(progresses(event.decision))
+        elif unit.position in self._priors:
+            self._labels[unit.position] = 1
+        else:
+            self._labels.pop(unit.position, None)
+        after = self._labels.get(unit.position)
+        if after != before:
+            self._since += 1
+            self._relevant_since = self._relevant_since or after == 1
+
+    def mark_prior(self, key: str, known: bool) -> None:
+        """A `known-relevant` label was added (or removed) on a unit."""
+        unit = self.session.state.by_key.get(key)
+        if unit is None:
+            return
+        if known:
+            self._priors.add(unit.position)
+        else:
+            self._priors.discard(unit.position)
+        self._changed(key)
+
+    # -- retraining -----------------------------------------------------------
+
+    def due(self) -> bool:
+        """A retrain is worth starting now (and none is running)."""
+        if self.pending:
+            return False
+        if self.ranking is None or self.ranking.scores is None:
+            return can_train(self._labels)
+        return self._since >= self.every or (self._relevant_since and self._since > 0)
+
+    def request(self) -> RankRequest:
+        """The next retrain's input (a snapshot: deciding on meanwhile is safe)."""
+        self.pending = True
+        self._since, self._relevant_since = 0, False
+        units = self.session.state.units
+        return RankRequest(
+            self.session.store.path,
+            tuple(unit.record_id for unit in units),
+            dict(self._labels),
+            self.settings,
+        )
+
+    def apply(self, ranking: Ranking | None) -> None:
+        """Use a retrain's answer for the queue from the next record on
+        (None: the retrain failed; the queue keeps its order)."""
+        self.pending = False
+        if ranking is None or len(ranking.order) != len(self.session.state.units):
+            return
+        self.ranking = ranking
+        self.session.set_order(ranking.order, ranking.rank)
+
+    def stop(self) -> None:
+        """Back to the queue's import order."""
+        self.session.set_order(None, None)
+        self.session.on_apply = None
+
+    # -- what the screen shows -----------------------------------------------
+
+    def relevance(self, position: int) -> float | None:
+        if self.ranking is None or self.ranking.scores is None:
+            return None
+        return self.ranking.scores[position]
+
+    def status(self) -> Status:
+        ranking = self.ranking
+        warm = ranking is None or ranking.scores is None
+        return Status(True, warm, ranking.decisions if ranking else 0, self.pending)
+
+    def figures(self) -> StoppingFigures:
+        """The stopping rule on this reviewer's decisions, in the order made."""
+        return reviewer_figures(self.session)
+
+
+def reviewer_figures(session: ScreeningSession) -> StoppingFigures:
+    """The stopping rule's figures for a reviewer's title/abstract screening:
+    their standing decisions in the order they made them, out of every unit
+    they have decided or still have to."""
+    state = session.state
+    mine = sorted(
+        (event for _, event in state.screens_by(Stage.TITLE_ABSTRACT, session.reviewer)),
+        key=order_key,
+    )
+    counts = session.counts
+    stopping = session.protocol.screening.stopping
+    return stopping_figures(
+        [int(progresses(event.decision)) for event in mine],
+        max(counts.done + counts.to_do, len(mine)),
+        target_recall=stopping.target_recall,
+        confidence=stopping.confidence,
+    )
