@@ -174,20 +174,23 @@ class Prioritiser:
         return reviewer_figures(self.session)
 
 
-def reviewer_figures(session: ScreeningSession) -> StoppingFigures:
-    """The stopping rule's figures for a reviewer's title/abstract screening:
-    their standing decisions in the order they made them, out of every unit
-    they have decided or still have to."""
+def reviewer_decisions(session: ScreeningSession) -> tuple[list[int], int]:
+    """A reviewer's standing title/abstract decisions in the order they made
+    them (1 include or maybe, 0 exclude), and how many units they have
+    decided or still have to: what the stopping rule reads."""
     state = session.state
     mine = sorted(
         (event for _, event in state.screens_by(Stage.TITLE_ABSTRACT, session.reviewer)),
         key=order_key,
     )
     counts = session.counts
+    return [int(progresses(e.decision)) for e in mine], max(counts.done + counts.to_do, len(mine))
+
+
+def reviewer_figures(session: ScreeningSession) -> StoppingFigures:
+    """The stopping rule's figures for a reviewer's title/abstract screening."""
+    labels, total = reviewer_decisions(session)
     stopping = session.protocol.screening.stopping
     return stopping_figures(
-        [int(progresses(event.decision)) for event in mine],
-        max(counts.done + counts.to_do, len(mine)),
-        target_recall=stopping.target_recall,
-        confidence=stopping.confidence,
+        labels, total, target_recall=stopping.target_recall, confidence=stopping.confidence
     )

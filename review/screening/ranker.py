@@ -12,8 +12,13 @@ scores come back.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import sys
 import time
+import warnings
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -108,13 +113,42 @@ class RankingPool:
         self._pool: ProcessPoolExecutor | None = None
 
     def submit(self, request: RankRequest) -> Future[Ranking]:
-        if self._pool is None:
-            # spawn: forking a process that runs a UI (threads, a terminal) is unsafe.
-            context = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
-        return self._pool.submit(rank, request)
+        with _stderr_with_a_descriptor():
+            if self._pool is None:
+                # spawn: forking a process that runs a UI (threads, a terminal) is unsafe.
+                context = multiprocessing.get_context("spawn")
+                self._pool = ProcessPoolExecutor(
+                    max_workers=1, mp_context=context, initializer=_quiet_worker
+                )
+            return self._pool.submit(rank, request)
 
     def shutdown(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
+
+
+def _quiet_worker() -> None:
+    """The worker shares the terminal a TUI draws on: nothing it prints may reach it."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    warnings.simplefilter("ignore")
+
+
+@contextmanager
+def _stderr_with_a_descriptor() -> Iterator[None]:
+    """Starting a process hands it sys.stderr's file descriptor; a TUI (and
+    pytest) replace sys.stderr with an object that has none."""
+    try:
+        usable = sys.stderr.fileno() >= 0
+    except (AttributeError, OSError, ValueError):
+        usable = False
+    if usable or sys.__stderr__ is None:
+        yield
+        return
+    held, sys.stderr = sys.stderr, sys.__stderr__
+    try:
+        yield
+    finally:
+        sys.stderr = held

@@ -26,9 +26,11 @@ from review.screening.state import Filter, Outcome
 from review.tui.screens.choice_picker import ChoicePicker
 from review.tui.screens.info import InfoScreen
 from review.tui.screens.reason_picker import ReasonPicker
+from review.tui.screens.screening_priority import PriorityMixin
 from review.tui.screens.stage_picker import STAGE_NAMES, changed_stage, stage_picker
 from review.tui.screens.text_prompt import TextPrompt
 from review.tui.widgets.criteria_panel import CriteriaPanel
+from review.tui.widgets.priority_bar import PriorityBar
 from review.tui.widgets.screening_progress import ScreeningProgress
 from review.tui.widgets.screening_record import ScreeningRecord, ScreeningView
 
@@ -47,7 +49,7 @@ REFRESH_SECONDS = 5.0
 FULL_TEXT_ACTIONS = frozenset({"attach", "open_fulltext", "not_retrieved", "link_study"})
 
 
-class ScreeningScreen(Screen[None]):
+class ScreeningScreen(PriorityMixin, Screen[None]):
     """Screen records of one stage as one reviewer."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -76,6 +78,8 @@ class ScreeningScreen(Screen[None]):
         Binding("o", "open_fulltext", "Open", id="screening.open"),
         Binding("r", "not_retrieved", "Not retrieved", id="screening.not-retrieved"),
         Binding("l", "link_study", "Link", id="screening.link-study"),
+        Binding("p", "toggle_prioritise", "Prioritise", show=False, id="screening.prioritise"),
+        Binding("w", "stopping", "When to stop", show=False, id="screening.stopping"),
     ]
     """
     Keys not in the footer (← → t / h g) are listed by `?`.
@@ -96,6 +100,8 @@ class ScreeningScreen(Screen[None]):
     | h | This record's decision history. |
     | g | Switch stage: title/abstract or full text. |
     | a o r l | Full text: attach a PDF or URL, open it, mark not retrieved, link to a study. |
+    | p | Prioritise: most likely relevant first (title/abstract), or back to import order. |
+    | w | When to stop: the stopping rule's figures; record that you stop here. |
     """
 
     record_view = getters.query_one("#screening-record", ScreeningRecord)
@@ -110,6 +116,7 @@ class ScreeningScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield ScreeningProgress(id="screening-progress")
+        yield PriorityBar(id="priority-bar")
         with Horizontal(id="screening-body"):
             yield ScreeningRecord.for_protocol(self.session.protocol, id="screening-record")
             yield CriteriaPanel(self.session.protocol, id="criteria")
@@ -117,6 +124,7 @@ class ScreeningScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.record_view.focus()
+        self.priority_start()
         self.show_current()
         self.set_interval(REFRESH_SECONDS, self._refresh_from_others)
         if self.session.store.location_warning:
@@ -140,6 +148,7 @@ class ScreeningScreen(Screen[None]):
             view=self._view_name(),
             maybe_note="maybe counts as include",
         )
+        self.priority_tick()
         unit = session.current
         if unit is None:
             self.record_view.show(None, empty=self._empty_message())
@@ -264,7 +273,7 @@ class ScreeningScreen(Screen[None]):
 
         def save(label: str | None) -> None:
             if label:
-                self._guard(lambda: self.session.toggle_label(label))
+                self._guard(lambda: self.priority_label(label, self.session.toggle_label(label)))
                 self.show_current()
 
         hint = "Known labels: " + ", ".join(known) if known else "e.g. calibration, ask-team"

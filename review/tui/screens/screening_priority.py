@@ -1,0 +1,143 @@
+"""Prioritised screening on the screening screen: the `p` toggle, retraining
+in the background, the relevance line and the stopping panel (`w`).
+
+A mixin so the screening screen keeps one redraw path: it calls
+`priority_tick` at the end of `show_current`, and this decides whether a
+retrain is due. Retrains run in a worker process (`RankingPool`); the event
+loop only awaits the answer and swaps the queue's order, so a key press is
+never kept waiting by a model.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import Future
+
+from textual import getters
+from textual.screen import Screen
+
+from review.errors import ReviewError
+from review.models import Stage
+from review.prioritise.stopping import StoppingFigures
+from review.screening.priority import PRIOR_LABEL, Prioritiser, reviewer_decisions
+from review.screening.ranker import Ranking, RankingPool
+from review.screening.session import ScreeningSession
+from review.tui.screens.stopping_panel import StoppingPanel
+from review.tui.widgets.priority_bar import PriorityBar
+
+
+class PriorityMixin(Screen[None]):
+    """Needs `self.session` (a `ScreeningSession`) and a `#priority-bar` widget."""
+
+    session: ScreeningSession
+    priority_bar = getters.query_one("#priority-bar", PriorityBar)
+    _prioritiser: Prioritiser | None = None
+    _pool: RankingPool | None = None
+
+    def priority_start(self) -> None:
+        """On mount: prioritised when the protocol says so (title/abstract only)."""
+        if self.session.protocol.screening.prioritise and self._can_prioritise():
+            self._turn_on()
+
+    def _can_prioritise(self) -> bool:
+        return self.session.stage is Stage.TITLE_ABSTRACT
+
+    def _turn_on(self) -> None:
+        self._prioritiser = Prioritiser(self.session)
+        self._record("start", settings=self._prioritiser.settings.as_dict())
+
+    def _turn_off(self) -> None:
+        if self._prioritiser is not None:
+            self._prioritiser.stop()
+            self._prioritiser = None
+            self._record("off")
+
+    def _record(self, action: str, **fields: object) -> None:
+        try:
+            self.session.store.prioritisation.record(
+                Stage.TITLE_ABSTRACT,
+                action,  # type: ignore[arg-type]
+                reviewer=self.session.reviewer,
+                **fields,  # type: ignore[arg-type]
+            )
+        except ReviewError as exc:
+            self.notify(str(exc), severity="error")
+
+    def action_toggle_prioritise(self) -> None:
+        if not self._can_prioritise():
+            self.notify("Prioritisation orders the title/abstract queue only", severity="warning")
+            return
+        if self._prioritiser is None:
+            self._turn_on()
+            self.notify("Prioritised: most likely relevant first (warm-up: random order)")
+        else:
+            self._turn_off()
+            self.notify("Prioritisation off: import order")
+        self.show_current()  # type: ignore[attr-defined]
+
+    def priority_label(self, label: str, on: bool) -> None:
+        """A label changed on the current record: `known-relevant` is prior knowledge."""
+        unit = self.session.current
+        if self._prioritiser is not None and label == PRIOR_LABEL and unit is not None:
+            self._prioritiser.mark_prior(unit.key, on)
+
+    def priority_tick(self) -> None:
+        """After every redraw: follow a stage switch, show the line, retrain if due."""
+        prioritiser = self._prioritiser
+        if prioritiser is not None and prioritiser.session is not self.session:
+            prioritiser.stop()
+            self._prioritiser = prioritiser = (
+                Prioritiser(self.session) if self._can_prioritise() else None
+            )
+        if prioritiser is None:
+            self.priority_bar.show(None, None)
+            return
+        unit = self.session.current
+        relevance = prioritiser.relevance(unit.position) if unit is not None else None
+        if prioritiser.due():
+            prioritiser.pending = True  # claimed now; the request is built after the frame
+            self.call_after_refresh(self._retrain, prioritiser)
+        self.priority_bar.show(prioritiser.status(), relevance)
+
+    def _retrain(self, prioritiser: Prioritiser) -> None:
+        if self._pool is None:
+            self._pool = RankingPool()
+        future = self._pool.submit(prioritiser.request())
+        self.run_worker(self._await(prioritiser, future), group="priority", exit_on_error=False)
+
+    async def _await(self, prioritiser: Prioritiser, future: Future[Ranking]) -> None:
+        try:
+            ranking: Ranking = await asyncio.wrap_future(future)
+        except Exception as exc:  # a failed retrain must not end screening
+            prioritiser.apply(None)
+            self.notify(f"Retraining failed ({exc}); the queue keeps its order", severity="error")
+            return
+        if prioritiser is self._prioritiser:
+            prioritiser.apply(ranking)
+            unit = self.session.current
+            relevance = prioritiser.relevance(unit.position) if unit is not None else None
+            self.priority_bar.show(prioritiser.status(), relevance)
+
+    def action_stopping(self) -> None:
+        if self.session.stage is not Stage.TITLE_ABSTRACT:
+            self.notify("The stopping rule is for title/abstract screening", severity="warning")
+            return
+        labels, total = reviewer_decisions(self.session)
+        rule = self.session.protocol.screening.stopping
+
+        def chosen(figures: StoppingFigures | None) -> None:
+            if figures is not None:
+                self._record("stop", figures=figures.as_dict(), settings=self._settings())
+                verdict = "safe" if figures.safe_to_stop else "NOT yet safe by the rule"
+                self.notify(f"Recorded: you stopped here after {figures.screened:,} ({verdict})")
+
+        self.app.push_screen(
+            StoppingPanel(labels, total, rule.target_recall, rule.confidence), chosen
+        )
+
+    def _settings(self) -> dict[str, object]:
+        return self._prioritiser.settings.as_dict() if self._prioritiser is not None else {}
+
+    def on_unmount(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
