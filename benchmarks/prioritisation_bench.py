@@ -189,10 +189,8 @@ def main() -> None:
         if peer:
             line += f"{spread(pw):>24}{spread(pr):>24}"
             if name not in tuning:
-                ahead.append(
-                    (name, statistics.mean(w) >= statistics.mean(pw),
-                     statistics.mean(r) >= statistics.mean(pr))  # fmt: skip
-                )
+                wss_ok = statistics.mean(w) >= statistics.mean(pw)
+                ahead.append((name, wss_ok, statistics.mean(r) >= statistics.mean(pr)))
         print(line, flush=True)
     for name, wss_ok, recall_ok in ahead:
         print(

@@ -5,6 +5,7 @@ stopping is recorded where `review status` reports it."""
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -150,3 +151,29 @@ def test_the_worker_process_ranks_the_review(review: Path) -> None:
     assert ranking.scores is not None and len(ranking.order) == 80
     assert sorted(ranking.order) == list(range(80))
     assert set(ranking.order[-2:]) == set(prioritiser.labels)
+
+
+def test_review_stopping_prints_records_and_status_reports(
+    review: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from review.entry import main
+
+    ann = session(review, "ann")
+    for decision in ("include", "exclude", "exclude"):
+        ann.decide(decision)  # type: ignore[arg-type]
+    ann.store.close()
+
+    def run(*args: str) -> int:
+        with pytest.raises(SystemExit) as exited:
+            main(list(args))
+        return int(exited.value.code or 0)
+
+    assert run("stopping", str(review), "--reviewer", "ann", "--json") == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert (figures["screened"], figures["includes"], figures["total"]) == (3, 1, 80)
+    assert run("stopping", str(review), "--reviewer", "ann", "--stop") == 0
+    out = capsys.readouterr().out
+    assert "3 of 80 screened" in out and "keep screening" in out and "Recorded" in out
+    assert run("status", str(review)) == 0
+    status = capsys.readouterr().out
+    assert "Prioritised screening:" in status and "stopped" in status and "after 3 of 80" in status

@@ -18,6 +18,7 @@ from review.cli import (
     rob,
     screening,
     simulate,
+    stopping,
 )
 from review.cli.base import cli, main, run_guarded
 
@@ -36,4 +37,5 @@ __all__ = [
     "run_guarded",
     "screening",
     "simulate",
+    "stopping",
 ]

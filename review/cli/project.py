@@ -262,10 +262,13 @@ def _print_prioritisation(report: dict[str, Any]) -> None:
     click.echo("Prioritised screening:")
     for stage, reviewers in report.items():
         for who, mine in reviewers.items():
-            model = mine["model"] or {}
-            settings = ", ".join(f"{k} {v}" for k, v in model.items() if k != "model")
-            state = "on" if mine["on"] else "off"
-            click.echo(f"  {stage} {who}: {state}; {model.get('model', '?')} ({settings})")
+            model = mine["model"]
+            if model is None:
+                click.echo(f"  {stage} {who}: never prioritised")
+            else:
+                settings = ", ".join(f"{k} {v}" for k, v in model.items() if k != "model")
+                state = "on" if mine["on"] else "off"
+                click.echo(f"  {stage} {who}: {state}; {model.get('model')} ({settings})")
             if (stop := mine["stopped"]) is not None:
                 verdict = "safe to stop" if stop["safe_to_stop"] else "NOT yet safe to stop"
                 click.echo(

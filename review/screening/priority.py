@@ -61,6 +61,8 @@ class Prioritiser:
         self.every = every
         self.ranking: Ranking | None = None
         self.pending = False
+        self.retrains = 0
+        """Models (not warm-up orders) applied so far."""
         self._labels: dict[int, int] = {}
         self._priors: set[int] = set()
         self._since = 0
@@ -150,6 +152,7 @@ class Prioritiser:
         if ranking is None or len(ranking.order) != len(self.session.state.units):
             return
         self.ranking = ranking
+        self.retrains += ranking.scores is not None
         self.session.set_order(ranking.order, ranking.rank)
 
     def stop(self) -> None:

@@ -88,7 +88,8 @@ async def test_prioritise_retrain_and_record_a_stop(review: Path) -> None:
 async def test_the_protocol_turns_it_on_and_p_turns_it_off(review: Path, tmp_path: Path) -> None:
     protocol = tmp_path / "protocol.yaml"
     text = SAMPLE_PROTOCOL.read_text(encoding="utf-8")
-    on = text.replace("  reviewers_per_record: 2\n", "  reviewers_per_record: 2\n  prioritise: true\n")
+    setting = "  reviewers_per_record: 2\n"
+    on = text.replace(setting, setting + "  prioritise: true\n")
     assert on != text
     protocol.write_text(on, encoding="utf-8")
     path = tmp_path / "on.db"
