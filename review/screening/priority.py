@@ -67,6 +67,7 @@ class Prioritiser:
         self._priors: set[int] = set()
         self._since = 0
         self._relevant_since = False
+        self._record_ids = tuple(unit.record_id for unit in session.state.units)
         self._load_labels()
         session.on_apply = self._changed
         # The warm-up order is a seeded shuffle: made here, so the first record
@@ -137,12 +138,8 @@ class Prioritiser:
         """The next retrain's input (a snapshot: deciding on meanwhile is safe)."""
         self.pending = True
         self._since, self._relevant_since = 0, False
-        units = self.session.state.units
         return RankRequest(
-            self.session.store.path,
-            tuple(unit.record_id for unit in units),
-            dict(self._labels),
-            self.settings,
+            self.session.store.path, self._record_ids, dict(self._labels), self.settings
         )
 
     def apply(self, ranking: Ranking | None) -> None:

@@ -123,9 +123,14 @@ class RankingPool:
             return self._pool.submit(rank, request)
 
     def shutdown(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+        """Stop the worker now, even mid-retrain: quitting must not wait for a model."""
+        if self._pool is None:
+            return
+        processes = dict(getattr(self._pool, "_processes", None) or {})
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes.values():
+            process.terminate()
+        self._pool = None
 
 
 def _quiet_worker() -> None:

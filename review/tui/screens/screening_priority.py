@@ -33,6 +33,8 @@ class PriorityMixin(Screen[None]):
     priority_bar = getters.query_one("#priority-bar", PriorityBar)
     _prioritiser: Prioritiser | None = None
     _pool: RankingPool | None = None
+    _priority_wanted = False
+    """On (by the protocol or `p`): follows the reviewer back to title/abstract."""
 
     def priority_start(self) -> None:
         """On mount: prioritised when the protocol says so (title/abstract only)."""
@@ -43,10 +45,12 @@ class PriorityMixin(Screen[None]):
         return self.session.stage is Stage.TITLE_ABSTRACT
 
     def _turn_on(self) -> None:
+        self._priority_wanted = True
         self._prioritiser = Prioritiser(self.session)
         self._record("start", settings=self._prioritiser.settings.as_dict())
 
     def _turn_off(self) -> None:
+        self._priority_wanted = False
         if self._prioritiser is not None:
             self._prioritiser.stop()
             self._prioritiser = None
@@ -85,10 +89,10 @@ class PriorityMixin(Screen[None]):
         """After every redraw: follow a stage switch, show the line, retrain if due."""
         prioritiser = self._prioritiser
         if prioritiser is not None and prioritiser.session is not self.session:
-            prioritiser.stop()
-            self._prioritiser = prioritiser = (
-                Prioritiser(self.session) if self._can_prioritise() else None
-            )
+            prioritiser.stop()  # the stage changed: a new session
+            self._prioritiser = prioritiser = None
+        if prioritiser is None and self._priority_wanted and self._can_prioritise():
+            self._prioritiser = prioritiser = Prioritiser(self.session)
         if prioritiser is None:
             self.priority_bar.show(None, None)
             return
