@@ -48,6 +48,7 @@ def test_two_includes_then_97_excludes_of_100_is_safe() -> None:
     assert figures.safe_to_stop
     assert figures.remaining_upper == 0 and figures.recall_lower == 1.0
     assert figures.excludes_since_include == 97
+    assert 0 < figures.remaining_estimate < 0.1  # type: ignore[operator]
 
 
 def test_a_hundred_includes_then_two_thousand_excludes_of_ten_thousand() -> None:

@@ -20,7 +20,9 @@ which can only make the rule later, never earlier).
 The same windows bound the relevant records still unscreened: the largest
 count the urn could hold and still make the window's k likely at the chosen
 confidence, minus the k found in it. The smallest bound over windows is
-reported with the estimate from the same window's rate of relevant records.
+reported with an estimate from the same window's rate of relevant records,
+(k + ½)/(n + 1) of the unscreened ones: a window without a relevant record
+does not prove there are none left.
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ class StoppingFigures:
     """Smallest p of the null 'recall is below the target'; None before any decision."""
     safe_to_stop: bool
     remaining_estimate: float | None
-    """Relevant records expected among the unscreened ones (the window's rate)."""
+    """Relevant records expected among the unscreened ones, (k + ½)/(n + 1) of them."""
     remaining_upper: int | None
     """At most this many are unscreened, at the chosen confidence."""
     recall_lower: float | None
@@ -116,7 +118,7 @@ def stopping_figures(
     upper = _largest_plausible(k, total - screened + n, n, alpha) - k
     best = int(np.argmin(upper))
     unscreened = total - screened
-    estimate = float(k[best] / n[best] * unscreened)
+    estimate = float((k[best] + 0.5) / (n[best] + 1) * unscreened)
     remaining_upper = int(min(upper[best], unscreened))
     recall_lower = found / (found + remaining_upper) if found + remaining_upper else 1.0
     return StoppingFigures(
