@@ -18,7 +18,7 @@ import time
 import warnings
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -134,7 +134,10 @@ class RankingPool:
 
 
 def _quiet_worker() -> None:
-    """The worker shares the terminal a TUI draws on: nothing it prints may reach it."""
+    """The worker shares the terminal a TUI draws on: nothing it prints may reach
+    it; and it yields the CPU to the UI (nice 10) where they share cores."""
+    with suppress(OSError):
+        os.nice(10)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
