@@ -18,10 +18,15 @@ from review.errors import UsageError
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
-    if args and (args[0] in cli.cli.commands or args[0].startswith("-")):
+    if args and (args[0] in cli.cli.commands or _is_command_option(args[0])):
         cli.main(args, open_tui=_run_tui)
         return
     cli.run_guarded(lambda: _open_tui(args))
+
+
+def _is_command_option(arg: str) -> bool:
+    """`--help`, `--version`: the command group's; `--reviewer` belongs to the TUI."""
+    return arg.startswith("-") and arg.split("=", 1)[0] != "--reviewer"
 
 
 def _run_tui(path: Path | None, **options: Any) -> None:
@@ -34,12 +39,22 @@ def _open_tui(args: list[str]) -> None:
     """`review [FILE] [--reviewer NAME]`."""
     settings = load_settings()
     reviewer = None
+    if given := [a for a in args if a.startswith("--reviewer=")]:
+        reviewer = given[-1].split("=", 1)[1]
+        args = [a for a in args if not a.startswith("--reviewer=")]
     if "--reviewer" in args:
         at = args.index("--reviewer")
-        if at + 1 >= len(args):
-            raise UsageError("--reviewer needs a name")
+        if at + 1 >= len(args) or not args[at + 1]:
+            raise UsageError("--reviewer needs a name", hint="review --reviewer NAME [FILE]")
         reviewer = args[at + 1]
         args = args[:at] + args[at + 2 :]
+    if reviewer == "":
+        raise UsageError("--reviewer needs a name", hint="review --reviewer NAME [FILE]")
+    if options := [a for a in args if a.startswith("-")]:
+        raise UsageError(
+            f"unknown option {options[0]!r}",
+            hint="the terminal UI takes `review [--reviewer NAME] [FILE]`; see `review --help`",
+        )
     if len(args) > 1:
         raise UsageError(
             f"unknown command {args[0]!r}", hint="see `review --help` for the commands"

@@ -37,7 +37,9 @@ class _Commands(click.Group):
 @click.group(
     cls=_Commands,
     context_settings={"help_option_names": ["-h", "--help"]},
-    epilog="Run `review [FILE]` without a command to open the terminal UI.",
+    epilog="Run `review [--reviewer NAME] [FILE]` without a command to open the terminal "
+    "UI; --reviewer is the name your decisions are recorded under (else $REVIEW_REVIEWER, "
+    "the config file, or the TUI asks).",
 )
 @click.version_option(__version__, prog_name="review")
 def cli() -> None:

@@ -37,12 +37,12 @@ from review.tui.screens.info import InfoScreen
 from review.tui.screens.prisma import PrismaScreen
 from review.tui.screens.prisma_records import BoxRecordsScreen
 from review.tui.screens.records import RecordsScreen
+from review.tui.screens.reviewer_prompt import ReviewerNamed, reviewer_prompt
 from review.tui.screens.rob_assessment import RobAssessmentScreen
 from review.tui.screens.rob_list import RobListScreen
 from review.tui.screens.rob_summary import RobSummaryScreen
 from review.tui.screens.screening import ScreeningScreen
 from review.tui.screens.start import StartScreen
-from review.tui.screens.text_prompt import TextPrompt
 from review.tui.screens.type_ahead import TypeAheadScreen
 from review.tui.widgets.agreement_table import AGREEMENT_NOTE, agreement_table
 
@@ -257,19 +257,19 @@ class ReviewApp(App[None]):
     def _ask_reviewer(self, question: str, then: Callable[[], None]) -> None:
         def named(name: str | None) -> None:
             if name:
-                self.reviewer = name
-                if self.store is not None:
-                    self._set_titles(self.store)
+                self._reviewer_named(name)
                 then()
 
-        self.push_screen(
-            TextPrompt(
-                question,
-                placeholder="Your name, as it should appear in the audit trail",
-                help="Set it once with --reviewer, $REVIEW_REVIEWER or the config file",
-            ),
-            named,
-        )
+        self.push_screen(reviewer_prompt(question), named)
+
+    def on_reviewer_named(self, message: ReviewerNamed) -> None:
+        """A screen asked the name itself (duplicates): every later screen uses it."""
+        self._reviewer_named(message.name)
+
+    def _reviewer_named(self, name: str) -> None:
+        self.reviewer = name
+        if self.store is not None:
+            self._set_titles(self.store)
 
     def _session(self, stage: Stage | None) -> ScreeningSession | None:
         if self.store is None:
@@ -291,7 +291,7 @@ class ReviewApp(App[None]):
         elif summary:
             self.push_screen(RobSummaryScreen(self.store))
         elif self.reviewer is None:
-            self.notify("Who is assessing? Start with --reviewer NAME", severity="warning")
+            self._ask_reviewer("Who is assessing?", self.action_risk_of_bias)
         else:
             self.push_screen(RobListScreen(self.store, self.reviewer))
 

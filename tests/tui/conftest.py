@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from textual import events
+from textual.app import App
 from textual.command import CommandList
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -17,6 +19,12 @@ from tests.conftest import fixed_clock
 
 SIZE = (120, 40)
 """Every pilot and snapshot runs at this terminal size."""
+
+
+def burst(app: App[None], *keys: str) -> None:
+    """Post `keys` at once, as a fast typist's keys arrive: none waits for the screen."""
+    for key in keys:
+        app.post_message(events.Key(key, key if len(key) == 1 else None))
 
 
 async def run_from_palette(pilot: Pilot[None], text: str) -> None:

@@ -12,10 +12,11 @@ from review.dedup.run import dedupe_review
 from review.store import Store
 from review.tui.app import ReviewApp
 from review.tui.screens.duplicates import DuplicatesScreen
+from review.tui.screens.text_prompt import TextPrompt
 from review.tui.widgets.duplicate_pair import DuplicatePair
 from tests.conftest import fixed_clock
 from tests.dedup_helpers import add_source, paper
-from tests.tui.conftest import SIZE, run_from_palette
+from tests.tui.conftest import SIZE, burst, run_from_palette
 
 TITLE = "Pembrolizumab and radiotherapy in head and neck cancer: a randomised trial"
 
@@ -121,11 +122,53 @@ async def test_a_merge_is_undone_from_the_groups_list(dup_store: Store) -> None:
         assert groups.row_count == 0
 
 
-async def test_without_a_reviewer_nothing_is_stored(dup_store: Store) -> None:
+async def test_without_a_reviewer_the_name_is_asked_and_esc_stores_nothing(
+    dup_store: Store,
+) -> None:
     app = ReviewApp(dup_store)
     async with app.run_test(size=SIZE) as pilot:
         await _open(app, pilot)
         await pilot.press("y")
         await pilot.pause()
+        assert isinstance(app.screen, TextPrompt)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, DuplicatesScreen)
         with Store.open(dup_store.path) as fresh:
             assert len(fresh.dedup.pending_pairs()) == 2
+
+
+async def test_the_name_asked_is_kept_and_the_decision_made(dup_store: Store) -> None:
+    """`y`, the name and Enter typed in one burst: merged as Ann, and the app knows Ann."""
+    app = ReviewApp(dup_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(app, pilot)
+        burst(app, "y", *"Ann", "enter", "n")
+        for _ in range(20):
+            await pilot.pause()
+        assert isinstance(app.screen, DuplicatesScreen)
+        assert app.reviewer == "Ann" and "Ann" in app.sub_title
+    with Store.open(dup_store.path) as fresh:
+        assert fresh.dedup.pending_pairs() == []
+        rows = list(
+            fresh.db.execute(
+                "SELECT action, reviewer FROM dedup_events WHERE rule = 'reviewer' ORDER BY rowid"
+            )
+        )
+    assert [tuple(r) for r in rows] == [("merge", "Ann"), ("distinct", "Ann")]
+
+
+async def test_a_burst_of_decisions_is_applied_in_order(dup_store: Store) -> None:
+    app = ReviewApp(dup_store, reviewer="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(app, pilot)
+        first, second = dup_store.dedup.pending_pairs()
+        burst(app, "s", "n", "y")
+        for _ in range(20):
+            await pilot.pause()
+    with Store.open(dup_store.path) as fresh:
+        assert fresh.dedup.pending_pairs() == []
+        # s put the first pair last: n kept the second apart, y merged the first
+        assert frozenset((second.uid_a, second.uid_b)) in fresh.dedup.distinct_pairs()
+        groups = fresh.dedup.group_memberships()
+        assert groups[first.uid_a] == groups[first.uid_b]

@@ -9,14 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual import events as textual_events
 
 from review.models import Stage
 from review.sample import build_sample
 from review.store import Store
 from review.tui.app import ReviewApp
 from review.tui.screens.screening import ScreeningScreen
-from tests.tui.conftest import SIZE
+from tests.tui.conftest import SIZE, burst
 
 
 @pytest.fixture
@@ -24,11 +23,6 @@ def sample_path(tmp_path: Path) -> Path:
     path = tmp_path / "sample.db"
     build_sample(path, screened=False).close()
     return path
-
-
-def burst(app: ReviewApp, *keys: str) -> None:
-    for key in keys:
-        app.post_message(textual_events.Key(key, key if len(key) == 1 else None))
 
 
 def decisions(path: Path) -> list[tuple[str | None, tuple[str, ...]]]:

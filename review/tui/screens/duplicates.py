@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import on
@@ -16,6 +17,7 @@ from review.dedup.report import GroupRow, group_rows
 from review.errors import ReviewError
 from review.store import Store
 from review.store.dedup import PendingPair
+from review.tui.screens.reviewer_prompt import ReviewerNamed, reviewer_prompt
 from review.tui.widgets.duplicate_pair import DuplicatePair
 
 
@@ -84,17 +86,28 @@ class DuplicatesScreen(Screen[None]):
             self._pairs.append(self._pairs.pop(0))
         self._show_pair()
 
-    def _decide(self, action: object, done: str) -> None:
+    def _decide(self, action: Callable[[str], object], done: str) -> None:
         if not self.reviewer:
-            self.notify("Set a reviewer name first (--reviewer NAME)", severity="error")
+            self._ask_reviewer(lambda: self._decide(action, done))
             return
         try:
-            action(self.reviewer)  # type: ignore[operator]
+            action(self.reviewer)
         except ReviewError as exc:
             self.notify(str(exc), severity="error")
             return
         self.notify(done, timeout=2)
         self._reload()
+
+    def _ask_reviewer(self, then: Callable[[], None]) -> None:
+        """Ask the name as screening does, then carry out the decision asked for."""
+
+        def named(name: str | None) -> None:
+            if name:
+                self.reviewer = name
+                self.post_message(ReviewerNamed(name))
+                then()
+
+        self.app.push_screen(reviewer_prompt("Who is deciding these duplicates?"), named)
 
     def _current(self) -> PendingPair | None:
         if not self._showing_queue() or not self._pairs:

@@ -19,6 +19,7 @@ from review.dedup.manual import merge_records, take_apart
 from review.errors import ReviewError
 from review.review_file import open_review
 from review.store import RecordRow, Store
+from review.tui.screens.reviewer_prompt import ReviewerNamed, reviewer_prompt
 from review.tui.widgets.record_detail import RecordDetail
 from review.tui.widgets.record_table import RecordTable
 from review.tui.widgets.search_bar import SearchBar
@@ -151,8 +152,17 @@ class RecordsScreen(Screen[None]):
     def _as_reviewer(self, action: Callable[[str], object], done: str) -> None:
         reviewer = getattr(self.app, "reviewer", None)
         if not reviewer:
-            self.notify("Set a reviewer name first (--reviewer NAME)", severity="error")
+
+            def named(name: str | None) -> None:
+                if name:
+                    self.post_message(ReviewerNamed(name))
+                    self._act(action, name, done)
+
+            self.app.push_screen(reviewer_prompt("Who is deciding?"), named)
             return
+        self._act(action, reviewer, done)
+
+    def _act(self, action: Callable[[str], object], reviewer: str, done: str) -> None:
         try:
             action(reviewer)
         except ReviewError as exc:
