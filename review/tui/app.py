@@ -5,15 +5,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import ClassVar, Literal
 
 from rich.console import Group
 from rich.text import Text
 from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.dom import DOMNode
-from textual.screen import Screen
 
 from review.config import Settings, unknown_binding_ids
 from review.errors import ReviewError, UsageError
@@ -25,20 +23,16 @@ from review.screening.units import load_state
 from review.store import Store
 from review.tui.commands import ReviewCommands
 from review.tui.discovery import review_files
+from review.tui.keymap import binding_ids, binding_owners, clashes
 from review.tui.screens.conflicts import ConflictsScreen
 from review.tui.screens.duplicates import DuplicatesScreen
 from review.tui.screens.export import ExportScreen
-from review.tui.screens.extraction_compare import ComparisonScreen
-from review.tui.screens.extraction_form import ExtractionFormScreen
 from review.tui.screens.extraction_list import ExtractionListScreen, form_screen
 from review.tui.screens.home import HomeScreen
-from review.tui.screens.import_files import ImportScreen
 from review.tui.screens.info import InfoScreen
 from review.tui.screens.prisma import PrismaScreen
-from review.tui.screens.prisma_records import BoxRecordsScreen
 from review.tui.screens.records import RecordsScreen
 from review.tui.screens.reviewer_prompt import ReviewerNamed, reviewer_prompt
-from review.tui.screens.rob_assessment import RobAssessmentScreen
 from review.tui.screens.rob_list import RobListScreen
 from review.tui.screens.rob_summary import RobSummaryScreen
 from review.tui.screens.screening import ScreeningScreen
@@ -46,24 +40,6 @@ from review.tui.screens.start import StartScreen
 from review.tui.screens.type_ahead import TypeAheadScreen
 from review.tui.widgets.agreement_table import AGREEMENT_NOTE, agreement_table
 
-SCREENS_WITH_KEYS: tuple[type[Screen[Any]], ...] = (
-    HomeScreen,
-    ImportScreen,
-    RecordsScreen,
-    ScreeningScreen,
-    ConflictsScreen,
-    StartScreen,
-    ExtractionListScreen,
-    ExtractionFormScreen,
-    ComparisonScreen,
-    RobListScreen,
-    RobAssessmentScreen,
-    RobSummaryScreen,
-    PrismaScreen,
-    BoxRecordsScreen,
-    ExportScreen,
-)
-"""Screens whose binding ids a settings file may remap."""
 EXTRACTION_LIST = "list"
 """`extraction=` value opening the list of included studies rather than one form."""
 
@@ -149,19 +125,14 @@ class ReviewApp(App[None]):
         bindings of one screen would share, is named rather than ignored."""
         if not self.settings.keys:
             return
-        owners: list[type[DOMNode]] = [type(self), *SCREENS_WITH_KEYS]
-        known = {
-            binding.id
-            for owner in owners
-            for binding in owner.BINDINGS
-            if isinstance(binding, Binding) and binding.id
-        }
+        owners = binding_owners()
+        known = binding_ids(type(self)).union(*(binding_ids(owner) for owner in owners))
         problems = []
         if unknown := unknown_binding_ids(self.settings, known):
             problems.append(f"unknown key binding id(s) {', '.join(unknown)}")
         problems += [
             f"{key} is bound to both {first} and {second}"
-            for key, first, second in _clashes(owners, self.settings.keys)
+            for key, first, second in clashes(type(self), owners, self.settings.keys)
         ]
         if problems:
             self.notify(
@@ -362,26 +333,6 @@ class ReviewApp(App[None]):
         if self.reviewer:
             parts.append(self.reviewer)
         self.sub_title = " · ".join(parts)
-
-
-def _clashes(owners: list[type[DOMNode]], keymap: dict[str, str]) -> list[tuple[str, str, str]]:
-    """(key, id, id) where the remapped keys give two bindings of one screen
-    (or a screen and the app) the same key."""
-    app_bindings = [b for b in owners[0].BINDINGS if isinstance(b, Binding)]
-    found: list[tuple[str, str, str]] = []
-    for owner in owners[1:]:
-        taken: dict[str, str] = {}
-        for binding in [*app_bindings, *(b for b in owner.BINDINGS if isinstance(b, Binding))]:
-            ident = binding.id or binding.action
-            keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
-            for key in keys.split(","):
-                key = key.strip()
-                if key in taken and taken[key] != ident:
-                    clash = (key, taken[key], ident)
-                    if clash not in found and (taken[key] in keymap or ident in keymap):
-                        found.append(clash)
-                taken.setdefault(key, ident)
-    return found
 
 
 def run(

@@ -1,0 +1,63 @@
+"""Which key bindings a settings file may remap: found in the screens and widgets.
+
+Every binding with an id is remappable. The owners are collected by walking
+`review.tui.screens` and `review.tui.widgets`, so a new screen's keys can be
+remapped without anyone remembering to list it (a hand-written list once
+left out the duplicates screen).
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from functools import cache
+
+from textual.binding import Binding
+from textual.dom import DOMNode
+
+from review.tui import screens, widgets
+
+
+@cache
+def binding_owners() -> tuple[type[DOMNode], ...]:
+    """Screens and widgets of the TUI that declare bindings with ids, by module name."""
+    found: dict[str, type[DOMNode]] = {}
+    for package in (screens, widgets):
+        for info in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
+            module = importlib.import_module(info.name)
+            for name, cls in inspect.getmembers(module, inspect.isclass):
+                if (
+                    issubclass(cls, DOMNode)
+                    and cls.__module__ == module.__name__
+                    and binding_ids(cls)
+                ):
+                    found[f"{cls.__module__}.{name}"] = cls
+    return tuple(found[name] for name in sorted(found))
+
+
+def binding_ids(owner: type[DOMNode]) -> set[str]:
+    """The ids of `owner`'s own bindings."""
+    return {b.id for b in owner.BINDINGS if isinstance(b, Binding) and b.id}
+
+
+def clashes(
+    app_owner: type[DOMNode], owners: tuple[type[DOMNode], ...], keymap: dict[str, str]
+) -> list[tuple[str, str, str]]:
+    """(key, id, id) where the remapped keys give two bindings of one screen
+    (or a screen and the app) the same key."""
+    app_bindings = [b for b in app_owner.BINDINGS if isinstance(b, Binding)]
+    found: list[tuple[str, str, str]] = []
+    for owner in owners:
+        taken: dict[str, str] = {}
+        for binding in [*app_bindings, *(b for b in owner.BINDINGS if isinstance(b, Binding))]:
+            ident = binding.id or binding.action
+            keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
+            for key in keys.split(","):
+                key = key.strip()
+                if key in taken and taken[key] != ident:
+                    clash = (key, taken[key], ident)
+                    if clash not in found and (taken[key] in keymap or ident in keymap):
+                        found.append(clash)
+                taken.setdefault(key, ident)
+    return found
