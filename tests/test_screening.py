@@ -309,3 +309,30 @@ def test_undo_reaches_back_past_the_recent_events(
     undone = [ann.undo() for _ in range(4)]
     assert undone == decided[::-1][:4]
     assert ann.counts.done == 1
+
+
+def test_skipped_records_stay_behind_after_a_search_is_cleared(review: Path) -> None:
+    """Skip sends a record to the end of the queue, and a search or filter
+    cleared later does not bring it back first (issue 14)."""
+    ann = session(review, "ann")
+    first = ann.current
+    assert first is not None
+    ann.skip()
+    second = ann.current
+    assert second is not None and second.key != first.key
+    ann.skip()
+    ann.set_view(search="radiotherapy")
+    ann.set_view(search="")
+    third = ann.current
+    assert third is not None and third.key not in {first.key, second.key}
+    ann.set_view(Filter.ALL)  # a view other than the queue is in record order
+    assert ann.current is not None and ann.current.key == first.key
+    ann.set_view(Filter.QUEUE)
+    assert ann.current is not None and ann.current.key == third.key
+    for _ in range(8):  # ten records, two skipped
+        ann.decide("include")
+    assert ann.current is not None and ann.current.key == first.key  # skipped first, back first
+    ann.skip()
+    assert ann.current is not None and ann.current.key == second.key
+    ann.decide("exclude", ["population"])
+    assert ann.current is not None and ann.current.key == first.key

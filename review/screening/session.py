@@ -56,6 +56,9 @@ class ScreeningSession(FullTextMixin):
         self._counts = self._recount()
         self._trail: list[int] = []
         self._at = -1
+        self._skipped: dict[str, None] = {}
+        """Unit keys skipped, oldest first: they wait behind every other unit,
+        also after the view changes."""
         self._members: dict[str, list[str]] = {}
         """Unit key → the other keys events may name it by (before a merge)."""
         self._order: Sequence[int] | None = None
@@ -154,7 +157,13 @@ class ScreeningSession(FullTextMixin):
             self._go_to(found)
         return self.current
 
-    skip = next
+    def skip(self) -> Unit | None:
+        """Leave the current unit for later and move on: it comes back after
+        every unit not skipped, in the order skipped, whatever the view."""
+        if (unit := self.current) is not None:
+            self._skipped.pop(unit.key, None)
+            self._skipped[unit.key] = None
+        return self.next()
 
     def previous(self) -> Unit | None:
         """Back to the record shown before this one (decided or not)."""
@@ -186,7 +195,7 @@ class ScreeningSession(FullTextMixin):
         if with_warnings is not None:
             self.with_warnings = with_warnings
         self._trail, self._at = [], -1
-        self._go_to(self._find(0, wrap=False))
+        self._go_to(self._first())
         return self.current
 
     def set_order(self, order: Sequence[int] | None, rank: Sequence[int] | None) -> None:
@@ -375,18 +384,29 @@ class ScreeningSession(FullTextMixin):
             return -1
         return self._rank[position]
 
+    def _first(self) -> int | None:
+        """The first unit of the view (in the queue, skipped ones last)."""
+        return self._find(0, wrap=self.view is Filter.QUEUE)
+
     def _find(self, start: int, *, wrap: bool, skip: int | None = None) -> int | None:
-        """The first unit shown from rank `start` on (wrapping round if asked)."""
+        """The first unit shown from rank `start` on; `wrap` (the queue) goes
+        round and leaves skipped units for last, in the order they were skipped."""
         units = self.state.units
         ranks: Iterable[int] = range(start, len(units))
         if wrap:
             ranks = chain(ranks, range(0, min(start, len(units))))
         order = self._order if self._ordered() else None
+        later: list[int] = []
         for rank in ranks:
             index = order[rank] if order is not None else rank
             if index != skip and self._shows(units[index]):
-                return index
-        return None
+                if not wrap or units[index].key not in self._skipped:
+                    return index
+                later.append(index)
+        if not later:
+            return None
+        skipped = {key: n for n, key in enumerate(self._skipped)}
+        return min(later, key=lambda index: skipped[units[index].key])
 
     def _shows(self, unit: Unit) -> bool:
         if unit.key in self._not_retrieved and self.view is not Filter.ALL:

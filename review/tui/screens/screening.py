@@ -26,6 +26,7 @@ from review.screening.state import Filter, Outcome
 from review.tui.screens.choice_picker import ChoicePicker
 from review.tui.screens.info import InfoScreen
 from review.tui.screens.reason_picker import ReasonPicker
+from review.tui.screens.records import RecordsScreen
 from review.tui.screens.screening_priority import PriorityMixin
 from review.tui.screens.stage_picker import STAGE_NAMES, changed_stage, stage_picker
 from review.tui.screens.text_prompt import TextPrompt
@@ -80,6 +81,7 @@ class ScreeningScreen(PriorityMixin, Screen[None]):
         Binding("l", "link_study", "Link", id="screening.link-study"),
         Binding("p", "toggle_prioritise", "Prioritise", show=False, id="screening.prioritise"),
         Binding("w", "stopping", "When to stop", show=False, id="screening.stopping"),
+        Binding("escape", "back", "Back", show=False, id="screening.back"),
     ]
     """
     Keys not in the footer (← → t / h g) are listed by `?`.
@@ -102,6 +104,7 @@ class ScreeningScreen(PriorityMixin, Screen[None]):
     | a o r l | Full text: attach a PDF or URL, open it, mark not retrieved, link to a study. |
     | p | Prioritise: most likely relevant first (title/abstract), or back to import order. |
     | w | When to stop: the stopping rule's figures; record that you stop here. |
+    | escape | Back to the screen it was opened from (the home, or the records browser). |
     """
 
     record_view = getters.query_one("#screening-record", ScreeningRecord)
@@ -135,6 +138,13 @@ class ScreeningScreen(PriorityMixin, Screen[None]):
         if action in FULL_TEXT_ACTIONS:
             return self.session.stage is Stage.FULL_TEXT
         return True
+
+    def action_back(self) -> None:
+        """Back to where screening was opened from; opened first, to the records."""
+        if len(self.app.screen_stack) > 2:  # the app's blank default screen is first
+            self.app.pop_screen()
+        else:
+            self.app.switch_screen(RecordsScreen(self.session.store))
 
     # -- showing ------------------------------------------------------------
 
