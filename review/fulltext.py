@@ -136,8 +136,10 @@ def attach_folder(
     Records that already have a full text attached keep it, so running this
     again after adding files to the folder only attaches the new ones.
     `candidates` narrows the records (e.g. those at full-text screening);
-    default: every record.
+    default: every record. A dry run checks what the real run checks.
     """
+    if not reviewer.strip():
+        raise UsageError("a reviewer name is needed", field="reviewer")
     files = folder_files(folder)
     if candidates is None:
         candidates = store.fulltexts.candidates()

@@ -96,7 +96,10 @@ def test_attach_folder_dry_run_then_for_real(
         "scan0001.pdf",
     ):
         (folder / name).write_bytes(b"%PDF")
-    assert run("fulltext", "attach-folder", review_file, folder, "--dry-run") == 0
+    assert run("fulltext", "attach-folder", review_file, folder, "--dry-run") == ExitCode.USAGE
+    assert "a reviewer name is needed" in capsys.readouterr().err  # as the real run says
+    dry = ("fulltext", "attach-folder", review_file, folder, "--dry-run", "--reviewer", "ann")
+    assert run(*dry) == 0
     out = capsys.readouterr().out
     assert f"would attach 10.1259_bjr.20220548.pdf → {OTHER_RECORD} (by doi)" in out
     assert f"→ {DOI_RECORD} (by title 100)" in out

@@ -72,9 +72,10 @@ def attach_folder_(file: Path, folder: Path, dry_run: bool, reviewer: str | None
     """Attach every file in FOLDER whose name gives a record's DOI, PMID or title.
 
     Records that already have a full text keep it. Files that match no
-    record, or more than one, are listed for attaching by hand.
+    record, or more than one, are listed for attaching by hand. --dry-run
+    checks everything the real run does (the reviewer name too).
     """
-    name = "" if dry_run else require_reviewer(reviewer)
+    name = require_reviewer(reviewer)
     with open_review(file) as store:
         warn_location(store.location_warning)
         result = attach_folder(store, folder, reviewer=name, dry_run=dry_run)
