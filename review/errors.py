@@ -123,6 +123,13 @@ class DuplicateImportError(ReviewError):
     exit_code = ExitCode.CONFLICT
 
 
+class TargetExistsError(ReviewError):
+    """A file to be created (a review file, a backup) already exists; it was
+    left as it was. A conflict with earlier work, not a damaged file."""
+
+    exit_code = ExitCode.CONFLICT
+
+
 class ExportError(ReviewError):
     """An export could not be written, or its counts did not match the store."""
 

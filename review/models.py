@@ -8,6 +8,22 @@ from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
+OLD_WARNING_KINDS = {
+    "no_authors": "missing_authors",
+    "no_year": "missing_year",
+    "no_doi": "missing_doi",
+    "no_registry_id": "missing_registry_id",
+    "no_citation": "missing_citation",
+    "no_book": "missing_book",
+}
+"""Warning names before they were made one family (`missing_<field>`); review
+files imported then still hold them and are read under the new names."""
+
+
+def warning_kind(kind: str) -> str:
+    """The current name of an import warning, whichever name it was stored under."""
+    return OLD_WARNING_KINDS.get(kind, kind)
+
 
 class SourceKind(StrEnum):
     """Where PRISMA 2020 counts an import: the three boxes of the flow diagram."""

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from review.errors import StoreError
+from review.errors import StoreError, TargetExistsError
 from review.store import Store, utc_now
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ def create_review(path: Path, protocol_path: Path, *, now: Callable[[], str] = u
 
     loaded = load_protocol(protocol_path)
     if path.exists():
-        raise StoreError(
+        raise TargetExistsError(
             "a file already exists here",
             path=path,
             hint="choose another name, or open it with `review status`",

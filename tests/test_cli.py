@@ -167,3 +167,14 @@ def test_sample_review_builds_from_seeds(
     report = status(path, capsys)
     assert report["records"] == 5
     assert {s["name"] for s in report["sources"]} == {"Web search"}
+
+
+def test_init_on_an_existing_file_is_a_conflict_as_the_readme_says(
+    review_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """README's exit codes: 6 when "the target already exists" (issue 14: it was 5)."""
+    before = review_file.read_bytes()
+    capsys.readouterr()
+    assert run("init", review_file, "--protocol", SAMPLE_PROTOCOL) == 6
+    assert "a file already exists here" in capsys.readouterr().err
+    assert review_file.read_bytes() == before

@@ -165,3 +165,23 @@ def test_a_bad_byte_deep_in_a_streamed_file_names_its_line_and_stores_nothing(
     assert error.value.line == 12_002
     assert "--encoding" in (error.value.hint or "")
     assert count_rows(store.path) == (0, 0)
+
+
+def test_missing_field_warnings_have_one_naming(store: Store) -> None:
+    """Every importer says `missing_<field>` (issue 14: the text importer said
+    `no_authors` where the others said `missing_authors`); a file written with
+    the old names reads under the new ones."""
+    import_paths(store, [SEEDS], ImportOptions(kind=SourceKind.OTHER, source_name="Web search"))
+    counts = store.records.warning_counts()
+    assert counts["missing_authors"] >= 1 and counts["missing_year"] >= 1
+    assert not [kind for kind in counts if kind.startswith("no_")]
+    record_id = store.records.record_rows()[0].id
+    with store.write():  # as an import before the rename stored it
+        store.db.execute(
+            "INSERT INTO record_warnings (record_id, kind, field, message) "
+            "VALUES (?, 'no_authors', 'authors', 'no authors')",
+            [record_id],
+        )
+    assert store.records.warning_counts()["missing_authors"] == counts["missing_authors"] + 1
+    assert "no_authors" not in store.records.warning_counts()
+    assert ("missing_authors", "authors", "no authors") in store.records.record_warnings(record_id)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from review.errors import StoreError
+from review.errors import StoreError, TargetExistsError
 from review.models import RecordDraft, SourceKind
 from review.store import KeyedRecord, NewSource, Store, fts_query
 
@@ -70,7 +70,7 @@ def test_create_sets_wal_foreign_keys_and_schema(tmp_path: Path) -> None:
 def test_create_refuses_existing_file(tmp_path: Path) -> None:
     path = tmp_path / "r.db"
     path.write_text("hello")
-    with pytest.raises(StoreError, match="already exists"):
+    with pytest.raises(TargetExistsError, match="already exists"):
         Store.create(path)
     assert path.read_text() == "hello"
 

@@ -149,7 +149,7 @@ def _article(elem: ET.Element, position: int, line: int | None) -> RecordDraft:
     draft = RecordDraft(position=position, line=line)
     citation = elem.find("MedlineCitation")
     if citation is None:
-        draft.warn("no_citation", "the record has no MedlineCitation element")
+        draft.warn("missing_citation", "the record has no MedlineCitation element")
         return draft
     article = citation.find("Article")
     _pmid(draft, citation.findtext("PMID"))
@@ -197,7 +197,7 @@ def _book(elem: ET.Element, position: int, line: int | None) -> RecordDraft:
     draft = RecordDraft(position=position, line=line)
     document = elem.find("BookDocument")
     if document is None:
-        draft.warn("no_book", "the record has no BookDocument element")
+        draft.warn("missing_book", "the record has no BookDocument element")
         return draft
     book = document.find("Book")
     _pmid(draft, document.findtext("PMID"))

@@ -97,23 +97,25 @@ def warn_missing(draft: RecordDraft) -> None:
     if kind == "trial registration":
         if not draft.registry_id:
             draft.warn(
-                "no_registry_id",
+                "missing_registry_id",
                 "registration page without an NCT or other registry id",
                 "registry_id",
             )
         if draft.year is None:
             draft.warn(
-                "no_year", "registration page shows no registration, posting or start date", "year"
+                "missing_year",
+                "registration page shows no registration, posting or start date",
+                "year",
             )
         return
     article = kind != "web page"
     if not draft.authors:
-        draft.warn("no_authors", _authors_message(draft, article), "authors")
+        draft.warn("missing_authors", _authors_message(draft, article), "authors")
     if draft.year is None:
         what = "article page" if article else "web page"
-        draft.warn("no_year", f"{what} shows no publication year", "year")
+        draft.warn("missing_year", f"{what} shows no publication year", "year")
     if article and not draft.doi:
-        draft.warn("no_doi", f"{kind} page without a DOI", "doi")
+        draft.warn("missing_doi", f"{kind} page without a DOI", "doi")
     if draft.title is None and (draft.journal or draft.doi or "affiliations" in draft.extra):
         draft.warn(
             "title_lost",

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from review.errors import StoreError, UsageError
-from review.models import Record
+from review.models import Record, warning_kind
 from review.store.columns import (
     DEDUP_COLUMNS,
     EXPORT_COLUMNS,
@@ -97,7 +97,7 @@ class RecordsRepository:
             "SELECT kind, field, message FROM record_warnings WHERE record_id = ? ORDER BY id",
             [record_id],
         ).fetchall()
-        return [(r[0], r[1], r[2]) for r in rows]
+        return [(warning_kind(r[0]), r[1], r[2]) for r in rows]
 
     # -- pages and counts -----------------------------------------------------
 
@@ -169,7 +169,10 @@ class RecordsRepository:
         rows = self._store.db.execute(
             "SELECT kind, count(*) FROM record_warnings GROUP BY kind ORDER BY count(*) DESC"
         ).fetchall()
-        return {kind: count for kind, count in rows}
+        counts: dict[str, int] = {}
+        for kind, count in rows:  # old files may hold an old name beside the new one
+            counts[warning_kind(kind)] = counts.get(warning_kind(kind), 0) + count
+        return dict(sorted(counts.items(), key=lambda item: -item[1]))
 
     # -- ids and keys ---------------------------------------------------------
 

@@ -32,7 +32,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from review import __version__
-from review.errors import StoreError, UsageError
+from review.errors import StoreError, TargetExistsError, UsageError
 from review.ledger.order import next_stamps
 from review.store.dedup import DedupRepository
 from review.store.entities import EntitiesRepository
@@ -83,7 +83,7 @@ class Store(MergeMixin):
     def create(cls, path: Path, *, now: Callable[[], str] = utc_now) -> Store:
         """A new, empty review file; refuses to overwrite an existing one."""
         if path.exists():
-            raise StoreError(
+            raise TargetExistsError(
                 "a file already exists here",
                 path=path,
                 hint="choose another name, or open it with `review status`",
@@ -209,7 +209,7 @@ class Store(MergeMixin):
     def backup(self, target: Path) -> None:
         """A consistent copy while others may be writing (never a file copy)."""
         if target.exists():
-            raise StoreError("backup target already exists", path=target)
+            raise TargetExistsError("backup target already exists", path=target)
         self.db.execute("VACUUM INTO ?", [str(target)])
 
     # -- meta and protocol --------------------------------------------------

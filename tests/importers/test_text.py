@@ -90,7 +90,7 @@ def test_frontiers_case_report_page() -> None:
     assert "Skip to main content" not in record.abstract
     assert "Copyright" not in record.abstract and "Disclaimer" not in record.abstract
     assert record.authors == []
-    assert kinds(record) == {"no_authors"}
+    assert kinds(record) == {"missing_authors"}
     [warning] = record.warnings
     assert "Jiang, Li and Li" in warning.message  # where the names can be found
     assert record.extra["copyright"] == "© 2024 Jiang, Li and Li"
@@ -110,7 +110,7 @@ def test_consumer_health_article() -> None:
     assert paragraphs[-1].startswith("In short, the synergy")
     assert "menstruation" not in record.abstract  # the navigation after the article
     assert record.language == "en"
-    assert kinds(record) == {"no_authors", "no_year"}
+    assert kinds(record) == {"missing_authors", "missing_year"}
 
 
 def test_registration_without_an_id() -> None:
@@ -124,8 +124,8 @@ def test_registration_without_an_id() -> None:
     assert record.extra["conditions"] == "Nasopharyngeal Carcinoma"
     assert record.extra["interventions"].startswith("DRUG: Sintilimab")
     assert len(record.extra["outcomes"].split("\n")) == 6
-    assert kinds(record) == {"no_registry_id", "no_year"}
-    [warning] = [w for w in record.warnings if w.kind == "no_registry_id"]
+    assert kinds(record) == {"missing_registry_id", "missing_year"}
+    [warning] = [w for w in record.warnings if w.kind == "missing_registry_id"]
     assert warning.field == "registry_id"
 
 
@@ -147,7 +147,7 @@ def test_pubmed_page_without_title() -> None:
     assert "介入" not in record.abstract
     assert record.extra["abstract_zh"].startswith("介入放射学技术")
     assert "Gustave Roussy" in record.extra["affiliations"]
-    assert kinds(record) == {"no_authors", "title_lost"}
+    assert kinds(record) == {"missing_authors", "title_lost"}
 
 
 _PAGES = sorted(SEEDS.glob("*.txt")) + sorted(p for p in FIXTURES.iterdir() if p.suffix != ".md")
@@ -379,7 +379,7 @@ def test_structured_abstract_sections_do_not_make_a_registration() -> None:
     record = inline(text)
     assert record.record_type == "journal article"
     assert record.journal == "J Example Oncol"
-    assert kinds(record) == {"no_authors", "no_doi"}
+    assert kinds(record) == {"missing_authors", "missing_doi"}
 
 
 def test_pubmed_citation_split_over_two_lines_is_joined() -> None:
