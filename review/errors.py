@@ -105,6 +105,12 @@ class ImportFormatError(ReviewError):
     exit_code = ExitCode.INPUT
 
 
+class InputFileError(ReviewError):
+    """A file named as input (a full text to attach) is missing or not a file."""
+
+    exit_code = ExitCode.INPUT
+
+
 class ProtocolError(ReviewError):
     """The protocol file has one or more problems, all listed in `problems`."""
 

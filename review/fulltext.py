@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlparse
 
 from rapidfuzz import fuzz, process
 
-from review.errors import UsageError
+from review.errors import InputFileError, UsageError
 from review.identity import normalise_title
 from review.store import Store
 from review.store.fulltexts import FulltextCandidate
@@ -193,11 +193,12 @@ def fulltext_location(raw: str, *, cwd: Path | None = None) -> str:
     if not path.is_absolute():
         path = (cwd or Path.cwd()) / path
     if not path.is_file():
-        raise UsageError(
-            "no such file",
+        raise InputFileError(
+            "is a folder, not the full text's file"
+            if path.is_dir()
+            else "no such file: the full text to attach is not there",
             path=path,
-            field="location",
-            hint="give the path of the PDF, or a URL starting with https://",
+            hint="check the path of the PDF (or give a URL starting with https://)",
         )
     return str(path.resolve())
 

@@ -137,7 +137,6 @@ def test_link_and_list(review_file: Path, capsys: pytest.CaptureFixture[str]) ->
         (("link", "1", "1"), "cannot be linked to itself"),
         (("link", "1", "999"), "no record '999'"),
         (("attach", "doi:10.9/none", "https://x.org"), "no record 'doi:10.9/none'"),
-        (("attach", "1", "missing.pdf"), "no such file"),
         (("detach", "1"), "no full text to detach"),
     ],
 )
@@ -155,3 +154,19 @@ def test_mistakes_exit_with_usage_and_store_nothing(
     with Store.open(review_file) as store:
         assert store.db.execute("SELECT count(*) FROM fulltexts").fetchone()[0] == 0
         assert store.db.execute("SELECT count(*) FROM study_links").fetchone()[0] == 0
+
+
+def test_a_missing_pdf_is_an_input_error_named_clearly(
+    review_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Exit 3 (input), as the README's table says, naming the file (issue 14: it
+    was exit 2 with `/nonexistent.pdf:location: no such file`)."""
+    missing = tmp_path / "nonexistent.pdf"
+    assert run("fulltext", "attach", review_file, "1", missing, "--reviewer", "ann") == 3
+    err = capsys.readouterr().err
+    assert f"error: {missing}: no such file: the full text to attach is not there" in err
+    assert ":location:" not in err
+    assert run("fulltext", "attach", review_file, "1", tmp_path, "--reviewer", "ann") == 3
+    assert "is a folder" in capsys.readouterr().err
+    with Store.open(review_file) as store:
+        assert store.db.execute("SELECT count(*) FROM fulltexts").fetchone()[0] == 0

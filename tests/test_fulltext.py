@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from review.errors import UsageError
+from review.errors import InputFileError, UsageError
 from review.fulltext import (
     FulltextCandidate,
     folder_files,
@@ -143,7 +143,7 @@ def test_location_keeps_urls_and_makes_paths_absolute(tmp_path: Path) -> None:
     (tmp_path / "a.pdf").write_bytes(b"%PDF")
     assert fulltext_location(" https://example.org/a.pdf ") == "https://example.org/a.pdf"
     assert fulltext_location("a.pdf", cwd=tmp_path) == str((tmp_path / "a.pdf").resolve())
-    with pytest.raises(UsageError) as raised:
+    with pytest.raises(InputFileError) as raised:
         fulltext_location("missing.pdf", cwd=tmp_path)
     assert raised.value.path == tmp_path / "missing.pdf"
     with pytest.raises(UsageError):
