@@ -17,6 +17,7 @@ from review.dedup.canonical import canonical_record
 from review.errors import UsageError
 from review.models import DecisionEvent, DecisionValue, Record, Stage
 from review.protocol.models import Protocol, ScreeningStage
+from review.record_reading import ReadingField, reading_fields
 from review.screening.fulltext import FullTextMixin
 from review.screening.progress import not_retrieved_units, reviewer_progress
 from review.screening.state import Filter, Outcome, ReviewerCounts, Unit
@@ -96,6 +97,17 @@ class ScreeningSession(FullTextMixin):
                 [self.store.records.record(m.record_id) for m in members], unit.key
             )
         return self.store.records.record(unit.record_id)
+
+    def reading_fields(self, unit: Unit | None = None) -> list[ReadingField]:
+        """Register fields (conditions, interventions, outcomes, phase, status,
+        enrolment…) and other stored fields worth reading, from every record
+        the decision covers."""
+        unit = unit or self.current
+        if unit is None:
+            return []
+        members = self.state.resolved.groups.get(unit.key)
+        ids = [m.record_id for m in members] if members else [unit.record_id]
+        return reading_fields(self.store.records.record_extra(i) for i in ids)
 
     def my_decision(self, unit: Unit | None = None) -> DecisionEvent | None:
         unit = unit or self.current

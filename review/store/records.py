@@ -91,6 +91,16 @@ class RecordsRepository:
             raise StoreError(f"no record with uid {uid}", path=self._store.path)
         return self.record(row[0])
 
+    def record_extra(self, record_id: int) -> dict[str, str]:
+        """The source's fields no column holds, under the source's own names."""
+        row = self._store.db.execute(
+            "SELECT extra FROM records WHERE id = ?", [record_id]
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"no record with id {record_id}", path=self._store.path)
+        value = json.loads(row[0]) if row[0] else {}
+        return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
     def record_warnings(self, record_id: int) -> list[tuple[str, str | None, str]]:
         """(kind, field, message) for one record, in the order the parser found them."""
         rows = self._store.db.execute(

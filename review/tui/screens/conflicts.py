@@ -109,6 +109,7 @@ class ConflictsScreen(Screen[None]):
                     for n in self.session.store.screening.notes(unit.key, self.session.stage)
                 ],
                 reports=self.session.reports(unit),
+                details=self.session.reading_fields(unit),
             )
         )
 

@@ -176,6 +176,7 @@ class ScreeningScreen(PriorityMixin, Screen[None]):
                 labels=session.labels_of(unit),
                 notes=[(n.reviewer, n.text) for n in session.notes(unit)],
                 reports=session.reports(unit),
+                details=session.reading_fields(unit),
                 fulltext=session.fulltext_summary(unit) if full_text else None,
                 study=session.study_of(unit) if full_text else None,
             )

@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from review.models import DecisionEvent, Record
 from review.protocol.models import Protocol, term_pattern
+from review.record_reading import ReadingField
 from review.tui.widgets.highlight import highlighted
 from review.tui.widgets.record_detail import MAX_AUTHORS, citation
 
@@ -36,6 +37,8 @@ class ScreeningView:
     fulltext: str | None = None
     """'attached: path', 'not retrieved', or None."""
     study: str | None = None
+    details: list[ReadingField] = field(default_factory=list)
+    """Register fields and other stored fields worth reading (`review.record_reading`)."""
 
 
 class ScreeningRecord(VerticalScroll, can_focus=True):
@@ -77,6 +80,8 @@ class ScreeningRecord(VerticalScroll, can_focus=True):
         if record.vernacular_title:
             blocks.append(self._mark(record.vernacular_title).stylize("italic"))
         blocks.append(_fields(view))
+        if details := [d for d in view.details if not d.label.startswith("Abstract")]:
+            blocks.append(self._details(details))
         blocks.append(_status(view))
         if record.warnings:
             warnings = "\n".join(f"⚠ {message}" for message in record.warnings)
@@ -87,11 +92,36 @@ class ScreeningRecord(VerticalScroll, can_focus=True):
                     Content.assemble((f"✎ {who}: ", "bold"), text) for who, text in view.notes
                 )
             )
+        others = [d for d in view.details if d.label.startswith("Abstract")]
         if record.abstract:
             blocks.append(self._mark(record.abstract))
-        else:
+        elif not others and not details:
             blocks.append(Content.styled("(no abstract)", "italic $text-muted"))
+        elif not others:
+            blocks.append(
+                Content.styled(
+                    "(no abstract: the fields above are all there is)", "italic $text-muted"
+                )
+            )
+        for other in others:
+            heading = Content.styled(other.label, "bold $text-muted")
+            blocks.append(Content("\n").join([heading, self._mark(other.values[0])]))
         return Content("\n\n").join(blocks)
+
+    def _details(self, details: list[ReadingField]) -> Content:
+        """`Label     value` lines, one per value, terms highlighted like the abstract."""
+        lines: list[Content] = []
+        width = max(10, *(len(label) + 1 for label, _ in details))
+        for label, values in details:
+            for n, value in enumerate(values):
+                lines.append(
+                    Content.assemble(
+                        (f"{label if n == 0 else '':<{width}}", "bold $text-muted"),
+                        "• " if len(values) > 1 else "",
+                        self._mark(value),
+                    )
+                )
+        return Content("\n").join(lines)
 
     def _mark(self, text: str) -> Content:
         return highlighted(text, self.include, self.exclude)
@@ -121,13 +151,19 @@ def _fields(view: ScreeningView) -> Content:
         ("Type", record.record_type or ""),
         ("Source", source),
         ("Ids", ids),
-        ("Keywords", "; ".join(record.keywords)),
+        (_keywords_label(record), "; ".join(record.keywords)),
     ]
     return Content("\n").join(
         Content.assemble((f"{label:<10}", "bold $text-muted"), value)
         for label, value in rows
         if value
     )
+
+
+def _keywords_label(record: Record) -> str:
+    """A registration's keywords are its conditions (what the register lists first)."""
+    registration = "regist" in (record.record_type or "")
+    return "Conditions" if registration else "Keywords"
 
 
 def _status(view: ScreeningView) -> Content:
