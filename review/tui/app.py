@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from rich.console import Group
 from rich.text import Text
 from textual import events
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.screen import Screen
 
 from review.config import Settings, unknown_binding_ids
 from review.errors import ReviewError, UsageError
@@ -21,7 +23,7 @@ from review.review_file import open_review, review_protocol, review_title
 from review.screening.session import ScreeningSession, next_work
 from review.screening.units import load_state
 from review.store import Store
-from review.tui.commands import ReviewCommands
+from review.tui.commands import COMMANDS, ReviewCommands
 from review.tui.discovery import review_files
 from review.tui.keymap import binding_ids, binding_owners, clashes
 from review.tui.screens.conflicts import ConflictsScreen
@@ -92,6 +94,21 @@ class ReviewApp(App[None]):
         or `next`, where the reviewer has records to screen."""
         self._open_extraction = extraction
         """Open extraction right away (`review extract`): `list`, or a study key."""
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's own palette entries, less those `ReviewCommands` names with
+        this app's words (Keys, Quit): one entry each in the palette."""
+        ours = {command.name for command in COMMANDS}
+        for command in super().get_system_commands(screen):
+            if command.title not in ours:
+                yield command
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """Who and which file first, then the review's title: a long title is
+        what the header's ellipsis cuts, never the reviewer's name."""
+        if not sub_title:
+            return Content(title)
+        return Content.assemble((sub_title, "bold"), (" — ", "dim"), Content(title).stylize("dim"))
 
     def on_key(self, event: events.Key) -> None:
         """A key no binding took, typed ahead of the dialog now on top, goes to it
@@ -326,12 +343,14 @@ class ReviewApp(App[None]):
         return records
 
     def _set_titles(self, store: Store) -> None:
+        """`ann · rt-io.db · 180 records imported`: records as imported, where
+        screening counts what is screened (duplicates and shared ids once)."""
         self.title = review_title(store)
-        parts = [f"{store.records.record_count():,} records"]
+        parts = [f"{store.records.record_count():,} records imported"]
         if self.title != store.path.name:
             parts.insert(0, store.path.name)
         if self.reviewer:
-            parts.append(self.reviewer)
+            parts.insert(0, self.reviewer)
         self.sub_title = " · ".join(parts)
 
 

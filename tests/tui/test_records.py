@@ -71,7 +71,7 @@ async def test_r_on_the_home_opens_every_record_and_esc_goes_back(sample_store: 
         assert table(app).row_count == 5
         assert match_count(app) == "5 records"
         assert app.title.startswith(PROTOCOL_TITLE)
-        assert app.sub_title == "sample.db · 5 records"
+        assert app.sub_title == "sample.db · 5 records imported"
         assert table(app).has_focus
         await pilot.press("escape")
         await pilot.pause()

@@ -7,6 +7,7 @@ either reviewer's decision.
 
 from __future__ import annotations
 
+from textwrap import shorten
 from typing import ClassVar
 
 from textual import getters, on
@@ -14,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from review.errors import ReviewError
@@ -24,7 +25,11 @@ from review.screening.state import Unit
 from review.tui.screens.reason_picker import ReasonPicker
 from review.tui.screens.stage_picker import STAGE_NAMES, changed_stage, stage_picker
 from review.tui.screens.text_prompt import TextPrompt
+from review.tui.widgets.key_footer import KeyFooter
 from review.tui.widgets.screening_record import ScreeningRecord, ScreeningView
+
+TITLE_CHARS = 90
+"""A conflict's title in the list: cut at a word, with an ellipsis, past this."""
 
 
 class ConflictsScreen(Screen[None]):
@@ -61,7 +66,7 @@ class ConflictsScreen(Screen[None]):
                 yield Static(id="conflicts-title")
                 yield OptionList(id="conflict-list")
             yield ScreeningRecord.for_protocol(self.session.protocol, id="conflict-record")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.load()
@@ -75,11 +80,12 @@ class ConflictsScreen(Screen[None]):
         for unit in self._units:
             record = self.session.record(unit)
             title = (record.title if record else None) or "(no title)"
-            options.append(Option(title[:80], id=unit.key))
+            options.append(Option(shorten(title, TITLE_CHARS, placeholder=" …"), id=unit.key))
         self.conflict_list.set_options(options)
         stage = STAGE_NAMES[self.session.stage].lower()
+        count = len(self._units)
         self.query_one("#conflicts-title", Static).update(
-            f"{len(self._units)} conflict(s) at {stage}"
+            f"{count} conflict{'' if count == 1 else 's'} · {stage}"
         )
         if self._units:
             self.conflict_list.highlighted = min(keep, len(self._units) - 1)

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from review.errors import ReviewError
 from review.fulltext import open_command
@@ -31,6 +31,7 @@ from review.tui.screens.screening_priority import PriorityMixin
 from review.tui.screens.stage_picker import STAGE_NAMES, changed_stage, stage_picker
 from review.tui.screens.text_prompt import TextPrompt
 from review.tui.widgets.criteria_panel import CriteriaPanel
+from review.tui.widgets.key_footer import KeyFooter
 from review.tui.widgets.priority_bar import PriorityBar
 from review.tui.widgets.screening_progress import ScreeningProgress
 from review.tui.widgets.screening_record import ScreeningRecord, ScreeningView
@@ -59,6 +60,10 @@ class ScreeningScreen(PriorityMixin, Screen[None]):
         Binding("m", "decide('maybe')", "Maybe", id="screening.maybe"),
         Binding("s", "skip", "Skip", id="screening.skip"),
         Binding("u,ctrl+z", "undo", "Undo", id="screening.undo"),
+        Binding("a", "attach", "Attach", id="screening.attach"),
+        Binding("o", "open_fulltext", "Open", id="screening.open"),
+        Binding("r", "not_retrieved", "Not retrieved", id="screening.not-retrieved"),
+        Binding("l", "link_study", "Link", id="screening.link-study"),
         Binding(
             "left",
             "previous",
@@ -75,10 +80,6 @@ class ScreeningScreen(PriorityMixin, Screen[None]):
         Binding("f", "filter", "Filter", id="screening.filter"),
         Binding("h", "history", "History", show=False, id="screening.history"),
         Binding("g", "stage", "Stage", show=False, id="screening.stage"),
-        Binding("a", "attach", "Attach", id="screening.attach"),
-        Binding("o", "open_fulltext", "Open", id="screening.open"),
-        Binding("r", "not_retrieved", "Not retrieved", id="screening.not-retrieved"),
-        Binding("l", "link_study", "Link", id="screening.link-study"),
         Binding("p", "toggle_prioritise", "Prioritise", show=False, id="screening.prioritise"),
         Binding("w", "stopping", "When to stop", show=False, id="screening.stopping"),
         Binding("escape", "back", "Back", show=False, id="screening.back"),
@@ -123,7 +124,7 @@ class ScreeningScreen(PriorityMixin, Screen[None]):
         with Horizontal(id="screening-body"):
             yield ScreeningRecord.for_protocol(self.session.protocol, id="screening-record")
             yield CriteriaPanel(self.session.protocol, id="criteria")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.record_view.focus()

@@ -1,0 +1,120 @@
+"""Usable at 80×24 (issue 14): nothing a reviewer needs falls off the edge."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from rich.console import Console
+from textual.command import CommandList
+from textual.widgets import OptionList, Static
+from textual.widgets._footer import FooterKey
+from textual.widgets._header import HeaderTitle
+
+from review.models import Stage
+from review.store import Store
+from review.tui.app import ReviewApp
+from review.tui.screens.conflicts import ConflictsScreen
+from review.tui.screens.screening import ScreeningScreen
+from tests.conftest import fixed_clock, unit_rows
+from tests.tui.conftest import run_from_palette
+from tests.tui.test_screening import sample_path  # noqa: F401  (fixture: nothing decided)
+
+SMALL = (80, 24)
+
+
+def visible_footer(app: ReviewApp) -> list[str]:
+    """The footer's keys whose whole width is on screen."""
+    return [
+        f"{key.key_display} {key.description}".strip()
+        for key in app.screen.query(FooterKey)
+        if key.region.width and key.region.right <= SMALL[0]
+    ]
+
+
+def text_of(widget: Static) -> str:
+    console = Console(width=500, file=io.StringIO(), record=True)
+    console.print(widget.render())
+    return console.export_text().strip()
+
+
+async def test_the_palette_lists_keys_and_quit_once(sample_path: Path) -> None:  # noqa: F811
+    app = ReviewApp(Store.open(sample_path), reviewer="ann")
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        for word in ("Keys", "Quit"):
+            await pilot.press("ctrl+p", *word.lower())
+            hits = app.screen.query_one(CommandList)
+            for _ in range(100):
+                await pilot.pause(0.02)
+                if hits.option_count:
+                    break
+            await pilot.pause(0.2)  # every provider has answered
+            prompts = [str(hits.get_option_at_index(i).prompt) for i in range(hits.option_count)]
+            assert sum(p.split("\n")[0].strip() == word for p in prompts) == 1, prompts
+            await pilot.press("escape")
+
+
+async def test_screening_keeps_quit_keys_and_the_maybe_count(
+    sample_path: Path,  # noqa: F811
+) -> None:
+    app = ReviewApp(Store.open(sample_path), reviewer="ann", screening=Stage.TITLE_ABSTRACT)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ScreeningScreen)
+        await pilot.press("m", "i")
+        await pilot.pause()
+        footer = visible_footer(app)
+        assert "q Quit" in footer and "? Keys" in footer
+        assert footer[:2] == ["i Include", "e Exclude"]
+        progress = text_of(app.screen.query_one("#screening-progress", Static))
+        assert "? 1" in progress and "✓ 1" in progress
+        assert len(progress) <= SMALL[0] - 2
+
+
+async def test_the_header_keeps_the_reviewer_before_a_long_title(
+    sample_path: Path,  # noqa: F811
+) -> None:
+    app = ReviewApp(Store.open(sample_path), reviewer="ann", screening=Stage.TITLE_ABSTRACT)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        header = text_of(app.screen.query_one(HeaderTitle))
+        assert len(app.title) > SMALL[0]  # the sample review's title is long
+        assert header.startswith("ann · sample.db · 5 records imported — Radiotherapy")
+
+
+async def test_conflict_titles_are_cut_at_a_word_with_an_ellipsis(
+    sample_path: Path,  # noqa: F811
+) -> None:
+    with Store.open(sample_path, now=fixed_clock) as store:
+        for key, _ in unit_rows(store)[:3]:
+            store.screening.record_decision(key, Stage.TITLE_ABSTRACT, "include", reviewer="ann")
+            store.screening.record_decision(
+                key, Stage.TITLE_ABSTRACT, "exclude", reviewer="bob", reasons=["review"]
+            )
+    app = ReviewApp(Store.open(sample_path), reviewer="carol")
+    async with app.run_test(size=SMALL) as pilot:
+        await run_from_palette(pilot, "Conflicts")
+        screen = app.screen
+        assert isinstance(screen, ConflictsScreen)
+        conflicts = screen.query_one("#conflict-list", OptionList)
+        titles = {
+            (record.title or "")
+            for unit in screen._units
+            if (record := screen.session.record(unit)) is not None
+        }
+        long = 0
+        for i in range(conflicts.option_count):
+            prompt = str(conflicts.get_option_at_index(i).prompt)
+            if prompt in titles:
+                continue
+            long += 1
+            assert prompt.endswith(" …")
+            kept = prompt.removesuffix(" …")
+            title = next(t for t in titles if t.startswith(kept))
+            assert title[len(kept)] == " "  # cut between words
+        assert long >= 1
+        assert "q Quit" in visible_footer(app)
+        assert (
+            text_of(screen.query_one("#conflicts-title", Static)) == "3 conflicts · title/abstract"
+        )
