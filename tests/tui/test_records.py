@@ -257,3 +257,16 @@ async def test_a_reviewer_merges_two_records_and_takes_one_apart(sample_path: Pa
         assert load_resolution(fresh).groups == {}
         actions = [r[0] for r in fresh.db.execute("SELECT action FROM dedup_events ORDER BY id")]
     assert actions == ["merge", "merge", "unmerge", "unmerge"]
+
+
+async def test_a_merge_without_a_reviewer_asks_the_name(sample_path: Path) -> None:
+    """As screening does (issue 14: it answered "Set a reviewer name first")."""
+    app = ReviewApp(Store.open(sample_path, now=fixed_clock))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("m", "down", "m", *"Ann", "enter")
+        await pilot.pause()
+        assert app.reviewer == "Ann"
+    with Store.open(sample_path) as fresh:
+        rows = fresh.db.execute("SELECT action, reviewer FROM dedup_events ORDER BY id")
+        assert [tuple(r) for r in rows] == [("merge", "Ann"), ("merge", "Ann")]
