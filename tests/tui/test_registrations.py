@@ -4,8 +4,10 @@ over "(no abstract)")."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+from rich.console import Console
 from textual.widgets import Static
 
 from review.ingest import ImportOptions, import_paths
@@ -78,3 +80,20 @@ async def test_clinicaltrials_gov_exports_show_phase_status_and_enrolment(
             assert label in text, (label, text)
     assert "Phase" in json_text and "PHASE" in json_text
     assert "Sponsor" in csv_text and "Design" in csv_text
+
+
+async def test_the_records_browser_shows_them_too(sample_path: Path) -> None:  # noqa: F811
+    app = ReviewApp(Store.open(sample_path), reviewer="ann")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        fields = app.screen.query_one("#detail-fields", Static)
+        texts = []
+        for _ in range(5):
+            console = Console(width=200, file=io.StringIO(), record=True)
+            console.print(fields.content)
+            texts.append(console.export_text())
+            await pilot.press("down")
+            await pilot.pause()
+    registration = next(t for t in texts if "trial registration" in t)
+    assert "Interventions" in registration and "Nasopharyngeal Carcinoma" in registration
+    assert any("Abstract (zh)" in t for t in texts)

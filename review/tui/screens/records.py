@@ -17,6 +17,7 @@ from textual.worker import get_current_worker
 
 from review.dedup.manual import merge_records, take_apart
 from review.errors import ReviewError
+from review.record_reading import reading_fields
 from review.review_file import open_review
 from review.store import RecordRow, Store
 from review.tui.screens.reviewer_prompt import ReviewerNamed, reviewer_prompt
@@ -253,10 +254,13 @@ class RecordsScreen(Screen[None]):
             return
         try:
             record = self.store.records.record(record_id)
+            details = reading_fields([self.store.records.record_extra(record_id)])
         except ReviewError as exc:
             self.notify(str(exc), severity="error")
             return
-        self.detail.show_record(record, source_file=self._source_files.get(record.source_id))
+        self.detail.show_record(
+            record, source_file=self._source_files.get(record.source_id), details=details
+        )
 
 
 def _fetch(path: Path, term: str, *, offset: int, with_count: bool) -> tuple[list[RecordRow], int]:

@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 if TYPE_CHECKING:
     from review.models import Record
+    from review.record_reading import ReadingField
 
 MAX_AUTHORS = 30
 """Consortium papers list hundreds of authors; the pane shows this many."""
@@ -34,7 +35,13 @@ class RecordDetail(VerticalScroll):
         yield Static("Abstract", id="detail-abstract-heading")
         yield Static(id="detail-abstract", markup=False)
 
-    def show_record(self, record: Record | None, *, source_file: str | None = None) -> None:
+    def show_record(
+        self,
+        record: Record | None,
+        *,
+        source_file: str | None = None,
+        details: list[ReadingField] | None = None,
+    ) -> None:
         """Show `record`, or a placeholder when nothing is highlighted."""
         title = self.query_one("#detail-title", Static)
         if record is None:
@@ -45,7 +52,7 @@ class RecordDetail(VerticalScroll):
         title.update(record.title or "(no title)")
         title.set_class(not record.title, "-missing")
         self._show("#detail-vernacular", record.vernacular_title)
-        self.query_one("#detail-fields", Static).update(_fields(record, source_file))
+        self.query_one("#detail-fields", Static).update(_fields(record, source_file, details or []))
         self.query_one("#detail-fields").display = True
         warnings = "\n".join(f"⚠ {message}" for message in record.warnings)
         self._show("#detail-warnings", Content(warnings) if warnings else None)
@@ -60,8 +67,9 @@ class RecordDetail(VerticalScroll):
             widget.update(value)
 
 
-def _fields(record: Record, source_file: str | None) -> Table:
-    """Label/value lines for the record's bibliographic fields, skipping empty ones."""
+def _fields(record: Record, source_file: str | None, details: list[ReadingField]) -> Table:
+    """Label/value lines for the record's bibliographic fields, skipping empty ones,
+    then its register fields and other stored fields worth reading."""
     authors = "; ".join(record.authors[:MAX_AUTHORS])
     if len(record.authors) > MAX_AUTHORS:
         authors += f"; … and {len(record.authors) - MAX_AUTHORS} more"
@@ -90,6 +98,8 @@ def _fields(record: Record, source_file: str | None) -> Table:
     for label, value in rows:
         if value:
             grid.add_row(label, Text(value))
+    for label, values in details:
+        grid.add_row(label, Text("\n".join(values)))
     return grid
 
 
