@@ -234,3 +234,14 @@ async def test_the_consensus_is_recorded_as_agreed(rob_path: Path) -> None:
     assert s.consensus.answers["1.3"].value == "PN"
     assert s.consensus.final("D1") is Judgement.LOW
     assert s.assessment.final("D1") is None
+
+
+async def test_risk_of_bias_asks_who_is_assessing(rob_path: Path) -> None:
+    """As screening and extraction do (it said "Start with --reviewer NAME")."""
+    review = ReviewApp(Store.open(rob_path, now=fixed_clock))
+    async with review.run_test(size=SIZE) as pilot:
+        await run_from_palette(pilot, "Risk of bias")
+        assert isinstance(review.screen, TextPrompt)
+        await pilot.press(*"ann", "enter")
+        await pilot.pause()
+        assert isinstance(review.screen, RobListScreen) and review.reviewer == "ann"
