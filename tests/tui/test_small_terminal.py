@@ -12,9 +12,12 @@ from textual.widgets._footer import FooterKey
 from textual.widgets._header import HeaderTitle
 
 from review.models import Stage
+from review.sample import INCLUDED, build_sample
 from review.store import Store
 from review.tui.app import ReviewApp
 from review.tui.screens.conflicts import ConflictsScreen
+from review.tui.screens.extraction_form import ExtractionFormScreen
+from review.tui.screens.extraction_list import ExtractionListScreen
 from review.tui.screens.screening import ScreeningScreen
 from tests.conftest import fixed_clock, unit_rows
 from tests.tui.conftest import run_from_palette
@@ -118,3 +121,26 @@ async def test_conflict_titles_are_cut_at_a_word_with_an_ellipsis(
         assert (
             text_of(screen.query_one("#conflicts-title", Static)) == "3 conflicts · title/abstract"
         )
+
+
+async def test_the_records_and_extraction_footers_keep_quit_and_keys(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "s.db"
+    build_sample(path).close()
+    app = ReviewApp(Store.open(path), reviewer="kim", extraction=INCLUDED[2])
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ExtractionFormScreen)
+        footer = visible_footer(app)
+        assert "q Quit" in footer and "? Keys" in footer
+        assert "x" in footer  # a key left without its description still shows
+        for _ in range(3):
+            if isinstance(app.screen, ExtractionListScreen):
+                break
+            await pilot.press("escape")
+            await pilot.pause()
+        assert isinstance(app.screen, ExtractionListScreen)
+        footer = visible_footer(app)
+        assert footer[:2] == ["a All", "n Not started"]
+        assert footer[-3:] == ["q Quit", "? Keys", "^p Commands"]

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, DataTable, Footer, Header, Static
+from textual.widgets import ContentSwitcher, DataTable, Header, Static
 
 from review.dedup.manual import merge_records, take_apart
 from review.dedup.report import GroupRow, group_rows
@@ -19,6 +19,7 @@ from review.store import Store
 from review.store.dedup import PendingPair
 from review.tui.screens.reviewer_prompt import ReviewerNamed, reviewer_prompt
 from review.tui.widgets.duplicate_pair import DuplicatePair
+from review.tui.widgets.key_footer import KeyFooter
 
 
 class DuplicatesScreen(Screen[None]):
@@ -59,7 +60,7 @@ class DuplicatesScreen(Screen[None]):
             with Vertical(id="dup-groups-view"):
                 yield Static(id="dup-groups-status")
                 yield DataTable(id="dup-groups", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter(compact=False)
 
     def on_mount(self) -> None:
         groups = self.query_one("#dup-groups", DataTable)

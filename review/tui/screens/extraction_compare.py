@@ -9,7 +9,7 @@ from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from review.errors import ReviewError
 from review.extraction.compare import Difference, FieldAgreement, agreement
@@ -18,6 +18,7 @@ from review.extraction.session import ExtractionSession
 from review.extraction.studies import Status, statuses
 from review.extraction.values import Values
 from review.tui.screens.text_prompt import TextPrompt
+from review.tui.widgets.key_footer import KeyFooter
 
 
 def open_comparison(screen: Screen[Any], session: ExtractionSession) -> None:
@@ -73,7 +74,7 @@ class ComparisonScreen(Screen[None]):
         yield Static(id="compare-title", markup=False)
         yield DataTable(id="compare-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="compare-help", markup=False)
-        yield Footer()
+        yield KeyFooter(compact=False)
 
     def on_mount(self) -> None:
         store, protocol = self.session.store, self.session.protocol

@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.events import DescendantFocus
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Header, Input, OptionList, Static
 
 from review.errors import ReviewError
 from review.extraction.checks import FormProblem
@@ -36,6 +36,7 @@ from review.tui.screens.problem_list import ProblemList
 from review.tui.screens.text_prompt import TextPrompt
 from review.tui.widgets.form_field import FormFieldView
 from review.tui.widgets.form_outline import FormOutline
+from review.tui.widgets.key_footer import KeyFooter
 
 DIALOG_ACTIONS = frozenset(
     {"add_row", "copy_row", "rename_row", "remove_row", "complete", "compare"}
@@ -97,7 +98,7 @@ class ExtractionFormScreen(FormRows):
             yield FormOutline(hold_after=DIALOG_ACTIONS, id="form-outline")
             yield VerticalScroll(id="form-page")
         yield Static(id="form-help", markup=False)
-        yield Footer()
+        yield KeyFooter(compact=False)
 
     async def on_mount(self) -> None:
         self._show_reports()

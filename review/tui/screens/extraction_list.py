@@ -13,7 +13,7 @@ from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from review.errors import ReviewError
 from review.extraction.session import ExtractionSession
@@ -30,6 +30,7 @@ from review.screening.units import load_state
 from review.store import Store
 from review.tui.screens.extraction_compare import open_comparison
 from review.tui.screens.extraction_form import ExtractionFormScreen
+from review.tui.widgets.key_footer import KeyFooter
 
 FILTERS = {"all": None, "not_started": Status.NOT_STARTED, "in_progress": Status.IN_PROGRESS,
            "complete": Status.COMPLETE}  # fmt: skip
@@ -72,7 +73,7 @@ class ExtractionListScreen(Screen[None]):
         yield Header()
         yield Static(id="extraction-title", markup=False)
         yield DataTable(id="extraction-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter(compact=False)
 
     def on_mount(self) -> None:
         columns = ["Study", "Key", "You"]

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input
+from textual.widgets import DataTable, Header, Input
 from textual.worker import get_current_worker
 
 from review.dedup.manual import merge_records, take_apart
@@ -21,6 +21,7 @@ from review.record_reading import reading_fields
 from review.review_file import open_review
 from review.store import RecordRow, Store
 from review.tui.screens.reviewer_prompt import ReviewerNamed, reviewer_prompt
+from review.tui.widgets.key_footer import KeyFooter
 from review.tui.widgets.record_detail import RecordDetail
 from review.tui.widgets.record_table import RecordTable
 from review.tui.widgets.search_bar import SearchBar
@@ -82,7 +83,7 @@ class RecordsScreen(Screen[None]):
                 yield RecordTable(id="records")
             yield RecordDetail(id="detail")
         yield SourcesPanel(id="sources")
-        yield Footer()
+        yield KeyFooter(compact=False)
 
     def on_mount(self) -> None:
         try:

@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 
 from review.rob.assessment import OVERALL
 from review.rob.session import Status
@@ -23,6 +23,7 @@ from review.tui.screens.info import InfoScreen
 from review.tui.screens.rob_assessment_view import ANSWER_KEYS
 from review.tui.screens.rob_judging import JudgingKeys
 from review.tui.screens.text_prompt import TextPrompt
+from review.tui.widgets.key_footer import KeyFooter
 
 
 class RobAssessmentScreen(JudgingKeys):
@@ -78,7 +79,7 @@ class RobAssessmentScreen(JudgingKeys):
             with Vertical(id="rob-main"):
                 yield Static(id="rob-detail")
                 yield OptionList(id="rob-questions")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.question_list.focus()

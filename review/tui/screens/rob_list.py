@@ -10,7 +10,7 @@ from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from review.errors import ReviewError
@@ -21,6 +21,7 @@ from review.rob.studies import RobItem, overview
 from review.store import Store
 from review.tui.screens.rob_assessment import RobAssessmentScreen
 from review.tui.screens.rob_summary import RobSummaryScreen
+from review.tui.widgets.key_footer import KeyFooter
 
 STATUS_STYLE = {
     Status.NOT_STARTED: "dim",
@@ -58,7 +59,7 @@ class RobListScreen(Screen[None]):
         yield Header()
         yield Static(id="rob-list-title")
         yield OptionList(id="rob-list")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.item_list.focus()

@@ -12,13 +12,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from review.errors import ReviewError
 from review.review_file import review_protocol
 from review.rob.model import Judgement
 from review.rob.reports import NOT_JUDGED, ToolSummary, summarise
 from review.store import Store
+from review.tui.widgets.key_footer import KeyFooter
 from review.tui.widgets.rob_lights import LIGHTS, light
 
 BAR_WIDTH = 40
@@ -39,7 +40,7 @@ class RobSummaryScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="rob-summary"):
             yield Static(self._body(), id="rob-summary-body")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#rob-summary").focus()

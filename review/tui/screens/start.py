@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Static
+from textual.widgets import Button, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from review.errors import ReviewError
@@ -18,6 +18,7 @@ from review.review_file import create_review, open_review
 from review.sample import SAMPLE_NAME, open_or_build_sample
 from review.store import Store
 from review.tui.discovery import review_files
+from review.tui.widgets.key_footer import KeyFooter
 
 
 class StartScreen(Screen[Store | None]):
@@ -80,7 +81,7 @@ class StartScreen(Screen[Store | None]):
                     yield Label("File", classes="start-label")
                     yield Input(placeholder="path/to/review.db", id="open-path")
                 yield Button("Open", id="open-file")
-        yield Footer()
+        yield KeyFooter(compact=False)
 
     def on_mount(self) -> None:
         self.query_one("#found" if self.found else "#open-sample").focus()

@@ -43,15 +43,18 @@ class KeyFooter(Footer):
                 firsts[binding.action] = (node is self.app, binding, enabled, tooltip)
         palette = self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE
         palette_entry = active.get(self.app.COMMAND_PALETTE_BINDING) if palette else None
-        room = width - (self._cost(palette_entry[1]) + 2 if palette_entry else 0)
+        room = width - 1 - (self._cost(palette_entry[1]) + 2 if palette_entry else 0)
         own = [entry for entry in firsts.values() if entry[0]]
         room -= sum(self._cost(binding) for _, binding, _, _ in own)
         screen_keys = [entry for entry in firsts.values() if not entry[0]]
         shown = _fit(screen_keys, room, self._cost)
         for _, binding, enabled, tooltip in [*shown, *own]:
+            display = self.app.get_key_display(binding) if binding.description != MORE else ""
+            if not binding.description and not self.compact:
+                display = f" {display} "  # a bare key gets no padding of its own
             yield FooterKey(
                 binding.key,
-                self.app.get_key_display(binding) if binding.description != MORE else "",
+                display,
                 binding.description,
                 binding.action,
                 disabled=not enabled,
@@ -73,7 +76,7 @@ class KeyFooter(Footer):
         """Cells one key takes in this footer (key, description, padding, margin)."""
         text = cell_len(self.app.get_key_display(binding))
         if binding.description:
-            text += cell_len(binding.description) + (1 if self.compact else 2)
+            text += cell_len(binding.description) + 1
         return text + (1 if self.compact else 2)
 
 
