@@ -6,7 +6,6 @@ which commits before this screen shows the next record.
 
 from __future__ import annotations
 
-import subprocess
 from typing import ClassVar
 
 from rich.table import Table
@@ -15,11 +14,9 @@ from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Header
 
 from review.errors import ReviewError
-from review.fulltext import open_command
 from review.models import DecisionValue, Stage
 from review.screening.session import ScreeningSession
 from review.screening.state import Filter, Outcome
@@ -27,6 +24,7 @@ from review.tui.screens.choice_picker import ChoicePicker
 from review.tui.screens.info import InfoScreen
 from review.tui.screens.reason_picker import ReasonPicker
 from review.tui.screens.records import RecordsScreen
+from review.tui.screens.screening_fulltext import FullTextKeys
 from review.tui.screens.screening_priority import PriorityMixin
 from review.tui.screens.stage_picker import STAGE_NAMES, changed_stage, stage_picker
 from review.tui.screens.text_prompt import TextPrompt
@@ -51,7 +49,7 @@ REFRESH_SECONDS = 5.0
 FULL_TEXT_ACTIONS = frozenset({"attach", "open_fulltext", "not_retrieved", "link_study"})
 
 
-class ScreeningScreen(PriorityMixin, Screen[None]):
+class ScreeningScreen(PriorityMixin, FullTextKeys):
     """Screen records of one stage as one reviewer."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -383,84 +381,7 @@ class ScreeningScreen(PriorityMixin, Screen[None]):
 
         self.app.push_screen(stage_picker(self.session.stage), chosen)
 
-    # -- full text ----------------------------------------------------------
-
-    def action_attach(self) -> None:
-        if self.session.current is None:
-            return
-
-        def attach(location: str | None) -> None:
-            if location:
-                self._guard(lambda: self.session.attach_fulltext(location))
-                self.show_current()
-
-        self.app.push_screen(
-            TextPrompt("Attach the full text", placeholder="/path/to/report.pdf or https://…"),
-            attach,
-        )
-
-    def action_open_fulltext(self) -> None:
-        if self.session.current is None:
-            return
-        held = self.session.fulltext()
-        if held is None or not held.location:
-            self.notify("No full text attached (press a to attach one)", severity="warning")
-            return
-        try:
-            subprocess.Popen(
-                open_command(held.location),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                start_new_session=True,  # the viewer outlives neither key nor terminal
-            )
-        except OSError as exc:
-            self.notify(f"Cannot open {held.location}: {exc}", severity="error")
-            return
-        self.notify(f"Opening {held.location}")
-
-    def action_not_retrieved(self) -> None:
-        if self.session.current is None:
-            return
-
-        def mark(note: str | None) -> None:
-            if note is not None:
-                self._guard(lambda: self.session.mark_not_retrieved(note or None))
-                self.show_current()
-
-        self.app.push_screen(
-            TextPrompt(
-                "Mark the report as not retrieved (PRISMA counts it)",
-                placeholder="optional: what was tried",
-                help="Enter marks it · Esc cancels",
-            ),
-            mark,
-        )
-
-    def action_link_study(self) -> None:
-        if self.session.current is None:
-            return
-
-        def link(other: str | None) -> None:
-            if other:
-                self._guard(lambda: self.session.link_study(other))
-                self.show_current()
-
-        self.app.push_screen(
-            TextPrompt(
-                "Link to the study of another report",
-                placeholder="record id (as in the records screen) or key such as doi:10…",
-            ),
-            link,
-        )
-
     # -- helpers ------------------------------------------------------------
-
-    def _guard(self, action: object) -> None:
-        try:
-            action()  # type: ignore[operator]
-        except (ReviewError, KeyError) as exc:
-            self.notify(str(exc), severity="error")
 
     def _refresh_from_others(self) -> None:
         try:
