@@ -34,7 +34,7 @@ async def test_a_duplicates_key_is_remapped_and_works(dup_store: Store) -> None:
 
 
 async def test_ids_of_dialogs_and_widgets_are_known(sample_path: Path) -> None:
-    keys = {"reasons.cancel": "x", "records.next": "down,n", "prompt.cancel": "escape"}
+    keys = {"reasons.cancel": "x", "records.next": "down,n", "prompt.cancel": "ctrl+g"}
     app = ReviewApp(Store.open(sample_path), settings=Settings(keys=keys, path=Path("c.toml")))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

@@ -263,7 +263,7 @@ async def test_a_merge_without_a_reviewer_asks_the_name(sample_path: Path) -> No
     """As screening does (issue 14: it answered "Set a reviewer name first")."""
     app = ReviewApp(Store.open(sample_path, now=fixed_clock))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await run_from_palette(pilot, "Records")
         await pilot.press("m", "down", "m", *"Ann", "enter")
         await pilot.pause()
         assert app.reviewer == "Ann"

@@ -18,7 +18,7 @@ from review.tui.app import ReviewApp
 from review.tui.screens.screening import ScreeningScreen
 from review.tui.widgets.highlight import INCLUDE_STYLE
 from tests.conftest import FIXTURES, SAMPLE_PROTOCOL, fixed_clock
-from tests.tui.conftest import SIZE
+from tests.tui.conftest import SIZE, run_from_palette
 from tests.tui.test_screening import sample_path, shown  # noqa: F401  (fixture)
 
 CTGOV_CSV = FIXTURES / "tabular" / "ctg-studies_first40.csv"
@@ -85,7 +85,7 @@ async def test_clinicaltrials_gov_exports_show_phase_status_and_enrolment(
 async def test_the_records_browser_shows_them_too(sample_path: Path) -> None:  # noqa: F811
     app = ReviewApp(Store.open(sample_path), reviewer="ann")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await run_from_palette(pilot, "Records")
         fields = app.screen.query_one("#detail-fields", Static)
         texts = []
         for _ in range(5):

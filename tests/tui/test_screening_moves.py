@@ -9,6 +9,7 @@ from pathlib import Path
 from review.models import Stage
 from review.store import Store
 from review.tui.app import ReviewApp
+from review.tui.screens.home import HomeScreen
 from review.tui.screens.records import RecordsScreen
 from review.tui.screens.screening import ScreeningScreen
 from tests.tui.conftest import SIZE, run_from_palette
@@ -18,7 +19,7 @@ from tests.tui.test_screening import sample_path  # noqa: F401  (fixture: nothin
 async def test_escape_goes_back_to_the_browser(sample_path: Path) -> None:  # noqa: F811
     app = ReviewApp(Store.open(sample_path), reviewer="ann")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await run_from_palette(pilot, "Records")
         browser = app.screen
         assert isinstance(browser, RecordsScreen)
         await run_from_palette(pilot, "Screen records")
@@ -28,7 +29,7 @@ async def test_escape_goes_back_to_the_browser(sample_path: Path) -> None:  # no
         assert app.screen is browser
 
 
-async def test_escape_from_screening_opened_first_shows_the_records(
+async def test_escape_from_screening_opened_first_shows_the_home(
     sample_path: Path,  # noqa: F811
 ) -> None:
     app = ReviewApp(Store.open(sample_path), reviewer="ann", screening=Stage.TITLE_ABSTRACT)
@@ -37,7 +38,7 @@ async def test_escape_from_screening_opened_first_shows_the_records(
         assert isinstance(app.screen, ScreeningScreen)
         await pilot.press("escape")
         await pilot.pause()
-        assert isinstance(app.screen, RecordsScreen)
+        assert isinstance(app.screen, HomeScreen)
 
 
 async def test_a_skipped_record_stays_behind_after_the_search_is_cleared(
