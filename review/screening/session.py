@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
-from itertools import chain
 
 from review.dedup.canonical import canonical_record
 from review.errors import UsageError
@@ -19,6 +18,7 @@ from review.models import DecisionEvent, DecisionValue, Record, Stage
 from review.protocol.models import Protocol, ScreeningStage
 from review.record_reading import ReadingField, reading_fields
 from review.screening.fulltext import FullTextMixin
+from review.screening.moves import QueueMoves
 from review.screening.progress import not_retrieved_units, reviewer_progress
 from review.screening.state import Filter, Outcome, ReviewerCounts, Unit
 from review.screening.units import load_state
@@ -29,7 +29,7 @@ _RECENT = 200
 """Events read first when looking for the decision to undo."""
 
 
-class ScreeningSession(FullTextMixin):
+class ScreeningSession(QueueMoves, FullTextMixin):
     """A reviewer's place in one stage's queue, over a live review file."""
 
     def __init__(self, store: Store, protocol: Protocol, reviewer: str, stage: Stage) -> None:
@@ -154,69 +154,6 @@ class ScreeningSession(FullTextMixin):
     def units(self) -> list[Unit]:
         """Every unit of the current view, search and filters, in queue order."""
         return [unit for unit in self.state.units if self._shows(unit)]
-
-    # -- moving -------------------------------------------------------------
-
-    def next(self) -> Unit | None:
-        """Forward along the trail, else the next unit of the view (wrapping
-        round in the queue so skipped records come back)."""
-        if self._at < len(self._trail) - 1:
-            self._at += 1
-            return self.current
-        start = self._rank_of(self._trail[self._at]) + 1 if self._at >= 0 else 0
-        found = self._find(start, wrap=self.view is Filter.QUEUE, skip=self._here())
-        if found is not None:
-            self._go_to(found)
-        return self.current
-
-    def skip(self) -> Unit | None:
-        """Leave the current unit for later and move on: it comes back after
-        every unit not skipped, in the order skipped, whatever the view."""
-        if (unit := self.current) is not None:
-            self._skipped.pop(unit.key, None)
-            self._skipped[unit.key] = None
-        return self.next()
-
-    def previous(self) -> Unit | None:
-        """Back to the record shown before this one (decided or not)."""
-        if self._at > 0:
-            self._at -= 1
-        return self.current
-
-    def set_view(
-        self,
-        view: Filter | None = None,
-        *,
-        search: str | None = None,
-        label: str | None = None,
-        with_warnings: bool | None = None,
-    ) -> Unit | None:
-        """Change the view, search or filters and go to the first unit they show.
-
-        `None` leaves a setting as it is; an empty search or label clears it.
-        """
-        if view is not None:
-            self.view = view
-        if search is not None:
-            self.search = search.strip()
-            self._search_ids = (
-                self.store.records.search_record_ids(self.search) if self.search else None
-            )
-        if label is not None:
-            self.label = label or None
-        if with_warnings is not None:
-            self.with_warnings = with_warnings
-        self._trail, self._at = [], -1
-        self._go_to(self._first())
-        return self.current
-
-    def set_order(self, order: Sequence[int] | None, rank: Sequence[int] | None) -> None:
-        """Offer the queue in this order of unit positions (`rank` maps a
-        position to its index in it) from the next record on; None: import order.
-        Used by prioritised screening, for the queue view only."""
-        self._order, self._rank = order, rank
-        self._from_top = order is not None
-        """The next move starts at the top of the new order, not after the current record."""
 
     # -- deciding -----------------------------------------------------------
 
@@ -363,62 +300,6 @@ class ScreeningSession(FullTextMixin):
     def _recount(self) -> Counter[str]:
         """Counts over every unit (the home and `review status` count the same way)."""
         return reviewer_progress(self.state, self.stage, self.reviewer, self._not_retrieved)
-
-    def _advance_from(self, unit: Unit) -> None:
-        index = unit.position
-        found = self._find(self._rank_of(index) + 1, wrap=self.view is Filter.QUEUE, skip=index)
-        if found is not None:
-            self._go_to(found)
-        elif not self._shows(unit):
-            self._trail, self._at = [], -1
-
-    def _go_to(self, index: int | None) -> None:
-        if index is None:
-            return
-        del self._trail[self._at + 1 :]
-        if not self._trail or self._trail[-1] != index:
-            self._trail.append(index)
-        self._at = len(self._trail) - 1
-
-    def _here(self) -> int | None:
-        return self._trail[self._at] if self._at >= 0 else None
-
-    def _ordered(self) -> bool:
-        return self._order is not None and self.view is Filter.QUEUE
-
-    def _rank_of(self, position: int) -> int:
-        """Where a unit stands in the queue's order (its position, unprioritised);
-        after a new order, -1 so that the search starts at its top."""
-        if not self._ordered() or self._rank is None:
-            return position
-        if self._from_top:
-            self._from_top = False
-            return -1
-        return self._rank[position]
-
-    def _first(self) -> int | None:
-        """The first unit of the view (in the queue, skipped ones last)."""
-        return self._find(0, wrap=self.view is Filter.QUEUE)
-
-    def _find(self, start: int, *, wrap: bool, skip: int | None = None) -> int | None:
-        """The first unit shown from rank `start` on; `wrap` (the queue) goes
-        round and leaves skipped units for last, in the order they were skipped."""
-        units = self.state.units
-        ranks: Iterable[int] = range(start, len(units))
-        if wrap:
-            ranks = chain(ranks, range(0, min(start, len(units))))
-        order = self._order if self._ordered() else None
-        later: list[int] = []
-        for rank in ranks:
-            index = order[rank] if order is not None else rank
-            if index != skip and self._shows(units[index]):
-                if not wrap or units[index].key not in self._skipped:
-                    return index
-                later.append(index)
-        if not later:
-            return None
-        skipped = {key: n for n, key in enumerate(self._skipped)}
-        return min(later, key=lambda index: skipped[units[index].key])
 
     def _shows(self, unit: Unit) -> bool:
         if unit.key in self._not_retrieved and self.view is not Filter.ALL:
