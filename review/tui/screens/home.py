@@ -16,7 +16,7 @@ from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, ProgressBar, Static
+from textual.widgets import Header, OptionList, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from review.dedup.run import AUTOMATIC, DedupRun, dedupe_review
@@ -25,6 +25,7 @@ from review.review_file import open_review
 from review.status import review_status
 from review.store import Store
 from review.tui.screens.import_files import ImportScreen
+from review.tui.widgets.key_footer import KeyFooter
 from review.tui.widgets.pipeline import Pipeline, stage_rows
 
 STAGE_ACTIONS: dict[str, tuple[str, str | None]] = {
@@ -101,7 +102,7 @@ class HomeScreen(Screen[None]):
         yield Header()
         yield Pipeline(id="pipeline")
         yield Static(HINT, id="home-message", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.pipeline.show(stage_rows(None))
