@@ -2,6 +2,8 @@
 
 A file is either wholly in the review or not at all, and so is a folder:
 if one of its files fails, none is stored and every failure is reported.
+Files are staged in short transactions and published at once (see
+`store.imports`), so an import never holds up a colleague's decisions.
 """
 
 from __future__ import annotations
@@ -61,13 +63,16 @@ def import_paths(
 ) -> list[ImportResult]:
     """Import files and folders (each file of a folder is one source).
 
-    All files are opened, sniffed and checked for repeats first; then all are
-    parsed and stored inside one transaction, each file in its own savepoint.
-    Records stream from parser to SQLite in batches, so memory stays flat at
-    100k records; if any file fails, every failure is reported and nothing
-    at all is stored.
+    All files are opened, sniffed and checked for repeats first; then each is
+    parsed and staged: written in short transactions, a batch at a time, under
+    a marker that hides it from every reader, so colleagues keep screening
+    while it runs. Records stream from parser to SQLite, so memory stays flat
+    at 100k records. Only when every file is staged are they published
+    together in one short transaction; if any file fails, every failure is
+    reported and what was staged is deleted, so nothing at all is stored.
     """
     _check_options(options)
+    store.imports.discard_dead()
     files = _expand(paths)
     opened: list[tuple[Document, Format]] = []
     failures: list[ImportFormatError] = []
@@ -86,20 +91,34 @@ def import_paths(
     if failures:
         _raise_all(failures, len(files))
     results: list[ImportResult] = []
-    with store.write(bulk=True):
+    staged: list[int] = []
+    try:
         for doc, fmt in opened:
             try:
-                results.append(_store_file(store, doc, fmt, options, progress))
+                results.append(_store_file(store, doc, fmt, options, progress, staged))
             except ImportFormatError as exc:
                 failures.append(exc)
         if failures:
             _raise_all(failures, len(files))
+        published = store.imports.publish(staged, refuse_repeats=not options.force)
+    except BaseException:
+        store.imports.discard(staged)
+        raise
+    for result, source in zip(results, published, strict=True):
+        result.source = source
     return results
 
 
 def _store_file(
-    store: Store, doc: Document, fmt: Format, options: ImportOptions, progress: Progress | None
+    store: Store,
+    doc: Document,
+    fmt: Format,
+    options: ImportOptions,
+    progress: Progress | None,
+    staged: list[int],
 ) -> ImportResult:
+    """Stage one file, adding its source id to `staged` for publishing (or
+    deleting, when another file fails)."""
     t0 = time.perf_counter()
     warnings: Counter[str] = Counter()
     notices: list[str] = []
@@ -124,7 +143,8 @@ def _store_file(
             estimate = round(done / fraction) if fraction > 0.01 else 0
             progress(f"importing {doc.path.name}", done, max(estimate, done))
 
-    source = store.imports.add(_new_source(doc, fmt, options), keyed(), on_batch=on_batch)
+    source = store.imports.stage(_new_source(doc, fmt, options), keyed(), on_batch=on_batch)
+    staged.append(source.id)
     if progress:
         progress(f"importing {doc.path.name}", source.record_count, source.record_count)
     if source.record_count == 0:

@@ -160,7 +160,7 @@ def test_a_damaged_file_is_refused_naming_the_box(tmp_path: Path) -> None:
     """The imports' own record counts must match the records the file holds."""
     path = build_review(tmp_path / "r.db")
     with Store.open(path) as store:
-        store.db.execute("UPDATE sources SET record_count = 7 WHERE name = 'PubMed'")
+        store.db.execute("UPDATE sources_all SET record_count = 7 WHERE name = 'PubMed'")
         store.db.conn.commit()
         with pytest.raises(PrismaError) as raised:
             load_prisma(store)

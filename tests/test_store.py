@@ -49,7 +49,9 @@ def test_create_sets_wal_foreign_keys_and_schema(tmp_path: Path) -> None:
     Store.create(path).close()
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    tables = {
+        r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
+    }
     assert {
         "sources",
         "records",

@@ -52,7 +52,7 @@ def test_record_key_for_accepts_keys_ids_dois_and_pmids(review: Store) -> None:
     assert review.records.key_for("10.1000/B") == "doi:10.1000/b"
     assert review.records.key_for("3") == "reg:NCT01234567"
     assert review.records.key_for("111") == "pmid:111"
-    review.db.execute("UPDATE records SET pmid = '222' WHERE key = 'doi:10.1000/b'")
+    review.db.execute("UPDATE records_all SET pmid = '222' WHERE key = 'doi:10.1000/b'")
     assert review.records.key_for("pmid:222") == "doi:10.1000/b"
     assert review.records.key_for("222") == "doi:10.1000/b"
     with pytest.raises(UsageError, match=r"no record 'doi:10\.9/zz'") as raised:

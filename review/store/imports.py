@@ -1,20 +1,32 @@
-"""Imports into the review file: sources and their records, written in batches."""
+"""Imports into the review file: sources and their records, staged in
+batches of short transactions and published at once."""
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from typing import TYPE_CHECKING, Any, cast
 
 from review import __version__
+from review.errors import DuplicateImportError, StoreError
 from review.models import FILE_WARNING_KINDS, RecordDraft, Source, SourceKind
+from review.store import pending
 from review.store.columns import FTS_COLUMNS, FTS_INDEXES, INSERT_COLUMNS, insert_values
 
 if TYPE_CHECKING:
     from review.store.store import Store
 
 _BATCH = 2_000
+"""Records deleted per transaction when a staged import is discarded."""
+_HOLD = 0.025
+"""Seconds a batch should hold the write lock: a colleague's decision waits at
+most about this long. Batches are sized to it as the import runs, since how
+many records that is depends on the machine, its load and the records."""
+_SIZES = (50, 250, 5_000)
+"""Smallest, first and largest batch, in records."""
 
 
 @dataclass(frozen=True)
@@ -44,7 +56,14 @@ class KeyedRecord:
 
 
 _PLACEHOLDERS = ", ".join("?" * (1 + len(INSERT_COLUMNS)))
-_INSERT_RECORDS = f"INSERT INTO records (id, {', '.join(INSERT_COLUMNS)}) VALUES ({_PLACEHOLDERS})"
+_INSERT_RECORDS = (
+    f"INSERT INTO records_all (id, {', '.join(INSERT_COLUMNS)}) VALUES ({_PLACEHOLDERS})"
+)
+_DELETE_FTS = (
+    f"INSERT INTO records_fts (records_fts, rowid, {', '.join(FTS_COLUMNS)}) "
+    f"SELECT 'delete', id, {', '.join(FTS_COLUMNS)} FROM records_all WHERE id IN ({{chunk}})"
+)
+"""An external-content FTS5 row is deleted by naming the values it indexed."""
 _INSERT_FTS = (
     f"INSERT INTO records_fts (rowid, {', '.join(FTS_COLUMNS)}) "
     f"VALUES ({', '.join('?' * (1 + len(FTS_COLUMNS)))})"
@@ -53,18 +72,26 @@ _INSERT_FTS = (
 
 class ImportsRepository:
     """`store.imports`: the files brought into the review, and their records
-    written in batches."""
+    written in batches, each batch its own short transaction.
+
+    An import is staged (rows written under a `pending_imports` marker that
+    every reader's view filters out) and then published in one short
+    transaction that removes the marker, so a decision pressed meanwhile waits
+    at most for one batch, and nobody ever sees half an import.
+    """
 
     def __init__(self, store: Store) -> None:
         self._store = store
 
     def source_with_hash(self, file_hash: str) -> Source | None:
+        """The first published import of a file with this content."""
         rows = list(self._store.db["sources"].rows_where("file_hash = ?", [file_hash], limit=1))
         return Source(**_source_fields(rows[0])) if rows else None
 
     def import_count(self, file_hash: str) -> int:
-        """How many times a file with this content was imported (forced repeats)."""
-        sql = "SELECT count(*) FROM sources WHERE file_hash = ?"
+        """How many times a file with this content was imported (forced
+        repeats), counting imports still in progress so their uids differ."""
+        sql = "SELECT count(*) FROM sources_all WHERE file_hash = ?"
         return int(self._store.db.execute(sql, [file_hash]).fetchone()[0])
 
     def add(
@@ -74,14 +101,44 @@ class ImportsRepository:
         *,
         on_batch: Callable[[int], None] | None = None,
     ) -> Source:
-        """Store one file's records, warnings and search index in one transaction.
+        """Stage one file's records, warnings and search index, then publish them."""
+        staged = self.stage(source, records, on_batch=on_batch)
+        try:
+            return self.publish([staged.id])[0]
+        except BaseException:
+            self.discard([staged.id])
+            raise
 
-        `records` may be a generator that parses as it goes: rows are inserted
-        in batches, and if the generator raises (a parse error found late),
-        everything of this file is rolled back.
+    def stage(
+        self,
+        source: NewSource,
+        records: Iterable[KeyedRecord],
+        *,
+        on_batch: Callable[[int], None] | None = None,
+    ) -> Source:
+        """Write one file's rows in short transactions, hidden until `publish`.
+
+        `records` may be a generator that parses as it goes: each batch is
+        parsed outside any transaction and written in one. If the generator
+        raises (a parse error found late) or the process is interrupted,
+        everything of this file is deleted again; if it is killed, the next
+        `Store.open` deletes it.
         """
+        token = pending.new_token()
+        try:
+            source_id = self._begin(source, token)
+            try:
+                self._write_batches(source_id, records, on_batch)
+            except BaseException:
+                self.discard([source_id])
+                raise
+        finally:
+            pending.finished(token)
+        return self._any_source(source_id)
+
+    def _begin(self, source: NewSource, token: str) -> int:
         with self._store.write() as db:
-            inserted = db.table("sources").insert(
+            inserted = db.table("sources_all").insert(
                 {
                     **source.__dict__,
                     "kind": str(source.kind),
@@ -92,29 +149,132 @@ class ImportsRepository:
                 }
             )
             source_id = cast(int, inserted.last_pk)
-            first_id = (db.execute("SELECT max(id) FROM records").fetchone()[0] or 0) + 1
-            count, warnings = 0, 0
-            for values, warning_rows in _prepared(records, source_id, first_id):
-                db.conn.executemany(_INSERT_RECORDS, values)
+            stamp = pending.now()
+            db.execute(
+                "INSERT INTO pending_imports (source_id, host, pid, token, started_at, heartbeat) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [source_id, pending.host(), os.getpid(), token, stamp, stamp],
+            )
+        return source_id
+
+    def _write_batches(
+        self,
+        source_id: int,
+        records: Iterable[KeyedRecord],
+        on_batch: Callable[[int], None] | None,
+    ) -> None:
+        count, warnings = 0, 0
+        sizer = _BatchSizer()
+        for values, warning_values in _prepared(records, source_id, sizer):
+            # Synced per batch (FULL), not left to the next commit: with
+            # NORMAL, a colleague's decision commit would fsync the import's
+            # megabytes of WAL and wait on them.
+            started = time.perf_counter()
+            with self._store.write() as db:
+                self._require_marker(source_id)
+                first_id = (db.execute("SELECT max(id) FROM records_all").fetchone()[0] or 0) + 1
+                rows = [(first_id + i, *row) for i, row in enumerate(values)]
+                db.conn.executemany(_INSERT_RECORDS, rows)
                 # Indexed from the values in hand rather than read back from
                 # `records`: the text is tokenised once, nothing is re-read.
                 db.conn.executemany(
-                    _INSERT_FTS, ([row[0], *(row[c] for c in FTS_INDEXES)] for row in values)
+                    _INSERT_FTS, ([row[0], *(row[c] for c in FTS_INDEXES)] for row in rows)
                 )
                 db.conn.executemany(
-                    "INSERT INTO record_warnings (record_id, kind, field, message) "
+                    "INSERT INTO record_warnings_all (record_id, kind, field, message) "
                     "VALUES (?, ?, ?, ?)",
-                    warning_rows,
+                    ((first_id + i, *rest) for i, *rest in warning_values),
                 )
-                count += len(values)
-                warnings += len(warning_rows)
-                if on_batch:
-                    on_batch(count)
-            db.execute(
-                "UPDATE sources SET record_count = ?, warning_count = ? WHERE id = ?",
-                [count, warnings, source_id],
+                count += len(rows)
+                warnings += len(warning_values)
+                db.execute(
+                    "UPDATE sources_all SET record_count = ?, warning_count = ? WHERE id = ?",
+                    [count, warnings, source_id],
+                )
+                db.execute(
+                    "UPDATE pending_imports SET heartbeat = ? WHERE source_id = ?",
+                    [pending.now(), source_id],
+                )
+            sizer.held(len(values), time.perf_counter() - started)
+            if on_batch:
+                on_batch(count)
+
+    def publish(self, source_ids: list[int], *, refuse_repeats: bool = False) -> list[Source]:
+        """Show staged imports to everyone at once, in one short transaction.
+
+        `refuse_repeats`: a file with the same content published by someone
+        else while these were staged is refused here, as it would have been
+        had it been there when the import started.
+        """
+        with self._store.write():
+            for source_id in source_ids:
+                self._require_marker(source_id)
+                if refuse_repeats:
+                    self._refuse_published_twin(source_id)
+            marks = ", ".join("?" * len(source_ids))
+            self._store.db.execute(
+                f"DELETE FROM pending_imports WHERE source_id IN ({marks})", source_ids
             )
-            return self.source(source_id)
+        return [self.source(source_id) for source_id in source_ids]
+
+    def discard(self, source_ids: list[int]) -> None:
+        """Delete staged imports, a batch per short transaction; the marker
+        goes last, so what is left meanwhile stays hidden."""
+        for source_id in source_ids:
+            chunk = f"SELECT id FROM records_all WHERE source_id = ? ORDER BY id LIMIT {_BATCH}"
+            while True:
+                with self._store.write(bulk=True) as db:
+                    if db.execute(chunk, [source_id]).fetchone() is None:
+                        break
+                    db.execute(_DELETE_FTS.format(chunk=chunk), [source_id])
+                    db.execute(
+                        f"DELETE FROM record_warnings_all WHERE record_id IN ({chunk})",
+                        [source_id],
+                    )
+                    db.execute(f"DELETE FROM records_all WHERE id IN ({chunk})", [source_id])
+            with self._store.write() as db:
+                db.execute("DELETE FROM pending_imports WHERE source_id = ?", [source_id])
+                db.execute("DELETE FROM sources_all WHERE id = ?", [source_id])
+
+    def discard_dead(self) -> int:
+        """Delete imports whose process was killed or vanished; how many."""
+        rows = self._store.db.execute(
+            "SELECT source_id, host, pid, token, heartbeat FROM pending_imports"
+        ).fetchall()
+        dead = [row[0] for row in rows if pending.is_dead(pending.Marker(*row))]
+        self.discard(dead)
+        return len(dead)
+
+    def _require_marker(self, source_id: int) -> None:
+        sql = "SELECT 1 FROM pending_imports WHERE source_id = ?"
+        if self._store.db.execute(sql, [source_id]).fetchone() is None:
+            raise StoreError(
+                "this import was given up for dead and its rows deleted "
+                f"(no sign of it for {pending.STALE_AFTER.seconds // 60} minutes)",
+                path=self._store.path,
+                hint="nothing of it was stored; run the import again",
+            )
+
+    def _refuse_published_twin(self, source_id: int) -> None:
+        mine = self._any_source(source_id)
+        earlier = self.source_with_hash(mine.file_hash)
+        if earlier is not None:
+            raise DuplicateImportError(
+                f"{mine.file_name}: the same file was imported as source #{earlier.id} "
+                f"({earlier.file_name}, {earlier.record_count} records) while this import ran",
+                path=self._store.path,
+                hint="nothing was imported; use --force to import it again as a new source",
+            )
+
+    def _any_source(self, source_id: int) -> Source:
+        """A source by id, published or not (only imports ask for unpublished ones)."""
+        row = self._store.db.execute(
+            "SELECT * FROM sources_all WHERE id = ?", [source_id]
+        ).fetchone()
+        names = [
+            d[0] for d in self._store.db.execute("SELECT * FROM sources_all LIMIT 0").description
+        ]
+        return Source(**_source_fields(dict(zip(names, row, strict=True))))
 
     def file_notices(self) -> dict[int, list[str]]:
         """Per source id, the messages of warnings about the whole file."""
@@ -130,7 +290,11 @@ class ImportsRepository:
         return found
 
     def source(self, source_id: int) -> Source:
-        return Source(**_source_fields(self._store.db.table("sources").get(source_id)))
+        """A published source by id."""
+        rows = list(self._store.db["sources"].rows_where("id = ?", [source_id], limit=1))
+        if not rows:
+            raise StoreError(f"no source with id {source_id}", path=self._store.path)
+        return Source(**_source_fields(rows[0]))
 
     def sources(self) -> list[Source]:
         return [
@@ -139,23 +303,37 @@ class ImportsRepository:
         ]
 
 
+class _BatchSizer:
+    """How many records the next batch should hold, so that writing it holds
+    the lock about `_HOLD` seconds (the time per record of the last batch)."""
+
+    def __init__(self) -> None:
+        self.size = _SIZES[1]
+
+    def held(self, records: int, seconds: float) -> None:
+        wanted = records * _HOLD / max(seconds, 1e-4)
+        # Grow gently (a fast batch may be luck), shrink at once.
+        self.size = int(max(_SIZES[0], min(_SIZES[2], wanted, self.size * 2)))
+
+
 def _prepared(
-    records: Iterable[KeyedRecord], source_id: int, first_id: int
-) -> Iterator[tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]]:
-    """Batches of (record rows, warning rows), numbered from `first_id`.
+    records: Iterable[KeyedRecord], source_id: int, sizer: _BatchSizer
+) -> Iterator[tuple[list[tuple[Any, ...]], list[tuple[int, str, str | None, str]]]]:
+    """Batches of (record rows without their id, (index in batch, *warning)),
+    parsed before the batch's transaction opens, so the lock is held only
+    while SQLite writes.
 
     A parser thread feeding this was tried: sqlite3 releases the GIL while
     SQLite works, but re-taking it for every row cancelled the overlap
     (measured: no gain on 20k records), so it stays one thread.
     """
-    next_id = first_id
     iterator = iter(records)
-    while batch := list(islice(iterator, _BATCH)):
-        pairs = list(zip(range(next_id, next_id + len(batch)), batch, strict=True))
-        rows = [(i, *insert_values(r, source_id)) for i, r in pairs]
-        warnings = [(i, w.kind, w.field, w.message) for i, r in pairs for w in r.draft.warnings]
+    while batch := list(islice(iterator, sizer.size)):
+        rows = [insert_values(r, source_id) for r in batch]
+        warnings = [
+            (i, w.kind, w.field, w.message) for i, r in enumerate(batch) for w in r.draft.warnings
+        ]
         yield rows, warnings
-        next_id += len(batch)
 
 
 def _source_fields(row: dict[str, Any]) -> dict[str, Any]:

@@ -172,7 +172,11 @@ class RecordsRepository:
     def count_matching(self, search: str | None) -> int:
         if not search or not (query := fts_query(search)):
             return self.record_count()
-        sql = "SELECT count(*) FROM records_fts WHERE records_fts MATCH ?"
+        # Joined to `records` so an import still in progress is not counted.
+        sql = (
+            "SELECT count(*) FROM records "
+            "WHERE id IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ?)"
+        )
         return int(self._store.db.execute(sql, [query]).fetchone()[0])
 
     def warning_counts(self) -> dict[str, int]:
@@ -190,10 +194,14 @@ class RecordsRepository:
         """(record key, record id) for every record, ordered by key then id.
 
         Read from the key index alone: scanning the records table, abstracts
-        and all, or grouping in SQL costs 2-4x as long at 100k records.
+        and all, or grouping in SQL costs 2-4x as long at 100k records. The
+        `records` view cannot name an index, so imports in progress are left
+        out here by id, which the key index holds.
         """
         rows = self._store.db.execute(
-            "SELECT key, id FROM records INDEXED BY records_key"
+            "SELECT key, id FROM records_all INDEXED BY records_key WHERE id NOT IN ("
+            "SELECT r.id FROM pending_imports p CROSS JOIN records_all r "
+            "ON r.source_id = p.source_id)"
         ).fetchall()
         return [(key, record_id) for key, record_id in rows]
 
@@ -207,7 +215,10 @@ class RecordsRepository:
         """Ids of records matching a full-text search; None when `text` has no words."""
         if not (query := fts_query(text)):
             return None
-        sql = "SELECT rowid FROM records_fts WHERE records_fts MATCH ?"
+        sql = (
+            "SELECT id FROM records "
+            "WHERE id IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ?)"
+        )
         return {row[0] for row in self._store.db.execute(sql, [query]).fetchall()}
 
     def record_ids_with_warnings(self) -> set[int]:

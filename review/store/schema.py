@@ -378,3 +378,47 @@ def m008_prioritisation(db: Database) -> None:
         """
     )
     _refuse_changes(db, "prioritisation")
+
+
+@MIGRATIONS()
+def m009_staged_imports(db: Database) -> None:
+    """Imports are written in short transactions and shown only once whole.
+
+    An import used to be one write transaction for its whole length, so a
+    decision pressed meanwhile waited on the lock and failed. Now its rows go
+    into the tables in batches while a `pending_imports` row marks its source
+    unfinished; publishing deletes that row. Readers keep reading `sources`,
+    `records` and `record_warnings`, which become views that leave out every
+    pending import, so nobody ever sees half an import; writers (imports
+    only) use the `*_all` tables. A pending import whose process is gone is
+    deleted by the next `Store.open`. Later migrations alter the `*_all`
+    tables (a view has no ALTER). The warnings' filter walks from the few
+    pending sources (CROSS JOIN fixes that order), never the whole index.
+    """
+    db.executescript(
+        """
+        ALTER TABLE sources RENAME TO sources_all;
+        ALTER TABLE records RENAME TO records_all;
+        ALTER TABLE record_warnings RENAME TO record_warnings_all;
+        CREATE TABLE pending_imports (
+            source_id INTEGER PRIMARY KEY REFERENCES sources_all(id),
+            host TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            token TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            heartbeat TEXT NOT NULL
+        );
+        CREATE VIEW sources AS
+            SELECT * FROM sources_all
+            WHERE id NOT IN (SELECT source_id FROM pending_imports);
+        CREATE VIEW records AS
+            SELECT * FROM records_all
+            WHERE source_id NOT IN (SELECT source_id FROM pending_imports);
+        CREATE VIEW record_warnings AS
+            SELECT * FROM record_warnings_all
+            WHERE record_id NOT IN (
+                SELECT r.id FROM pending_imports p
+                CROSS JOIN records_all r ON r.source_id = p.source_id
+            );
+        """
+    )

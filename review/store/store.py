@@ -24,7 +24,7 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -135,7 +135,15 @@ class Store(MergeMixin):
                 hint="upgrade review: pip install -U review",
             )
         MIGRATIONS.apply(db)
-        return cls(db, path, now=now)
+        store = cls(db, path, now=now)
+        store._discard_dead_imports()
+        return store
+
+    def _discard_dead_imports(self) -> None:
+        """Delete what a killed import left (hidden, but it holds the uids a
+        repeat import needs). Busy is not fatal: the next open tries again."""
+        with suppress(StoreError):
+            self.imports.discard_dead()
 
     @staticmethod
     def is_review_file(path: Path) -> bool:
