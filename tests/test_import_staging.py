@@ -287,3 +287,27 @@ def test_a_dead_import_found_at_open_is_deleted_however_far_it_got(tmp_path: Pat
     Store.open(path).close()
     assert raw_counts(path) == (0, 0, 0, 0, 0)
     assert staged.record_count == 4_500
+
+
+def test_a_folder_appears_whole_though_a_session_opens_between_its_files(
+    review: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "update"
+    folder.mkdir()
+    write_ris(folder / "a.ris", 1_200)
+    write_ris(folder / "b.ris", 800, word="medaka")
+    seen: list[int] = []
+
+    def progress(phase: str, done: int, total: int) -> None:
+        if "b.ris" in phase and not seen:
+            # a.ris is staged and waits for b.ris; a session opened now
+            # (which deletes dead imports) must neither show nor delete it.
+            with Store.open(review) as colleague:
+                seen.append(colleague.records.record_count())
+
+    with Store.open(review) as importer:
+        results = import_paths(importer, [folder], OPTIONS, progress=progress)
+    assert seen == [3]
+    assert [r.source.record_count for r in results] == [1_200, 800]
+    with Store.open(review) as fresh:
+        assert fresh.records.record_count() == 2_003

@@ -19,8 +19,9 @@ from review.store.columns import FTS_COLUMNS, FTS_INDEXES, INSERT_COLUMNS, inser
 if TYPE_CHECKING:
     from review.store.store import Store
 
-_BATCH = 2_000
-"""Records deleted per transaction when a staged import is discarded."""
+_DISCARD = 500
+"""Records deleted per transaction when a staged import is discarded: each
+is tokenised again to leave the search index, so about as slow as writing."""
 _HOLD = 0.025
 """Seconds a batch should hold the write lock: a colleague's decision waits at
 most about this long. Batches are sized to it as the import runs, since how
@@ -124,16 +125,19 @@ class ImportsRepository:
         everything of this file is deleted again; if it is killed, the next
         `Store.open` deletes it.
         """
+        # The token stays running until `publish` or `discard`, so another
+        # store opened in this process does not take the import for dead.
         token = pending.new_token()
         try:
             source_id = self._begin(source, token)
-            try:
-                self._write_batches(source_id, records, on_batch)
-            except BaseException:
-                self.discard([source_id])
-                raise
-        finally:
+        except BaseException:
             pending.finished(token)
+            raise
+        try:
+            self._write_batches(source_id, records, on_batch)
+        except BaseException:
+            self.discard([source_id])
+            raise
         return self._any_source(source_id)
 
     def _begin(self, source: NewSource, token: str) -> int:
@@ -211,19 +215,22 @@ class ImportsRepository:
                 self._require_marker(source_id)
                 if refuse_repeats:
                     self._refuse_published_twin(source_id)
+            tokens = [self._token(source_id) for source_id in source_ids]
             marks = ", ".join("?" * len(source_ids))
             self._store.db.execute(
                 f"DELETE FROM pending_imports WHERE source_id IN ({marks})", source_ids
             )
+        for token in tokens:
+            pending.finished(token)
         return [self.source(source_id) for source_id in source_ids]
 
     def discard(self, source_ids: list[int]) -> None:
         """Delete staged imports, a batch per short transaction; the marker
         goes last, so what is left meanwhile stays hidden."""
         for source_id in source_ids:
-            chunk = f"SELECT id FROM records_all WHERE source_id = ? ORDER BY id LIMIT {_BATCH}"
+            chunk = f"SELECT id FROM records_all WHERE source_id = ? ORDER BY id LIMIT {_DISCARD}"
             while True:
-                with self._store.write(bulk=True) as db:
+                with self._store.write() as db:
                     if db.execute(chunk, [source_id]).fetchone() is None:
                         break
                     db.execute(_DELETE_FTS.format(chunk=chunk), [source_id])
@@ -232,9 +239,11 @@ class ImportsRepository:
                         [source_id],
                     )
                     db.execute(f"DELETE FROM records_all WHERE id IN ({chunk})", [source_id])
+            token = self._token(source_id)
             with self._store.write() as db:
                 db.execute("DELETE FROM pending_imports WHERE source_id = ?", [source_id])
                 db.execute("DELETE FROM sources_all WHERE id = ?", [source_id])
+            pending.finished(token)
 
     def discard_dead(self) -> int:
         """Delete imports whose process was killed or vanished; how many."""
@@ -244,6 +253,11 @@ class ImportsRepository:
         dead = [row[0] for row in rows if pending.is_dead(pending.Marker(*row))]
         self.discard(dead)
         return len(dead)
+
+    def _token(self, source_id: int) -> str:
+        sql = "SELECT token FROM pending_imports WHERE source_id = ?"
+        row = self._store.db.execute(sql, [source_id]).fetchone()
+        return str(row[0]) if row else ""
 
     def _require_marker(self, source_id: int) -> None:
         sql = "SELECT 1 FROM pending_imports WHERE source_id = ?"

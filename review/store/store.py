@@ -181,9 +181,9 @@ class Store(MergeMixin):
 
         IMMEDIATE takes the write lock up front, so a second process waits
         (busy_timeout) instead of failing half-way with SQLITE_BUSY. `bulk`
-        (imports) commits without fsyncing the WAL: still atomic and safe
-        from a killed process, and a power cut can only undo the whole
-        import, which is repeatable; decisions always use FULL.
+        (a large import of risk-of-bias answers) commits without fsyncing
+        the WAL: still atomic and safe from a killed process, and a power cut
+        can only undo the whole import, which is repeatable; decisions always use FULL.
         """
         if self.db.conn.in_transaction:
             with self.db.atomic():
