@@ -27,6 +27,8 @@ Progress = Callable[[str, int, int], None]
 """Called with (phase, done, total) as an import advances; `total` is an
 estimate from the share of the file read until the file is done."""
 
+_PROGRESS_STEP = 2_000
+"""Records between progress reports."""
 _SKIPPED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -135,8 +137,14 @@ def _store_file(
             key = record_key(draft, file_hash=doc.sha256)
             yield KeyedRecord(key, f"{prefix}:{draft.position}", draft)
 
+    reported = [0]
+
     def on_batch(done: int) -> None:
-        if progress:
+        # Write batches are sized to hold the lock briefly (a few hundred
+        # records); the bar moves every `_PROGRESS_STEP`, where the share
+        # of the file read is a steadier guide to the total.
+        if progress and done - reported[0] >= _PROGRESS_STEP:
+            reported[0] = done
             # Records stream from the parser: the total is estimated from
             # how far into the file it has read, exact once it is done.
             fraction = doc.read_fraction()

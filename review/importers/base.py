@@ -3,7 +3,7 @@
 A parser is a pure function `parse(doc) -> list[RecordDraft]`. It either
 returns every record in the file, or raises `ImportFormatError` whose
 `problems` give the line numbers of what did not parse. Parsers never touch
-the store; `ingest.py` does that in one transaction.
+the store; `ingest.py` stages their records and publishes them all at once.
 """
 
 from __future__ import annotations
