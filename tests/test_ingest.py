@@ -178,7 +178,7 @@ def test_missing_field_warnings_have_one_naming(store: Store) -> None:
     record_id = store.records.record_rows()[0].id
     with store.write():  # as an import before the rename stored it
         store.db.execute(
-            "INSERT INTO record_warnings (record_id, kind, field, message) "
+            "INSERT INTO record_warnings_all (record_id, kind, field, message) "
             "VALUES (?, 'no_authors', 'authors', 'no authors')",
             [record_id],
         )
