@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from rich.console import Group
 from rich.text import Text
@@ -17,30 +17,22 @@ from textual.screen import Screen
 
 from review.config import Settings, unknown_binding_ids
 from review.errors import ReviewError, UsageError
-from review.extraction.session import ExtractionSession
 from review.models import Stage
 from review.review_file import open_review, review_protocol, review_title
-from review.screening.session import ScreeningSession, next_work
-from review.screening.units import load_state
 from review.store import Store
 from review.tui.commands import COMMANDS, ReviewCommands
 from review.tui.discovery import review_files
 from review.tui.keymap import binding_ids, binding_owners, clashes
-from review.tui.screens.conflicts import ConflictsScreen
-from review.tui.screens.duplicates import DuplicatesScreen
-from review.tui.screens.export import ExportScreen
-from review.tui.screens.extraction_list import ExtractionListScreen, form_screen
 from review.tui.screens.home import HomeScreen
-from review.tui.screens.info import InfoScreen
-from review.tui.screens.prisma import PrismaScreen
-from review.tui.screens.records import RecordsScreen
-from review.tui.screens.reviewer_prompt import ReviewerNamed, reviewer_prompt
-from review.tui.screens.rob_list import RobListScreen
-from review.tui.screens.rob_summary import RobSummaryScreen
-from review.tui.screens.screening import ScreeningScreen
 from review.tui.screens.start import StartScreen
 from review.tui.screens.type_ahead import TypeAheadScreen
-from review.tui.widgets.agreement_table import AGREEMENT_NOTE, agreement_table
+
+if (
+    TYPE_CHECKING
+):  # the screens below are imported when first opened: start-up pays only for the home
+    from review.screening.session import ScreeningSession
+    from review.tui.screens.records import RecordsScreen
+    from review.tui.screens.reviewer_prompt import ReviewerNamed
 
 EXTRACTION_LIST = "list"
 """`extraction=` value opening the list of included studies rather than one form."""
@@ -196,10 +188,16 @@ class ReviewApp(App[None]):
             self._set_titles(self.store)
 
     def action_conflicts(self) -> None:
+        from review.tui.screens.conflicts import ConflictsScreen
+
         if (session := self._session(Stage.TITLE_ABSTRACT)) is not None:
             self.push_screen(ConflictsScreen(session))
 
     def action_agreement(self) -> None:
+        from review.screening.units import load_state
+        from review.tui.screens.info import InfoScreen
+        from review.tui.widgets.agreement_table import AGREEMENT_NOTE, agreement_table
+
         if self.store is None:
             self.notify("Open a review first", severity="warning")
             return
@@ -215,6 +213,8 @@ class ReviewApp(App[None]):
     def open_screening(self, stage: Stage | None) -> None:
         """The screening screen for the app's reviewer, asking their name if unknown;
         `None` opens the stage where they have records to screen."""
+        from review.tui.screens.screening import ScreeningScreen
+
         if self.reviewer is None:
             self._ask_reviewer("Who is screening?", lambda: self.open_screening(stage))
             return
@@ -227,6 +227,9 @@ class ReviewApp(App[None]):
     def open_extraction(self, study_key: str | None) -> None:
         """The included studies for the app's reviewer (asking their name if
         unknown), and the form of `study_key` over them when given."""
+        from review.extraction.session import ExtractionSession
+        from review.tui.screens.extraction_list import ExtractionListScreen, form_screen
+
         if self.reviewer is None:
             self._ask_reviewer("Who is extracting?", lambda: self.open_extraction(study_key))
             return
@@ -243,6 +246,8 @@ class ReviewApp(App[None]):
             self.notify(str(exc), severity="error")
 
     def _ask_reviewer(self, question: str, then: Callable[[], None]) -> None:
+        from review.tui.screens.reviewer_prompt import reviewer_prompt
+
         def named(name: str | None) -> None:
             if name:
                 self._reviewer_named(name)
@@ -260,6 +265,8 @@ class ReviewApp(App[None]):
             self._set_titles(self.store)
 
     def _session(self, stage: Stage | None) -> ScreeningSession | None:
+        from review.screening.session import ScreeningSession, next_work
+
         if self.store is None:
             self.notify("Open a review first", severity="warning")
             return None
@@ -274,6 +281,9 @@ class ReviewApp(App[None]):
 
     def action_risk_of_bias(self, summary: bool = False) -> None:
         """The risk-of-bias list (or its summary) for the app's reviewer."""
+        from review.tui.screens.rob_list import RobListScreen
+        from review.tui.screens.rob_summary import RobSummaryScreen
+
         if self.store is None:
             self.notify("Open a review first", severity="warning")
         elif summary:
@@ -285,6 +295,8 @@ class ReviewApp(App[None]):
 
     def action_prisma(self) -> None:
         """The PRISMA 2020 flow diagram of the open review."""
+        from review.tui.screens.prisma import PrismaScreen
+
         if self.store is None:
             self.notify("Open a review first", severity="warning")
         elif not isinstance(self.screen, PrismaScreen):
@@ -292,12 +304,16 @@ class ReviewApp(App[None]):
 
     def action_export(self) -> None:
         """The export screen: `review export`'s choices, run in a worker."""
+        from review.tui.screens.export import ExportScreen
+
         if self.store is None:
             self.notify("Open a review first", severity="warning")
         elif not isinstance(self.screen, ExportScreen):
             self.push_screen(ExportScreen(self.store))
 
     async def action_duplicates(self) -> None:
+        from review.tui.screens.duplicates import DuplicatesScreen
+
         if self.store is None:
             self.notify("Open a review first", severity="warning")
             return
@@ -331,6 +347,8 @@ class ReviewApp(App[None]):
 
     async def _records_screen(self) -> RecordsScreen | None:
         """The records screen on top, leaving the start screen if it is there."""
+        from review.tui.screens.records import RecordsScreen
+
         if isinstance(self.screen, StartScreen) and self.store is not None:
             await self.screen.dismiss(None)
         if isinstance(self.screen, RecordsScreen):

@@ -22,7 +22,6 @@ from textual.worker import get_current_worker
 from review.dedup.run import AUTOMATIC, DedupRun, dedupe_review
 from review.errors import ReviewError
 from review.review_file import open_review
-from review.status import review_status
 from review.store import Store
 from review.tui.screens.import_files import ImportScreen
 from review.tui.widgets.key_footer import KeyFooter
@@ -124,6 +123,8 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="counts")
     def _count(self, path: Path, reviewer: str | None) -> None:
+        from review.status import review_status  # here: the first frame does not wait for it
+
         worker = get_current_worker()
         try:
             with open_review(path) as store:
