@@ -7,11 +7,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from review.dedup.units import load_resolution
-from review.ledger.bulk import bulk_load
 from review.ledger.resolver import Resolution
 from review.models import Stage
 from review.review_file import review_protocol
 from review.screening.state import Outcome, ScreeningState
+from review.screening.units import load_state
 from review.stages import stage_counts
 from review.store import Store
 
@@ -62,14 +62,7 @@ def _state(store: Store, resolution: Resolution) -> ScreeningState | None:
     """Every decision replayed over the units; none without a protocol."""
     if store.protocol_text() is None:
         return None
-    protocol = review_protocol(store)
-    with bulk_load():
-        return ScreeningState(
-            resolution,
-            store.screening.decisions(),
-            reviewers_per_record=protocol.screening.reviewers_per_record,
-            blind=protocol.screening.is_blind,
-        )
+    return load_state(store, review_protocol(store), resolution)
 
 
 def _prioritisation(store: Store) -> dict[str, dict[str, Any]]:

@@ -25,10 +25,11 @@ from review.models import OtherMethod, SourceKind, Stage
 from review.prisma.arms import Arm
 from review.prisma.checks import PrismaError, check_prisma
 from review.prisma.counts import NO_REASON_LABEL, PrismaCounts
-from review.prisma.load import count_review, replay_state
+from review.prisma.load import count_review
 from review.protocol.models import Protocol
 from review.review_file import review_protocol
 from review.screening.state import Outcome, ScreeningState
+from review.screening.units import load_state
 from review.store import Store
 
 TITLE_ABSTRACT_BOXES = frozenset(
@@ -291,7 +292,7 @@ def load_boxes(
     """The counts with what opens their boxes; `error` is set (not raised)
     when they do not add up, so a screen can show the units involved."""
     protocol = review_protocol(store)
-    state = replay_state(store, protocol)
+    state = load_state(store, protocol)
     counts = count_review(
         store,
         protocol,

@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-from review.dedup.units import load_resolution
-from review.ledger.bulk import bulk_load
 from review.prisma.checks import check_prisma
 from review.prisma.counts import PrismaCounts, count_prisma
 from review.protocol.models import Protocol
 from review.review_file import review_protocol
 from review.screening.state import ScreeningState
+from review.screening.units import load_state
 from review.store import Store
 
 
@@ -33,24 +32,13 @@ def load_prisma(
     counts = count_review(
         store,
         protocol,
-        state or replay_state(store, protocol),
+        state or load_state(store, protocol),
         previous_studies=previous_studies,
         previous_reports=previous_reports,
     )
     if check:
         check_prisma(counts)
     return counts
-
-
-def replay_state(store: Store, protocol: Protocol) -> ScreeningState:
-    """Every unit's screening decisions, replayed as the screening screens do."""
-    with bulk_load():
-        return ScreeningState(
-            load_resolution(store),
-            store.screening.decisions(),
-            reviewers_per_record=protocol.screening.reviewers_per_record,
-            blind=protocol.screening.is_blind,
-        )
 
 
 def count_review(
