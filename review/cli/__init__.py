@@ -7,6 +7,7 @@ modules register themselves on `cli` when imported here.
 """
 
 from review.cli import (
+    conflicts,
     decisions,
     dedupe,
     export,
@@ -24,6 +25,7 @@ from review.cli.base import cli, main, run_guarded
 
 __all__ = [
     "cli",
+    "conflicts",
     "decisions",
     "dedupe",
     "export",

@@ -1,0 +1,76 @@
+"""`review conflicts` lists what two reviewers decided differently and
+`review resolve` settles one, as the Conflicts screen does."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from review.models import Stage
+from review.review_file import review_protocol
+from review.screening.units import load_state
+from review.store import Store
+from tests.test_cli import run
+from tests.test_cli_screening import screened  # noqa: F401  (the fixture)
+
+
+def test_conflicts_lists_each_reviewers_decision(
+    screened: Path,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run("conflicts", screened, "--reviewer", "cat", "--json") == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 2
+    for row in rows:
+        assert row["record"]
+        assert {who: d["decision"] for who, d in row["decisions"].items()} == {
+            "ann": "include",
+            "bob": "exclude",
+        }
+    assert run("conflicts", screened, "--reviewer", "cat") == 0
+    out = capsys.readouterr().out
+    assert "2 conflict(s) at title_abstract" in out and "  bob: exclude" in out
+
+
+def test_resolve_settles_one_conflict_as_its_own_event(
+    screened: Path,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run("conflicts", screened, "--reviewer", "cat", "--json") == 0
+    first, second = json.loads(capsys.readouterr().out)
+    assert run("resolve", screened, first["record"], "--source", first["source"],
+               "--decision", "include", "--note", "agreed", "--reviewer", "cat") == 0  # fmt: skip
+    assert "Settled" in capsys.readouterr().out
+    with Store.open(screened) as store:
+        state = load_state(store, review_protocol(store))
+        outcomes = state.outcomes(Stage.TITLE_ABSTRACT)
+        assert outcomes["conflict"] == 1 and outcomes["include"] == 4
+        # Neither reviewer's decision changed.
+        assert sum(d.reviewer == "bob" and d.decision == "exclude"
+                   for d in store.screening.decisions()) == 2  # fmt: skip
+    assert run("conflicts", screened, "--reviewer", "cat", "--json") == 0
+    assert [row["record"] for row in json.loads(capsys.readouterr().out)] == [second["record"]]
+
+
+def test_resolve_refuses_what_is_not_a_conflict(
+    screened: Path,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run("resolve", screened, "10.9999/nothing", "--decision", "include",
+               "--reviewer", "cat") == 2  # fmt: skip
+    assert "no record is '10.9999/nothing'" in capsys.readouterr().err
+    assert run("conflicts", screened, "--reviewer", "cat", "--json") == 0
+    row = json.loads(capsys.readouterr().out)[0]
+    # An id several files share is refused, naming the way out.
+    assert run("resolve", screened, row["record"], "--decision", "include",
+               "--reviewer", "cat") == 2  # fmt: skip
+    assert "add --source" in capsys.readouterr().err
+    # An exclusion needs one of the protocol's reasons.
+    code = run("resolve", screened, row["record"], "--source", row["source"], "--decision",
+               "exclude", "--reason", "nope", "--reviewer", "cat")  # fmt: skip
+    assert code == 2
+    assert "no exclusion reason 'nope'" in capsys.readouterr().err
+    with Store.open(screened) as store:  # nothing stored by the refusals
+        assert not any(d.kind == "resolve" for d in store.screening.decisions())
