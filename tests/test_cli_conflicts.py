@@ -1,5 +1,6 @@
 """`review conflicts` lists what two reviewers decided differently and
-`review resolve` settles one, as the Conflicts screen does."""
+`review resolve` settles one, as the Conflicts screen does; `review records`
+lists records as the browser does."""
 
 from __future__ import annotations
 
@@ -74,3 +75,17 @@ def test_resolve_refuses_what_is_not_a_conflict(
     assert "no exclusion reason 'nope'" in capsys.readouterr().err
     with Store.open(screened) as store:  # nothing stored by the refusals
         assert not any(d.kind == "resolve" for d in store.screening.decisions())
+
+
+def test_records_lists_every_record_and_searches(
+    screened: Path,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run("records", screened) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 5 and all(len(line.split("\t")) == 6 for line in lines)
+    assert run("records", screened, "--search", "nasopharyngeal", "--json") == 0
+    found = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert any("Nasopharyngeal Carcinoma" in r["title"] for r in found) and len(found) < 5
+    assert run("records", screened, "--limit", "2") == 0
+    assert len(capsys.readouterr().out.splitlines()) == 2
