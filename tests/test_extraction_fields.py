@@ -15,7 +15,7 @@ from review.extraction.fields import (
     parse,
     to_json,
 )
-from review.protocol.models import FormField
+from review.protocol.form import FormField
 
 
 def field(type_: str, **extra: Any) -> FormField:

@@ -12,7 +12,7 @@ from review.extraction.fields import Typed
 from review.extraction.form import rows_by_group
 from review.extraction.values import Values
 from review.ledger.entities import Entity
-from review.protocol.models import FormFieldRef
+from review.protocol.form import FormFieldRef
 
 
 @dataclass(frozen=True)

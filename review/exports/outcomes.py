@@ -32,7 +32,7 @@ from review.exports.studies import label_of
 from review.exports.table import Column, Table
 from review.extraction.fields import Typed
 from review.ledger.entities import Entity
-from review.protocol.models import RESULT_KEY_FIELDS, FormFieldRef
+from review.protocol.form import RESULT_KEY_FIELDS, FormFieldRef
 
 Z_975 = 1.959963984540054
 """The standard normal's 97.5th percentile: a 95% CI spans ± this many SEs."""

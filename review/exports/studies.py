@@ -16,7 +16,7 @@ from review.exports.load import ExportData
 from review.exports.table import Column, Table
 from review.extraction.form import STUDY_LEVEL
 from review.extraction.studies import overall, report_record_ids, statuses
-from review.protocol.models import FormFieldRef
+from review.protocol.form import FormFieldRef
 
 FIXED = (
     Column("study", "Study key: the key of the study's main unit (joins Records and Outcomes)"),

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from review.extraction.fields import Typed, format_value
 from review.extraction.form import STUDY_LEVEL, group_key_of
 from review.ledger.entities import Entity
-from review.protocol.models import FormField, FormFieldRef, Protocol
+from review.protocol.form import FormField, FormFieldRef
+from review.protocol.models import Protocol
 
 N_RANDOMISED = ("n_randomised", "n_randomized", "n_enrolled", "n_assigned")
 """Field ids read as participants randomised, enrolled or assigned."""

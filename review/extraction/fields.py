@@ -13,7 +13,7 @@ import math
 import re
 from datetime import date
 
-from review.protocol.models import FormField
+from review.protocol.form import FormField
 
 Typed = int | float | str | bool | list[str]
 """A field's value once parsed; None (not a member) means empty."""

@@ -16,7 +16,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from review.ledger.entities import Entity, Kind, list_key
-from review.protocol.models import ARM_KEY_FIELD, FormField, FormFieldRef, Group, Protocol, Section
+from review.protocol.form import ARM_KEY_FIELD, FormField, FormFieldRef, Group, Section
+from review.protocol.models import Protocol
 
 GROUP_ATTR = "group"
 """The entity attribute naming the repeating group a row belongs to."""

@@ -31,7 +31,8 @@ from review.extraction.long_files import Cell, read_table, write_table
 from review.extraction.studies import Status, load_included, statuses
 from review.extraction.values import Values
 from review.ledger.entities import Entity, name_key
-from review.protocol.models import FormFieldRef, Protocol
+from review.protocol.form import FormFieldRef
+from review.protocol.models import Protocol
 from review.store import Store
 from review.store.extraction import NewValue
 

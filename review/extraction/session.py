@@ -35,7 +35,8 @@ from review.extraction.studies import Status, require_included, statuses
 from review.extraction.values import Change, ValueEvent, Values
 from review.ledger.entities import Entity
 from review.ledger.fulltexts import FulltextState
-from review.protocol.models import FormFieldRef, Protocol, Section
+from review.protocol.form import FormFieldRef, Section
+from review.protocol.models import Protocol
 from review.store import Store
 from review.store.extraction import NewValue
 

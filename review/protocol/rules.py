@@ -12,7 +12,7 @@ import difflib
 from collections.abc import Iterator
 from typing import Any, NamedTuple, TypeGuard
 
-from review.protocol.models import (
+from review.protocol.form import (
     ARM_KEY_FIELD,
     CHOICE_TYPES,
     COUNT_COLUMNS,

@@ -19,7 +19,7 @@ from review.errors import UsageError
 from review.extraction.form import STUDY_LEVEL, GroupSpec, group_key_of, groups
 from review.extraction.session import ExtractionSession
 from review.models import Record
-from review.protocol.models import FormFieldRef
+from review.protocol.form import FormFieldRef
 from review.tui.widgets.form_field import FormFieldView
 from review.tui.widgets.form_outline import FormOutline
 

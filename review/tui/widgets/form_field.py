@@ -20,7 +20,7 @@ from textual.widgets import Input, Select, SelectionList, Static, TextArea
 
 from review.extraction.fields import format_value
 from review.extraction.session import FormCell
-from review.protocol.models import FormFieldRef
+from review.protocol.form import FormFieldRef
 
 Editor = Input | TextArea | Select[str] | SelectionList[str]
 
