@@ -241,19 +241,4 @@ def import_long(store: Store, protocol: Protocol, path: Path, *, reviewer: str) 
 
 
 def _new(target: Target, kind: str, who: str, agreed: bool, **fields: str | None) -> NewRobEvent:
-    study, result, tool = target
-    return NewRobEvent(
-        study,
-        result,
-        tool,
-        kind,
-        domain=fields.get("domain") or "",
-        item=fields.get("item") or "",
-        value=fields.get("value"),
-        note=fields.get("note"),
-        support=fields.get("support"),
-        variant=fields.get("variant") or "",
-        direction=fields.get("direction"),
-        agreed=agreed,
-        reviewer=None if agreed else who,
-    )
+    return NewRobEvent.of(target, kind, fields, agreed=agreed, reviewer=None if agreed else who)

@@ -332,20 +332,8 @@ class RobSession:
         return ("variant", "", "") in replayed.events
 
     def _append(self, kind: str, *, agreed: bool, **fields: str | None) -> bool:
-        event = NewRobEvent(
-            self.study_key,
-            self.result_id,
-            self.tool.id,
-            kind,
-            domain=fields.get("domain") or "",
-            item=fields.get("item") or "",
-            value=fields.get("value"),
-            note=fields.get("note"),
-            support=fields.get("support"),
-            variant=fields.get("variant") or "",
-            direction=fields.get("direction"),
-            agreed=agreed,
-        )
+        target = (self.study_key, self.result_id, self.tool.id)
+        event = NewRobEvent.of(target, kind, fields, agreed=agreed)
         [uid] = self.store.rob.append([event], reviewer=self.reviewer)
         stored = self.store.rob.event(uid)
         if stored is not None:

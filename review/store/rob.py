@@ -7,7 +7,7 @@ current, what is valid and what a judgement must carry belong to
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from review.ledger.rob import RobEvent
@@ -38,6 +38,32 @@ class NewRobEvent(NamedTuple):
     agreed: bool = False
     reviewer: str | None = None
     """Whose entry it is when it differs from the appending reviewer (imports)."""
+
+    @classmethod
+    def of(
+        cls,
+        target: tuple[str, str, str],
+        kind: str,
+        fields: Mapping[str, str | None],
+        *,
+        agreed: bool,
+        reviewer: str | None = None,
+    ) -> NewRobEvent:
+        """An event for (study, result, tool) from named fields, as the session
+        and the long-file import both give them: absent keys are empty."""
+        return cls(
+            *target,
+            kind,
+            domain=fields.get("domain") or "",
+            item=fields.get("item") or "",
+            value=fields.get("value"),
+            note=fields.get("note"),
+            support=fields.get("support"),
+            variant=fields.get("variant") or "",
+            direction=fields.get("direction"),
+            agreed=agreed,
+            reviewer=reviewer,
+        )
 
 
 class RobRepository:
