@@ -5,6 +5,11 @@ overflow, so at 80 columns the screening screen lost `q Quit  ? Keys` off its
 right edge. This one counts the cells each key takes and, when the row is
 too narrow, leaves out the screen's last keys (still listed by `?`), never
 the app's own keys or the command palette.
+
+It sets each key's style itself instead of binding it to the footer: a
+binding leaves a watcher, and with it the key, on the footer for good, so
+every rebuild kept ~10 dead widgets alive. It also rebuilds only when what
+it shows changes (bindings are refreshed after every decision).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -26,15 +32,44 @@ MORE = "…"
 class KeyFooter(Footer):
     """`Footer`, fitted to its width; compact by default."""
 
+    _shown: tuple[Shown, ...] = ()
+    """What the footer last showed, to skip rebuilds that change nothing."""
+
     def __init__(self, *, compact: bool = True, id: str | None = None) -> None:
         super().__init__(compact=compact, id=id)
 
     def on_resize(self, event: events.Resize) -> None:
-        self.refresh(recompose=True)
+        self._rebuild_if_changed()
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        self._bindings_ready = True
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self.call_after_refresh(self._rebuild_if_changed)
+
+    def _rebuild_if_changed(self) -> None:
+        if self._bindings_ready and self.is_attached and self._layout() != self._shown:
+            self.refresh(recompose=True)
 
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
             return
+        self._shown = self._layout()
+        for key, display, description, action, enabled, tooltip, palette in self._shown:
+            footer_key = FooterKey(
+                key,
+                display,
+                description,
+                action,
+                classes="-command-palette" if palette else "",
+                disabled=not enabled,
+                tooltip=tooltip,
+            )
+            if not palette:
+                footer_key.compact = self.compact
+            yield footer_key
+
+    def _layout(self) -> tuple[Shown, ...]:
+        """The keys to show, fitted to the width."""
         width = self.size.width or self.app.size.width
         active = self.screen.active_bindings
         firsts: dict[str, tuple[bool, Binding, bool, str]] = {}
@@ -48,29 +83,23 @@ class KeyFooter(Footer):
         room -= sum(self._cost(binding) for _, binding, _, _ in own)
         screen_keys = [entry for entry in firsts.values() if not entry[0]]
         shown = _fit(screen_keys, room, self._cost)
+        fitted: list[Shown] = []
         for _, binding, enabled, tooltip in [*shown, *own]:
             display = self.app.get_key_display(binding) if binding.description != MORE else ""
             if not binding.description and not self.compact:
                 display = f" {display} "  # a bare key gets no padding of its own
-            yield FooterKey(
-                binding.key,
-                display,
-                binding.description,
-                binding.action,
-                disabled=not enabled,
-                tooltip=tooltip or ("every key: press ?" if binding.description == MORE else ""),
-            ).data_bind(compact=Footer.compact)
-        if palette_entry:
-            _, binding, enabled, tooltip = palette_entry
-            yield FooterKey(
-                binding.key,
-                self.app.get_key_display(binding),
-                binding.description,
-                binding.action,
-                classes="-command-palette",
-                disabled=not enabled,
-                tooltip=binding.tooltip or binding.description,
+            tip = tooltip or ("every key: press ?" if binding.description == MORE else "")
+            fitted.append(
+                (binding.key, display, binding.description, binding.action, enabled, tip, False)
             )
+        if palette_entry:
+            _, binding, enabled, _ = palette_entry
+            display = self.app.get_key_display(binding)
+            tip = binding.tooltip or binding.description
+            fitted.append(
+                (binding.key, display, binding.description, binding.action, enabled, tip, True)
+            )
+        return tuple(fitted)
 
     def _cost(self, binding: Binding) -> int:
         """Cells one key takes in this footer (key, description, padding, margin)."""
@@ -79,6 +108,9 @@ class KeyFooter(Footer):
             text += cell_len(binding.description) + 1
         return text + (1 if self.compact else 2)
 
+
+Shown = tuple[str, str, str, str, bool, str, bool]
+"""(key, display, description, action, enabled, tooltip, is the palette's)."""
 
 Entry = tuple[bool, Binding, bool, str]
 """(the app's own, binding, enabled, tooltip) as the footer lays it out."""
