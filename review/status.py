@@ -67,19 +67,25 @@ def _state(store: Store, resolution: Resolution) -> ScreeningState | None:
 
 def _prioritisation(store: Store) -> dict[str, dict[str, Any]]:
     """Per stage and reviewer: whether the ranking is on, its model, settings
-    and seed, and where the reviewer chose to stop with the rule's figures
-    (the newest of each), for the methods section (PRISMA 2020 item 8)."""
+    and seed (newest start), when it was on, where the reviewer chose to stop
+    with the rule's figures and the model then, and all of it in sentences
+    for the methods section (PRISMA 2020 item 8). Empty when no one ever
+    prioritised or stopped."""
+    from review.screening.priority_ledger import history
+    from review.screening.priority_methods import methods_statements
+
     report: dict[str, dict[str, Any]] = {}
-    for event in store.prioritisation.events():
-        mine = report.setdefault(event.stage.value, {}).setdefault(
-            event.reviewer, {"on": False, "model": None, "stopped": None, "stopped_at": None}
-        )
-        if event.action == "start":
-            mine.update(on=True, model=event.settings)
-        elif event.action == "off":
-            mine["on"] = False
-        else:
-            mine.update(stopped=event.figures, stopped_at=event.created_at)
+    for mine in history(store):
+        stop = mine.stop
+        report.setdefault(mine.stage.value, {})[mine.reviewer] = {
+            "on": mine.on,
+            "model": mine.settings,
+            "periods": [{"on": on, "off": off} for on, off in mine.periods],
+            "stopped": stop.figures if stop else None,
+            "stopped_at": stop.at if stop else None,
+            "stopped_with": stop.settings if stop else None,
+            "methods": [s.text for s in methods_statements([mine]) if s.reviewer is not None],
+        }
     return report
 
 

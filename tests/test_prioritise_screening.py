@@ -176,4 +176,5 @@ def test_review_stopping_prints_records_and_status_reports(
     assert "3 of 80 screened" in out and "keep screening" in out and "Recorded" in out
     assert run("status", str(review)) == 0
     status = capsys.readouterr().out
-    assert "Prioritised screening:" in status and "stopped" in status and "after 3 of 80" in status
+    assert "Prioritised screening (for the methods section):" in status
+    assert "ann: never prioritised" in status and "after 3 of 80 records" in status

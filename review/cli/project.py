@@ -12,6 +12,7 @@ import click
 from review.cli.base import FILE, cli, progress_line, warn_location
 from review.ingest import ImportOptions, ImportResult, import_paths, import_report
 from review.models import OtherMethod, SourceKind
+from review.prioritise.stopping import CITATION
 from review.review_file import create_review, open_review
 from review.status import review_status
 
@@ -163,10 +164,6 @@ def _print_import_summary(results: list[ImportResult]) -> None:
         click.echo(line)
 
 
-def _p(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.3f}"
-
-
 def _print_status(file: Path, report: dict[str, Any]) -> None:
     click.echo(f"{file}: {report['records']} records from {len(report['sources'])} source(s)")
     for source in report["sources"]:
@@ -256,25 +253,18 @@ def _three(counts: dict[str, int]) -> str:
 
 
 def _print_prioritisation(report: dict[str, Any]) -> None:
-    """Who screened in ranked order, with which model, and where they stopped."""
+    """Who screened in ranked order, with which model, and where they stopped:
+    the sentences the export's Methods sheet holds."""
     if not report:
         return
-    click.echo("Prioritised screening:")
+    click.echo("Prioritised screening (for the methods section):")
+    stopped = False
     for stage, reviewers in report.items():
         for who, mine in reviewers.items():
-            model = mine["model"]
-            if model is None:
-                click.echo(f"  {stage} {who}: never prioritised")
-            else:
-                settings = ", ".join(f"{k} {v}" for k, v in model.items() if k != "model")
-                state = "on" if mine["on"] else "off"
-                click.echo(f"  {stage} {who}: {state}; {model.get('model')} ({settings})")
-            if (stop := mine["stopped"]) is not None:
-                verdict = "safe to stop" if stop["safe_to_stop"] else "NOT yet safe to stop"
-                click.echo(
-                    f"    stopped {mine['stopped_at'][:16].replace('T', ' ')} UTC after "
-                    f"{stop['screened']} of {stop['total']} screened, {stop['includes']} "
-                    f"included, {stop['excludes_since_include']} excludes since the last "
-                    f"include; {stop['rule']}: target recall {stop['target_recall']:.0%} at "
-                    f"{stop['confidence']:.0%} confidence, p = {_p(stop['p_value'])} ({verdict})"
-                )
+            state = "on" if mine["on"] else "off" if mine["model"] else "never prioritised"
+            click.echo(f"  {stage} {who}: {state}")
+            for line in mine["methods"]:
+                click.echo(f"    {line}")
+            stopped = stopped or mine["stopped"] is not None
+    if stopped:
+        click.echo(f"  Cite the stopping rule as: {CITATION}")

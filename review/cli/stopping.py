@@ -18,11 +18,12 @@ from review.review_file import open_review, review_protocol
 @cli.command()
 @FILE
 @click.option("--reviewer", help="Whose title/abstract decisions (or $REVIEW_REVIEWER, or config).")
-@click.option("--stop", "record_stop", is_flag=True, help="Record that this reviewer stops here.")
+@click.option("--stop", "stop_here", is_flag=True, help="Record that this reviewer stops here.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def stopping(file: Path, reviewer: str | None, record_stop: bool, as_json: bool) -> None:
+def stopping(file: Path, reviewer: str | None, stop_here: bool, as_json: bool) -> None:
     """The stopping rule (Callaghan & Müller-Hansen 2020) on your title/abstract screening."""
     from review.screening.priority import reviewer_figures
+    from review.screening.priority_ledger import record_stop
     from review.screening.session import ScreeningSession
 
     name = resolve_reviewer(reviewer, os.environ, load_settings())
@@ -32,15 +33,10 @@ def stopping(file: Path, reviewer: str | None, record_stop: bool, as_json: bool)
         warn_location(store.location_warning)
         session = ScreeningSession(store, review_protocol(store), name, Stage.TITLE_ABSTRACT)
         figures = reviewer_figures(session)
-        if record_stop:
-            store.prioritisation.record(
-                Stage.TITLE_ABSTRACT,
-                "stop",
-                reviewer=name,
-                figures=figures.as_dict(),
-            )
+        settings = record_stop(store, name, figures) if stop_here else None
     if as_json:
-        click.echo(json.dumps(figures.as_dict()))
+        recorded = {} if settings is None else {"recorded_stop": {"settings": settings}}
+        click.echo(json.dumps({**figures.as_dict(), **recorded}))
         return
     click.echo(f"{name}: {figures.screened:,} of {figures.total:,} screened, "
                f"{figures.includes:,} included, {figures.excludes_since_include:,} excludes "
@@ -58,5 +54,13 @@ def stopping(file: Path, reviewer: str | None, record_stop: bool, as_json: bool)
             f"Stopping rule, target recall {figures.target_recall:.0%} at "
             f"{figures.confidence:.0%} confidence: p = {figures.p_value:.3f} → {verdict}"
         )
-    if record_stop:
-        click.echo("Recorded: you stop screening here (review status reports it).")
+    if settings is not None:
+        order = (
+            f"prioritised by {settings.get('model')}, seed {settings.get('seed')}"
+            if settings
+            else "not prioritised"
+        )
+        click.echo(
+            f"Recorded: you stop screening here ({order}); review status and the export's "
+            "Methods sheet report it."
+        )

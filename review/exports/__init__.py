@@ -1,7 +1,8 @@
 """Exports: what leaves the tool, exact and needing no hand-editing.
 
 `export_review(store, folder)` writes review.xlsx (sheets Records, Studies,
-Outcomes, PRISMA, Agreement, Dictionary), records.csv, studies.csv,
+Outcomes, PRISMA, Agreement, the risk-of-bias sheets, Methods when screening
+was prioritised or stopped early, Dictionary), records.csv, studies.csv,
 outcomes.csv, prisma.csv, included.ris and records.ris — each to a
 temporary file, read back and compared with the store, then renamed.
 One module per output; the cell rules in `cells`. Pure core: the store's

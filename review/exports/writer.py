@@ -38,6 +38,7 @@ from review.exports.cells import Cell
 from review.exports.dictionary import dictionary_table
 from review.exports.extracted import study_values
 from review.exports.load import ExportData, load_export
+from review.exports.methods import methods_table
 from review.exports.outcomes import outcomes_table
 from review.exports.prisma import prisma_table
 from review.exports.records import records_table
@@ -82,6 +83,8 @@ def export_tables(data: ExportData, *, exported_at: str) -> list[Table]:
         agreement_table(data),
         *rob_tables(data),
     ]
+    if (methods := methods_table(data)) is not None:
+        tables.append(methods)
     return [*tables, dictionary_table(data, tables, exported_at=exported_at)]
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from review.ledger.order import order_key
 from review.models import Stage
@@ -169,9 +170,41 @@ class Prioritiser:
         warm = ranking is None or ranking.scores is None
         return Status(True, warm, ranking.decisions if ranking else 0, self.pending)
 
+    def ledger_settings(self) -> dict[str, Any]:
+        """What the ledger records with `start` and `stop`: the model, its
+        settings and seed, the retrain schedule and the warm-up."""
+        return ledger_settings(self.settings, self.every, len(self._priors))
+
     def figures(self) -> StoppingFigures:
         """The stopping rule on this reviewer's decisions, in the order made."""
         return reviewer_figures(self.session)
+
+
+WARM_UP = "random"
+"""How the queue is ordered before a model can be trained: a seeded shuffle."""
+
+
+def ledger_settings(settings: ModelSettings, every: int, known_relevant: int) -> dict[str, Any]:
+    """The model's settings as the ledger keeps them, with how it was used:
+    retrained after every relevant decision and every `every` decisions, a
+    seeded random warm-up, `known_relevant` records given as prior knowledge,
+    and the scikit-learn release it ran on (read from the installed
+    package's metadata, which costs no import)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        library = f"scikit-learn {version('scikit-learn')}"
+    except PackageNotFoundError:
+        library = "scikit-learn"
+    return {
+        **settings.as_dict(),
+        "retrain_every": every,
+        "retrain_after_relevant": True,
+        "warm_up": WARM_UP,
+        "known_relevant": known_relevant,
+        "learns_from": "own decisions",
+        "library": library,
+    }
 
 
 def reviewer_decisions(session: ScreeningSession) -> tuple[list[int], int]:

@@ -26,6 +26,8 @@ class PrioritisationEvent:
     reviewer: str
     created_at: str
     uid: str
+    app_version: str = ""
+    """The version of review that wrote the event, for the methods section."""
 
 
 class PrioritisationRepository:
@@ -55,12 +57,19 @@ class PrioritisationRepository:
     def events(self) -> list[PrioritisationEvent]:
         """Every event in replay order."""
         rows = self._store.db.execute(
-            "SELECT stage, action, settings, figures, reviewer, created_at, uid "
+            "SELECT stage, action, settings, figures, reviewer, created_at, uid, app_version "
             "FROM prioritisation ORDER BY created_at, uid"
         ).fetchall()
         return [
             PrioritisationEvent(
-                Stage(stage), action, json.loads(settings), json.loads(figures), who, at, uid
+                Stage(stage),
+                action,
+                json.loads(settings),
+                json.loads(figures),
+                who,
+                at,
+                uid,
+                version or "",
             )
-            for stage, action, settings, figures, who, at, uid in rows
+            for stage, action, settings, figures, who, at, uid, version in rows
         ]

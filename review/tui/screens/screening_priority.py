@@ -20,6 +20,7 @@ from review.errors import ReviewError
 from review.models import Stage
 from review.prioritise.stopping import StoppingFigures
 from review.screening.priority import PRIOR_LABEL, Prioritiser, reviewer_decisions
+from review.screening.priority_ledger import record_stop
 from review.screening.ranker import Ranking, RankingPool
 from review.screening.session import ScreeningSession
 from review.tui.screens.stopping_panel import StoppingPanel
@@ -47,7 +48,7 @@ class PriorityMixin(Screen[None]):
     def _turn_on(self) -> None:
         self._priority_wanted = True
         self._prioritiser = Prioritiser(self.session)
-        self._record("start", settings=self._prioritiser.settings.as_dict())
+        self._record("start", settings=self._prioritiser.ledger_settings())
 
     def _turn_off(self) -> None:
         self._priority_wanted = False
@@ -130,17 +131,25 @@ class PriorityMixin(Screen[None]):
         rule = self.session.protocol.screening.stopping
 
         def chosen(figures: StoppingFigures | None) -> None:
-            if figures is not None:
-                self._record("stop", figures=figures.as_dict(), settings=self._settings())
-                verdict = "safe" if figures.safe_to_stop else "NOT yet safe by the rule"
-                self.notify(f"Recorded: you stopped here after {figures.screened:,} ({verdict})")
+            if figures is None:
+                return
+            prioritiser = self._prioritiser
+            try:
+                record_stop(
+                    self.session.store,
+                    self.session.reviewer,
+                    figures,
+                    prioritiser.ledger_settings() if prioritiser is not None else None,
+                )
+            except ReviewError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            verdict = "safe" if figures.safe_to_stop else "NOT yet safe by the rule"
+            self.notify(f"Recorded: you stopped here after {figures.screened:,} ({verdict})")
 
         self.app.push_screen(
             StoppingPanel(labels, total, rule.target_recall, rule.confidence), chosen
         )
-
-    def _settings(self) -> dict[str, object]:
-        return self._prioritiser.settings.as_dict() if self._prioritiser is not None else {}
 
     def on_unmount(self) -> None:
         if self._pool is not None:

@@ -1,0 +1,103 @@
+"""What the ledger says about prioritised screening, per stage and reviewer:
+when the ranking was turned on and off, with which model, settings and
+seed, and where the reviewer chose to stop with the stopping rule's figures.
+
+One replay (in the ledger's order) read by `review status`, the export's
+Methods sheet and the command that records a stop, so the three cannot tell
+a methods section different stories.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from review.ledger.order import in_order
+from review.models import Stage
+
+if TYPE_CHECKING:
+    from review.prioritise.stopping import StoppingFigures
+    from review.store.prioritisation import PrioritisationEvent
+    from review.store.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class Stop:
+    """A reviewer's decision to stop screening, as recorded."""
+
+    at: str
+    figures: dict[str, Any]
+    """The stopping rule's figures at that point (`StoppingFigures.as_dict`)."""
+    settings: dict[str, Any]
+    """The model and its settings then; empty when the queue was not prioritised."""
+    app_version: str
+
+
+@dataclass(slots=True)
+class ReviewerPrioritisation:
+    """One reviewer's prioritised screening at one stage."""
+
+    stage: Stage
+    reviewer: str
+    on: bool = False
+    settings: dict[str, Any] | None = None
+    """The newest `start`'s model, settings and seed; None: never prioritised."""
+    periods: list[tuple[str, str | None]] = field(default_factory=list)
+    """(on, off) times; off is None while it is still on."""
+    stop: Stop | None = None
+    """The newest stop."""
+    app_version: str | None = None
+    """The version of review that recorded the newest `start`."""
+
+
+def replay(events: Iterable[PrioritisationEvent]) -> list[ReviewerPrioritisation]:
+    """Every reviewer with a prioritisation event, by stage then name."""
+    found: dict[tuple[Stage, str], ReviewerPrioritisation] = {}
+    for event in in_order(events):
+        mine = found.setdefault(
+            (event.stage, event.reviewer), ReviewerPrioritisation(event.stage, event.reviewer)
+        )
+        if event.action == "start":
+            if not mine.on:
+                mine.periods.append((event.created_at, None))
+            mine.on, mine.settings, mine.app_version = True, event.settings, event.app_version
+        elif event.action == "off":
+            if mine.on and mine.periods:
+                mine.periods[-1] = (mine.periods[-1][0], event.created_at)
+            mine.on = False
+        else:
+            mine.stop = Stop(event.created_at, event.figures, event.settings, event.app_version)
+    stages = list(Stage)
+    return sorted(found.values(), key=lambda r: (stages.index(r.stage), r.reviewer))
+
+
+def history(store: Store) -> list[ReviewerPrioritisation]:
+    return replay(store.prioritisation.events())
+
+
+def reviewer_history(store: Store, stage: Stage, reviewer: str) -> ReviewerPrioritisation | None:
+    return next(
+        (r for r in history(store) if r.stage is stage and r.reviewer == reviewer.strip()), None
+    )
+
+
+def record_stop(
+    store: Store,
+    reviewer: str,
+    figures: StoppingFigures,
+    settings: dict[str, Any] | None = None,
+    *,
+    stage: Stage = Stage.TITLE_ABSTRACT,
+) -> dict[str, Any]:
+    """Record that `reviewer` stops screening here, with the rule's figures
+    and the model they screened with (`settings`, else the one the ledger
+    says is on for them; empty when their queue is not prioritised).
+    Returns the settings recorded."""
+    if settings is None:
+        mine = reviewer_history(store, stage, reviewer)
+        settings = mine.settings if mine is not None and mine.on and mine.settings else {}
+    store.prioritisation.record(
+        stage, "stop", reviewer=reviewer, settings=settings, figures=figures.as_dict()
+    )
+    return settings

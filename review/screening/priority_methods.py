@@ -1,0 +1,147 @@
+"""Prioritised screening in words a methods section can cite (PRISMA 2020
+item 8; RAISE asks for the tool, its version, settings and how it was used,
+and how stopping was decided).
+
+Built only from what the ledger recorded (`priority_ledger`), never from
+the settings in force today, so a report written a year later still says
+what was done. `review status` prints these sentences and the export's
+Methods sheet holds them, one per row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from review.prioritise.stopping import CITATION
+from review.screening.priority_ledger import ReviewerPrioritisation
+
+_DESCRIBED = {
+    "model", "c", "ngram_max", "min_df", "sublinear_tf", "seed", "retrain_every",
+    "retrain_after_relevant", "warm_up", "known_relevant", "learns_from", "library",
+}  # fmt: skip
+"""Settings the sentences spell out; any other is listed as it was recorded."""
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One sentence of the methods, about one reviewer (or the review: None)."""
+
+    topic: str
+    reviewer: str | None
+    text: str
+
+
+def methods_statements(history: list[ReviewerPrioritisation]) -> list[Statement]:
+    """Every reviewer's prioritised screening and stop, then the rule's reference;
+    nothing at all when no one ever prioritised or stopped."""
+    statements: list[Statement] = []
+    for mine in history:
+        statements += _reviewer(mine)
+    if any(mine.stop is not None for mine in history):
+        statements.append(Statement("Reference", None, f"Stopping rule: {CITATION}."))
+    return statements
+
+
+def describe_model(settings: dict[str, Any]) -> str:
+    """The model and its settings in a phrase: 'TF-IDF … and logistic regression (C = 0.3) …'."""
+    name = settings.get("model")
+    if name == "tfidf-logistic":
+        grams = settings.get("ngram_max", 1)
+        features = "single words" if grams == 1 else f"word n-grams of 1 to {grams} words"
+        scaled = ", log-scaled term frequency" if settings.get("sublinear_tf") else ""
+        text = (
+            f"TF-IDF features of title, abstract and keywords ({features}, terms in at least "
+            f"{settings.get('min_df', 1)} record(s){scaled}) and a logistic regression with "
+            f"balanced class weights (C = {settings.get('c')})"
+        )
+    else:
+        text = str(name or "an unnamed model")
+    parts = [text, f"model id {name}"] if name else [text]
+    if "seed" in settings:
+        parts.append(f"random seed {settings['seed']}")
+    if "library" in settings:
+        parts.append(str(settings["library"]))
+    others = [f"{key} {value}" for key, value in sorted(settings.items()) if key not in _DESCRIBED]
+    if others:
+        parts.append("other settings: " + ", ".join(others))
+    return "; ".join(parts)
+
+
+def when(stamp: str) -> str:
+    """A ledger stamp as a methods section would write it: 2026-12-06 08:01 UTC."""
+    return stamp[:16].replace("T", " ") + " UTC"
+
+
+def _reviewer(mine: ReviewerPrioritisation) -> list[Statement]:
+    who, stage = mine.reviewer, mine.stage.value.replace("_", "/")
+    out: list[Statement] = []
+    settings = mine.settings
+    if settings is not None:
+        periods = "; ".join(
+            f"from {when(on)} " + (f"to {when(off)}" if off else "(still on)")
+            for on, off in mine.periods
+        )
+        out.append(Statement(
+            "Prioritised screening", who,
+            f"{who} screened {stage} records in order of predicted relevance (prioritised "
+            f"screening), {periods}.",
+        ))  # fmt: skip
+        version = f", as run by review {mine.app_version}" if mine.app_version else ""
+        out.append(Statement("Model", who, f"Model: {describe_model(settings)}{version}."))
+        out.append(Statement("Warm-up", who, _warm_up(who, settings)))
+        if "retrain_every" in settings:
+            out.append(Statement(
+                "Retraining", who,
+                f"The model was retrained in a background process after every include or maybe "
+                f"and after every {settings['retrain_every']} decisions, learning from {who}'s "
+                f"own decisions only (never another reviewer's, so dual screening stayed "
+                f"blind); each new order applied from the next record on.",
+            ))  # fmt: skip
+    if mine.stop is not None:
+        out += _stop(who, mine.stop.at, mine.stop.figures, mine.stop.settings)
+    return out
+
+
+def _warm_up(who: str, settings: dict[str, Any]) -> str:
+    text = (
+        f"Warm-up: until {who}'s decisions held at least one include and one exclude, records "
+        f"were offered in a random order drawn with seed {settings.get('seed')}"
+    )
+    known = settings.get("known_relevant")
+    if known is not None:
+        text += f"; {known} record(s) known to be relevant were given as prior knowledge"
+    return text + "."
+
+
+def _stop(who: str, at: str, figures: dict[str, Any], settings: dict[str, Any]) -> list[Statement]:
+    screened, total = figures.get("screened", 0), figures.get("total", 0)
+    share = f" ({screened / total:.1%})" if total else ""
+    order = "" if settings else "; the queue was not prioritised at that point"
+    out = [Statement(
+        "Stopping", who,
+        f"{who} chose to stop screening at {when(at)} after {screened:,} of {total:,} records"
+        f"{share}, with {figures.get('includes', 0):,} relevant records found (include or "
+        f"maybe) and {figures.get('excludes_since_include', 0):,} consecutive exclusions since "
+        f"the last relevant one{order}.",
+    )]  # fmt: skip
+    target, confidence = figures.get("target_recall"), figures.get("confidence")
+    rule = f"Stopping rule: {figures.get('rule', 'hypergeometric')}, target recall "
+    rule += f"{target:.0%} at {confidence:.0%} confidence" if target and confidence else "unknown"
+    p_value = figures.get("p_value")
+    if p_value is None:
+        rule += "; nothing had been screened."
+    else:
+        met = "reached" if figures.get("safe_to_stop") else "NOT shown to be reached"
+        p_text = "< 0.001" if p_value < 0.001 else f"= {p_value:.3f}"
+        rule += f": p {p_text} at that point, so the target recall was {met}"
+        if figures.get("remaining_estimate") is not None and confidence:
+            rule += (
+                f"; about {figures['remaining_estimate']:.1f} relevant records were estimated "
+                f"to remain unscreened (at most {figures.get('remaining_upper')} at "
+                f"{confidence:.0%} confidence; recall at least "
+                f"{figures.get('recall_lower', 0):.0%})"
+            )
+        rule += "."
+    out.append(Statement("Stopping rule", who, rule))
+    return out

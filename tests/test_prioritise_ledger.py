@@ -1,0 +1,176 @@
+"""The ledger of prioritised screening reaches the methods section: a stop
+records the model, its settings and seed with the rule's figures, and
+`review status` and the export's Methods sheet (read back from the .xlsx)
+report them; nothing is reported for a review that never prioritised."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from review.entry import main
+from review.exports import export_review
+from review.models import Stage
+from review.screening.priority import Prioritiser
+from review.screening.priority_ledger import history, record_stop
+from review.screening.ranker import rank
+from review.store import Store
+from tests.test_export import sheet_rows
+from tests.test_prioritise_screening import (
+    decide_truly,
+    review,  # noqa: F401  (fixture: 80 labelled records, nothing decided)
+    session,
+)
+
+
+def run(*args: str) -> int:
+    with pytest.raises(SystemExit) as exited:
+        main(list(args))
+    return int(exited.value.code or 0)
+
+
+def screen_prioritised(path: Path, reviewer: str, decisions: int) -> None:
+    """Turn prioritisation on as the screen does (a `start` event with the
+    ledger's settings) and decide `decisions` records by their labels."""
+    ann = session(path, reviewer)
+    prioritiser = Prioritiser(ann)
+    ann.store.prioritisation.record(
+        Stage.TITLE_ABSTRACT, "start", reviewer=reviewer, settings=prioritiser.ledger_settings()
+    )
+    decide_truly(ann, prioritiser, decisions)
+    if prioritiser.due():
+        prioritiser.apply(rank(prioritiser.request()))
+    ann.store.close()
+
+
+def test_a_stop_from_the_command_line_records_the_model_it_screened_with(
+    review: Path,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    screen_prioritised(review, "ann", 12)
+    assert run("stopping", str(review), "--reviewer", "ann", "--stop", "--json") == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["screened"] == 12
+    with Store.open(review) as fresh:
+        [mine] = history(fresh)
+        events = fresh.prioritisation.events()
+    assert [e.action for e in events] == ["start", "stop"]
+    assert mine.on and mine.stop is not None
+    settings = mine.stop.settings
+    assert settings["model"] == "tfidf-logistic" and settings["seed"] == 0
+    assert settings["retrain_every"] == 5 and settings["warm_up"] == "random"
+    assert settings["library"].startswith("scikit-learn")
+    assert printed["recorded_stop"]["settings"] == settings
+    figures = mine.stop.figures
+    assert figures["screened"] == 12 and figures["total"] == 80
+    assert figures["target_recall"] == 0.95 and figures["confidence"] == 0.95
+    assert 0 <= figures["p_value"] <= 1 and figures["rule"].startswith("hypergeometric")
+    assert events[1].app_version  # the version that recorded it, for the methods section
+
+
+def test_status_and_the_methods_sheet_report_prioritisation_and_the_stop(
+    review: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    screen_prioritised(review, "ann", 20)
+    assert run("stopping", str(review), "--reviewer", "ann", "--stop") == 0
+    out = capsys.readouterr().out
+    assert "Recorded: you stop screening here (prioritised by tfidf-logistic, seed 0)" in out
+    with Store.open(review) as fresh:
+        figures = history(fresh)[0].stop.figures  # type: ignore[union-attr]
+
+    assert run("status", str(review)) == 0
+    status = capsys.readouterr().out
+    assert "Prioritised screening (for the methods section):" in status
+    assert "title_abstract ann: on" in status
+    assert "logistic regression with balanced class weights (C = 0.3)" in status
+    assert "random seed 0" in status and "after every 5 decisions" in status
+    assert f"after 20 of 80 records (25.0%), with {figures['includes']} relevant" in status
+    assert "target recall 95% at 95% confidence" in status
+    assert "Cite the stopping rule as: Callaghan MW, Müller-Hansen F." in status
+
+    with Store.open(review) as store:
+        result = export_review(store, tmp_path / "out", draft=True, parts=("xlsx",))
+    [workbook] = [f.path for f in result.files]
+    assert "Methods" in load_workbook(workbook, read_only=True).sheetnames
+    rows = sheet_rows(workbook, "Methods")
+    by_topic = {str(r["topic"]): str(r["statement"]) for r in rows}
+    assert list(by_topic) == [
+        "Prioritised screening", "Model", "Warm-up", "Retraining", "Stopping",
+        "Stopping rule", "Reference",
+    ]  # fmt: skip
+    assert all(r["reviewer"] == "ann" for r in rows[:-1]) and rows[-1]["reviewer"] is None
+    assert by_topic["Prioritised screening"].startswith(
+        "ann screened title/abstract records in order of predicted relevance"
+    )
+    assert "(still on)" in by_topic["Prioritised screening"]
+    assert "TF-IDF features of title, abstract and keywords" in by_topic["Model"]
+    assert "word n-grams of 1 to 2 words" in by_topic["Model"]
+    assert "random seed 0" in by_topic["Model"] and "scikit-learn" in by_topic["Model"]
+    assert "random order drawn with seed 0" in by_topic["Warm-up"]
+    assert "0 record(s) known to be relevant" in by_topic["Warm-up"]
+    assert "after every 5 decisions" in by_topic["Retraining"]
+    assert "own decisions only" in by_topic["Retraining"]
+    assert "after 20 of 80 records (25.0%)" in by_topic["Stopping"]
+    p_value = figures["p_value"]
+    p_text = "< 0.001" if p_value < 0.001 else f"= {p_value:.3f}"
+    assert f"target recall 95% at 95% confidence: p {p_text}" in by_topic["Stopping rule"]
+    assert "doi:10.1186/s13643-020-01521-4" in by_topic["Reference"]
+    notes = [str(r["meaning"]) for r in sheet_rows(workbook, "Dictionary")]
+    assert "Methods: 7 row(s)" in notes
+
+
+def test_nothing_is_reported_when_prioritisation_was_never_on(
+    review: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    ann = session(review, "ann")
+    for decision in ("include", "exclude"):
+        ann.decide(decision)  # type: ignore[arg-type]
+    ann.store.close()
+    assert run("stopping", str(review), "--reviewer", "ann") == 0  # looking records nothing
+    capsys.readouterr()
+    assert run("status", str(review)) == 0
+    assert "Prioritised screening" not in capsys.readouterr().out
+    assert run("status", str(review), "--json") == 0
+    assert json.loads(capsys.readouterr().out)["prioritisation"] == {}
+    with Store.open(review) as store:
+        assert store.prioritisation.events() == []
+        result = export_review(store, tmp_path / "out", draft=True, parts=("xlsx",))
+    [workbook] = [f.path for f in result.files]
+    assert "Methods" not in load_workbook(workbook, read_only=True).sheetnames
+    notes = " ".join(str(r["meaning"]) for r in sheet_rows(workbook, "Dictionary"))
+    assert "Methods" not in notes and "prioritis" not in notes.lower()
+
+
+def test_a_stop_without_prioritisation_says_the_queue_was_not_prioritised(
+    review: Path,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    screen_prioritised(review, "ann", 6)
+    with Store.open(review) as store:
+        store.prioritisation.record(Stage.TITLE_ABSTRACT, "off", reviewer="ann")
+        bob = session(review, "bob")
+        bob.decide("exclude", ["population"])
+        from review.screening.priority import reviewer_figures
+
+        record_stop(store, "bob", reviewer_figures(bob))
+        record_stop(store, "ann", reviewer_figures(session(review, "ann")))
+        reviewers = history(store)
+    assert [(r.reviewer, r.on, r.stop is not None) for r in reviewers] == [
+        ("ann", False, True),
+        ("bob", False, True),
+    ]
+    assert reviewers[0].stop.settings == {} and reviewers[1].settings is None  # type: ignore[union-attr]
+    assert reviewers[0].periods[0][1] is not None  # turned off: the period has an end
+    assert run("status", str(review)) == 0
+    status = capsys.readouterr().out
+    assert "title_abstract bob: never prioritised" in status
+    assert "the queue was not prioritised at that point" in status
+    assert "ann screened title/abstract records in order of predicted relevance" in status
+    assert "(still on)" not in status
