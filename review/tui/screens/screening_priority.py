@@ -118,10 +118,15 @@ class PriorityMixin(Screen[None]):
             self.notify(f"Retraining failed ({exc}); the queue keeps its order", severity="error")
             return
         if prioritiser is self._prioritiser:
-            prioritiser.apply(ranking)
-            unit = self.session.current
-            relevance = prioritiser.relevance(unit.position) if unit is not None else None
-            self.priority_bar.show(prioritiser.status(), relevance)
+            self.priority_take(prioritiser, ranking)
+
+    def priority_take(self, prioritiser: Prioritiser, ranking: Ranking) -> None:
+        """A retrain's answer on the UI thread: the worker made the order, so
+        this swaps it in (no queue rebuilt here) and redraws the one line."""
+        prioritiser.apply(ranking)
+        unit = self.session.current
+        relevance = prioritiser.relevance(unit.position) if unit is not None else None
+        self.priority_bar.show(prioritiser.status(), relevance)
 
     def action_stopping(self) -> None:
         if self.session.stage is not Stage.TITLE_ABSTRACT:
