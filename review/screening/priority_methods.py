@@ -78,10 +78,7 @@ def _reviewer(mine: ReviewerPrioritisation) -> list[Statement]:
     out: list[Statement] = []
     settings = mine.settings
     if settings is not None:
-        periods = "; ".join(
-            f"from {when(on)} " + (f"to {when(off)}" if off else "(still on)")
-            for on, off in mine.periods
-        )
+        periods = _periods(mine.periods)
         out.append(Statement(
             "Prioritised screening", who,
             f"{who} screened {stage} records in order of predicted relevance (prioritised "
@@ -101,6 +98,18 @@ def _reviewer(mine: ReviewerPrioritisation) -> list[Statement]:
     if mine.stop is not None:
         out += _stop(who, mine.stop.at, mine.stop.figures, mine.stop.settings)
     return out
+
+
+def _periods(periods: list[tuple[str, str | None]]) -> str:
+    """'from A to B; from C (still on)', or, over many screening sessions,
+    'in 7 sessions between A and D'."""
+    if len(periods) > 3:
+        last = periods[-1][1]
+        end = f"and {when(last)}" if last else "now (still on)"
+        return f"in {len(periods)} sessions between {when(periods[0][0])} {end}"
+    return "; ".join(
+        f"from {when(on)} " + (f"to {when(off)}" if off else "(still on)") for on, off in periods
+    )
 
 
 def _warm_up(who: str, settings: dict[str, Any]) -> str:

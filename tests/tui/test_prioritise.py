@@ -77,7 +77,7 @@ async def test_prioritise_retrain_and_record_a_stop(review: Path) -> None:
     with Store.open(review) as fresh:
         events = fresh.prioritisation.events()
         decisions = fresh.screening.decisions()
-    assert [e.action for e in events] == ["start", "stop"]
+    assert [e.action for e in events] == ["start", "stop", "off"]  # quitting ends the period
     assert events[0].settings["model"] == "tfidf-logistic" and events[0].reviewer == "ann"
     stop = events[1].figures
     assert events[1].settings == events[0].settings  # the model screened with, its seed

@@ -152,10 +152,20 @@ class PriorityMixin(Screen[None]):
             verdict = "safe" if figures.safe_to_stop else "NOT yet safe by the rule"
             self.notify(f"Recorded: you stopped here after {figures.screened:,} ({verdict})")
 
+        prioritiser = self._prioritiser
+        model = (
+            f"{prioritiser.settings.as_dict()['model']}, seed {prioritiser.settings.seed}"
+            if prioritiser is not None
+            else "not prioritised"
+        )
         self.app.push_screen(
-            StoppingPanel(labels, total, rule.target_recall, rule.confidence), chosen
+            StoppingPanel(labels, total, rule.target_recall, rule.confidence, model), chosen
         )
 
     def on_unmount(self) -> None:
+        if self._prioritiser is not None:
+            # Closing the screen ends this period of prioritised screening: the
+            # ledger must not report it as still on tomorrow.
+            self._record("off")
         if self._pool is not None:
             self._pool.shutdown()

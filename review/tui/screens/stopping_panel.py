@@ -32,9 +32,14 @@ class StoppingPanel(ModalScreen[StoppingFigures | None]):
         Binding("escape,q,w", "close", "Close", id="stopping.close"),
     ]
 
-    def __init__(self, labels: list[int], total: int, target: float, confidence: float) -> None:
+    def __init__(
+        self, labels: list[int], total: int, target: float, confidence: float, model: str
+    ) -> None:
+        """`model`: the queue's order as the stop would record it ("tfidf-logistic,
+        seed 0", or "not prioritised")."""
         super().__init__()
         self._input = (labels, total, target, confidence)
+        self._model = model
         self.figures: StoppingFigures | None = None
 
     def compose(self) -> ComposeResult:
@@ -42,7 +47,8 @@ class StoppingPanel(ModalScreen[StoppingFigures | None]):
             dialog.border_title = "When to stop"
             yield Static("Computing…", id="stopping-body")
             yield Static(
-                "s records that you stop screening here, with these figures · Esc closes",
+                "Stopping is your decision: s records that you stop here, with these figures "
+                f"and the queue's order ({self._model}) · Esc closes",
                 id="stopping-help",
             )
 
@@ -99,9 +105,4 @@ def describe(figures: StoppingFigures) -> Content:
             Content.assemble(f"Stopping rule ({target}): p = {figures.p_value:.3f} → ", verdict)
         )
     lines.append(Content.styled(f"{RULE}. Cite: {CITATION}", "$text-muted"))
-    lines.append(
-        Content.styled(
-            "Stopping is your decision; the review records it with these figures.", "$text-muted"
-        )
-    )
     return Content("\n").join(lines)
