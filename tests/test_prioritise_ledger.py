@@ -174,3 +174,27 @@ def test_a_stop_without_prioritisation_says_the_queue_was_not_prioritised(
     assert "the queue was not prioritised at that point" in status
     assert "ann screened title/abstract records in order of predicted relevance" in status
     assert "(still on)" not in status
+
+
+def test_the_ledger_replays_the_same_in_any_order_and_summarises_many_sessions() -> None:
+    from review.screening.priority_ledger import replay
+    from review.screening.priority_methods import methods_statements
+    from review.store.prioritisation import PrioritisationEvent
+
+    settings = {"model": "tfidf-logistic", "c": 0.3, "seed": 4, "retrain_every": 5}
+
+    def event(day: int, action: str) -> PrioritisationEvent:
+        return PrioritisationEvent(
+            Stage.TITLE_ABSTRACT, action, settings if action == "start" else {},  # type: ignore[arg-type]
+            {}, "ann", f"2026-12-{day:02d}T09:00:00.000000+00:00", f"u{day}", "0.1.0",
+        )  # fmt: skip
+
+    events = [event(day, "start" if day % 2 else "off") for day in range(1, 10)]
+    forwards, backwards = replay(events), replay(reversed(events))
+    assert forwards == backwards
+    [ann] = forwards
+    assert ann.on and len(ann.periods) == 5 and ann.periods[-1] == (events[-1].created_at, None)
+    [first, model, *_] = methods_statements(forwards)
+    assert "in 5 sessions between 2026-12-01 09:00 UTC and now (still on)" in first.text
+    assert "random seed 4" in model.text and "as run by review 0.1.0" in model.text
+    assert all(s.topic != "Stopping" for s in methods_statements(forwards))  # none recorded

@@ -105,8 +105,8 @@ def _periods(periods: list[tuple[str, str | None]]) -> str:
     'in 7 sessions between A and D'."""
     if len(periods) > 3:
         last = periods[-1][1]
-        end = f"and {when(last)}" if last else "now (still on)"
-        return f"in {len(periods)} sessions between {when(periods[0][0])} {end}"
+        end = when(last) if last else "now (still on)"
+        return f"in {len(periods)} sessions between {when(periods[0][0])} and {end}"
     return "; ".join(
         f"from {when(on)} " + (f"to {when(off)}" if off else "(still on)") for on, off in periods
     )
