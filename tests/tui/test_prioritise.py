@@ -109,3 +109,18 @@ async def test_the_protocol_turns_it_on_and_p_turns_it_off(review: Path, tmp_pat
         assert bar_text(screen) == ""
     with Store.open(path) as fresh:
         assert [e.action for e in fresh.prioritisation.events()] == ["start", "off"]
+
+
+async def test_a_stop_without_prioritisation_records_no_model(review: Path) -> None:
+    app = ReviewApp(Store.open(review), reviewer="ann", screening=Stage.TITLE_ABSTRACT)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("i", "w")
+        await wait_for(pilot, lambda: isinstance(app.screen, StoppingPanel))
+        panel = app.screen
+        await wait_for(pilot, lambda: panel.figures is not None)  # type: ignore[attr-defined]
+        await pilot.press("s")
+        await pilot.pause()
+    with Store.open(review) as fresh:
+        [stop] = fresh.prioritisation.events()
+    assert stop.action == "stop" and stop.settings == {} and stop.figures["screened"] == 1

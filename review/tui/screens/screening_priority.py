@@ -144,7 +144,8 @@ class PriorityMixin(Screen[None]):
                     self.session.store,
                     self.session.reviewer,
                     figures,
-                    prioritiser.ledger_settings() if prioritiser is not None else None,
+                    # This screen knows its queue's order: none here is "not prioritised".
+                    prioritiser.ledger_settings() if prioritiser is not None else {},
                 )
             except ReviewError as exc:
                 self.notify(str(exc), severity="error")
