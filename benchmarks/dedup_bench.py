@@ -1,8 +1,9 @@
 """Deduplication quality on sets it was not fitted on, and speed, next to bib-dedupe.
 
-For every labelled set (see `dedup_sets`) the rules' thresholds are fitted on
-the *other* sets (highest recall with precision ≥ 0.999 on each of them) and
-the figures are those on the set left out: leave one set out. Scored pairwise
+For every labelled set (see `dedup_sets`) the model's weights and cut-offs
+are fitted on the *other* sets (`dedup_fit.py`) and the figures are those on
+the set left out: leave one set out. The rules' similarity thresholds are
+the defaults in `rules.Thresholds`. Scored pairwise
 over screening units (rule merges plus records sharing an identity key), beside
 bib-dedupe run on the same rows in the same run (pip install '.[bench]').
 `queue %` is the probable pairs a reviewer is asked about, as a share of the
@@ -20,19 +21,18 @@ every false merge with the rule and the per-field evidence.
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import random
 import resource
 import subprocess
 import sys
 import time
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from dedup_fit import fit_without
 from dedup_sets import (
     CORPORA,
     SETS,
@@ -49,18 +49,8 @@ from dedup_sets import (
 )
 
 from review.dedup import find_duplicates
-from review.dedup.pipeline import Compared, compare_candidates, settle
 from review.dedup.rules import THRESHOLDS, Thresholds
-
-GRID = {
-    "identifier_title": (0.85, 0.9, 0.95),
-    "location_title": (0.85, 0.9, 0.95),
-    "metadata_title": (0.9, 0.95, 0.98),
-    "metadata_authors": (0.8, 0.9, 0.95),
-}
-"""The thresholds tried when fitting; THRESHOLDS' values are among them."""
-TARGET_PRECISION = 0.999
-
+from review.dedup.weights import Weights
 
 # -- running review on a set ------------------------------------------------------
 
@@ -79,59 +69,6 @@ def run_review(
     return units, queued
 
 
-Prepared = list[tuple[list[Any], Compared]]
-"""Per batch: its records and their compared pairs, computed once for fitting."""
-
-
-def compared_batches(name: str) -> Prepared:
-    out = []
-    for rows in load_batches(name):
-        records = to_records(rows)
-        out.append((records, compare_candidates(records)))
-    return out
-
-
-def score_with(name: str, prepared: Prepared, thresholds: Thresholds) -> dict[str, Any]:
-    units: list[set[str]] = []
-    for records, compared in prepared:
-        units += screening_units(records, settle(compared, thresholds), thresholds)
-    return quality(name, load_rows(name), units)
-
-
-Table = dict[Thresholds, dict[str, dict[str, Any]]]
-"""Each grid point's scores on every set, computed once and read by every fit."""
-
-
-def score_table(compared: dict[str, Prepared]) -> Table:
-    names = list(GRID)
-    table: Table = {}
-    for values in itertools.product(*(GRID[n] for n in names)):
-        thresholds = Thresholds(**dict(zip(names, values, strict=True)))
-        table[thresholds] = {
-            name: score_with(name, prep, thresholds) for name, prep in compared.items()
-        }
-    return table
-
-
-def fit(table: Table, held_out: str) -> Thresholds:
-    """The grid point with the best mean recall on the other sets whose precision
-    is at least the target on each of them; ties go to the one nearest the defaults."""
-    best: tuple[tuple[float, ...], Thresholds] | None = None
-    for thresholds, by_set in table.items():
-        scores = [score for name, score in by_set.items() if name != held_out]
-        worst = min(s["precision"] for s in scores)
-        recall = sum(s["recall"] for s in scores) / len(scores)
-        distance = sum(
-            abs(a - b)
-            for a, b in zip(asdict(thresholds).values(), asdict(THRESHOLDS).values(), strict=True)
-        )
-        rank = (min(worst, TARGET_PRECISION), recall, -distance)
-        if best is None or rank > best[0]:
-            best = (rank, thresholds)
-    assert best is not None
-    return best[1]
-
-
 def run_bib_dedupe(batches: list[Batch]) -> tuple[list[set[str]], int]:
     import pandas as pd
     from bib_dedupe.bib_dedupe import block, cluster, match, prep
@@ -147,7 +84,7 @@ def run_bib_dedupe(batches: list[Batch]) -> tuple[list[set[str]], int]:
     return groups, maybe
 
 
-def child(tool: str, name: str, synthetic: int, thresholds: dict[str, float]) -> dict[str, Any]:
+def child(tool: str, name: str, synthetic: int, weights: dict[str, Any]) -> dict[str, Any]:
     """One measured run, in its own process so peak memory is its own."""
     if name == "synthetic":
         rows, truth = synthetic_rows(synthetic)
@@ -156,7 +93,8 @@ def child(tool: str, name: str, synthetic: int, thresholds: dict[str, float]) ->
         batches = load_batches(name)
     start = time.perf_counter()
     if tool == "review":
-        found, queued = run_review(batches, Thresholds(**thresholds))
+        model = Weights.from_json(weights) if weights else THRESHOLDS.model
+        found, queued = run_review(batches, Thresholds(model=model))
     else:
         found, queued = run_bib_dedupe(batches)
     seconds = time.perf_counter() - start
@@ -246,11 +184,13 @@ def show_misses(name: str) -> None:
     """Every true pair not in one unit and every false pair, with the evidence."""
     from review.dedup.normalise import prepare
     from review.dedup.pipeline import judge
+    from review.dedup.weights import explain
 
+    thresholds = Thresholds(model=fit_without(name))
     for rows in load_batches(name):
         records = to_records(rows)
-        result = find_duplicates(records)
-        found = screening_units(records, result)
+        result = find_duplicates(records, thresholds=thresholds)
+        found = screening_units(records, result, thresholds)
         position = {r.uid: n for n, r in enumerate(records)}
         prepared = [prepare(r, n) for n, r in enumerate(records)]
         row_of = {r["ID"]: r for r in rows}
@@ -260,11 +200,11 @@ def show_misses(name: str) -> None:
         for kind, pairs in (("missed", want - got), ("false merge", got - want)):
             for pair in sorted(pairs, key=sorted):
                 i, j = sorted(position[uid] for uid in pair)
-                judged = judge(prepared[i], prepared[j])
+                judged = judge(prepared[i], prepared[j], thresholds)
                 where = "queued" if frozenset((i, j)) in queued else "-"
                 print(f"\n[{kind}] {records[i].uid} ~ {records[j].uid}: {judged.decision} "
                       f"({judged.rule}) {where}")  # fmt: skip
-                print("   ", " ".join(f"{k}={v}" for k, v in judged.evidence.as_dict().items()))
+                print("   ", explain(judged.evidence, thresholds.model).as_text())
                 for uid in (records[i].uid, records[j].uid):
                     r = row_of[uid]
                     fields = ("year", "author", "journal", "volume", "number", "pages", "doi")
@@ -275,9 +215,7 @@ def show_misses(name: str) -> None:
 # -- driver ------------------------------------------------------------------------
 
 
-def run_child(
-    tool: str, name: str, synthetic: int, thresholds: Thresholds
-) -> dict[str, Any] | None:
+def run_child(tool: str, name: str, synthetic: int, weights: Weights) -> dict[str, Any] | None:
     out = subprocess.run(
         [
             sys.executable,
@@ -287,8 +225,8 @@ def run_child(
             name,
             "--synthetic",
             str(synthetic),
-            "--thresholds",
-            json.dumps(asdict(thresholds)),
+            "--weights",
+            json.dumps(weights.as_json()),
         ],
         capture_output=True,
         text=True,
@@ -334,11 +272,11 @@ def main() -> None:
     parser.add_argument("--sets", nargs="*", default=list(SETS), choices=SETS)
     parser.add_argument("--show-misses", action="store_true", help="list misses, no table")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
-    parser.add_argument("--thresholds", default="{}", help=argparse.SUPPRESS)
+    parser.add_argument("--weights", default="{}", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         tool, name = args.child
-        print(json.dumps(child(tool, name, args.synthetic, json.loads(args.thresholds))))
+        print(json.dumps(child(tool, name, args.synthetic, json.loads(args.weights))))
         return
     if not CORPORA.exists():
         raise SystemExit(f"the labelled sets are not here: {CORPORA}")
@@ -346,37 +284,48 @@ def main() -> None:
         for name in args.sets:
             show_misses(name)
         return
-    print("fitting thresholds with each set left out …", flush=True)
-    table = score_table({name: compared_batches(name) for name in SETS})
+    print("fitting the weights with each set left out …", flush=True)
     print(
         f"\n{'held out':12} {'tool':10} {'records':>7} {'precision':>9} {'recall':>7} "
         f"{'FP':>4} {'FN':>5} {'queued':>6} {'queue %':>7} {'q.miss':>7} "
         f"{'seconds':>8} {'records/s':>9} {'peak MB':>7}"
     )
-    fitted: dict[str, Thresholds] = {}
+    fitted: dict[str, Weights] = {}
     for name in args.sets:
-        fitted[name] = fit(table, name)
+        fitted[name] = fit_without(name)
         result = run_child("review", name, 0, fitted[name])
+        thresholds = Thresholds(model=fitted[name])
         if result:
-            print(_line(name, "review", result, _queued_misses(name, fitted[name])), flush=True)
+            print(_line(name, "review", result, _queued_misses(name, thresholds)), flush=True)
         if not args.skip_peer:
-            peer = run_child("bib-dedupe", name, 0, THRESHOLDS)
+            peer = run_child("bib-dedupe", name, 0, THRESHOLDS.model)
             if peer:
                 print(_line(name, "bib-dedupe", peer), flush=True)
     if args.synthetic:
-        result = run_child("review", "synthetic", args.synthetic, THRESHOLDS)
+        result = run_child("review", "synthetic", args.synthetic, THRESHOLDS.model)
         if result:
             print(_line("synthetic", "review", result), flush=True)
-    print("\nthresholds fitted without the set (defaults: "
-          f"{', '.join(f'{k} {v}' for k, v in asdict(THRESHOLDS).items())}):")  # fmt: skip
-    for name, thresholds in fitted.items():
-        changed = {k: v for k, v in asdict(thresholds).items() if v != getattr(THRESHOLDS, k)}
-        print(f"  {name:12} {changed or 'the defaults'}")
+    print("\nweights fitted without the set (cut-offs; a few weights that move most):")
+    for name, weights in fitted.items():
+        cuts = f"certain at {weights.certain_at:+.1f}, ask at {weights.ask_at:+.1f}"
+        print(f"  {name:12} on {'+'.join(weights.fitted_on)}: {cuts}; {_moved(weights)}")
     print(
         "\nqueue % = probable pairs asked / true duplicate pairs; q.miss = missed true pairs "
         "that are in the queue / all missed. asysd has keep/remove labels, no groups: its "
-        "precision is an upper bound and its 'pairs' are records to remove. cases = "
-        "bib-dedupe's 25 labelled pairs, each run alone."
+        "precision is an upper bound and its 'pairs' are records to remove; it is never "
+        "fitted on. cases = bib-dedupe's 25 labelled pairs, each run alone."
+    )
+
+
+def _moved(weights: Weights) -> str:
+    """The three level weights furthest from the shipped ones (all sets)."""
+    shipped = THRESHOLDS.model
+    moved = sorted(
+        ((abs(w - shipped.weight(f, lv)), f, lv, w) for f, by in weights.table for lv, w in by),
+        reverse=True,
+    )[:3]
+    return ", ".join(
+        f"{f} {lv} {w:+.1f} (all sets {shipped.weight(f, lv):+.1f})" for _, f, lv, w in moved
     )
 
 

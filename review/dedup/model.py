@@ -57,6 +57,10 @@ class Evidence:
     """Title similarity 0..1 after normalisation (1.0 = identical)."""
     title_numbers: str
     """`same` when the numbers in both titles agree (Part 1 vs Part 2 differ)."""
+    title_kind: str
+    """`same` when both titles start alike: both or neither `Erratum:`, `Reply:`, …"""
+    title_words: int
+    """Words in the shorter title: a long title is not a recurring column's."""
     first_author: str
     authors: float
     """Similarity 0..1 of the author lists' family names."""
@@ -72,6 +76,10 @@ class Evidence:
     pages: str
     page_range: bool
     """Either record gives a page range (an article), not a single page (an abstract)."""
+    single_page: bool
+    """Either record gives one page only (an abstract, a notice), not a range."""
+    pages_touch: bool
+    """One record's pages overlap the other's or follow them (a letter, then its reply)."""
     doi: str
     pmid: str
     registry_id: str

@@ -9,10 +9,11 @@ stored with every merge it makes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from review.dedup.model import Decision, Evidence
 from review.dedup.scoring import COMPATIBLE, DIFFERENT, MISSING, SAME
+from review.dedup.weights import Weights, shipped_weights, total
 
 AGREES = (SAME, COMPATIBLE)
 NOT_DIFFERENT = (SAME, COMPATIBLE, MISSING)
@@ -31,6 +32,10 @@ RULES = {
     "same-location": "same year, volume, first page and first author; titles agree",
     "two-dois-same-location": "two DOIs (a legacy and a current one), but the same title, "
     "first author, journal, year, volume, issue and first page",
+    "same-item": "same journal, year, volume, issue, first page and first author; titles agree "
+    "but for a leading `Erratum:` or `Reply:` one database dropped",
+    "weighted-evidence": "no rule decided; the fields' summed weights reach the fitted cut-off "
+    "and nothing conflicts",
 }
 """Automatic rules, by the name stored in dedup events."""
 
@@ -52,14 +57,36 @@ class Thresholds:
     """`metadata`, `online-first`, `same-volume`: no identifier, no locator proof."""
     metadata_authors: float = 0.9
     """Author lists' similarity where the rules ask for it besides the title."""
+    model: Weights = field(default_factory=shipped_weights)
+    """Per-field weights and cut-offs deciding the pairs no rule decides (`weights.py`)."""
 
 
 THRESHOLDS = Thresholds()
 
 
 def decide(e: Evidence, t: Thresholds = THRESHOLDS) -> tuple[Decision, str]:
-    """The decision and the name of the rule (or the reason) behind it."""
-    titles_agree = e.title >= t.identifier_title and e.title_numbers == SAME
+    """The decision and the name of the rule (or the reason) behind it: the
+    rules and vetoes first, then the fitted weights for what they leave open."""
+    return rule_decision(e, t) or weighed(e, t.model)
+
+
+def weighed(e: Evidence, weights: Weights) -> tuple[Decision, str]:
+    """The model's decision: merge at or above `certain_at` when nothing speaks
+    against it (`unopposed`) and no conflict rule holds the pair apart; ask at
+    or above `ask_at`; else distinct. The weights rank and sort the doubtful
+    pairs; they never outvote a field that differs."""
+    summed = total(e, weights)
+    if summed >= weights.certain_at and unopposed(e) and not conflicting(e):
+        return Decision.CERTAIN, "weighted-evidence"
+    if summed >= weights.ask_at:
+        return Decision.PROBABLE, f"weighted evidence {summed:+.1f}"
+    return Decision.DISTINCT, f"weighted evidence {summed:+.1f}"
+
+
+def rule_decision(e: Evidence, t: Thresholds = THRESHOLDS) -> tuple[Decision, str] | None:
+    """What the identifier and metadata rules and the vetoes decide, or None
+    when none of them applies and the weights decide."""
+    titles_agree = e.title >= t.identifier_title and titled_alike(e)
     years_close = e.year_gap is None or e.year_gap <= 1
     if another_item(e):
         return Decision.DISTINCT, "same journal and year, another volume, issue or page"
@@ -88,7 +115,35 @@ def decide(e: Evidence, t: Thresholds = THRESHOLDS) -> tuple[Decision, str]:
     rule = metadata_certain(e, t)
     if rule is not None:
         return Decision.CERTAIN, rule
-    return _probable_or_distinct(e)
+    return None
+
+
+def titled_alike(e: Evidence) -> bool:
+    """The same numbers in both titles, and both or neither an erratum/reply/…"""
+    return e.title_numbers == SAME and e.title_kind == SAME
+
+
+def unopposed(e: Evidence) -> bool:
+    """Titles on both sides, not generic, and no field that differs: the only
+    pairs the weights alone may merge."""
+    against = (e.journal, e.volume, e.issue, e.pages, e.first_author, e.year, e.record_type)
+    return e.title > 0 and not e.generic_title and DIFFERENT not in against
+
+
+def same_item(e: Evidence) -> bool:
+    """One item of one issue (same first page), one database keeping a leading
+    `Erratum:` the other dropped: the titles' kind words differ, nothing else."""
+    return (
+        e.journal in AGREES
+        and e.year == SAME
+        and e.volume == SAME
+        and e.issue == SAME
+        and e.pages == SAME
+        and e.first_author in AGREES
+        and e.title >= 0.85
+        and e.title_numbers == SAME
+        and not e.generic_title
+    )
 
 
 def another_item(e: Evidence) -> bool:
@@ -136,6 +191,7 @@ def conflicting(e: Evidence) -> bool:
         (e.doi == DIFFERENT and not one_item_two_dois(e))
         or e.pmid == DIFFERENT
         or e.title_numbers == DIFFERENT
+        or (e.title_kind == DIFFERENT and not same_item(e))
         or another_item(e)
         or another_venue(e)
         or (e.year_gap is not None and e.year_gap > 1)
@@ -151,7 +207,7 @@ def one_item_two_dois(e: Evidence, t: Thresholds = THRESHOLDS) -> bool:
     return (
         e.doi == DIFFERENT
         and e.title >= t.metadata_title
-        and e.title_numbers == SAME
+        and titled_alike(e)
         and not e.generic_title
         and e.first_author in AGREES
         and e.year == SAME
@@ -170,7 +226,7 @@ def misread_pages(e: Evidence) -> bool:
     return (
         e.doi == SAME
         and e.title == 1.0
-        and e.title_numbers == SAME
+        and titled_alike(e)
         and e.authors >= 0.95
         and e.first_author == SAME
         and e.year == SAME
@@ -181,6 +237,10 @@ def misread_pages(e: Evidence) -> bool:
 def metadata_certain(e: Evidence, t: Thresholds = THRESHOLDS) -> str | None:
     """The name of the metadata rule that makes the pair certain, if any."""
     if e.generic_title or e.title_numbers != SAME or e.record_type != SAME:
+        return None
+    if same_item(e):
+        return "same-item"
+    if e.title_kind != SAME:
         return None
     if e.first_author not in AGREES or e.doi == COMPATIBLE:
         return None
@@ -222,19 +282,6 @@ def metadata_certain(e: Evidence, t: Thresholds = THRESHOLDS) -> str | None:
     if e.title == 1.0 and e.authors >= 0.95 and named and not e.generic_title:
         return "title-authors-year"
     return None
-
-
-def _probable_or_distinct(e: Evidence) -> tuple[Decision, str]:
-    authors_agree = e.first_author in AGREES or e.authors >= 0.7
-    if e.title >= 0.85 and (authors_agree or (e.year_gap is not None and e.year_gap <= 1)):
-        return Decision.PROBABLE, "similar title"
-    if e.title >= 0.7 and e.first_author in AGREES and e.year_gap is not None and e.year_gap <= 1:
-        return Decision.PROBABLE, "similar title, same first author"
-    if e.pages == SAME and e.volume == SAME and e.journal in AGREES and authors_agree:
-        return Decision.PROBABLE, "same journal, volume and pages"
-    if e.doi == COMPATIBLE:
-        return Decision.PROBABLE, "versions of one DOI"
-    return Decision.DISTINCT, "different"
 
 
 def score(e: Evidence) -> float:

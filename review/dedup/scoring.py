@@ -21,7 +21,9 @@ _VERSION = re.compile(r"\.(?:pub|v)\d+$")
 def compare(a: Prepared, b: Prepared) -> Evidence:
     return Evidence(
         title=title_similarity(a.title, b.title),
-        title_numbers=SAME if a.markers == b.markers else DIFFERENT,
+        title_numbers=SAME if _numbers(a) == _numbers(b) else DIFFERENT,
+        title_kind=SAME if _kinds(a) == _kinds(b) else DIFFERENT,
+        title_words=min(len(a.title.split()), len(b.title.split())),
         first_author=_first_author(a, b),
         authors=_authors(a, b),
         author_count=min(len(a.families), len(b.families), 8),
@@ -33,6 +35,8 @@ def compare(a: Prepared, b: Prepared) -> Evidence:
         supplement=a.supplement or b.supplement,
         pages=_pages(a, b),
         page_range=any(p.last_page and p.last_page != p.first_page for p in (a, b)),
+        single_page=any(p.first_page and p.last_page in ("", p.first_page) for p in (a, b)),
+        pages_touch=pages_touch(a, b),
         doi=_doi(a.doi, b.doi),
         pmid=_relation(a.pmid, b.pmid),
         # A trial id in an article's abstract names the trial, not the report.
@@ -52,6 +56,27 @@ def title_similarity(a: str, b: str) -> float:
     if len(a) > 30 and len(b) > 30 and (a.startswith(b) or b.startswith(a)):
         return 0.95  # one database kept the subtitle, the other dropped it
     return round(fuzz.ratio(a, b) / 100, 4)
+
+
+def _kinds(p: Prepared) -> frozenset[str]:
+    return frozenset(m for m in p.markers if m.startswith("kind:"))
+
+
+def _numbers(p: Prepared) -> frozenset[str]:
+    return frozenset(m for m in p.markers if not m.startswith("kind:"))
+
+
+def pages_touch(a: Prepared, b: Prepared) -> bool:
+    """One page range overlaps the other or starts on the page after it ends:
+    `943-945` / `945`, `943-944` / `945` (a letter and the reply printed after it)."""
+    spans = []
+    for p in (a, b):
+        first, last = p.first_page, p.last_page or p.first_page
+        if not (first.isdigit() and last.isdigit()) or int(last) < int(first):
+            return False
+        spans.append((int(first), int(last)))
+    (a_lo, a_hi), (b_lo, b_hi) = spans
+    return a_lo <= b_hi + 1 and b_lo <= a_hi + 1
 
 
 def _relation(a: object, b: object) -> str:

@@ -38,10 +38,13 @@ def dup_store(tmp_path: Path) -> Iterator[Store]:
             "Embase",
             [
                 paper(1, TITLE.upper(), year=2021, pages="e501"),
-                # a year earlier in another volume, no pages: probable (with another
-                # page range too it would be another item of the journal: distinct)
+                # a title reworded, no volume or pages: the weights ask a reviewer
                 paper(
-                    2, "Cisplatin dosing in elderly patients", year=2019, pages=None, volume="37"
+                    2,
+                    "Cisplatin dosing in older patients",
+                    authors=["Smith, Jane", "Roe, Richard"],
+                    pages=None,
+                    volume=None,
                 ),
                 paper(3, TITLE, doi="10.1/a"),
             ],
@@ -67,7 +70,13 @@ async def test_pair_shows_side_by_side_with_evidence(dup_store: Store) -> None:
         await _open(app, pilot)
         assert _cell(app, "source", "a").startswith("PubMed")
         assert _cell(app, "source", "b").startswith("Embase")
-        assert "different" in _cell(app, "year", "evidence")
+        # the likeliest pair first: a reworded title, the same year and journal;
+        # each field's relation with its weight, and their sum, as the model read it
+        assert _cell(app, "title", "a") == "Cisplatin dosing in elderly patients"
+        assert _cell(app, "year", "evidence").startswith("same +")
+        assert _cell(app, "journal", "evidence").startswith("same +")
+        total = _cell(app, "weight", "evidence")
+        assert total.startswith("total +") and float(total.split()[1]) >= 2.7
 
 
 async def test_confirm_and_reject_are_stored_at_once(dup_store: Store) -> None:
@@ -155,7 +164,8 @@ async def test_the_name_asked_is_kept_and_the_decision_made(dup_store: Store) ->
                 "SELECT action, reviewer FROM dedup_events WHERE rule = 'reviewer' ORDER BY rowid"
             )
         )
-    assert [tuple(r) for r in rows] == [("merge", "Ann"), ("distinct", "Ann")]
+    # `y` put both records of the first pair in one group, `n` kept the second apart
+    assert [tuple(r) for r in rows] == [("merge", "Ann"), ("merge", "Ann"), ("distinct", "Ann")]
 
 
 async def test_a_burst_of_decisions_is_applied_in_order(dup_store: Store) -> None:

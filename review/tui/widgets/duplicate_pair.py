@@ -7,6 +7,8 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import DataTable
 
+from review.dedup.model import Evidence
+from review.dedup.weights import explain, shipped_weights
 from review.models import Record
 
 _DIFFERS = "bold yellow"
@@ -29,7 +31,8 @@ class DuplicatePair(DataTable[Text]):
     """A probable duplicate pair: field, record A, record B, evidence.
 
     Values that differ between the two records are highlighted; the
-    evidence column says how the pipeline compared that field.
+    evidence column says how the pipeline compared that field and what that
+    weighs (bits for or against one paper), and a last row sums the weights.
     """
 
     def on_mount(self) -> None:
@@ -38,10 +41,11 @@ class DuplicatePair(DataTable[Text]):
         self.add_column("Field", key="field", width=9)
         self.add_column("Record A", key="a", width=44)
         self.add_column("Record B", key="b", width=44)
-        self.add_column("Evidence", key="evidence", width=16)
+        self.add_column("Evidence", key="evidence", width=22)
 
     def show_pair(self, a: Record, b: Record, evidence: dict[str, Any]) -> None:
         self.clear()
+        weights = _weights(evidence)
         for label, name in FIELDS:
             left, right = _value(a, name), _value(b, name)
             differs = bool(left and right) and _fold(left) != _fold(right)
@@ -50,9 +54,18 @@ class DuplicatePair(DataTable[Text]):
                 Text(label, style="bold"),
                 Text(left or "—", style=style if left else "dim"),
                 Text(right or "—", style=style if right else "dim"),
-                _evidence(name, evidence),
+                _evidence(name, evidence, weights),
                 key=name,
                 height=None,
+            )
+        if weights:
+            summed = sum(weights.values())
+            self.add_row(
+                Text("Weight", style="bold"),
+                Text("sum of the fields' weights (bits; + for one paper)", style="dim"),
+                Text(""),
+                Text(f"total {summed:+.1f}", style="bold green" if summed > 0 else "bold red"),
+                key="weight",
             )
 
     def show_empty(self, message: str) -> None:
@@ -78,15 +91,40 @@ def _fold(text: str) -> str:
     return " ".join("".join(ch for ch in text.casefold() if ch.isalnum() or ch.isspace()).split())
 
 
-def _evidence(name: str, evidence: dict[str, Any]) -> Text:
+_SHOWN_WITH = {
+    "title": ("title", "title_numbers", "title_kind"),
+    "authors": ("first_author", "authors"),
+    "volume": ("volume", "issue"),
+}
+"""Rows that show the weight of more than one compared field."""
+
+
+def _weights(evidence: dict[str, Any]) -> dict[str, float]:
+    """Each field's weight under the shipped model; {} for evidence stored
+    before the model (fields missing), which is shown without weights."""
+    try:
+        parsed = Evidence(**{k: evidence[k] for k in Evidence.__dataclass_fields__})
+    except (KeyError, TypeError):
+        return {}
+    return {field: weight for field, _, weight in explain(parsed, shipped_weights()).parts}
+
+
+def _weight(name: str, weights: dict[str, float]) -> str:
+    if not weights:
+        return ""
+    return f" {sum(weights.get(f, 0.0) for f in _SHOWN_WITH.get(name, (name,))):+.1f}"
+
+
+def _evidence(name: str, evidence: dict[str, Any], weights: dict[str, float]) -> Text:
     if name == "title":
         similarity = float(evidence.get("title", 0.0))
         style = "green" if similarity >= 0.95 else "yellow" if similarity >= 0.85 else "bold red"
-        return Text(f"{similarity:.0%} similar", style=style)
+        return Text(f"{similarity:.0%} similar{_weight(name, weights)}", style=style)
     if name == "authors":
         first = str(evidence.get("first_author", ""))
         overlap = float(evidence.get("authors", 0.0))
-        return Text(f"1st {first}, {overlap:.0%}", style=_EVIDENCE_STYLE.get(first, "dim"))
+        shown = f"1st {first}, {overlap:.0%}{_weight(name, weights)}"
+        return Text(shown, style=_EVIDENCE_STYLE.get(first, "dim"))
     key = {"year": "year", "journal": "journal", "volume": "volume", "pages": "pages",
            "doi": "doi", "pmid": "pmid", "record_type": "record_type"}.get(name)  # fmt: skip
     if key is None:
@@ -94,4 +132,5 @@ def _evidence(name: str, evidence: dict[str, Any]) -> Text:
     relation = str(evidence.get(key, ""))
     if key == "year" and evidence.get("year_gap"):
         relation = f"{relation} ({evidence['year_gap']}y)"
-    return Text(relation, style=_EVIDENCE_STYLE.get(relation.split(" ")[0], "dim"))
+    style = _EVIDENCE_STYLE.get(relation.split(" ")[0], "dim")
+    return Text(relation + _weight(key, weights), style=style)
