@@ -124,10 +124,11 @@ def titled_alike(e: Evidence) -> bool:
 
 
 def unopposed(e: Evidence) -> bool:
-    """Titles on both sides, not generic, and no field that differs: the only
-    pairs the weights alone may merge."""
+    """Titles that agree (≥ 85 %, same numbers), not generic, and no field that
+    differs: the only pairs the weights alone may merge. Two titles far apart
+    at one location stay a reviewer's question, however much else agrees."""
     against = (e.journal, e.volume, e.issue, e.pages, e.first_author, e.year, e.record_type)
-    return e.title > 0 and not e.generic_title and DIFFERENT not in against
+    return e.title >= 0.85 and titled_alike(e) and not e.generic_title and DIFFERENT not in against
 
 
 def same_item(e: Evidence) -> bool:
