@@ -137,6 +137,10 @@ def test_cli_prints_counts_per_source_and_writes_the_report(store: Store, tmp_pa
     rows = list(csv.DictReader(report.open(encoding="utf-8")))
     assert [r["source_file"] for r in rows] == ["PubMed.ris", "Embase.ris"]
     assert all(r["decided_by"] in RULES for r in rows)
+    # the second record's comparison with the first: each field's level and weight, the sum
+    assert rows[0]["weight"] == "" and rows[0]["evidence"] == ""
+    assert float(rows[1]["weight"]) > 0 and "title exact +" in rows[1]["evidence"]
+    assert rows[1]["evidence"].endswith(f"= {float(rows[1]['weight']):+.1f}")
     assert not list(report.parent.glob(".groups.csv.*"))  # no temp file left behind
 
 

@@ -193,3 +193,17 @@ def test_years_apart_without_a_shared_volume_or_authors_stay_apart() -> None:
         _record(1, **unpaged), _record(2, year=2011, authors=other_authors, **unpaged)
     )
     assert not _merged(_record(1, **unpaged), _record(2, year=2012, **unpaged))
+
+
+# -- locators slid one field up --------------------------------------------------------
+
+
+def test_an_export_that_lost_the_volume_and_slid_the_rest_up_is_one_abstract() -> None:
+    """Embase: volume `` issue `26` pages `9` is volume 26 issue 9 of the same meeting."""
+    journal = "Pediatric Nephrology.Conference: 44th Annual Meeting of the ESPN"
+    full = _record(1, journal=journal, volume="26", issue="9", pages="1746", year=2011)
+    slid = replace(full, id=2, uid="r2", source_id=2, volume=None, issue="26", pages="9")
+    assert _outcome(full, slid) == "merged:metadata"
+    # one number lining up is a coincidence, not a slide: another issue of the volume
+    other = replace(slid, issue="26", pages="11")
+    assert not _merged(full, other)

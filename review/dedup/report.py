@@ -2,7 +2,9 @@
 
 One row per record of every unit of two or more records, whether a rule, a
 reviewer or a shared identifier (DOI, PMID, registry id, title + year +
-first author) made them one, from the same resolver screening uses. Written
+first author) made them one, from the same resolver screening uses. Each
+record after a unit's first carries the evidence of its comparison with that
+first record: every field's level and weight, and their total. Written
 to a temporary file beside the target and renamed, so a failed write never
 leaves half a report; cells that a spreadsheet would run as a formula are
 escaped.
@@ -17,13 +19,16 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from review.dedup.units import load_resolution
+from review.dedup.normalise import prepare
+from review.dedup.scoring import compare
+from review.dedup.units import load_resolution, to_dedup_record
+from review.dedup.weights import explain, shipped_weights
 from review.errors import ExportError
 from review.ledger.resolver import Resolution
 from review.store import Store
 
 COLUMNS = ("group_id", "record_id", "source_file", "source_record", "decided_by", "reviewer",
-           "decided_at")  # fmt: skip
+           "decided_at", "weight", "evidence")  # fmt: skip
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL = re.compile("[\x00-\x09\x0b-\x1f]")
 
@@ -41,6 +46,10 @@ class GroupRow:
     """'identifier', a dedup rule's name, or 'reviewer'."""
     reviewer: str
     decided_at: str
+    weight: float | None = None
+    """Total weight of the comparison with the unit's first record; None for that record."""
+    evidence: str = ""
+    """Each field's level and weight in that comparison (`title exact +5.0; …`)."""
 
 
 def group_rows(store: Store, resolution: Resolution | None = None) -> list[GroupRow]:
@@ -48,6 +57,7 @@ def group_rows(store: Store, resolution: Resolution | None = None) -> list[Group
     resolution = resolution or load_resolution(store)
     members = [m for unit in sorted(resolution.groups) for m in resolution.groups[unit]]
     refs = store.records.record_refs(m.record_id for m in members)
+    compared = _against_first(store, [[m.record_id for m in g] for g in resolution.groups.values()])
     return [
         GroupRow(
             m.unit_key,
@@ -58,9 +68,27 @@ def group_rows(store: Store, resolution: Resolution | None = None) -> list[Group
             m.decided_by,
             m.reviewer,
             m.created_at,
+            *compared.get(m.record_id, (None, "")),
         )
         for m in members
     ]
+
+
+def _against_first(store: Store, groups: list[list[int]]) -> dict[int, tuple[float, str]]:
+    """Each grouped record's comparison with its unit's first (lowest id) record."""
+    wanted = {i for ids in groups for i in ids}
+    prepared = {
+        row["id"]: prepare(to_dedup_record(row), n)
+        for n, row in enumerate(store.records.dedup_rows_for_ids(wanted))
+    }
+    weights = shipped_weights()
+    out: dict[int, tuple[float, str]] = {}
+    for ids in groups:
+        first, *others = sorted(i for i in ids if i in prepared)
+        for other in others:
+            explained = explain(compare(prepared[first], prepared[other]), weights)
+            out[other] = (explained.total, explained.as_text())
+    return out
 
 
 def write_groups_report(store: Store, target: Path) -> int:
@@ -74,6 +102,8 @@ def write_groups_report(store: Store, target: Path) -> int:
             g.decided_by,
             g.reviewer,
             g.decided_at,
+            "" if g.weight is None else g.weight,
+            g.evidence,
         )
         for g in group_rows(store)
     ]

@@ -8,6 +8,7 @@ the duplicates screen read alike.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from rapidfuzz import fuzz
 
@@ -19,6 +20,7 @@ _VERSION = re.compile(r"\.(?:pub|v)\d+$")
 
 
 def compare(a: Prepared, b: Prepared) -> Evidence:
+    a, b = unshift(a, b), unshift(b, a)
     return Evidence(
         title=title_similarity(a.title, b.title),
         title_numbers=SAME if _numbers(a) == _numbers(b) else DIFFERENT,
@@ -46,6 +48,18 @@ def compare(a: Prepared, b: Prepared) -> Evidence:
         record_type=SAME if a.kind == b.kind else DIFFERENT,
         generic_title=a.generic or b.generic,
     )
+
+
+def unshift(a: Prepared, b: Prepared) -> Prepared:
+    """`a` with its locators moved back when an export lost its volume and slid
+    the rest one field up: volume `` issue `26` pages `9` against volume `26`
+    issue `9` pages `1746` is volume 26, issue 9, pages unknown. Both numbers
+    must line up, so a coincidence is unlikely; otherwise `a` as it is."""
+    if a.volume or not a.issue or a.last_page not in ("", a.first_page):
+        return a
+    if a.issue != b.volume or not b.issue or a.first_page != b.issue:
+        return a
+    return replace(a, volume=a.issue, issue=a.first_page, first_page="", last_page="")
 
 
 def title_similarity(a: str, b: str) -> float:

@@ -345,6 +345,14 @@ class RecordsRepository:
             yield from map(export_row, rows)
             last = rows[-1][0]
 
+    def dedup_rows_for_ids(self, ids: Iterable[int]) -> list[dict[str, Any]]:
+        """The `dedup_rows` of these records, in id order."""
+        rows: list[tuple[Any, ...]] = []
+        for chunk, marks in _chunks(ids):
+            sql = f"SELECT {_DEDUP_SELECT} FROM records WHERE id IN ({marks})"
+            rows.extend(self._store.db.execute(sql, chunk).fetchall())
+        return [dedup_row(row) for row in sorted(rows, key=lambda row: row[0])]
+
     def dedup_rows_for_keys(self, keys: Iterable[str]) -> list[dict[str, Any]]:
         """The `dedup_rows` of every record under these keys, in id order."""
         rows: list[tuple[Any, ...]] = []
