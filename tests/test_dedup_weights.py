@@ -120,3 +120,25 @@ def test_an_erratum_prefix_one_database_dropped_is_the_same_item() -> None:
     # the article itself, at its own pages, stays apart from the notice
     article = record(3, title, **{**fields, "issue": "3", "pages": "310-317"})
     assert judge(prepare(one, 0), prepare(article, 1)).decision is Decision.DISTINCT
+
+
+def test_registrations_with_different_trial_ids_are_different_studies() -> None:
+    """One sponsor's registrations, titles a word apart: distinct whatever the weights say,
+    and never chained into one group through a record without an id."""
+    title = "Open Label Controlled Trial of Eculizumab in {} Patients With Plasma Therapy-{} aHUS"
+    fields: dict[str, object] = {"authors": ["Alexion Pharmaceuticals, Inc"], "year": 2011,
+              "journal": None, "volume": None, "issue": None, "pages": None,
+              "record_type": "Trial registration"}  # fmt: skip
+    adult = record(1, title.format("Adult", "Resistant"), registry_id="NCT00844545", **fields)
+    teens = record(2, title.format("Adolescent", "Resistant"), registry_id="NCT00844844", **fields)
+    e = evidence(adult, teens)
+    assert e.registry_id == "different"
+    eager = Thresholds(model=fit([], certain_at=-100, ask_at=-200))
+    assert decide(e, eager) == (Decision.DISTINCT, "registrations of different trials")
+    same = record(3, title.format("Adult", "Resistant"), registry_id="nct00844545", **fields)
+    assert decide(evidence(adult, same), THRESHOLDS) == (Decision.CERTAIN, "same-registry-id")
+    unnumbered = record(4, title.format("Adult", "Resistant"), **fields)
+    result = find_duplicates([adult, teens, unnumbered], thresholds=eager)
+    assert all({m.index for m in g.members} != {0, 1, 2} for g in result.groups)
+    grouped = [{m.index for m in g.members} for g in result.groups]
+    assert not any({0, 1} <= g for g in grouped)

@@ -92,6 +92,8 @@ def rule_decision(e: Evidence, t: Thresholds = THRESHOLDS) -> tuple[Decision, st
         return Decision.DISTINCT, "same journal and year, another volume, issue or page"
     if another_venue(e):
         return Decision.DISTINCT, "printed in another journal, at another volume or page"
+    if e.registry_id == DIFFERENT:  # one sponsor's trials, titles alike: never one study
+        return Decision.DISTINCT, "registrations of different trials"
     if e.doi == SAME:
         if titles_agree and years_close and e.pmid != DIFFERENT and e.pages != DIFFERENT:
             return Decision.CERTAIN, "same-doi"
@@ -191,6 +193,7 @@ def conflicting(e: Evidence) -> bool:
     return (
         (e.doi == DIFFERENT and not one_item_two_dois(e))
         or e.pmid == DIFFERENT
+        or e.registry_id == DIFFERENT
         or e.title_numbers == DIFFERENT
         or (e.title_kind == DIFFERENT and not same_item(e))
         or another_item(e)
@@ -239,10 +242,8 @@ def metadata_certain(e: Evidence, t: Thresholds = THRESHOLDS) -> str | None:
     """The name of the metadata rule that makes the pair certain, if any."""
     if e.generic_title or e.title_numbers != SAME or e.record_type != SAME:
         return None
-    if same_item(e):
-        return "same-item"
     if e.title_kind != SAME:
-        return None
+        return "same-item" if same_item(e) else None
     if e.first_author not in AGREES or e.doi == COMPATIBLE:
         return None
     if other_issue(e):

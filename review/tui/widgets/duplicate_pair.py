@@ -39,8 +39,8 @@ class DuplicatePair(DataTable[Text]):
         self.cursor_type = "row"
         self.zebra_stripes = True
         self.add_column("Field", key="field", width=9)
-        self.add_column("Record A", key="a", width=44)
-        self.add_column("Record B", key="b", width=44)
+        self.add_column("Record A", key="a", width=40)
+        self.add_column("Record B", key="b", width=40)
         self.add_column("Evidence", key="evidence", width=22)
 
     def show_pair(self, a: Record, b: Record, evidence: dict[str, Any]) -> None:
@@ -62,7 +62,7 @@ class DuplicatePair(DataTable[Text]):
             summed = sum(weights.values())
             self.add_row(
                 Text("Weight", style="bold"),
-                Text("sum of the fields' weights (bits; + for one paper)", style="dim"),
+                Text("all fields' weights summed, in bits", style="dim"),
                 Text(""),
                 Text(f"total {summed:+.1f}", style="bold green" if summed > 0 else "bold red"),
                 key="weight",
@@ -110,9 +110,8 @@ def _weights(evidence: dict[str, Any]) -> dict[str, float]:
 
 
 def _weight(name: str, weights: dict[str, float]) -> str:
-    if not weights:
-        return ""
-    return f" {sum(weights.get(f, 0.0) for f in _SHOWN_WITH.get(name, (name,))):+.1f}"
+    weight = sum(weights.get(f, 0.0) for f in _SHOWN_WITH.get(name, (name,)))
+    return f" {weight:+.1f}" if round(weight, 1) else ""
 
 
 def _evidence(name: str, evidence: dict[str, Any], weights: dict[str, float]) -> Text:
