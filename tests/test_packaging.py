@@ -19,4 +19,5 @@ def test_the_wheel_ships_the_sample_seeds_and_protocols(tmp_path: Path) -> None:
     seeds = sorted(p.name for p in (ROOT / "seeds").iterdir() if p.is_file())
     assert seeds and all(f"review/_sample/seeds/{name}" in names for name in seeds)
     assert "review/_sample/protocols/rt-io-head-neck.yaml" in names
+    assert "review/dedup/weights.json" in names  # the deduplication model's fitted weights
     assert not any(name.startswith(("tests/", "benchmarks/")) for name in names)

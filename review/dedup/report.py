@@ -52,12 +52,16 @@ class GroupRow:
     """Each field's level and weight in that comparison (`title exact +5.0; …`)."""
 
 
-def group_rows(store: Store, resolution: Resolution | None = None) -> list[GroupRow]:
-    """Every record screened together with others, by unit then record id."""
+def group_rows(
+    store: Store, resolution: Resolution | None = None, *, evidence: bool = False
+) -> list[GroupRow]:
+    """Every record screened together with others, by unit then record id;
+    with `evidence`, each compared with its unit's first record (the report)."""
     resolution = resolution or load_resolution(store)
     members = [m for unit in sorted(resolution.groups) for m in resolution.groups[unit]]
     refs = store.records.record_refs(m.record_id for m in members)
-    compared = _against_first(store, [[m.record_id for m in g] for g in resolution.groups.values()])
+    groups = [[m.record_id for m in g] for g in resolution.groups.values()]
+    compared = _against_first(store, groups) if evidence else {}
     return [
         GroupRow(
             m.unit_key,
@@ -105,7 +109,7 @@ def write_groups_report(store: Store, target: Path) -> int:
             "" if g.weight is None else g.weight,
             g.evidence,
         )
-        for g in group_rows(store)
+        for g in group_rows(store, evidence=True)
     ]
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
