@@ -89,6 +89,12 @@ def _discard_stdout() -> None:
         pass  # no real file descriptor (a test runner's stdout): nothing to flush
 
 
+def echo_lines(lines: list[str]) -> None:
+    """A command's report (`review.printouts`): warnings to stderr, the rest to stdout."""
+    for line in lines:
+        click.echo(line, err=line.startswith("warning: "))
+
+
 def warn_location(warning: str | None) -> None:
     if warning:
         click.echo(f"warning: {warning}", err=True)

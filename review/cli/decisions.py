@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 
-from review.cli.base import FILE, cli, warn_location
+from review.cli.base import FILE, cli, echo_lines, warn_location
 from review.cli.fulltext import REVIEWER
 from review.config import load_settings, resolve_reviewer
+from review.printouts import decisions_import_lines
 from review.review_file import open_review, review_protocol
 from review.screening.decision_import import import_decisions
 
@@ -45,15 +46,4 @@ def import_file(file: Path, source: Path, reviewer: str | None, dry_run: bool) -
         result = import_decisions(
             store, review_protocol(store), source, imported_by=by, dry_run=dry_run
         )
-    stages = ", ".join(f"{stage.value} {n}" for stage, n in result.per_stage().items() if n)
-    verb = "Would import" if dry_run else "Imported"
-    line = f"{verb} {len(result.decisions)} decision(s) from {source.name}"
-    if result.decisions:
-        line += f" ({stages}) on {result.units} record(s), duplicates counted once"
-    click.echo(line)
-    if result.replaced:
-        click.echo(f"  {result.replaced} replace the reviewer's earlier decision on that record")
-    if result.unchanged:
-        click.echo(f"  {result.unchanged} row(s) already current, not stored again")
-    if dry_run:
-        click.echo("Nothing was stored (--dry-run).")
+    echo_lines(decisions_import_lines(result, source, dry_run))

@@ -13,6 +13,7 @@ from review.config import load_settings, resolve_reviewer
 from review.errors import UsageError
 from review.extraction.long_layout import export_long, import_long
 from review.extraction.studies import Status, load_included, overall, statuses
+from review.printouts import extraction_import_line
 from review.review_file import open_review, review_protocol
 
 
@@ -114,7 +115,4 @@ def import_values(file: Path, source: Path, reviewer: str | None) -> None:
     with open_review(file) as store:
         warn_location(store.location_warning)
         result = import_long(store, review_protocol(store), source, reviewer=name)
-    click.echo(
-        f"Imported {result.values} values for {len(result.studies)} studies "
-        f"({result.rows_created} new rows, {result.unchanged} already current)"
-    )
+    click.echo(extraction_import_line(result))

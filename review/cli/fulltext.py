@@ -7,10 +7,11 @@ from pathlib import Path
 
 import click
 
-from review.cli.base import FILE, cli, warn_location
+from review.cli.base import FILE, cli, echo_lines, warn_location
 from review.config import load_settings, resolve_reviewer
 from review.errors import UsageError
 from review.fulltext import attach_folder, fulltext_location
+from review.printouts import attach_folder_lines, fulltext_list_lines
 from review.review_file import open_review
 
 RECORD = click.argument("record")
@@ -79,18 +80,7 @@ def attach_folder_(file: Path, folder: Path, dry_run: bool, reviewer: str | None
     with open_review(file) as store:
         warn_location(store.location_warning)
         result = attach_folder(store, folder, reviewer=name, dry_run=dry_run)
-    verb = "would attach" if dry_run else "attached"
-    for match in result.matches:
-        how = f"title {match.score:.0f}" if match.method == "title" else match.method
-        click.echo(f"{verb} {match.path.name} → {match.record_key} (by {how})")
-    for match in result.already:
-        click.echo(f"kept {match.record_key}: already has a full text ({match.path.name} not used)")
-    for path in result.unmatched:
-        click.echo(f"unmatched {path.name}")
-    click.echo(
-        f"{len(result.matches)} {verb}, {len(result.already)} already attached, "
-        f"{len(result.unmatched)} unmatched."
-    )
+    echo_lines(attach_folder_lines(result, dry_run))
 
 
 @fulltext.command("not-retrieved")
@@ -158,16 +148,4 @@ def list_(file: Path) -> None:
     with open_review(file) as store:
         states = store.fulltexts.all()
         links = store.studies.links()
-    for key, state in sorted(states.items()):
-        shown = state.location if state.status == "attached" else "not retrieved"
-        click.echo(f"{key}\t{shown}")
-    studies: dict[str, list[str]] = {}
-    for key, study in sorted(links.items()):
-        studies.setdefault(study, []).append(key)
-    for study, reports in sorted(studies.items()):
-        click.echo(f"study {study}: {', '.join([study, *reports])}")
-    retrieved = sum(state.status == "attached" for state in states.values())
-    click.echo(
-        f"{retrieved} attached, {len(states) - retrieved} not retrieved, "
-        f"{len(studies)} studies with linked reports."
-    )
+    echo_lines(fulltext_list_lines(states, links))

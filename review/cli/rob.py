@@ -8,16 +8,16 @@ from pathlib import Path
 
 import click
 
-from review.cli.base import FILE, cli, warn_location
+from review.cli.base import FILE, cli, echo_lines, warn_location
 from review.cli.fulltext import REVIEWER, require_reviewer
 from review.config import load_settings
 from review.errors import UsageError
+from review.printouts import rob_export_lines, rob_import_line
 from review.review_file import open_review, review_protocol
 from review.rob import TOOLS, Judgement, Tool
 from review.rob.events import AGREED, SHARED
 from review.rob.long_import import import_long
 from review.rob.reports import (
-    LONG_COLUMNS,
     NOT_JUDGED,
     ROBVIS_TOOL,
     export,
@@ -201,14 +201,7 @@ def export_command(file: Path, target: Path) -> None:
     with open_review(file) as store:
         warn_location(store.location_warning)
         report = export(store, review_protocol(store), target)
-    for tool_id, rows in report.rows.items():
-        robvis = ROBVIS_TOOL.get(tool_id)
-        use = f'robvis tool "{robvis}"' if robvis else "no robvis template"
-        left = report.left_out[tool_id]
-        note = f"; {len(left)} not fully judged left out" if left else ""
-        click.echo(f"{tool_id}: {rows} row(s) ({use}){note}")
-    click.echo(f"rob_long.csv: {report.long_rows} row(s) ({', '.join(LONG_COLUMNS)})")
-    click.echo(f"Wrote {len(report.files)} files to {target}")
+    echo_lines(rob_export_lines(report, target))
 
 
 @rob.command("import")
@@ -221,7 +214,4 @@ def import_command(file: Path, source: Path, reviewer: str | None) -> None:
     with open_review(file) as store:
         warn_location(store.location_warning)
         result = import_long(store, review_protocol(store), source, reviewer=name)
-    click.echo(
-        f"Imported {result.events} answers and judgements into "
-        f"{len(result.assessments)} assessments ({result.unchanged} already current)"
-    )
+    click.echo(rob_import_line(result))

@@ -7,11 +7,7 @@ from pathlib import Path
 
 import click
 
-from review.cli.base import cli
-from review.errors import UsageError
-
-CHART_WIDTH = 60
-CHART_HEIGHT = 12
+from review.cli.base import cli, echo_lines
 
 
 @cli.command()
@@ -36,74 +32,10 @@ def simulate(
     dataset: Path, label: str | None, seed: int, prior: int, compare_random: bool, as_json: bool
 ) -> None:
     """Screen a labelled DATASET (.csv or .ris) in model order and report recall and work saved."""
-    from review.prioritise.datasets import read_labelled
-    from review.prioritise.metrics import recall_curve
-    from review.prioritise.model import ModelSettings, build_features
-    from review.prioritise.simulate import simulate as run
-    from review.prioritise.simulate import simulate_random
+    from review.prioritise.simulate_report import run_simulation, simulation_lines
 
-    labelled = read_labelled(dataset, label)
-    if labelled.relevant == 0:
-        raise UsageError(
-            f"{dataset}: no record is labelled relevant in {labelled.label_column!r}",
-            hint="recall cannot be measured; check the label column (--label COLUMN)",
-        )
-    settings = ModelSettings(seed=seed)
-    try:
-        result = run(build_features(labelled.texts, settings), labelled.labels, settings=settings,
-                     prior=prior)  # fmt: skip
-        baseline = simulate_random(labelled.labels, seed=seed, prior=prior)
-    except ValueError as exc:
-        raise UsageError(f"{dataset}: {exc}") from None
-    figures = result.summary()
+    run = run_simulation(dataset, label, seed=seed, prior=prior)
     if as_json:
-        out = dict(figures)
-        if compare_random:
-            out["random"] = baseline.summary()  # type: ignore[assignment]
-        click.echo(json.dumps(out))
+        click.echo(json.dumps(run.as_dict(compare_random)))
         return
-    records = len(labelled.labels)
-    click.echo(
-        f"{dataset.name}: {records:,} records, {labelled.relevant:,} relevant "
-        f"({labelled.label_column}); seed {seed}, prior {prior} + {prior}; "
-        f"{result.retrains} retrains"
-    )
-    rows = [("model", figures)] + ([("random", baseline.summary())] if compare_random else [])
-    click.echo(f"{'':8}{'recall@10%':>12}{'recall@25%':>12}{'WSS@95':>9}{'screened to all':>17}")
-    for name, values in rows:
-        click.echo(
-            f"{name:8}{values['recall_at_10']:>12.1%}{values['recall_at_25']:>12.1%}"
-            f"{values['wss95']:>9.1%}{values['screened_to_all']:>11,} of {len(result.labels):,}"
-        )
-    curves = [("█", recall_curve(result.labels))]
-    if compare_random:
-        curves.append(("·", recall_curve(baseline.labels)))
-    click.echo()
-    click.echo("\n".join(recall_chart(curves)))
-
-
-def recall_chart(curves: list[tuple[str, list[float]]]) -> list[str]:
-    """Recall (up) against share screened (across) as text, one mark per curve
-    at its height in each column; the first curve is drawn over the others."""
-    grid = [[" "] * CHART_WIDTH for _ in range(CHART_HEIGHT)]
-    for mark, curve in reversed(curves):
-        for column in range(CHART_WIDTH):
-            at = min(len(curve) - 1, round((column + 1) / CHART_WIDTH * len(curve)) - 1)
-            height = round(curve[max(at, 0)] * CHART_HEIGHT)
-            if height:
-                grid[CHART_HEIGHT - height][column] = mark
-    lines = []
-    for row, cells in enumerate(grid):
-        recall = (CHART_HEIGHT - row) / CHART_HEIGHT
-        axis = f"{recall:>4.0%} |" if row % 3 == 0 else "     |"
-        lines.append(axis + "".join(cells))
-    lines.append("     +" + "-" * CHART_WIDTH)
-    middle = CHART_WIDTH // 2 - 3
-    lines.append("      0%" + " " * middle + "50%" + " " * (CHART_WIDTH - middle - 8) + "100%")
-    lines.append("      recall (up) against records screened (across); " + _legend(curves))
-    return lines
-
-
-def _legend(curves: list[tuple[str, list[float]]]) -> str:
-    names = ["model", "random"]
-    return ", ".join(f"{mark} {name}" for (mark, _), name in zip(curves, names, strict=False))
+    echo_lines(simulation_lines(run, compare_random))

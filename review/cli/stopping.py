@@ -8,10 +8,11 @@ from pathlib import Path
 
 import click
 
-from review.cli.base import FILE, cli, warn_location
+from review.cli.base import FILE, cli, echo_lines, warn_location
 from review.config import load_settings, resolve_reviewer
 from review.errors import UsageError
 from review.models import Stage
+from review.printouts import stopping_lines
 from review.review_file import open_review, review_protocol
 
 
@@ -38,29 +39,4 @@ def stopping(file: Path, reviewer: str | None, stop_here: bool, as_json: bool) -
         recorded = {} if settings is None else {"recorded_stop": {"settings": settings}}
         click.echo(json.dumps({**figures.as_dict(), **recorded}))
         return
-    click.echo(f"{name}: {figures.screened:,} of {figures.total:,} screened, "
-               f"{figures.includes:,} included, {figures.excludes_since_include:,} excludes "
-               f"since the last include")  # fmt: skip
-    if figures.p_value is None:
-        click.echo("Nothing screened yet.")
-    else:
-        click.echo(
-            f"Includes still unscreened: about {figures.remaining_estimate:.1f}, at most "
-            f"{figures.remaining_upper} ({figures.confidence:.0%} confidence); "
-            f"recall at least {figures.recall_lower:.0%}"
-        )
-        verdict = "safe to stop" if figures.safe_to_stop else "keep screening"
-        click.echo(
-            f"Stopping rule, target recall {figures.target_recall:.0%} at "
-            f"{figures.confidence:.0%} confidence: p = {figures.p_value:.3f} → {verdict}"
-        )
-    if settings is not None:
-        order = (
-            f"prioritised by {settings.get('model')}, seed {settings.get('seed')}"
-            if settings
-            else "not prioritised"
-        )
-        click.echo(
-            f"Recorded: you stop screening here ({order}); review status and the export's "
-            "Methods sheet report it."
-        )
+    echo_lines(stopping_lines(name, figures, settings))
