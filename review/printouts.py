@@ -186,3 +186,26 @@ def stopping_lines(
             "Methods sheet report it."
         )
     return lines
+
+
+def rob_tools_lines() -> list[str]:
+    """Every risk-of-bias tool: its domains, item numbers and scales."""
+    from review.rob import TOOLS
+    from review.rob.reports import ROBVIS_TOOL
+
+    lines = []
+    for tool in TOOLS.values():
+        lines.append(f"{tool.id}  {tool.name} ({tool.level} level)")
+        lines.append(f"  {tool.citation}")
+        if tool.variants:
+            lines.append("  variants: " + ", ".join(f"{v.id} ({v.label})" for v in tool.variants))
+        for domain in tool.domains:
+            variant = f" [{domain.variant}]" if domain.variant else ""
+            items = ", ".join(q.item for q in domain.questions) or "(judged directly)"
+            rule = f" [{domain.rule_kind} rule]" if domain.rule is not None else ""
+            lines.append(f"  {domain.id:<4} {domain.full_name}{variant}: {items}{rule}")
+        scale = ", ".join(tool.scale) or "(items only)"
+        lines.append(f"  judgements: {scale}; overall: {', '.join(tool.overall_scale)}")
+        if tool.id in ROBVIS_TOOL:
+            lines.append(f"  robvis template: {ROBVIS_TOOL[tool.id]}")
+    return lines

@@ -12,7 +12,7 @@ from review.cli.base import FILE, cli, echo_lines, warn_location
 from review.cli.fulltext import REVIEWER, require_reviewer
 from review.config import load_settings
 from review.errors import UsageError
-from review.printouts import rob_export_lines, rob_import_line
+from review.printouts import rob_export_lines, rob_import_line, rob_tools_lines
 from review.review_file import open_review, review_protocol
 from review.rob import TOOLS, Judgement, Tool
 from review.rob.events import AGREED, SHARED
@@ -78,20 +78,8 @@ def tools(as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps([_outline(t) for t in TOOLS.values()], indent=2, ensure_ascii=False))
         return
-    for tool in TOOLS.values():
-        click.echo(click.style(f"{tool.id}", bold=True) + f"  {tool.name} ({tool.level} level)")
-        click.echo(f"  {tool.citation}")
-        if tool.variants:
-            click.echo("  variants: " + ", ".join(f"{v.id} ({v.label})" for v in tool.variants))
-        for domain in tool.domains:
-            variant = f" [{domain.variant}]" if domain.variant else ""
-            items = ", ".join(q.item for q in domain.questions) or "(judged directly)"
-            rule = f" [{domain.rule_kind} rule]" if domain.rule is not None else ""
-            click.echo(f"  {domain.id:<4} {domain.full_name}{variant}: {items}{rule}")
-        scale = ", ".join(tool.scale) or "(items only)"
-        click.echo(f"  judgements: {scale}; overall: {', '.join(tool.overall_scale)}")
-        if tool.id in ROBVIS_TOOL:
-            click.echo(f"  robvis template: {ROBVIS_TOOL[tool.id]}")
+    for line in rob_tools_lines():
+        click.echo(line if line.startswith(" ") else click.style(line, bold=True))
 
 
 def _outline(tool: Tool) -> dict[str, object]:

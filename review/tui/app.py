@@ -320,6 +320,32 @@ class ReviewApp(App[None]):
         if not isinstance(self.screen, DuplicatesScreen):
             await self.push_screen(DuplicatesScreen(self.store, self.reviewer))
 
+    def action_more(self) -> None:
+        """Every command with no screen of its own, by hot key; each opens its dialog."""
+        from review.tui.screens.choice_picker import ChoicePicker
+        from review.tui.tasks import TASKS
+
+        def chosen(task_id: str | None) -> None:
+            if task_id:
+                self.action_task(task_id)
+
+        choices = [(t.id, f"{t.title} — {t.help}", t.key) for t in TASKS]
+        self.push_screen(ChoicePicker("More commands (key or Enter)", choices), chosen)
+
+    def action_task(self, task_id: str) -> None:
+        """The dialog of a command with no screen of its own (`review.tui.tasks`),
+        asking the reviewer's name first when the command records one."""
+        from review.tui.screens.task_dialog import TaskDialog
+        from review.tui.tasks import BY_ID
+
+        task = BY_ID[task_id]
+        if self.store is None:
+            self.notify("Open a review first", severity="warning")
+        elif task.needs_reviewer and self.reviewer is None:
+            self._ask_reviewer("Who is this recorded under?", lambda: self.action_task(task_id))
+        else:
+            self.push_screen(TaskDialog(task, self.store.path, self.reviewer, self.folder))
+
     def action_start(self) -> None:
         if not isinstance(self.screen, StartScreen):
             start = StartScreen(self.folder, can_go_back=self.store is not None)

@@ -7,6 +7,8 @@ from typing import NamedTuple
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from review.tui.tasks import TASKS
+
 
 class Command(NamedTuple):
     """One palette entry: what the reviewer reads and the app action it runs."""
@@ -82,6 +84,11 @@ COMMANDS = (
         "PRISMA flow diagram", "PRISMA 2020 counts; open the records behind a box", "app.prisma"
     ),
     Command("Export", "review.xlsx, the CSVs and RIS files, checked after writing", "app.export"),
+    *(
+        Command(task.title, f"{task.help} (review {task.command})", f"app.task({task.id!r})")
+        for task in TASKS
+    ),
+    Command("More commands", "Every command with no screen of its own, by key", "app.more"),
     Command("Sources", "Show or hide the imports and their counts", "app.sources"),
     Command("Duplicates", "Review probable duplicate pairs; undo merges", "app.duplicates"),
     Command("Start screen", "Open the sample, create a review or open a file", "app.start", False),

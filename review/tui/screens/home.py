@@ -55,6 +55,7 @@ class HomeScreen(Screen[None]):
         Binding("r", "open('records')", "Records", id="home.records"),
         Binding("i", "import_files", "Import", id="home.import"),
         Binding("D", "dedupe", "Find duplicates", id="home.dedupe"),
+        Binding("m", "app.more", "More", id="home.more"),
         Binding("d", "open('duplicates')", "Duplicates", show=False, id="home.duplicates"),
         Binding(
             "t",
@@ -84,6 +85,7 @@ class HomeScreen(Screen[None]):
     | c / a | Conflicts to settle / agreement between reviewers. |
     | e / b | Extraction / risk of bias of the included studies. |
     | p / x | PRISMA 2020 counts and diagram / exports. |
+    | m | More: every other command (copy, merge, full texts, imports, exports…). |
     | enter | Open the highlighted stage. |
     """
 
