@@ -329,7 +329,7 @@ class ReviewApp(App[None]):
             if task_id:
                 self.action_task(task_id)
 
-        choices = [(t.id, f"{t.title} — {t.help}", t.key) for t in TASKS]
+        choices = [(t.id, f"{t.title}  (review {t.command})", t.key) for t in TASKS]
         self.push_screen(ChoicePicker("More commands (key or Enter)", choices), chosen)
 
     def action_task(self, task_id: str) -> None:
