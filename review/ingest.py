@@ -48,6 +48,17 @@ class ImportOptions:
     """Import even when a file with the same content was imported before."""
 
 
+FORMAT_SOURCES: dict[str, tuple[SourceKind, str, str | None]] = {
+    "medline": (SourceKind.DATABASE, "PubMed", None),
+    "pubmed_xml": (SourceKind.DATABASE, "PubMed", None),
+    "wos": (SourceKind.DATABASE, "Web of Science", None),
+    "ctgov_json": (SourceKind.REGISTER, "ClinicalTrials.gov", None),
+    "text": (SourceKind.OTHER, "Web search", "website"),
+}
+"""(kind, source, method) a file's format implies, offered as the import
+dialog's defaults; a format many vendors export (RIS, CSV) implies none."""
+
+
 @dataclass
 class ImportResult:
     """One file's outcome, for the summary the CLI and TUI print."""
@@ -74,12 +85,22 @@ def import_paths(
     reported and what was staged is deleted, so nothing at all is stored.
     """
     _check_options(options)
+    return import_each(store, [(file, options) for file in expand_paths(paths)], progress)
+
+
+def import_each(
+    store: Store, files: list[tuple[Path, ImportOptions]], progress: Progress | None = None
+) -> list[ImportResult]:
+    """Import files in order, each with its own options (kind, source, date):
+    the home's import dialog, where several searches arrive at once. All or
+    nothing, as `import_paths`: one result per file, or every failure named."""
+    for _, options in files:
+        _check_options(options)
     store.imports.discard_dead()
-    files = _expand(paths)
-    opened: list[tuple[Document, Format]] = []
+    opened: list[tuple[Document, Format, ImportOptions]] = []
     failures: list[ImportFormatError] = []
     seen: dict[str, Path] = {}
-    for path in files:
+    for path, options in files:
         try:
             doc, fmt = read_document(
                 path, encoding=options.encoding, format_name=options.format_name
@@ -89,20 +110,21 @@ def import_paths(
             continue
         _refuse_repeat(store, doc, seen, options.force)
         seen[doc.sha256] = path
-        opened.append((doc, fmt))
+        opened.append((doc, fmt, options))
     if failures:
         _raise_all(failures, len(files))
     results: list[ImportResult] = []
     staged: list[int] = []
     try:
-        for doc, fmt in opened:
+        for doc, fmt, options in opened:
             try:
                 results.append(_store_file(store, doc, fmt, options, progress, staged))
             except ImportFormatError as exc:
                 failures.append(exc)
         if failures:
             _raise_all(failures, len(files))
-        published = store.imports.publish(staged, refuse_repeats=not options.force)
+        force = all(options.force for _, options in files)
+        published = store.imports.publish(staged, refuse_repeats=not force)
     except BaseException:
         store.imports.discard(staged)
         raise
@@ -215,7 +237,8 @@ def _new_source(doc: Document, fmt: Format, options: ImportOptions) -> NewSource
     )
 
 
-def _expand(paths: list[Path]) -> list[Path]:
+def expand_paths(paths: list[Path]) -> list[Path]:
+    """The files to import: each file, and every file in each folder (hidden ones skipped)."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():

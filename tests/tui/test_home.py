@@ -33,6 +33,7 @@ from tests.dedup_helpers import add_source, paper
 from tests.tui.conftest import SIZE
 
 NBIB = FIXTURES / "medline" / "single.nbib"
+RIS = FIXTURES / "ris" / "rispy" / "example_basic.ris"
 
 
 def screen_text(app: App[Any]) -> str:
@@ -291,7 +292,7 @@ async def test_a_form_with_a_missing_or_bad_field_names_it(
     app = ReviewApp(Store.open(sample_path), reviewer="ann")
     async with app.run_test(size=(80, 24)) as pilot:
         dialog = await _open_import(pilot)
-        await pilot.press(*str(NBIB))
+        await pilot.press(*str(RIS))  # RIS names no source, as MEDLINE names PubMed
         dialog.query_one("#import-source").focus()
         await pilot.press(*source, "tab", *date, "ctrl+s")
         await until(pilot, lambda: message in _outcome(dialog))

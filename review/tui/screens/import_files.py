@@ -1,14 +1,22 @@
-"""Import files from the home: pick a file, see its format, say what search it is.
+"""Import files from the home: pick files or folders, say what search each is.
 
-The same core as `review import` (`import_paths`): a file or folder is
-stored whole or not at all, and an error reads as the command line prints it.
-The format shown while picking is `sniff_file`'s, which `review formats FILE`
-prints too. The import runs in a worker with a connection of its own and a
-progress bar; the dialog stays open on the outcome until Esc.
+Several searches usually arrive together (PubMed, Embase, a register), so
+the dialog keeps a list: each file picked (or a folder's every file) is
+sniffed and added with its own kind, source and search date. A format that
+names its source (MEDLINE → PubMed, ClinicalTrials.gov JSON) fills them in;
+otherwise a new file takes the previous one's, since searches are mostly run
+together. The highlighted file's fields are the form's.
+
+The same core as `review import` (`import_each`): the files are stored in
+order, all or none, and an error reads as the command line prints it. The
+format shown is `sniff_file`'s, which `review formats FILE` prints too. The
+import runs in a worker with a connection of its own and a progress bar;
+the dialog stays open on the per-file outcome until Esc.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -17,15 +25,26 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Key
-from textual.widgets import Button, DirectoryTree, Input, Label, ProgressBar, Select, Static
+from textual.widgets import (
+    Button,
+    DirectoryTree,
+    Input,
+    Label,
+    OptionList,
+    ProgressBar,
+    Select,
+    Static,
+)
 
 from review.errors import ImportFormatError, ReviewError, UsageError
 from review.importers import sniff_file
 from review.ingest import (
+    FORMAT_SOURCES,
     ImportOptions,
     ImportResult,
     check_search_date,
-    import_paths,
+    expand_paths,
+    import_each,
     import_report,
 )
 from review.models import OtherMethod, SourceKind
@@ -36,18 +55,65 @@ SNIFF_AT_MOST = 20
 """Files of a picked folder whose format is shown (the import reads them all)."""
 
 
+@dataclass(frozen=True)
+class Pending:
+    """A file waiting to be imported, with what the reviewer says of its search."""
+
+    path: Path
+    format_label: str
+    kind: str
+    method: str | None
+    source: str
+    date: str
+    guessed: bool = False
+    """Kind and source come from the format, not from the reviewer: a later
+    file of another format does not copy them."""
+
+    def label(self) -> str:
+        kind = f"{self.kind}/{self.method}" if self.method else self.kind
+        return (
+            f"{self.path.name} · {self.format_label} · {kind} · "
+            f"{self.source or '(source?)'} · {self.date or '(date?)'}"
+        )
+
+    def options(self, reviewer: str | None) -> ImportOptions:
+        """As `review import` options; a missing or bad field names the file."""
+        if not self.source.strip():
+            raise UsageError(
+                "name the source", path=self.path, field="source",
+                hint="the database, register or method this file comes from",
+            )  # fmt: skip
+        if self.date:
+            try:
+                check_search_date(self.date)
+            except UsageError as exc:
+                raise UsageError(exc.message, path=self.path, field="searched",
+                                 hint=exc.hint) from None  # fmt: skip
+        return ImportOptions(
+            kind=SourceKind(self.kind),
+            source_name=self.source.strip(),
+            method=self.method if self.kind == SourceKind.OTHER.value else None,
+            search_date=self.date or None,
+            reviewer=reviewer,
+        )
+
+
 class ImportScreen(TypeAheadScreen[bool]):
     """Dismisses with True when something was imported, so the home recounts."""
 
+    AUTO_FOCUS = "#import-path"
+    """Not the tree, which comes first: keys typed ahead are a path."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="import.close"),
         Binding("ctrl+s", "run", "Import", id="import.run"),
+        Binding("ctrl+x", "remove", "Remove file", id="import.remove"),
     ]
     """
     | Key | Description |
     | :- | :- |
     | escape | Close (an import already done stays). |
-    | ctrl+s | Import the file with what the form says (or the Import button). |
+    | ctrl+s | Import every listed file, in order, each as its fields say (or the Import button). |
+    | ctrl+x | Take the highlighted file off the list. |
     """
 
     def __init__(self, review: Path, reviewer: str | None, folder: Path | None = None) -> None:
@@ -56,6 +122,8 @@ class ImportScreen(TypeAheadScreen[bool]):
         self.reviewer = reviewer
         self.folder = folder or Path.cwd()
         self.imported = False
+        self.pending: list[Pending] = []
+        """The files to import, in order."""
         self._busy = False
 
     def compose(self) -> ComposeResult:
@@ -65,11 +133,12 @@ class ImportScreen(TypeAheadScreen[bool]):
             with Horizontal(classes="import-row"):
                 yield Label("File", classes="import-label")
                 yield Input(
-                    placeholder="a file or folder: type a path or pick one above",
+                    placeholder="a file or folder: pick one above, or type it and Enter",
                     id="import-path",
                     compact=True,
                 )
             yield Static("Format: pick a file", id="import-format", markup=False)
+            yield OptionList(id="import-files", compact=True)
             with Horizontal(classes="import-row"):
                 yield Label("Kind", classes="import-label")
                 yield Select(
@@ -95,23 +164,32 @@ class ImportScreen(TypeAheadScreen[bool]):
                 yield Input(placeholder="YYYY-MM-DD", id="import-date", compact=True)
             with Horizontal(classes="import-row"):
                 yield Button("Import", id="import-run", compact=True, variant="primary")
-                yield Static(" ctrl+s imports · Esc closes", id="import-help", markup=False)
+                yield Static(
+                    " ctrl+s imports all · ctrl+x drops a file · Esc closes",
+                    id="import-help",
+                    markup=False,
+                )
             with VerticalScroll(id="import-results"):
                 yield Static("", id="import-outcome", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#import-path", Input).focus()
         self.query_one("#import-method", Select).disabled = True
+        self.query_one("#import-files", OptionList).display = False
 
     def type_ahead(self, event: Key) -> bool:
         """A path typed right after `i`, before the dialog was ready, goes into
-        the path field rather than to the home's keys."""
+        the path field rather than to the home's keys; Enter adds it."""
         field = self.focused if isinstance(self.focused, Input) else None
         field = field or self.query_one("#import-path", Input)
         if event.is_printable and event.character:
             field.insert_text_at_cursor(event.character)
         elif event.key == "backspace":
             field.action_delete_left()
+        elif event.key == "enter" and (self.focused is None or self.focused is field):
+            # The app sees keys before the focused widget: Enter on the tree
+            # or a button is theirs, Enter in a field submits it.
+            field.post_message(Input.Submitted(field, field.value))
         else:
             return False
         return True
@@ -122,10 +200,95 @@ class ImportScreen(TypeAheadScreen[bool]):
     @on(DirectoryTree.DirectorySelected, "#import-tree")
     def _picked(self, event: DirectoryTree.FileSelected | DirectoryTree.DirectorySelected) -> None:
         self.query_one("#import-path", Input).value = str(event.path)
+        self._add(event.path)
+
+    @on(Input.Submitted, "#import-path")
+    def _path_submitted(self, event: Input.Submitted) -> None:
+        if raw := event.value.strip():
+            self._add(self._absolute(raw))
 
     @on(Input.Changed, "#import-path")
     def _path_changed(self, event: Input.Changed) -> None:
-        self.query_one("#import-format", Static).update(describe(Path(event.value.strip())))
+        raw = event.value.strip()
+        self.query_one("#import-format", Static).update(
+            describe(self._absolute(raw)) if raw else "Format: pick a file"
+        )
+
+    def _absolute(self, raw: str) -> Path:
+        path = Path(raw).expanduser()
+        return path if path.is_absolute() else self.folder / path
+
+    def _add(self, path: Path) -> bool:
+        """Put `path` (a folder: each of its files) on the list, each sniffed,
+        with the kind, source and date its format names or the form holds."""
+        try:
+            files = expand_paths([path])
+        except ImportFormatError as exc:
+            self._say(f"error: {exc}", error=True)
+            return False
+        listed = {p.path for p in self.pending}
+        for file in files:
+            if file in listed:
+                continue
+            try:
+                fmt, _ = sniff_file(file)
+                label, guess = fmt.label, FORMAT_SOURCES.get(fmt.name)
+            except ImportFormatError:
+                label, guess = "format not recognised", None
+            entry = replace(self._defaults(), path=file, format_label=label)
+            if guess is not None:
+                kind, source, method = guess
+                entry = replace(entry, kind=kind.value, source=source, method=method, guessed=True)
+            self.pending.append(entry)
+        self._show_pending(len(self.pending) - 1)
+        return True
+
+    def _defaults(self) -> Pending:
+        """A new file's fields: the last the reviewer chose (never a format's
+        guess), else the form as typed; the search date of the file before."""
+        if not self.pending:
+            return self._form()
+        chosen = next((p for p in reversed(self.pending) if not p.guessed), None)
+        base = chosen or Pending(Path(), "", SourceKind.DATABASE.value, None, "", "")
+        return replace(base, date=self.pending[-1].date, guessed=False)
+
+    def _form(self) -> Pending:
+        method = self.query_one("#import-method", Select).value
+        return Pending(
+            path=Path(),
+            format_label="",
+            kind=str(self.query_one("#import-kind", Select).value),
+            method=method if isinstance(method, str) else None,
+            source=self.query_one("#import-source", Input).value.strip(),
+            date=self.query_one("#import-date", Input).value.strip(),
+        )
+
+    def _show_pending(self, highlight: int | None) -> None:
+        files = self.query_one("#import-files", OptionList)
+        files.display = bool(self.pending)
+        with files.prevent(OptionList.OptionHighlighted):
+            files.set_options([p.label() for p in self.pending])
+            files.highlighted = highlight
+        if highlight is not None and self.pending:
+            self._load(self.pending[highlight])
+
+    def _load(self, entry: Pending) -> None:
+        """The form shows the highlighted file's fields (without writing them back)."""
+        kind = self.query_one("#import-kind", Select)
+        method = self.query_one("#import-method", Select)
+        with self.prevent(Input.Changed, Select.Changed):
+            kind.value = entry.kind
+            method.disabled = entry.kind != SourceKind.OTHER.value
+            if entry.method:
+                method.value = entry.method
+            else:
+                method.clear()
+            self.query_one("#import-source", Input).value = entry.source
+            self.query_one("#import-date", Input).value = entry.date
+
+    @on(OptionList.OptionHighlighted, "#import-files")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._load(self.pending[event.option_index])
 
     @on(Select.Changed, "#import-kind")
     def _kind_changed(self, event: Select.Changed) -> None:
@@ -134,6 +297,29 @@ class ImportScreen(TypeAheadScreen[bool]):
         method.disabled = event.value != SourceKind.OTHER.value
         if method.disabled:
             method.clear()
+        self._form_changed()
+
+    @on(Select.Changed, "#import-method")
+    @on(Input.Changed, "#import-source")
+    @on(Input.Changed, "#import-date")
+    def _form_changed(self) -> None:
+        """What the form says now belongs to the highlighted file."""
+        files = self.query_one("#import-files", OptionList)
+        at = files.highlighted
+        if at is None or not 0 <= at < len(self.pending):
+            return
+        form = self._form()
+        before = self.pending[at]
+        same = (form.kind, form.method, form.source) == (before.kind, before.method, before.source)
+        self.pending[at] = replace(before, kind=form.kind, method=form.method, source=form.source,
+                                   date=form.date, guessed=before.guessed and same)  # fmt: skip
+        files.replace_option_prompt_at_index(at, self.pending[at].label())
+
+    def action_remove(self) -> None:
+        at = self.query_one("#import-files", OptionList).highlighted
+        if at is not None and 0 <= at < len(self.pending):
+            del self.pending[at]
+            self._show_pending(min(at, len(self.pending) - 1) if self.pending else None)
 
     # -- importing -----------------------------------------------------------
 
@@ -148,8 +334,19 @@ class ImportScreen(TypeAheadScreen[bool]):
     def action_run(self) -> None:
         if self._busy:
             return
+        raw = self.query_one("#import-path", Input).value.strip()
+        if raw and self._absolute(raw) not in {p.path for p in self.pending}:
+            path = self._absolute(raw)
+            if not path.exists():
+                self._say(f"error: {ImportFormatError('no such file or folder', path=path)}",
+                          error=True)  # fmt: skip
+                return
+            if not self._add(path):
+                return
         try:
-            path, options = self._options()
+            if not self.pending:
+                raise UsageError("no file chosen", field="file", hint="pick one or type its path")
+            files = [(p.path, p.options(self.reviewer)) for p in self.pending]
         except ReviewError as exc:
             self._say(f"error: {exc}", error=True)
             return
@@ -157,44 +354,17 @@ class ImportScreen(TypeAheadScreen[bool]):
         self.query_one("#import-dialog").mount(
             ProgressBar(id="import-progress", show_eta=False), before="#import-results"
         )
-        self._say(f"Importing {path}…")
-        self._import(path, options)
-
-    def _options(self) -> tuple[Path, ImportOptions]:
-        """The form as `review import` options; a missing or bad field is a
-        UsageError naming it."""
-        raw = self.query_one("#import-path", Input).value.strip()
-        if not raw:
-            raise UsageError("no file chosen", field="file", hint="pick one or type its path")
-        path = Path(raw).expanduser()
-        if not path.exists():
-            raise ImportFormatError("no such file or folder", path=path)
-        kind = SourceKind(str(self.query_one("#import-kind", Select).value))
-        method = self.query_one("#import-method", Select).value
-        source = self.query_one("#import-source", Input).value.strip()
-        if not source:
-            raise UsageError(
-                "name the source", field="source", hint="the database, register or method"
-            )
-        date = self.query_one("#import-date", Input).value.strip() or None
-        if date is not None:
-            check_search_date(date)
-        return path, ImportOptions(
-            kind=kind,
-            source_name=source,
-            method=method if isinstance(method, str) else None,
-            search_date=date,
-            reviewer=self.reviewer,
-        )
+        self._say(f"Importing {len(files)} file(s)…")
+        self._import(files)
 
     @work(thread=True, exclusive=True, group="import")
-    def _import(self, path: Path, options: ImportOptions) -> None:
+    def _import(self, files: list[tuple[Path, ImportOptions]]) -> None:
         def progress(phase: str, done: int, total: int) -> None:
             self.app.call_from_thread(self._progress, phase, done, total)
 
         try:
             with open_review(self.review) as store:
-                results = import_paths(store, [path], options, progress=progress)
+                results = import_each(store, files, progress=progress)
         except ReviewError as exc:
             self.app.call_from_thread(self._finished, None, f"error: {exc}")
             return
@@ -211,6 +381,9 @@ class ImportScreen(TypeAheadScreen[bool]):
             self._say(error or "", error=True)
             return
         self.imported = True
+        self.pending = []
+        self._show_pending(None)
+        self.query_one("#import-path", Input).value = ""
         self._say("\n".join(import_report(results)))
         self.notify(f"Imported {sum(r.source.record_count for r in results):,} records")
 

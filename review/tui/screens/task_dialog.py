@@ -27,6 +27,8 @@ from review.tui.tasks import PATH_KINDS, Field, Task, TaskRun, Values
 class TaskDialog(TypeAheadScreen[bool]):
     """Dismisses with True when the task ran to the end at least once."""
 
+    AUTO_FOCUS = "Input, #task-run"
+    """The first field, not the picker above it: keys typed ahead are its text."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="task.close"),
         Binding("ctrl+s", "run", "Run", id="task.run"),
@@ -90,16 +92,19 @@ class TaskDialog(TypeAheadScreen[bool]):
 
     def type_ahead(self, event: Key) -> bool:
         """Text typed right after the key that opened the dialog goes into its
-        first field; Enter runs the task."""
-        if event.key == "enter":
-            self.action_run()
-            return True
+        first field; Enter there moves on, or runs the task from the last one.
+        (The app sees keys before the focused widget: Enter on the picker, a
+        checkbox or the button is theirs.)"""
+        if self.focused is not None and not isinstance(self.focused, Input):
+            return False
         field = self.focused if isinstance(self.focused, Input) else None
         if field is None and self.query(Input):
             field = self.query(Input).first()
         if field is None:
             return False
-        if event.is_printable and event.character:
+        if event.key == "enter":
+            field.post_message(Input.Submitted(field, field.value))
+        elif event.is_printable and event.character:
             field.insert_text_at_cursor(event.character)
         elif event.key == "backspace":
             field.action_delete_left()
