@@ -8,15 +8,15 @@ a worker and shows what the command prints (`review.printouts`). A task
 names the command it mirrors, which `review.tui.routes` and a test check
 against the command line itself.
 
-Runners import the core when they run, so this module costs start-up nothing.
+Runners import the core when they run, and the specs are named tuples
+(cheaper to define than dataclasses), so start-up pays next to nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from review.errors import UsageError
 
@@ -27,8 +27,7 @@ PATH_KINDS = frozenset({"file", "folder", "new_file", "new_folder", "location"})
 """Fields the dialog's file picker fills; `location` is a path or a URL, kept as typed."""
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     """One argument or option of the command, as the dialog asks it."""
 
     name: str
@@ -43,14 +42,14 @@ class Field:
 Values = dict[str, str | bool | Path | int | None]
 
 
-@dataclass(frozen=True)
 class TaskRun:
     """What a runner gets: the open review's file, the form's values, who runs it."""
 
-    review: Path
-    """The open review (tasks that need none get it too, and leave it alone)."""
-    values: Values
-    reviewer: str | None
+    def __init__(self, review: Path, values: Values, reviewer: str | None) -> None:
+        self.review = review
+        """The open review (tasks that need none get it too, and leave it alone)."""
+        self.values = values
+        self.reviewer = reviewer
 
     def path(self, name: str) -> Path:
         value = self.values[name]
@@ -75,8 +74,7 @@ class TaskRun:
         return self.reviewer
 
 
-@dataclass(frozen=True)
-class Task:
+class Task(NamedTuple):
     """A command run from a dialog: `command` is its name on the command line."""
 
     id: str

@@ -63,7 +63,7 @@ async def test_a_folder_lists_every_file_with_its_own_source_and_imports_in_orde
             ("b-embase.ris", "database", "", "2026-11-02"),
             ("c-pubmed.nbib", "database", "PubMed", "2026-11-02"),
         ]
-        assert "b-embase.ris · RIS (any vendor) · database · (source?)" in screen_text(app)
+        assert "b-embase.ris · ris · database · (source?)" in screen_text(app)
         # Embase names no source of its own: highlight it and say so
         files = dialog.query_one("#import-files", OptionList)
         files.focus()

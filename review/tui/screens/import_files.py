@@ -60,7 +60,7 @@ class Pending:
     """A file waiting to be imported, with what the reviewer says of its search."""
 
     path: Path
-    format_label: str
+    format_name: str
     kind: str
     method: str | None
     source: str
@@ -72,7 +72,7 @@ class Pending:
     def label(self) -> str:
         kind = f"{self.kind}/{self.method}" if self.method else self.kind
         return (
-            f"{self.path.name} · {self.format_label} · {kind} · "
+            f"{self.path.name} · {self.format_name} · {kind} · "
             f"{self.source or '(source?)'} · {self.date or '(date?)'}"
         )
 
@@ -232,10 +232,10 @@ class ImportScreen(TypeAheadScreen[bool]):
                 continue
             try:
                 fmt, _ = sniff_file(file)
-                label, guess = fmt.label, FORMAT_SOURCES.get(fmt.name)
+                label, guess = fmt.name, FORMAT_SOURCES.get(fmt.name)
             except ImportFormatError:
-                label, guess = "format not recognised", None
-            entry = replace(self._defaults(), path=file, format_label=label)
+                label, guess = "unrecognised", None
+            entry = replace(self._defaults(), path=file, format_name=label)
             if guess is not None:
                 kind, source, method = guess
                 entry = replace(entry, kind=kind.value, source=source, method=method, guessed=True)
@@ -256,7 +256,7 @@ class ImportScreen(TypeAheadScreen[bool]):
         method = self.query_one("#import-method", Select).value
         return Pending(
             path=Path(),
-            format_label="",
+            format_name="",
             kind=str(self.query_one("#import-kind", Select).value),
             method=method if isinstance(method, str) else None,
             source=self.query_one("#import-source", Input).value.strip(),
