@@ -257,17 +257,15 @@ def _stopping(run: TaskRun) -> list[str]:
     from review.printouts import stopping_lines
     from review.review_file import open_review, review_protocol
     from review.screening.priority import reviewer_figures
+    from review.screening.priority_ledger import record_stop
     from review.screening.session import ScreeningSession
 
-    name, stop = run.text("whose") or run.who(), run.flag("stop")
+    name = run.text("whose") or run.who()
     with open_review(run.review) as store:
         session = ScreeningSession(store, review_protocol(store), name, Stage.TITLE_ABSTRACT)
         figures = reviewer_figures(session)
-        if stop:
-            store.prioritisation.record(
-                Stage.TITLE_ABSTRACT, "stop", reviewer=name, figures=figures.as_dict()
-            )
-    return stopping_lines(name, figures, stop)
+        settings = record_stop(store, name, figures) if run.flag("stop") else None
+    return stopping_lines(name, figures, settings)
 
 
 def _simulate(run: TaskRun) -> list[str]:

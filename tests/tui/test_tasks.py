@@ -295,7 +295,10 @@ async def test_stopping_figures_and_recording_a_stop(sample_path: Path, tmp_path
             assert store.prioritisation.events() == []
         dialog.query_one("#task-stop", Checkbox).value = True
         shown = await run(pilot, dialog)
-        assert shown.endswith("Recorded: you stop screening here (review status reports it).")
+        assert shown.endswith(
+            "Recorded: you stop screening here (not prioritised); review status and the "
+            "export's Methods sheet report it."
+        )
     with Store.open(sample_path) as store:
         assert [e.reviewer for e in store.prioritisation.events()] == ["kim"]
 
