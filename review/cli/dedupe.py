@@ -12,7 +12,7 @@ from review.cli.base import FILE, cli, progress_line, warn_location
 from review.config import load_settings, resolve_reviewer
 from review.dedup.manual import merge_records, take_apart
 from review.dedup.report import write_groups_report
-from review.dedup.run import AUTOMATIC, DedupRun, dedupe_review
+from review.dedup.run import AUTOMATIC, DedupRun, crowded_note, dedupe_review
 from review.dedup.units import load_resolution
 from review.errors import UsageError
 from review.review_file import open_review
@@ -72,6 +72,8 @@ def _print_run(run: DedupRun, names: dict[int, str]) -> None:
                 f"{names.get(source_id, f'#{source_id}')[:40]:40} {counts.records:>8,} "
                 f"{counts.merged:>8,} {counts.queued:>8,}"
             )
+    if note := crowded_note(run):
+        click.echo(note)
     if run.rules:
         rules = ", ".join(f"{rule} {count}" for rule, count in run.rules.most_common())
         click.echo(f"Rules: {rules}")

@@ -6,12 +6,23 @@ only records that share a key are compared. A key shared by too many records
 (a common surname in a common year) is not all-paired: its records are
 sorted by title and each is compared with its next neighbours only, so the
 number of pairs stays near-linear in the number of records.
+
+At a million records the keys themselves would outweigh the records, so they
+are not kept: each record's keys are hashed into one integer column per kind
+of key, a column is sorted, and only runs of equal hashes (a few records
+each) have their keys computed again and grouped exactly — a hash collision
+costs a recomputation, never a pair. Pairs are packed into 64-bit integers
+and made unique with numpy, not held as a set of tuples.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
 
 from review.dedup.normalise import Prepared
 
@@ -21,50 +32,147 @@ WINDOW = 8
 """Neighbours each record meets in a large block."""
 _AFFIX = 28
 """Characters of the title's start and end used as keys."""
+KINDS = ("doi", "pmid", "reg", "start", "end", "words", "author", "page")
+"""Every kind of key, in the order `block_keys` yields them."""
+KEY_NAMES = {
+    "doi": "one DOI",
+    "pmid": "one PMID",
+    "reg": "one trial registration",
+    "start": "one title start",
+    "end": "one title end",
+    "words": "the same rare title words",
+    "author": "one first author and year",
+    "page": "one volume, first page and year",
+}
+"""Each kind of key as the run's summary names it."""
+
+_key_hash = hash
+"""Any hash will do: equal hashes are only where exact keys are looked for (tests collide them)."""
+
+Pairs = npt.NDArray[np.int64]
+"""Candidate pairs, each packed as `i * n + j` (i < j), sorted and unique."""
 
 
 def block_keys(record: Prepared) -> Iterator[tuple[str, ...]]:
     """The keys of one record; two records sharing any key become a candidate pair."""
-    if record.doi:
-        yield ("doi", record.doi)
-    if record.pmid:
-        yield ("pmid", record.pmid)
-    if record.registry_id:
-        yield ("reg", record.registry_id)
-    squashed = record.title.replace(" ", "")
-    if len(squashed) >= 12:
-        yield ("start", squashed[:_AFFIX])
-        yield ("end", squashed[-_AFFIX:])
+    for kind in KINDS:
+        key = key_for(record, kind)
+        if key is not None:
+            yield key
+
+
+def key_for(record: Prepared, kind: str) -> tuple[str, ...] | None:
+    """The record's key of one kind, or None when it has none of that kind."""
+    if kind in ("doi", "pmid", "reg"):
+        value = {"doi": record.doi, "pmid": record.pmid, "reg": record.registry_id}[kind]
+        return (kind, value) if value else None
+    if kind in ("start", "end", "words"):
+        squashed = record.title.replace(" ", "")
+        if len(squashed) < 12:
+            return None
+        if kind == "start":
+            return ("start", squashed[:_AFFIX])
+        if kind == "end":
+            return ("end", squashed[-_AFFIX:])
         words = sorted(set(record.title.split()), key=lambda w: (-len(w), w))[:3]
-        yield ("words", *sorted(words))
-    families = record.families
-    if families and record.year:
-        yield ("author", families[0], str(record.year))
+        return ("words", *sorted(words))
+    if kind == "author":
+        families = record.families
+        return ("author", families[0], str(record.year)) if families and record.year else None
     if record.volume and record.first_page:
-        yield ("page", record.volume, record.first_page, str(record.year or ""))
+        return ("page", record.volume, record.first_page, str(record.year or ""))
+    return None
 
 
-def candidate_pairs(
-    records: list[Prepared], *, keep: Callable[[Prepared, Prepared], bool] | None = None
-) -> set[tuple[int, int]]:
-    """Index pairs (i < j) sharing at least one key, filtered by `keep`."""
-    blocks: dict[tuple[str, ...], list[int]] = defaultdict(list)
+@dataclass
+class Blocking:
+    """How the candidate pairs were found, for the run's summary."""
+
+    pairs: int = 0
+    """Unique candidate pairs (before records compared in earlier runs are left out)."""
+    windowed: list[tuple[str, int]] = field(default_factory=list)
+    """(kind of key, records) of every block too large to pair all-with-all."""
+
+
+def find_pairs(records: list[Prepared], blocking: Blocking | None = None) -> Pairs:
+    """Every pair of records sharing a key, packed, sorted and unique."""
+    n = len(records)
+    hashes = np.zeros((len(KINDS), n), dtype=np.int64)
+    present = np.zeros((len(KINDS), n), dtype=np.bool_)
+    column = {kind: row for row, kind in enumerate(KINDS)}
     for record in records:
         for key in block_keys(record):
-            blocks[key].append(record.index)
-    pairs: set[tuple[int, int]] = set()
-    for members in blocks.values():
-        if len(members) < 2:
-            continue
-        for i, j in _block_pairs(members, records):
-            pair = (i, j) if i < j else (j, i)
-            if pair not in pairs and (keep is None or keep(records[i], records[j])):
-                pairs.add(pair)
+            row = column[key[0]]
+            hashes[row, record.index] = _key_hash(key)
+            present[row, record.index] = True
+    chunks: list[Pairs] = [np.zeros(0, dtype=np.int64)]
+    for row, kind in enumerate(KINDS):
+        for members in _equal_runs(hashes[row], present[row]):
+            exact: dict[tuple[str, ...], list[int]] = defaultdict(list)
+            for index in members:
+                exact[key_for(records[index], kind) or ()].append(index)
+            for block in exact.values():
+                if len(block) > 1:
+                    chunks.append(_block_pairs(block, records, n, kind, blocking))
+        if sum(len(c) for c in chunks) > 4 * n:  # keep the buffer near the unique pairs
+            chunks = [np.unique(np.concatenate(chunks))]
+    pairs = np.unique(np.concatenate(chunks))
+    if blocking is not None:
+        blocking.pairs = len(pairs)
     return pairs
 
 
-def _block_pairs(members: list[int], records: list[Prepared]) -> Iterable[tuple[int, int]]:
+def iter_pairs(
+    records: list[Prepared],
+    pairs: Pairs,
+    *,
+    keep: Callable[[Prepared, Prepared], bool] | None = None,
+    chunk: int = 65_536,
+) -> Iterator[tuple[int, int]]:
+    """The packed pairs as (i, j), in order, those `keep` refuses left out;
+    unpacked a chunk at a time so a million records never hold every pair as tuples."""
+    n = max(len(records), 1)
+    for start in range(0, len(pairs), chunk):
+        part = pairs[start : start + chunk]
+        for i, j in zip((part // n).tolist(), (part % n).tolist(), strict=True):
+            if keep is None or keep(records[i], records[j]):
+                yield i, j
+
+
+def _equal_runs(
+    hashes: npt.NDArray[np.int64], present: npt.NDArray[np.bool_]
+) -> Iterator[list[int]]:
+    """Record indices sharing a hash, run by run, each run in index order."""
+    indices = np.flatnonzero(present)
+    order = indices[np.argsort(hashes[indices], kind="stable")]
+    ordered = hashes[order]
+    if len(ordered) < 2:
+        return
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1], [True])))
+    for begin, end in zip(starts[:-1].tolist(), starts[1:].tolist(), strict=True):
+        if end - begin > 1:
+            yield order[begin:end].tolist()
+
+
+def _block_pairs(
+    members: list[int], records: list[Prepared], n: int, kind: str, blocking: Blocking | None
+) -> Pairs:
+    """One block's pairs, packed: all of them, or title neighbours in a large block."""
     if len(members) <= BLOCK_LIMIT:
-        return ((a, b) for n, a in enumerate(members) for b in members[n + 1 :])
+        return _packed(_all_pairs(members), n)
+    if blocking is not None:
+        blocking.windowed.append((kind, len(members)))
     ordered = sorted(members, key=lambda i: records[i].title)
-    return ((a, b) for n, a in enumerate(ordered) for b in ordered[n + 1 : n + 1 + WINDOW])
+    return _packed(
+        ((a, b) for k, a in enumerate(ordered) for b in ordered[k + 1 : k + 1 + WINDOW]), n
+    )
+
+
+def _all_pairs(members: list[int]) -> Iterable[tuple[int, int]]:
+    return ((a, b) for k, a in enumerate(members) for b in members[k + 1 :])
+
+
+def _packed(pairs: Iterable[tuple[int, int]], n: int) -> Pairs:
+    flat = np.fromiter((x for pair in pairs for x in pair), dtype=np.int64).reshape(-1, 2)
+    low, high = flat.min(axis=1), flat.max(axis=1)
+    return np.asarray(low * n + high, dtype=np.int64)

@@ -146,3 +146,6 @@ class DedupResult:
     queue: list[Judgement]
     compared: int
     """Candidate pairs scored (blocking keeps this near-linear in the records)."""
+    windowed: list[tuple[str, int]] = field(default_factory=list)
+    """(kind of key, records) of each block too large to pair all-with-all, whose
+    records met only their title neighbours: a crowd of near-identical records."""

@@ -8,10 +8,10 @@ thresholds on labelled sets without comparing the same pairs again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping, Sized
 from dataclasses import dataclass
 
-from review.dedup.blocking import candidate_pairs
+from review.dedup.blocking import Blocking, find_pairs, iter_pairs
 from review.dedup.cluster import cluster
 from review.dedup.model import (
     Decision,
@@ -52,12 +52,13 @@ class Compared:
 
 
 def find_duplicates(
-    records: list[DedupRecord],
+    records: Iterable[DedupRecord],
     *,
     state: DedupState | None = None,
     keep_sources_apart: bool = False,
     thresholds: Thresholds = THRESHOLDS,
     progress: Progress | None = None,
+    total: int = 0,
 ) -> DedupResult:
     """Groups to merge and pairs to review among `records`.
 
@@ -66,34 +67,68 @@ def find_duplicates(
     members but are never joined to each other, and a reviewer's "distinct"
     or "take out of this group" always holds. With `keep_sources_apart`,
     records of one import are never put in one group. `progress` hears
-    each phase (preparing, comparing, grouping) as it advances.
+    each phase (preparing, comparing, grouping) as it advances; `total` is
+    the number of records when `records` is a stream.
+
+    Pairs are decided as they are compared and only the certain and probable
+    ones are kept, so memory follows the duplicates, not the candidate pairs
+    (a million records give millions of pairs, nearly all distinct).
     """
-    compared = compare_candidates(
-        records, state=state, keep_sources_apart=keep_sources_apart, progress=progress
-    )
-    if progress:
-        progress("grouping", 0, 0)
-    return settle(compared, thresholds)
-
-
-def compare_candidates(
-    records: list[DedupRecord],
-    *,
-    state: DedupState | None = None,
-    keep_sources_apart: bool = False,
-    progress: Progress | None = None,
-) -> Compared:
-    """Normalise, block and compare: the evidence of every pair worth a look."""
     state = state or DedupState()
-    report = progress or (lambda phase, done, total: None)
+    report = progress or _silent
+    prepared = prepare_all(records, report, total)
+    group_of = _earlier_groups(prepared, state)
+    keep = _keeper(state, keep_sources_apart, group_of)
+    report("finding candidate pairs", 0, 0)
+    blocking = Blocking()
+    pairs = find_pairs(prepared, blocking)
+    kept: list[Judgement] = []
+    compared = 0
+    for n, (a, b) in enumerate(iter_pairs(prepared, pairs)):
+        if n % _EVERY == 0:
+            report("comparing pairs", n, len(pairs))
+        left, right = prepared[a], prepared[b]
+        if not keep(left, right):
+            continue
+        compared += 1
+        evidence = compare(left, right)
+        decision, rule = decide(evidence, thresholds)
+        if decision is not Decision.DISTINCT:
+            kept.append(Judgement(a, b, decision, rule, score(evidence), evidence))
+    report("comparing pairs", len(pairs), len(pairs))
+    del pairs
+    report("grouping", 0, 0)
+    known = {(j.a, j.b): j.evidence for j in kept}
+    result = _group(prepared, kept, known, state, keep_sources_apart, group_of, compared)
+    result.windowed = blocking.windowed
+    return result
+
+
+def prepare_all(records: Iterable[DedupRecord], report: Progress, total: int = 0) -> list[Prepared]:
+    """Every record normalised once, in input order (`index` is the position)."""
+    total = len(records) if isinstance(records, Sized) else total
     prepared: list[Prepared] = []
     for index, record in enumerate(records):
         if index % _EVERY == 0:
-            report("preparing records", index, len(records))
+            report("preparing records", index, total)
         prepared.append(prepare(record, index))
-    report("preparing records", len(records), len(records))
-    report("finding candidate pairs", 0, 0)
-    group_of = {p.index: state.groups[p.uid] for p in prepared if p.uid in state.groups}
+    report("preparing records", len(prepared), len(prepared))
+    return prepared
+
+
+def _silent(phase: str, done: int, total: int) -> None:
+    """The progress callback when nobody listens."""
+
+
+def _earlier_groups(prepared: list[Prepared], state: DedupState) -> dict[int, str]:
+    """Input position → the earlier group holding it."""
+    return {p.index: state.groups[p.uid] for p in prepared if p.uid in state.groups}
+
+
+def _keeper(
+    state: DedupState, keep_sources_apart: bool, group_of: dict[int, str]
+) -> Callable[[Prepared, Prepared], bool]:
+    """Whether a candidate pair is compared at all in this run."""
 
     def keep(a: Prepared, b: Prepared) -> bool:
         if a.id <= state.checked_through and b.id <= state.checked_through:
@@ -105,7 +140,25 @@ def compare_candidates(
             return False
         return frozenset((a.uid, b.uid)) not in state.distinct
 
-    pairs = sorted(candidate_pairs(prepared, keep=keep))
+    return keep
+
+
+def compare_candidates(
+    records: list[DedupRecord],
+    *,
+    state: DedupState | None = None,
+    keep_sources_apart: bool = False,
+    progress: Progress | None = None,
+) -> Compared:
+    """Normalise, block and compare: the evidence of every pair worth a look,
+    kept whole so a benchmark can decide the same pairs under many thresholds."""
+    state = state or DedupState()
+    report = progress or _silent
+    prepared = prepare_all(records, report)
+    report("finding candidate pairs", 0, 0)
+    group_of = _earlier_groups(prepared, state)
+    keep = _keeper(state, keep_sources_apart, group_of)
+    pairs = list(iter_pairs(prepared, find_pairs(prepared), keep=keep))
     evidence: dict[tuple[int, int], Evidence] = {}
     for n, (a, b) in enumerate(pairs):
         if n % _EVERY == 0:
@@ -117,24 +170,47 @@ def compare_candidates(
 
 def settle(compared: Compared, thresholds: Thresholds = THRESHOLDS) -> DedupResult:
     """Decide every compared pair, group the certain ones, queue the rest."""
-    prepared, state, group_of = compared.prepared, compared.state, compared.group_of
-    judged: dict[tuple[int, int], Judgement] = {}
+    kept: list[Judgement] = []
     for (a, b), evidence in compared.evidence.items():
         decision, rule = decide(evidence, thresholds)
-        judged[(a, b)] = Judgement(a, b, decision, rule, score(evidence), evidence)
+        if decision is not Decision.DISTINCT:
+            kept.append(Judgement(a, b, decision, rule, score(evidence), evidence))
+    return _group(
+        compared.prepared,
+        kept,
+        compared.evidence,
+        compared.state,
+        compared.keep_sources_apart,
+        compared.group_of,
+        len(compared.evidence),
+    )
+
+
+def _group(
+    prepared: list[Prepared],
+    judged: list[Judgement],
+    known: Mapping[tuple[int, int], Evidence],
+    state: DedupState,
+    keep_sources_apart: bool,
+    group_of: dict[int, str],
+    compared: int,
+) -> DedupResult:
+    """Group the certain pairs among `judged` (the pairs not judged distinct,
+    in pair order), queue the probable ones; `known` holds evidence already
+    measured, any other pair is compared again when clustering asks."""
 
     def conflict(i: int, j: int) -> bool:
         a, b = prepared[i], prepared[j]
         if frozenset((a.uid, b.uid)) in state.distinct:
             return True
-        if compared.keep_sources_apart and a.source_id == b.source_id:
+        if keep_sources_apart and a.source_id == b.source_id:
             return True
         if (a.uid, group_of.get(j)) in state.unmerged or (b.uid, group_of.get(i)) in state.unmerged:
             return True
-        evidence = compared.evidence.get((min(i, j), max(i, j)))
+        evidence = known.get((min(i, j), max(i, j)))
         return conflicting(evidence or compare(a, b))
 
-    certain = [j for j in judged.values() if j.decision is Decision.CERTAIN]
+    certain = [j for j in judged if j.decision is Decision.CERTAIN]
     groups, refused = cluster(len(prepared), certain, existing=group_of, conflict=conflict)
     label: dict[int, str] = dict(group_of)
     for n, group in enumerate(groups):
@@ -142,7 +218,7 @@ def settle(compared: Compared, thresholds: Thresholds = THRESHOLDS) -> DedupResu
             label[member.index] = group.group_key or f"new:{n}"
     queue = [
         j
-        for j in [*refused, *(j for j in judged.values() if j.decision is Decision.PROBABLE)]
+        for j in [*refused, *(j for j in judged if j.decision is Decision.PROBABLE)]
         if j.a not in label or label.get(j.a) != label.get(j.b)
     ]
     queue.sort(key=lambda j: (-j.score, j.a, j.b))
@@ -154,4 +230,4 @@ def settle(compared: Compared, thresholds: Thresholds = THRESHOLDS) -> DedupResu
         if sides not in seen:
             seen.add(sides)
             asked.append(j)
-    return DedupResult(groups, asked, compared=len(judged))
+    return DedupResult(groups, asked, compared=compared)

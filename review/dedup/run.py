@@ -9,9 +9,11 @@ others but never re-decides a pair of two records an earlier run compared.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from review.dedup.blocking import BLOCK_LIMIT, KEY_NAMES, WINDOW
 from review.dedup.model import DedupRecord, DedupResult, DedupState, Judgement
 from review.dedup.naming import merge_events
 from review.dedup.pipeline import Progress, find_duplicates
@@ -49,6 +51,8 @@ class DedupRun:
     """New probable pairs for a reviewer."""
     per_source: dict[int, SourceCounts] = field(default_factory=dict)
     rules: Counter[str] = field(default_factory=Counter)
+    windowed: list[tuple[str, int]] = field(default_factory=list)
+    """(kind of key, records) of blocks so large their records met only title neighbours."""
 
 
 def dedupe_review(
@@ -59,10 +63,15 @@ def dedupe_review(
     progress: Progress | None = None,
 ) -> DedupRun:
     """Find duplicates among all records of `store` and record them;
-    `progress` hears (phase, done, total) for a progress bar."""
-    if progress:
-        progress("reading records", 0, 0)
-    records = [to_dedup_record(row) for row in store.records.dedup_rows()]
+    `progress` hears (phase, done, total) for a progress bar.
+
+    Records stream from the store into the pipeline, which keeps their
+    normalised form only; this keeps each record's id, uid, key and import
+    (what the events and the summary name), so a million records are not
+    held twice. The queue is written as it is serialised, never as one list.
+    """
+    report = progress or (lambda phase, done, total: None)
+    report("reading records", 0, 0)
     events = store.dedup.events()
     groups = replay_groups(events)
     state = DedupState(
@@ -71,22 +80,52 @@ def dedupe_review(
         unmerged=reviewer_unmerges(events),
         checked_through=store.dedup.checked_through(),
     )
+    records: list[DedupRecord] = []
+
+    def read() -> Iterator[DedupRecord]:
+        for row in store.records.dedup_rows():
+            record = to_dedup_record(row)
+            records.append(DedupRecord(record.id, record.uid, record.key, record.source_id))
+            yield record
+
     result = find_duplicates(
-        records, state=state, keep_sources_apart=keep_sources_apart, progress=progress
+        read(),
+        state=state,
+        keep_sources_apart=keep_sources_apart,
+        progress=progress,
+        total=store.records.record_count(),
     )
+    report("naming groups", 0, 0)
     resolution = load_resolution(store, groups)
-    unit_of = {r.uid: resolution.unit_of_record(r.id, r.key) for r in records}
+    firsts = (
+        records[min(g.members, key=lambda m: records[m.index].id).index]
+        for g in result.groups
+        if not g.group_key
+    )
+    unit_of = {r.uid: resolution.unit_of_record(r.id, r.key) for r in firsts}
     merges = merge_events(records, result, unit_of, {e.group_key for e in events})
-    pairs = [_pending(records, judgement) for judgement in result.queue]
-    if progress:
-        progress("saving", 0, 0)
     store.dedup.save_run(
         reviewer,
         merges,
-        pairs,
+        (_pending(records, judgement) for judgement in result.queue),
         checked_through=max((r.id for r in records), default=0),
+        progress=report,
+        total=len(result.queue),
     )
-    return _summary(records, result, merges, pairs)
+    return _summary(records, result, merges)
+
+
+def crowded_note(run: DedupRun) -> str | None:
+    """A sentence for a run where some key was shared by so many records that
+    they met only their title neighbours: duplicates among them can be missed."""
+    if not run.windowed:
+        return None
+    kind, size = max(run.windowed, key=lambda block: block[1])
+    return (
+        f"{len(run.windowed):,} blocking keys were shared by more than {BLOCK_LIMIT} records "
+        f"(largest: {KEY_NAMES.get(kind, kind)}, {size:,} records); each of their records was "
+        f"compared with its {WINDOW} nearest titles only."
+    )
 
 
 def _pending(records: list[DedupRecord], judgement: Judgement) -> PendingPair:
@@ -95,10 +134,7 @@ def _pending(records: list[DedupRecord], judgement: Judgement) -> PendingPair:
 
 
 def _summary(
-    records: list[DedupRecord],
-    result: DedupResult,
-    merges: list[dict[str, Any]],
-    pairs: list[PendingPair],
+    records: list[DedupRecord], result: DedupResult, merges: list[dict[str, Any]]
 ) -> DedupRun:
     by_uid = {r.uid: r for r in records}
     per_source: dict[int, SourceCounts] = {}
@@ -106,14 +142,15 @@ def _summary(
         per_source.setdefault(record.source_id, SourceCounts()).records += 1
     for event in merges:
         per_source[by_uid[event["record_uid"]].source_id].merged += 1
-    for uid in {u for p in pairs for u in (p.uid_a, p.uid_b)}:
-        per_source[by_uid[uid].source_id].queued += 1
+    for index in {i for j in result.queue for i in (j.a, j.b)}:
+        per_source[records[index].source_id].queued += 1
     return DedupRun(
         records=len(records),
         compared=result.compared,
         groups=len(result.groups),
         merged=len(merges),
-        queued=len(pairs),
+        queued=len(result.queue),
         per_source=per_source,
         rules=Counter(str(event["rule"]) for event in merges),
+        windowed=result.windowed,
     )

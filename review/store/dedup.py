@@ -10,7 +10,9 @@ them.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from review.ledger.groups import (
@@ -28,6 +30,8 @@ if TYPE_CHECKING:
 __all__ = ["DISTINCT_PREFIX", "REVIEWER_RULE", "DedupRepository", "PendingPair"]
 
 _CHECKED = "dedup_checked_through"
+_BATCH = 5_000
+"""Queued pairs serialised and inserted at a time."""
 
 
 @dataclass(frozen=True)
@@ -90,24 +94,38 @@ class DedupRepository:
         self,
         reviewer: str,
         merges: list[dict[str, Any]],
-        pairs: list[PendingPair],
+        pairs: Iterable[PendingPair],
         *,
         checked_through: int,
+        progress: Callable[[str, int, int], None] | None = None,
+        total: int = 0,
     ) -> None:
-        """Store one `dedupe` run: its merge events, its queue and how far it looked."""
+        """Store one `dedupe` run: its merge events, its queue and how far it looked.
+
+        One transaction; the queue is serialised and inserted a batch at a
+        time (a crowded file can queue millions of pairs), `progress` hearing
+        each batch out of `total` pairs.
+        """
         store = self._store
         found_at = store.now()
+        report = progress or (lambda phase, done, total: None)
         with store.write():
+            report("saving merges", 0, 0)
             if merges:
                 store.append_events("dedup_events", reviewer, merges)
-            store.db.conn.executemany(
-                "INSERT OR IGNORE INTO dedup_pairs "
-                "(uid_a, uid_b, score, reason, evidence, found_at) VALUES (?, ?, ?, ?, ?, ?)",
-                [
-                    (p.uid_a, p.uid_b, p.score, p.reason, json.dumps(p.evidence), found_at)
-                    for p in pairs
-                ],
-            )
+            done, pending = 0, iter(pairs)
+            while batch := list(islice(pending, _BATCH)):
+                report("saving probable pairs", done, total)
+                store.db.conn.executemany(
+                    "INSERT OR IGNORE INTO dedup_pairs "
+                    "(uid_a, uid_b, score, reason, evidence, found_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    [
+                        (p.uid_a, p.uid_b, p.score, p.reason, json.dumps(p.evidence), found_at)
+                        for p in batch
+                    ],
+                )
+                done += len(batch)
+            report("saving probable pairs", done, total)
             store.db.execute(
                 "INSERT INTO meta (key, value) VALUES (?, ?) "
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
