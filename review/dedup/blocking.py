@@ -17,8 +17,9 @@ and made unique with numpy, not held as a set of tuples.
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -46,6 +47,8 @@ KEY_NAMES = {
 }
 """Each kind of key as the run's summary names it."""
 
+_EVERY = 2_000
+"""Records between two progress reports."""
 _key_hash = hash
 """Any hash will do: equal hashes are only where exact keys are looked for (tests collide them)."""
 
@@ -94,29 +97,43 @@ class Blocking:
     """(kind of key, records) of every block too large to pair all-with-all."""
 
 
-def find_pairs(records: list[Prepared], blocking: Blocking | None = None) -> Pairs:
-    """Every pair of records sharing a key, packed, sorted and unique."""
+def find_pairs(
+    records: list[Prepared],
+    blocking: Blocking | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Pairs:
+    """Every pair of records sharing a key, packed, sorted and unique;
+    `progress` hears (done, total) as the keys are hashed, then grouped."""
     n = len(records)
+    report = progress or (lambda done, total: None)
+    total = n * (1 + len(KINDS))
     hashes = np.zeros((len(KINDS), n), dtype=np.int64)
     present = np.zeros((len(KINDS), n), dtype=np.bool_)
     column = {kind: row for row, kind in enumerate(KINDS)}
     for record in records:
+        if record.index % _EVERY == 0:
+            report(record.index, total)
         for key in block_keys(record):
             row = column[key[0]]
             hashes[row, record.index] = _key_hash(key)
             present[row, record.index] = True
     chunks: list[Pairs] = [np.zeros(0, dtype=np.int64)]
     for row, kind in enumerate(KINDS):
-        for members in _equal_runs(hashes[row], present[row]):
+        found = array("q")
+        for begin, members in _equal_runs(hashes[row], present[row]):
+            if begin // _EVERY != (begin + len(members)) // _EVERY:
+                report(n * (1 + row) + begin, total)
             exact: dict[tuple[str, ...], list[int]] = defaultdict(list)
             for index in members:
                 exact[key_for(records[index], kind) or ()].append(index)
             for block in exact.values():
                 if len(block) > 1:
-                    chunks.append(_block_pairs(block, records, n, kind, blocking))
+                    found.extend(_block_pairs(block, records, n, kind, blocking))
+        chunks.append(np.frombuffer(found, dtype=np.int64).copy())
         if sum(len(c) for c in chunks) > 4 * n:  # keep the buffer near the unique pairs
-            chunks = [np.unique(np.concatenate(chunks))]
-    pairs = np.unique(np.concatenate(chunks))
+            chunks = [_unique(np.concatenate(chunks))]
+        report(n * (2 + row), total)
+    pairs = _unique(np.concatenate(chunks))
     if blocking is not None:
         blocking.pairs = len(pairs)
     return pairs
@@ -139,10 +156,18 @@ def iter_pairs(
                 yield i, j
 
 
+def _unique(packed: Pairs) -> Pairs:
+    """Sorted and unique (numpy's own `unique` hashes first, several times slower)."""
+    packed.sort()
+    if len(packed) < 2:
+        return packed
+    return packed[np.concatenate(([True], packed[1:] != packed[:-1]))]
+
+
 def _equal_runs(
     hashes: npt.NDArray[np.int64], present: npt.NDArray[np.bool_]
-) -> Iterator[list[int]]:
-    """Record indices sharing a hash, run by run, each run in index order."""
+) -> Iterator[tuple[int, list[int]]]:
+    """(position, record indices) of each run sharing a hash, each run in index order."""
     indices = np.flatnonzero(present)
     order = indices[np.argsort(hashes[indices], kind="stable")]
     ordered = hashes[order]
@@ -151,28 +176,20 @@ def _equal_runs(
     starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1], [True])))
     for begin, end in zip(starts[:-1].tolist(), starts[1:].tolist(), strict=True):
         if end - begin > 1:
-            yield order[begin:end].tolist()
+            yield begin, order[begin:end].tolist()
 
 
 def _block_pairs(
     members: list[int], records: list[Prepared], n: int, kind: str, blocking: Blocking | None
-) -> Pairs:
+) -> Iterator[int]:
     """One block's pairs, packed: all of them, or title neighbours in a large block."""
     if len(members) <= BLOCK_LIMIT:
-        return _packed(_all_pairs(members), n)
+        return (a * n + b for k, a in enumerate(members) for b in members[k + 1 :])
     if blocking is not None:
         blocking.windowed.append((kind, len(members)))
     ordered = sorted(members, key=lambda i: records[i].title)
-    return _packed(
-        ((a, b) for k, a in enumerate(ordered) for b in ordered[k + 1 : k + 1 + WINDOW]), n
+    return (
+        min(a, b) * n + max(a, b)
+        for k, a in enumerate(ordered)
+        for b in ordered[k + 1 : k + 1 + WINDOW]
     )
-
-
-def _all_pairs(members: list[int]) -> Iterable[tuple[int, int]]:
-    return ((a, b) for k, a in enumerate(members) for b in members[k + 1 :])
-
-
-def _packed(pairs: Iterable[tuple[int, int]], n: int) -> Pairs:
-    flat = np.fromiter((x for pair in pairs for x in pair), dtype=np.int64).reshape(-1, 2)
-    low, high = flat.min(axis=1), flat.max(axis=1)
-    return np.asarray(low * n + high, dtype=np.int64)

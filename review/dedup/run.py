@@ -16,7 +16,7 @@ from typing import Any
 from review.dedup.blocking import BLOCK_LIMIT, KEY_NAMES, WINDOW
 from review.dedup.model import DedupRecord, DedupResult, DedupState, Judgement
 from review.dedup.naming import merge_events
-from review.dedup.pipeline import Progress, find_duplicates
+from review.dedup.pipeline import Progress, match, prepare_all
 from review.dedup.units import load_resolution, to_dedup_record
 from review.ledger.groups import replay_groups, reviewer_unmerges
 from review.store import Store
@@ -88,15 +88,11 @@ def dedupe_review(
             records.append(DedupRecord(record.id, record.uid, record.key, record.source_id))
             yield record
 
-    result = find_duplicates(
-        read(),
-        state=state,
-        keep_sources_apart=keep_sources_apart,
-        progress=progress,
-        total=store.records.record_count(),
-    )
+    prepared = prepare_all(read(), report, store.records.record_count())
+    result = match(prepared, state=state, keep_sources_apart=keep_sources_apart, progress=progress)
     report("naming groups", 0, 0)
-    resolution = load_resolution(store, groups)
+    resolution = load_resolution(store, groups, prepared={p.uid: p for p in prepared})
+    del prepared
     firsts = (
         records[min(g.members, key=lambda m: records[m.index].id).index]
         for g in result.groups

@@ -11,7 +11,7 @@ merge loses a study.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 
 from review.dedup.model import Decision, DedupRecord
 from review.dedup.normalise import Prepared, prepare
@@ -29,12 +29,13 @@ def split_shared_keys(
     distinct: Collection[frozenset[str]] = (),
     taken_out: Collection[str] = (),
     thresholds: Thresholds = THRESHOLDS,
+    normalised: Mapping[str, Prepared] | None = None,
 ) -> dict[int, str]:
     """Record id → its own unit key, for each record that must not share the
     unit of its key. Records that are certainly one paper stay together,
     unless a reviewer said two of them differ (`distinct`, pairs of uids) or
     took one out of the unit (`taken_out`, uids); the earliest record of a key
-    always keeps the key itself."""
+    always keeps the key itself. `normalised` (by uid): records prepared already."""
     by_key: dict[str, list[DedupRecord]] = {}
     for record in records:
         by_key.setdefault(record.key, []).append(record)
@@ -47,7 +48,7 @@ def split_shared_keys(
         held: dict[str, list[str]] = {}
         """Unit key → uids of its records, to check a reviewer's "distinct"."""
         for index, record in enumerate(members):
-            prepared = prepare(record, index)
+            prepared = (normalised or {}).get(record.uid) or prepare(record, index)
             unit_key = None
             if record.uid not in taken_out:
                 unit_key = next(

@@ -7,9 +7,11 @@ cannot disagree about what is one paper.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from review.dedup.model import DedupRecord
+from review.dedup.normalise import Prepared
 from review.dedup.shared_keys import split_shared_keys
 from review.ledger.groups import GroupState
 from review.ledger.resolver import Resolution, resolve
@@ -17,8 +19,14 @@ from review.ledger.studies import current_links
 from review.store import Store
 
 
-def load_resolution(store: Store, groups: GroupState | None = None) -> Resolution:
-    """Record → unit → study for every record of the review."""
+def load_resolution(
+    store: Store,
+    groups: GroupState | None = None,
+    *,
+    prepared: Mapping[str, Prepared] | None = None,
+) -> Resolution:
+    """Record → unit → study for every record of the review; `prepared` (by
+    uid) spares normalising again records a dedupe run has just normalised."""
     groups = groups or store.dedup.group_state()
     key_rows = store.records.key_rows()
     repeated: set[str] = set()
@@ -30,7 +38,9 @@ def load_resolution(store: Store, groups: GroupState | None = None) -> Resolutio
     splits: dict[int, str] = {}
     if repeated:
         records = [to_dedup_record(row) for row in store.records.dedup_rows_for_keys(repeated)]
-        splits = split_shared_keys(records, distinct=groups.distinct, taken_out=groups.taken_out)
+        splits = split_shared_keys(
+            records, distinct=groups.distinct, taken_out=groups.taken_out, normalised=prepared
+        )
     ids = store.records.record_ids_for_uids(groups.members)
     grouped = {ids[uid]: event for uid, event in groups.members.items() if uid in ids}
     links = current_links(store.studies.events())

@@ -31,7 +31,7 @@ __all__ = ["DISTINCT_PREFIX", "REVIEWER_RULE", "DedupRepository", "PendingPair"]
 
 _CHECKED = "dedup_checked_through"
 _BATCH = 5_000
-"""Queued pairs serialised and inserted at a time."""
+"""Merge events or queued pairs inserted at a time."""
 
 
 @dataclass(frozen=True)
@@ -110,9 +110,10 @@ class DedupRepository:
         found_at = store.now()
         report = progress or (lambda phase, done, total: None)
         with store.write():
-            report("saving merges", 0, 0)
-            if merges:
-                store.append_events("dedup_events", reviewer, merges)
+            for start in range(0, len(merges), _BATCH):
+                report("saving merges", start, len(merges))
+                store.append_events("dedup_events", reviewer, merges[start : start + _BATCH])
+            report("saving merges", len(merges), len(merges))
             done, pending = 0, iter(pairs)
             while batch := list(islice(pending, _BATCH)):
                 report("saving probable pairs", done, total)
