@@ -252,10 +252,20 @@ def _group(
     ]
     queue.sort(key=lambda j: (-j.score, j.a, j.b))
     # A record probably matching three members of one group is one question, not three.
-    seen: set[frozenset[str]] = set()
+    # Each side is a number (a record's position, or past them its group's), a
+    # pair of sides one integer: millions of queued pairs cost no set of strings.
+    numbers: dict[str, int] = {}
+    width = 2 * len(prepared) + 1
+
+    def side(i: int) -> int:
+        group = label.get(i)
+        return i if group is None else len(prepared) + numbers.setdefault(group, len(numbers))
+
+    seen: set[int] = set()
     asked = []
     for j in queue:
-        sides = frozenset((label.get(j.a, f"record:{j.a}"), label.get(j.b, f"record:{j.b}")))
+        x, y = side(j.a), side(j.b)
+        sides = min(x, y) * width + max(x, y)
         if sides not in seen:
             seen.add(sides)
             asked.append(j)
