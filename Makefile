@@ -30,6 +30,7 @@ test: lint
 bench: install
 	$(BIN)/python benchmarks/import_bench.py
 	$(BIN)/python benchmarks/dedup_bench.py
+	$(BIN)/python benchmarks/dedup_scale_bench.py
 
 clean:
 	rm -rf $(VENV) $(SAMPLE) $(SAMPLE)-wal $(SAMPLE)-shm

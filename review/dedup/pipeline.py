@@ -1,9 +1,12 @@
 """The deduplication pipeline: normalise → block → score → decide → cluster.
 
 Pure: records in, groups and a review queue out. The caller (the store's
-side, `review.dedup.run`) turns the result into events. Comparing (the
-costly part) and deciding are two steps, so the benchmark can fit the rules'
-thresholds on labelled sets without comparing the same pairs again.
+side, `review.dedup.run`) turns the result into events. `find_duplicates`
+decides each pair as it is compared and keeps only the certain and probable
+ones, so a million records never hold millions of distinct pairs;
+`compare_candidates` + `settle` keep every pair's evidence instead, so the
+benchmark can fit the rules' thresholds without comparing the same pairs
+again. Both give the same groups and queue.
 """
 
 from __future__ import annotations
