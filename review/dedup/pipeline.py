@@ -103,6 +103,7 @@ def match(
         prepared, blocking, lambda done, total: report("finding candidate pairs", done, total)
     )
     kept: list[Judgement] = []
+    alike: dict[Evidence, Evidence] = {}
     compared = 0
     for n, (a, b) in enumerate(iter_pairs(prepared, pairs)):
         if n % _EVERY == 0:
@@ -114,8 +115,11 @@ def match(
         evidence = compare(left, right)
         decision, rule = decide(evidence, thresholds)
         if decision is not Decision.DISTINCT:
+            # Near-identical records give identical evidence: one copy of each.
+            evidence = alike.setdefault(evidence, evidence)
             kept.append(Judgement(a, b, decision, rule, score(evidence), evidence))
     report("comparing pairs", len(pairs), len(pairs))
+    alike.clear()
     del pairs
     report("grouping", 0, 0)
     known = {(j.a, j.b): j.evidence for j in kept}
