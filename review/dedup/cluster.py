@@ -24,8 +24,10 @@ def cluster(
     *,
     existing: dict[int, str],
     conflict: Callable[[int, int], bool],
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[Group], list[Judgement]]:
-    """(groups with at least one new member, certain pairs refused by a conflict)."""
+    """(groups with at least one new member, certain pairs refused by a conflict);
+    `progress` hears (pairs joined or refused, certain pairs) as it goes."""
     parent = list(range(n))
     members: dict[int, list[int]] = {}
     old_key: dict[int, str] = {}
@@ -47,7 +49,9 @@ def cluster(
 
     joined: dict[int, tuple[str, float]] = {}
     refused: list[Judgement] = []
-    for pair in sorted(certain, key=lambda j: (-j.score, j.a, j.b)):
+    for n, pair in enumerate(sorted(certain, key=lambda j: (-j.score, j.a, j.b))):
+        if progress and n % 2_000 == 0:
+            progress(n, len(certain))
         ra, rb = find(pair.a), find(pair.b)
         if ra == rb:
             continue

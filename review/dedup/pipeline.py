@@ -123,7 +123,7 @@ def match(
     del pairs
     report("grouping", 0, 0)
     known = {(j.a, j.b): j.evidence for j in kept}
-    result = _group(prepared, kept, known, state, keep_sources_apart, group_of, compared)
+    result = _group(prepared, kept, known, state, keep_sources_apart, group_of, compared, report)
     result.windowed = blocking.windowed
     return result
 
@@ -230,6 +230,7 @@ def _group(
     keep_sources_apart: bool,
     group_of: dict[int, str],
     compared: int,
+    report: Progress = _silent,
 ) -> DedupResult:
     """Group the certain pairs among `judged` (the pairs not judged distinct,
     in pair order), queue the probable ones; `known` holds evidence already
@@ -247,7 +248,10 @@ def _group(
         return conflicting(evidence or compare(a, b))
 
     certain = [j for j in judged if j.decision is Decision.CERTAIN]
-    groups, refused = cluster(len(prepared), certain, existing=group_of, conflict=conflict)
+    groups, refused = cluster(
+        len(prepared), certain, existing=group_of, conflict=conflict,
+        progress=lambda done, total: report("grouping", done, total),
+    )  # fmt: skip
     label: dict[int, str] = dict(group_of)
     for n, group in enumerate(groups):
         for member in group.members:
