@@ -11,8 +11,10 @@ again. Both give the same groups and queue.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sized
+from collections.abc import Callable, Iterable, Sized
 from dataclasses import dataclass
+
+import numpy as np
 
 from review.dedup.blocking import Blocking, find_pairs, iter_pairs
 from review.dedup.cluster import cluster
@@ -122,7 +124,14 @@ def match(
     alike.clear()
     del pairs
     report("grouping", 0, 0)
-    known = {(j.a, j.b): j.evidence for j in kept}
+    codes = np.array([j.a * len(prepared) + j.b for j in kept], dtype=np.int64)
+
+    def known(i: int, j: int) -> Evidence | None:
+        """A kept pair's evidence, found by bisection: no dict of millions of tuples."""
+        code = min(i, j) * len(prepared) + max(i, j)
+        at = int(np.searchsorted(codes, code))
+        return kept[at].evidence if at < len(codes) and codes[at] == code else None
+
     result = _group(prepared, kept, known, state, keep_sources_apart, group_of, compared, report)
     result.windowed = blocking.windowed
     return result
@@ -214,7 +223,7 @@ def settle(compared: Compared, thresholds: Thresholds = THRESHOLDS) -> DedupResu
     return _group(
         compared.prepared,
         kept,
-        compared.evidence,
+        lambda i, j: compared.evidence.get((min(i, j), max(i, j))),
         compared.state,
         compared.keep_sources_apart,
         compared.group_of,
@@ -225,7 +234,7 @@ def settle(compared: Compared, thresholds: Thresholds = THRESHOLDS) -> DedupResu
 def _group(
     prepared: list[Prepared],
     judged: list[Judgement],
-    known: Mapping[tuple[int, int], Evidence],
+    known: Callable[[int, int], Evidence | None],
     state: DedupState,
     keep_sources_apart: bool,
     group_of: dict[int, str],
@@ -233,7 +242,7 @@ def _group(
     report: Progress = _silent,
 ) -> DedupResult:
     """Group the certain pairs among `judged` (the pairs not judged distinct,
-    in pair order), queue the probable ones; `known` holds evidence already
+    in pair order), queue the probable ones; `known` gives evidence already
     measured, any other pair is compared again when clustering asks."""
 
     def conflict(i: int, j: int) -> bool:
@@ -244,8 +253,7 @@ def _group(
             return True
         if (a.uid, group_of.get(j)) in state.unmerged or (b.uid, group_of.get(i)) in state.unmerged:
             return True
-        evidence = known.get((min(i, j), max(i, j)))
-        return conflicting(evidence or compare(a, b))
+        return conflicting(known(i, j) or compare(a, b))
 
     certain = [j for j in judged if j.decision is Decision.CERTAIN]
     groups, refused = cluster(
