@@ -112,7 +112,9 @@ def test_dedupe_reports_its_progress(tmp_path: Path) -> None:
         "finding candidate pairs",
         "comparing pairs",
         "grouping",
-        "saving",
+        "naming groups",
+        "saving merges",
+        "saving probable pairs",
     ]
     assert ("preparing records", 3, 3) in heard and ("comparing pairs", 2, 2) in heard
-    assert run_.queued == 2
+    assert run_.queued == 2 and ("saving probable pairs", 2, 2) in heard
