@@ -91,7 +91,12 @@ def dedupe_review(
     prepared = prepare_all(read(), report, store.records.record_count())
     result = match(prepared, state=state, keep_sources_apart=keep_sources_apart, progress=progress)
     report("naming groups", 0, 0)
-    resolution = load_resolution(store, groups, prepared={p.uid: p for p in prepared})
+    resolution = load_resolution(
+        store,
+        groups,
+        prepared={p.uid: p for p in prepared},
+        progress=lambda done, total: report("naming groups", done, total),
+    )
     del prepared
     firsts = (
         records[min(g.members, key=lambda m: records[m.index].id).index]

@@ -11,7 +11,7 @@ merge loses a study.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 
 from review.dedup.model import Decision, DedupRecord
 from review.dedup.normalise import Prepared, prepare
@@ -30,17 +30,21 @@ def split_shared_keys(
     taken_out: Collection[str] = (),
     thresholds: Thresholds = THRESHOLDS,
     normalised: Mapping[str, Prepared] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[int, str]:
     """Record id → its own unit key, for each record that must not share the
     unit of its key. Records that are certainly one paper stay together,
     unless a reviewer said two of them differ (`distinct`, pairs of uids) or
     took one out of the unit (`taken_out`, uids); the earliest record of a key
-    always keeps the key itself. `normalised` (by uid): records prepared already."""
+    always keeps the key itself. `normalised` (by uid): records prepared already;
+    `progress` hears (keys done, keys) on a file where thousands of records share keys."""
     by_key: dict[str, list[DedupRecord]] = {}
     for record in records:
         by_key.setdefault(record.key, []).append(record)
     apart: dict[int, str] = {}
-    for key, members in by_key.items():
+    for done, (key, members) in enumerate(by_key.items()):
+        if progress and done % 2_000 == 0:
+            progress(done, len(by_key))
         if len(members) < 2:
             continue
         members.sort(key=lambda r: r.id)

@@ -7,7 +7,7 @@ cannot disagree about what is one paper.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from review.dedup.model import DedupRecord
@@ -24,9 +24,11 @@ def load_resolution(
     groups: GroupState | None = None,
     *,
     prepared: Mapping[str, Prepared] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Resolution:
     """Record → unit → study for every record of the review; `prepared` (by
-    uid) spares normalising again records a dedupe run has just normalised."""
+    uid) spares normalising again records a dedupe run has just normalised,
+    `progress` hears the shared keys checked."""
     groups = groups or store.dedup.group_state()
     key_rows = store.records.key_rows()
     repeated: set[str] = set()
@@ -39,7 +41,11 @@ def load_resolution(
     if repeated:
         records = [to_dedup_record(row) for row in store.records.dedup_rows_for_keys(repeated)]
         splits = split_shared_keys(
-            records, distinct=groups.distinct, taken_out=groups.taken_out, normalised=prepared
+            records,
+            distinct=groups.distinct,
+            taken_out=groups.taken_out,
+            normalised=prepared,
+            progress=progress,
         )
     ids = store.records.record_ids_for_uids(groups.members)
     grouped = {ids[uid]: event for uid, event in groups.members.items() if uid in ids}
