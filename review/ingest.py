@@ -96,7 +96,7 @@ def import_each(
     nothing, as `import_paths`: one result per file, or every failure named."""
     for _, options in files:
         _check_options(options)
-    store.imports.discard_dead()
+    store.removed_imports += store.imports.discard_dead()
     opened: list[tuple[Document, Format, ImportOptions]] = []
     failures: list[ImportFormatError] = []
     seen: dict[str, Path] = {}

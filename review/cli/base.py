@@ -15,8 +15,9 @@ from typing import Any
 
 import click
 
-from review import __version__
+from review import __version__, review_file
 from review.errors import ExitCode, ReviewError
+from review.store import Store
 
 FILE = click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 
@@ -93,6 +94,15 @@ def echo_lines(lines: list[str]) -> None:
     """A command's report (`review.printouts`): warnings to stderr, the rest to stdout."""
     for line in lines:
         click.echo(line, err=line.startswith("warning: "))
+
+
+def open_review(path: Path) -> Store:
+    """The review file, saying once on stderr what opening it cleaned up
+    (an import killed half-way is deleted then)."""
+    store = review_file.open_review(path)
+    for line in store.removed_imports:
+        click.echo(f"note: {line}", err=True)
+    return store
 
 
 def warn_location(warning: str | None) -> None:

@@ -9,11 +9,11 @@ from typing import Any
 
 import click
 
-from review.cli.base import FILE, cli, warn_location
+from review.cli.base import FILE, cli, open_review, warn_location
 from review.cli.fulltext import NOTE, REVIEWER, require_reviewer
 from review.errors import UsageError
 from review.models import DecisionValue, Record, Stage
-from review.review_file import open_review, review_protocol
+from review.review_file import review_protocol
 from review.screening.record_refs import RecordFinder
 from review.screening.session import ScreeningSession
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import click
 
-from review.cli.base import FILE, cli, echo_lines, warn_location
+from review.cli.base import FILE, cli, echo_lines, open_review, warn_location
 from review.cli.fulltext import REVIEWER
 from review.config import load_settings, resolve_reviewer
 from review.printouts import decisions_import_lines
-from review.review_file import open_review, review_protocol
+from review.review_file import review_protocol
 from review.screening.decision_import import import_decisions
 
 

@@ -8,14 +8,13 @@ from pathlib import Path
 
 import click
 
-from review.cli.base import FILE, cli, progress_line, warn_location
+from review.cli.base import FILE, cli, open_review, progress_line, warn_location
 from review.config import load_settings, resolve_reviewer
 from review.dedup.manual import merge_records, take_apart
 from review.dedup.report import write_groups_report
 from review.dedup.run import AUTOMATIC, DedupRun, crowded_note, dedupe_review
 from review.dedup.units import load_resolution
 from review.errors import UsageError
-from review.review_file import open_review
 from review.store import Store
 
 

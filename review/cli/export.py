@@ -6,10 +6,9 @@ from pathlib import Path
 
 import click
 
-from review.cli.base import FILE, cli
+from review.cli.base import FILE, cli, open_review
 from review.exports import export_review
 from review.exports.writer import PARTS
-from review.review_file import open_review
 
 
 @cli.command("export")

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import click
 
-from review.cli.base import FILE, cli, warn_location
+from review.cli.base import FILE, cli, open_review, warn_location
 from review.cli.fulltext import REVIEWER, require_reviewer
 from review.config import load_settings, resolve_reviewer
 from review.errors import UsageError
 from review.extraction.long_layout import export_long, import_long
 from review.extraction.studies import Status, load_included, overall, statuses
 from review.printouts import extraction_import_line
-from review.review_file import open_review, review_protocol
+from review.review_file import review_protocol
 
 
 @cli.group()

@@ -7,12 +7,11 @@ from pathlib import Path
 
 import click
 
-from review.cli.base import FILE, cli, echo_lines, warn_location
+from review.cli.base import FILE, cli, echo_lines, open_review, warn_location
 from review.config import load_settings, resolve_reviewer
 from review.errors import UsageError
 from review.fulltext import attach_folder, fulltext_location
 from review.printouts import attach_folder_lines, fulltext_list_lines
-from review.review_file import open_review
 
 RECORD = click.argument("record")
 REVIEWER = click.option(

@@ -11,9 +11,8 @@ from pathlib import Path
 
 import click
 
-from review.cli.base import FILE, cli, echo_lines, warn_location
+from review.cli.base import FILE, cli, echo_lines, open_review, warn_location
 from review.printouts import copy_lines, merge_lines
-from review.review_file import open_review
 
 
 @cli.command()

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import click
 
-from review.cli.base import FILE, cli
+from review.cli.base import FILE, cli, open_review
 from review.errors import UsageError
 from review.prisma import load_prisma
 from review.prisma.png import render_png
 from review.prisma.svg import render_svg
 from review.prisma.template import atomic_write, values, write_csv
 from review.prisma.text import progress_line, render_text
-from review.review_file import open_review, review_title
+from review.review_file import review_title
 
 
 @cli.command()

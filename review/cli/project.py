@@ -9,11 +9,11 @@ from typing import Any
 
 import click
 
-from review.cli.base import FILE, cli, progress_line, warn_location
+from review.cli.base import FILE, cli, open_review, progress_line, warn_location
 from review.ingest import ImportOptions, ImportResult, import_paths, import_report
 from review.models import OtherMethod, SourceKind
 from review.prioritise.stopping import CITATION
-from review.review_file import create_review, open_review
+from review.review_file import create_review
 from review.status import review_status
 
 

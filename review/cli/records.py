@@ -8,8 +8,7 @@ from pathlib import Path
 
 import click
 
-from review.cli.base import FILE, cli, warn_location
-from review.review_file import open_review
+from review.cli.base import FILE, cli, open_review, warn_location
 
 _PAGE = 2_000
 

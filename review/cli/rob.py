@@ -8,12 +8,12 @@ from pathlib import Path
 
 import click
 
-from review.cli.base import FILE, cli, echo_lines, warn_location
+from review.cli.base import FILE, cli, echo_lines, open_review, warn_location
 from review.cli.fulltext import REVIEWER, require_reviewer
 from review.config import load_settings
 from review.errors import UsageError
 from review.printouts import rob_export_lines, rob_import_line, rob_tools_lines
-from review.review_file import open_review, review_protocol
+from review.review_file import review_protocol
 from review.rob import TOOLS, Judgement, Tool
 from review.rob.events import AGREED, SHARED
 from review.rob.long_import import import_long

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import click
 
-from review.cli.base import FILE, cli, warn_location
+from review.cli.base import FILE, cli, open_review, warn_location
 from review.config import load_settings, resolve_reviewer
 from review.errors import UsageError
 from review.models import Stage
-from review.review_file import open_review, review_protocol
+from review.review_file import review_protocol
 from review.screening.state import Outcome
 from review.screening.units import load_state
 

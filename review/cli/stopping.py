@@ -8,12 +8,12 @@ from pathlib import Path
 
 import click
 
-from review.cli.base import FILE, cli, echo_lines, warn_location
+from review.cli.base import FILE, cli, echo_lines, open_review, warn_location
 from review.config import load_settings, resolve_reviewer
 from review.errors import UsageError
 from review.models import Stage
 from review.printouts import stopping_lines
-from review.review_file import open_review, review_protocol
+from review.review_file import review_protocol
 
 
 @cli.command()

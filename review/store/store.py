@@ -74,6 +74,8 @@ class Store(MergeMixin):
         self.extraction = ExtractionRepository(self)
         self.rob = RobRepository(self)
         self.prioritisation = PrioritisationRepository(self)
+        self.removed_imports: list[str] = []
+        """What `open` found of imports killed half-way and deleted, one line each."""
         self.location_warning = risky_location(path)
         """Set when the file sits in a network or cloud-synced folder."""
 
@@ -141,9 +143,10 @@ class Store(MergeMixin):
 
     def _discard_dead_imports(self) -> None:
         """Delete what a killed import left (hidden, but it holds the uids a
-        repeat import needs). Busy is not fatal: the next open tries again."""
+        repeat import needs), noting it in `removed_imports` for the front
+        end to say once. Busy is not fatal: the next open tries again."""
         with suppress(StoreError):
-            self.imports.discard_dead()
+            self.removed_imports = self.imports.discard_dead()
 
     @staticmethod
     def is_review_file(path: Path) -> bool:

@@ -120,6 +120,7 @@ class ReviewApp(App[None]):
         # The home is the base of every review: Esc from a screen opened
         # straight away (`review screen`, `review extract`) comes back to it.
         self.push_screen(HomeScreen(self.store))
+        self._say_removed_imports(self.store)
         if self._open_screening is not None:
             # Straight to screening: the records table is built only when asked for.
             self.open_screening(None if self._open_screening == "next" else self._open_screening)
@@ -128,6 +129,12 @@ class ReviewApp(App[None]):
             self.open_extraction(None if study == EXTRACTION_LIST else study)
         if self._open_action:
             self.call_later(self.run_action, self._open_action)
+
+    def _say_removed_imports(self, store: Store) -> None:
+        """Once, what opening the file cleaned up (an import killed half-way)."""
+        for line in store.removed_imports:
+            self.notify(line[:1].upper() + line[1:], severity="warning", timeout=15)
+        store.removed_imports = []
 
     def _apply_keymap(self) -> None:
         """The settings file's `[keys]`; an unknown binding id, or a key that two
@@ -368,6 +375,7 @@ class ReviewApp(App[None]):
         while len(self.screen_stack) > 1:
             await self.pop_screen()
         await self.push_screen(HomeScreen(store))
+        self._say_removed_imports(store)
         if previous is not None and previous is not store:
             previous.close()
 
