@@ -165,7 +165,8 @@ def run_child(task: str, path: Path) -> dict[str, float]:
     )
     if out.returncode != 0:
         raise SystemExit(f"{task} failed:\n{out.stderr}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
 
 
 def review_import(path: Path, workdir: Path) -> dict[str, float]:
