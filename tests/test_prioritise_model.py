@@ -85,9 +85,16 @@ def test_simulation_is_deterministic_with_a_seed_and_beats_random(labelled) -> N
     assert one.order == two.order and one.priors == two.priors
     assert len(one.order) == 78 and sorted(one.order + one.priors) == list(range(80))
     assert one.retrains > 0
-    baseline = simulate_random(labelled.labels, seed=7, prior=1)
-    assert baseline.priors == one.priors
-    assert one.summary()["wss95"] > baseline.summary()["wss95"]
+    assert simulate_random(labelled.labels, seed=7, prior=1).priors == one.priors
+    # 80 records, 16 relevant: one seed's WSS@95 hangs on the last hard include,
+    # so compare recall after a quarter screened, over five seeds.
+    ours = [
+        simulate(features, labelled.labels, settings=ModelSettings(seed=s), prior=1)
+        for s in range(5)
+    ]
+    chance = [simulate_random(labelled.labels, seed=s, prior=1) for s in range(5)]
+    mean = lambda runs: sum(r.summary()["recall_at_25"] for r in runs) / len(runs)  # noqa: E731
+    assert mean(ours) > 1.5 * mean(chance)
 
 
 def test_priors_are_drawn_with_the_seed_from_each_class(labelled) -> None:  # type: ignore[no-untyped-def]

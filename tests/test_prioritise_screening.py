@@ -131,7 +131,7 @@ def test_start_and_stop_are_recorded_and_reported_by_status(review: Path) -> Non
     with Store.open(review) as fresh:
         report = review_status(fresh)["prioritisation"]
     ann_report = report["title_abstract"]["ann"]
-    assert ann_report["model"]["model"] == "tfidf-logistic" and ann_report["model"]["seed"] == 0
+    assert ann_report["model"]["model"] == "tfidf-svm" and ann_report["model"]["seed"] == 0
     assert ann_report["stopped"]["screened"] == 1
     assert ann_report["stopped"]["rule"].startswith("hypergeometric")
 
@@ -178,3 +178,38 @@ def test_review_stopping_prints_records_and_status_reports(
     status = capsys.readouterr().out
     assert "Prioritised screening (for the methods section):" in status
     assert "ann: never prioritised" in status and "after 3 of 80 records" in status
+
+
+def test_the_model_retrains_after_every_decision_one_retrain_at_a_time(review: Path) -> None:
+    ann = session(review, "ann")
+    prioritiser = Prioritiser(ann)
+    ann.decide("include")
+    assert not prioritiser.due()  # warm-up: no exclude yet
+    ann.decide("exclude")
+    assert prioritiser.due()
+    prioritiser.apply(rank(prioritiser.request()))
+    assert not prioritiser.due()
+    ann.decide("exclude")
+    assert prioritiser.due()
+    running = prioritiser.request()
+    ann.decide("exclude")  # decided while the worker trains
+    assert not prioritiser.due()  # the next waits for this one
+    prioritiser.apply(rank(running))
+    assert prioritiser.due() and prioritiser.ranking.decisions == 3  # type: ignore[union-attr]
+    assert len(prioritiser.request().labels) == 4
+
+
+def test_a_sparser_schedule_still_retrains_at_once_on_an_include(review: Path) -> None:
+    ann = session(review, "ann")
+    prioritiser = Prioritiser(ann, every=3)
+    ann.decide("include")
+    ann.decide("exclude")
+    prioritiser.apply(rank(prioritiser.request()))
+    ann.decide("exclude")
+    ann.decide("exclude")
+    assert not prioritiser.due()
+    ann.decide("exclude")
+    assert prioritiser.due()
+    prioritiser.apply(rank(prioritiser.request()))
+    ann.decide("include")
+    assert prioritiser.due()

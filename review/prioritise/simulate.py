@@ -4,8 +4,8 @@ reviewer's decisions: how soon the model finds the relevant records.
 The simulation runs the screening queue's own rules, so its figures describe
 what a reviewer gets: warm-up in seeded random order until one include and
 one exclude are known, then highest predicted relevance first, the model
-retrained after every relevant record found and every `every` decisions
-(the screen retrains in the background on the same schedule).
+retrained after every decision (`every`; the screen's worker retrains as
+often as it finishes, which on all but the largest reviews is the same).
 """
 
 from __future__ import annotations
@@ -22,8 +22,10 @@ from review.prioritise.order import ranked_order, warm_up_order
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
 
-RETRAIN_EVERY = 5
-"""Decisions between retrains when no relevant record turns up meanwhile."""
+RETRAIN_EVERY = 1
+"""Decisions between retrains when no relevant record turns up meanwhile.
+Every decision: measured on the tuning sets, retraining every 5 cost a
+point of recall@10% and gained nothing, and a retrain is cheap."""
 
 
 @dataclass(frozen=True, slots=True)

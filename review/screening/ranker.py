@@ -64,7 +64,7 @@ class Ranking:
     seconds: float
 
 
-_FEATURES: dict[tuple[Path, int, int], Any] = {}
+_FEATURES: dict[tuple[Any, ...], Any] = {}
 """The worker's features, per review file and unit list: built once."""
 
 
@@ -101,7 +101,9 @@ def make_ranking(
 
 
 def _features(request: RankRequest) -> csr_matrix:
-    key = (request.path, len(request.record_ids), hash(request.record_ids))
+    settings = request.settings
+    features = (settings.ngram_max, settings.min_df, settings.max_df, settings.sublinear_tf)
+    key = (request.path, len(request.record_ids), hash(request.record_ids), features)
     if key not in _FEATURES:
         from review.store import Store
 
@@ -110,7 +112,7 @@ def _features(request: RankRequest) -> csr_matrix:
         blank: tuple[None, None, list[str]] = (None, None, [])
         rows = [record_text(*texts.get(rid, blank)) for rid in request.record_ids]
         _FEATURES.clear()
-        _FEATURES[key] = build_features(rows, request.settings)
+        _FEATURES[key] = build_features(rows, settings)
     return _FEATURES[key]
 
 

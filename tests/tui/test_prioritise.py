@@ -78,10 +78,10 @@ async def test_prioritise_retrain_and_record_a_stop(review: Path) -> None:
         events = fresh.prioritisation.events()
         decisions = fresh.screening.decisions()
     assert [e.action for e in events] == ["start", "stop", "off"]  # quitting ends the period
-    assert events[0].settings["model"] == "tfidf-logistic" and events[0].reviewer == "ann"
+    assert events[0].settings["model"] == "tfidf-svm" and events[0].reviewer == "ann"
     stop = events[1].figures
     assert events[1].settings == events[0].settings  # the model screened with, its seed
-    assert events[1].settings["seed"] == 0 and events[1].settings["retrain_every"] == 5
+    assert events[1].settings["seed"] == 0 and events[1].settings["retrain_every"] == 1
     assert (stop["screened"], stop["includes"], stop["total"]) == (2, 1, 80)
     assert stop["rule"].startswith("hypergeometric") and stop["safe_to_stop"] is False
     assert [d.decision for d in decisions] == ["include", "exclude"]
