@@ -38,7 +38,7 @@ class ModelSettings:
     classifier: str = "svm"
     c: float = 0.11
     """Inverse regularisation strength."""
-    ratio: float = 9.8
+    ratio: float = 20.0
     """Class weighting: the excluded records together weigh 1/ratio of what
     the included ones do (1.0 = "balanced"). A few includes among hundreds
     of excludes would otherwise be fitted as noise."""

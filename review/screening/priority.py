@@ -8,9 +8,11 @@ ranking is theirs. Labels are kept up to date one event at a time, so a key
 press never rescans the review.
 
 When to retrain: once there is an include and an exclude, then after every
-relevant decision and every `every` decisions. The retrain itself runs in a
-worker process (`ranker`); this class only says when one is due, builds the
-request, and applies the answer to the session's queue.
+decision (`every`, 1 by default), one retrain at a time: the worker retrains
+as often as it finishes, and decisions made while it trains go into the
+next. The retrain itself runs in a worker process (`ranker`); this class
+only says when one is due, builds the request, and applies the answer to
+the session's queue.
 """
 
 from __future__ import annotations
