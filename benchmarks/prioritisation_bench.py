@@ -173,7 +173,7 @@ def retrain_times(sizes: list[int], texts: list[str], model: dict[str, object]) 
             flush=True,
         )
         rng = np.random.default_rng(0)
-        for decided in (100, 1_000, size // 10):
+        for decided in dict.fromkeys((100, 1_000, size // 10)):
             rows = rng.choice(size, decided, replace=False)
             labels = {int(r): int(n % 20 == 0) for n, r in enumerate(rows)}
             undecided = sorted(set(range(size)) - set(labels))

@@ -60,8 +60,8 @@ def test_a_stop_from_the_command_line_records_the_model_it_screened_with(
     assert [e.action for e in events] == ["start", "stop"]
     assert mine.on and mine.stop is not None
     settings = mine.stop.settings
-    assert settings["model"] == "tfidf-logistic" and settings["seed"] == 0
-    assert settings["retrain_every"] == 5 and settings["warm_up"] == "random"
+    assert settings["model"] == "tfidf-svm" and settings["seed"] == 0
+    assert settings["retrain_every"] == 1 and settings["warm_up"] == "random"
     assert settings["library"].startswith("scikit-learn")
     assert printed["recorded_stop"]["settings"] == settings
     figures = mine.stop.figures
@@ -79,7 +79,7 @@ def test_status_and_the_methods_sheet_report_prioritisation_and_the_stop(
     screen_prioritised(review, "ann", 20)
     assert run("stopping", str(review), "--reviewer", "ann", "--stop") == 0
     out = capsys.readouterr().out
-    assert "Recorded: you stop screening here (prioritised by tfidf-logistic, seed 0)" in out
+    assert "Recorded: you stop screening here (prioritised by tfidf-svm, seed 0)" in out
     with Store.open(review) as fresh:
         figures = history(fresh)[0].stop.figures  # type: ignore[union-attr]
 
@@ -87,8 +87,8 @@ def test_status_and_the_methods_sheet_report_prioritisation_and_the_stop(
     status = capsys.readouterr().out
     assert "Prioritised screening (for the methods section):" in status
     assert "title_abstract ann: on" in status
-    assert "logistic regression with balanced class weights (C = 0.3)" in status
-    assert "random seed 0" in status and "after every 5 decisions" in status
+    assert "a linear SVM (C = 0.11) with the relevant records weighted 20 to 1" in status
+    assert "random seed 0" in status and "after every decision (one retrain at a time" in status
     assert f"after 20 of 80 records (25.0%), with {figures['includes']} relevant" in status
     assert "target recall 95% at 95% confidence" in status
     assert "Cite the stopping rule as: Callaghan MW, Müller-Hansen F." in status
@@ -113,7 +113,7 @@ def test_status_and_the_methods_sheet_report_prioritisation_and_the_stop(
     assert "random seed 0" in by_topic["Model"] and "scikit-learn" in by_topic["Model"]
     assert "random order drawn with seed 0" in by_topic["Warm-up"]
     assert "0 record(s) known to be relevant" in by_topic["Warm-up"]
-    assert "after every 5 decisions" in by_topic["Retraining"]
+    assert "after every decision" in by_topic["Retraining"]
     assert "own decisions only" in by_topic["Retraining"]
     assert "after 20 of 80 records (25.0%)" in by_topic["Stopping"]
     p_value = figures["p_value"]
@@ -197,4 +197,8 @@ def test_the_ledger_replays_the_same_in_any_order_and_summarises_many_sessions()
     [first, model, *_] = methods_statements(forwards)
     assert "in 5 sessions between 2026-12-01 09:00 UTC and now (still on)" in first.text
     assert "random seed 4" in model.text and "as run by review 0.1.0" in model.text
+    # What an earlier release recorded is described as it was, not as today's model.
+    assert "logistic regression with balanced class weights (C = 0.3)" in model.text
+    retraining = next(s for s in methods_statements(forwards) if s.topic == "Retraining")
+    assert "after every 5 decisions" in retraining.text
     assert all(s.topic != "Stopping" for s in methods_statements(forwards))  # none recorded

@@ -17,7 +17,8 @@ from review.prioritise.stopping import CITATION
 from review.screening.priority_ledger import ReviewerPrioritisation
 
 _DESCRIBED = {
-    "model", "c", "ngram_max", "min_df", "sublinear_tf", "seed", "retrain_every",
+    "model", "classifier", "c", "ratio", "ngram_max", "min_df", "max_df", "sublinear_tf", "seed",
+    "retrain_every",
     "retrain_after_relevant", "warm_up", "known_relevant", "learns_from", "library",
 }  # fmt: skip
 """Settings the sentences spell out; any other is listed as it was recorded."""
@@ -46,14 +47,24 @@ def methods_statements(history: list[ReviewerPrioritisation]) -> list[Statement]
 def describe_model(settings: dict[str, Any]) -> str:
     """The model and its settings in a phrase: 'TF-IDF … and logistic regression (C = 0.3) …'."""
     name = settings.get("model")
-    if name == "tfidf-logistic":
+    if name in ("tfidf-logistic", "tfidf-svm"):
         grams = settings.get("ngram_max", 1)
         features = "single words" if grams == 1 else f"word n-grams of 1 to {grams} words"
         scaled = ", log-scaled term frequency" if settings.get("sublinear_tf") else ""
+        common = settings.get("max_df", 1.0)
+        cap = f", in at most {common:.0%} of records" if common < 1 else ""
+        kind = "a linear SVM" if name == "tfidf-svm" else "a logistic regression"
+        ratio = settings.get("ratio")
+        if ratio is None or ratio == 1:  # the first release recorded no ratio: balanced
+            weights = f"{kind} with balanced class weights (C = {settings.get('c')})"
+        else:
+            weights = (
+                f"{kind} (C = {settings.get('c')}) with the relevant records weighted "
+                f"{ratio:g} to 1 against the irrelevant ones"
+            )
         text = (
             f"TF-IDF features of title, abstract and keywords ({features}, terms in at least "
-            f"{settings.get('min_df', 1)} record(s){scaled}) and a logistic regression with "
-            f"balanced class weights (C = {settings.get('c')})"
+            f"{settings.get('min_df', 1)} record(s){cap}{scaled}) and {weights}"
         )
     else:
         text = str(name or "an unnamed model")
@@ -88,11 +99,17 @@ def _reviewer(mine: ReviewerPrioritisation) -> list[Statement]:
         out.append(Statement("Model", who, f"Model: {describe_model(settings)}{version}."))
         out.append(Statement("Warm-up", who, _warm_up(who, settings)))
         if "retrain_every" in settings:
+            every = settings["retrain_every"]
+            schedule = (
+                "after every decision (one retrain at a time; decisions made during one went "
+                "into the next)"
+                if every == 1
+                else f"after every include or maybe and after every {every} decisions"
+            )
             out.append(Statement(
                 "Retraining", who,
-                f"The model was retrained in a background process after every include or maybe "
-                f"and after every {settings['retrain_every']} decisions, learning from {who}'s "
-                f"own decisions only (never another reviewer's, so dual screening stayed "
+                f"The model was retrained in a background process {schedule}, learning from "
+                f"{who}'s own decisions only (never another reviewer's, so dual screening stayed "
                 f"blind); each new order applied from the next record on.",
             ))  # fmt: skip
     if mine.stop is not None:

@@ -35,7 +35,7 @@ class StoppingPanel(ModalScreen[StoppingFigures | None]):
     def __init__(
         self, labels: list[int], total: int, target: float, confidence: float, model: str
     ) -> None:
-        """`model`: the queue's order as the stop would record it ("tfidf-logistic,
+        """`model`: the queue's order as the stop would record it ("tfidf-svm,
         seed 0", or "not prioritised")."""
         super().__init__()
         self._input = (labels, total, target, confidence)
