@@ -77,16 +77,25 @@ def record_text(title: str | None, abstract: str | None, keywords: Sequence[str]
 
 
 def build_features(texts: Sequence[str], settings: ModelSettings = DEFAULTS) -> csr_matrix:
-    """TF-IDF rows, one per record, in the order given (see `features`)."""
-    from review.prioritise.features import tfidf
+    """TF-IDF rows, one per record, in the order given (scikit-learn's
+    vectoriser: a hand-written build was 2-3x faster but is not ours to keep)."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
-    return tfidf(
-        texts,
-        ngram_max=settings.ngram_max,
+    vectoriser = TfidfVectorizer(
+        ngram_range=(1, settings.ngram_max),
         min_df=settings.min_df,
         max_df=settings.max_df,
         sublinear_tf=settings.sublinear_tf,
+        strip_accents="unicode",
+        lowercase=True,
+        dtype=np.float32,
     )
+    try:
+        return vectoriser.fit_transform(texts)
+    except ValueError:  # every text empty, or max_df left no term
+        return csr_matrix((len(texts), 1), dtype=np.float32)
 
 
 def can_train(labels: Mapping[int, int]) -> bool:
