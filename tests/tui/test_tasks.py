@@ -381,3 +381,24 @@ async def test_every_dialog_fits_at_80_by_24(sample_path: Path, tmp_path: Path) 
                 assert field.label[:20] in shown, (task.id, field.name)
             await pilot.press("escape")
             await until(pilot, lambda: isinstance(app.screen, HomeScreen))
+
+
+async def test_the_list_of_commands_scrolls_to_its_last_at_80_by_24(sample_path: Path) -> None:
+    """Eighteen commands do not fit in a dialog at 24 rows: the list scrolls
+    inside it instead of being cut off below its frame."""
+    from textual.widgets import OptionList
+
+    from review.tui.tasks import TASKS
+
+    app = ReviewApp(Store.open(sample_path), reviewer="kim")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await counted(pilot)
+        await pilot.press("m")
+        await until(pilot, lambda: bool(app.screen.query("#choice-list")))
+        choices = app.screen.query_one("#choice-list", OptionList)
+        dialog = app.screen.query_one("#choice-dialog")
+        assert choices.region.bottom <= dialog.region.bottom - 1  # inside the frame
+        await pilot.press("end")
+        await pilot.pause()
+        assert choices.highlighted == len(TASKS) - 1
+        assert TASKS[-1].title[:20] in screen_text(app)
