@@ -30,7 +30,7 @@ def _is_command_option(arg: str) -> bool:
 
 
 def _run_tui(path: Path | None, **options: Any) -> None:
-    from review.tui.app import run  # deferred: Textual costs ~150 ms to import
+    from review.tui.launch import run  # deferred: Textual costs ~150 ms to import
 
     run(path, **options)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
@@ -16,12 +15,11 @@ from textual.content import Content
 from textual.screen import Screen
 
 from review.config import Settings, unknown_binding_ids
-from review.errors import ReviewError, UsageError
+from review.errors import ReviewError
 from review.models import Stage
-from review.review_file import open_review, review_protocol, review_title
+from review.review_file import review_protocol, review_title
 from review.store import Store
 from review.tui.commands import COMMANDS, ReviewCommands
-from review.tui.discovery import review_files
 from review.tui.keymap import binding_ids, binding_owners, clashes
 from review.tui.screens.home import HomeScreen
 from review.tui.screens.start import StartScreen
@@ -404,45 +402,3 @@ class ReviewApp(App[None]):
         if self.reviewer:
             parts.insert(0, self.reviewer)
         self.sub_title = " · ".join(parts)
-
-
-def run(
-    path: Path | None,
-    *,
-    reviewer: str | None,
-    settings: Settings | None = None,
-    screening: Stage | Literal["next"] | None = None,
-    extraction: str | None = None,
-    action: str | None = None,
-) -> None:
-    """Open `path`, or the one review file here, or the start screen.
-
-    A `ReviewError` while opening `path` is raised before the app starts,
-    so the caller prints it like any command-line error. Without a terminal
-    (input or output redirected, a pipe into `head`) the app would draw into
-    the void and spin: it refuses instead.
-    """
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise UsageError(
-            "the terminal UI needs a terminal, and input or output is redirected here",
-            hint="run `review FILE` in a terminal; in scripts use the commands "
-            "(`review status FILE`, `review export FILE`, `review --help`)",
-        )
-    store = None
-    if path is not None:
-        store = open_review(path)
-    elif len(found := review_files(Path.cwd())) == 1:
-        store = open_review(found[0])
-    app = ReviewApp(
-        store,
-        reviewer=reviewer,
-        settings=settings,
-        screening=screening,
-        extraction=extraction,
-        action=action,
-    )
-    try:
-        app.run()
-    finally:
-        if app.store is not None:
-            app.store.close()

@@ -199,7 +199,7 @@ def test_review_rob_open_starts_the_tui_on_the_list(
     rob_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     started: list[tuple[Path | None, dict[str, object]]] = []
-    monkeypatch.setattr("review.tui.app.run", lambda path, **kw: started.append((path, kw)))
+    monkeypatch.setattr("review.tui.launch.run", lambda path, **kw: started.append((path, kw)))
     with pytest.raises(SystemExit) as exit:
         main(["rob", "open", str(rob_path), "--reviewer", "ann"])
     assert exit.value.code in (0, None)
