@@ -11,6 +11,7 @@ checks that the two agree.
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, get_origin
 
@@ -64,7 +65,7 @@ def insert_values(record: KeyedRecord, source_id: int) -> tuple[Any, ...]:
     draft = record.draft
     values = list(_FIELD_VALUES(draft))
     for i, empty in _EMPTY_JSON.items():
-        values[i] = _JSON(values[i]) if values[i] else empty
+        values[i] = _json(values[i]) if values[i] else empty
     return (
         record.uid,
         record.key,
@@ -74,6 +75,23 @@ def insert_values(record: KeyedRecord, source_id: int) -> tuple[Any, ...]:
         draft.source_id or f"#{draft.position}",
         *values,
     )
+
+
+def _json(value: list[str] | dict[str, str]) -> str:
+    """`_JSON(value)`, the same text, for a list or dict of strings without
+    `json` setting up an encoder per call (a fifth of writing a row)."""
+    try:
+        if isinstance(value, list):
+            return "[" + ", ".join(map(encode_basestring, value)) + "]"
+        return (
+            "{"
+            + ", ".join(
+                [f"{encode_basestring(k)}: {encode_basestring(v)}" for k, v in value.items()]
+            )
+            + "}"
+        )
+    except TypeError:  # a value that is not a string: json knows what to do
+        return _JSON(value)
 
 
 def to_record(row: tuple[Any, ...], warnings: list[str]) -> Record:
