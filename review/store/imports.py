@@ -29,7 +29,9 @@ many records that is depends on the machine, its load and the records."""
 _SIZES = (50, 250, 5_000)
 """Smallest, first and largest batch, in records."""
 _CHECKPOINT_PAGES = 4_000
-"""WAL pages an import lets pile up before they are copied into the file."""
+"""WAL pages an import lets pile up before they are copied into the file
+(SQLite's 1,000: 80k records 1 s slower; 4,000: a decision meanwhile may copy
+more of them, p95 36 → 51 ms in import_concurrency_bench)."""
 _FTS_AUTOMERGE = 16
 """Search-index pieces (segments) per level before FTS5 merges them (default 4)."""
 
@@ -139,9 +141,8 @@ class ImportsRepository:
             raise
         conn = self._store.db.conn
         checkpoint = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
-        # Copied back into the file every 16 MB of log rather than 4 MB, the
-        # index and search pages that each batch rewrites are copied once
-        # for several batches (measured: a seventh less time writing 80k).
+        # Pages each batch rewrites (indexes, search index) are copied from
+        # the WAL into the file once per 16 MB of log rather than per 4 MB.
         conn.execute(f"PRAGMA wal_autocheckpoint = {_CHECKPOINT_PAGES}")
         try:
             self._write_batches(source_id, records, on_batch)
@@ -165,9 +166,8 @@ class ImportsRepository:
                 }
             )
             source_id = cast(int, inserted.last_pk)
-            # The search index merges its pieces when 16 pile up at a level,
-            # not 4: each batch adds a piece, and merging in fours rewrote
-            # every entry twice as often (measured: a tenth less writing 80k).
+            # Each batch adds a piece (segment) to the search index; merged
+            # in sixteens, not fours, each entry is rewritten half as often.
             db.execute(
                 "INSERT INTO records_fts (records_fts, rank) VALUES ('automerge', ?)",
                 [_FTS_AUTOMERGE],
