@@ -311,3 +311,24 @@ def test_a_folder_appears_whole_though_a_session_opens_between_its_files(
     assert [r.source.record_count for r in results] == [1_200, 800]
     with Store.open(review) as fresh:
         assert fresh.records.record_count() == 2_003
+
+
+def test_the_session_gets_its_own_wal_checkpointing_back_after_an_import(
+    tmp_path: Path,
+) -> None:
+    """An import lets the WAL grow longer between checkpoints; the screening
+    that follows in the same session (the TUI imports, then screens) must
+    not keep that, whether the import succeeded or failed."""
+    path = tmp_path / "r.db"
+    with Store.create(path) as store:
+
+        def interval() -> int:
+            return int(store.db.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+
+        before = interval()
+        import_paths(store, [write_ris(tmp_path / "a.ris", 2_000)], OPTIONS)
+        assert interval() == before
+        assert store.records.count_matching("zebrafish") == 2_000
+        with pytest.raises(ImportFormatError):
+            store.imports.add(_source(), _drafts(3_000, fail_at=2_500))
+        assert interval() == before
