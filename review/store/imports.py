@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, cast
 
 from review import __version__
@@ -71,6 +72,8 @@ _DELETE_FTS = (
     f"SELECT 'delete', id, {', '.join(FTS_COLUMNS)} FROM records_all WHERE id IN ({{ids}})"
 )
 """An external-content FTS5 row is deleted by naming the values it indexed."""
+_FTS_VALUES = itemgetter(0, *FTS_INDEXES)
+"""A row of (id, *INSERT_COLUMNS) as the values of `_INSERT_FTS`."""
 _INSERT_FTS = (
     f"INSERT INTO records_fts (rowid, {', '.join(FTS_COLUMNS)}) "
     f"VALUES ({', '.join('?' * (1 + len(FTS_COLUMNS)))})"
@@ -200,9 +203,7 @@ class ImportsRepository:
                 db.conn.executemany(_INSERT_RECORDS, rows)
                 # Indexed from the values in hand rather than read back from
                 # `records`: the text is tokenised once, nothing is re-read.
-                db.conn.executemany(
-                    _INSERT_FTS, ([row[0], *(row[c] for c in FTS_INDEXES)] for row in rows)
-                )
+                db.conn.executemany(_INSERT_FTS, map(_FTS_VALUES, rows))
                 db.conn.executemany(
                     "INSERT INTO record_warnings_all (record_id, kind, field, message) "
                     "VALUES (?, ?, ?, ?)",
