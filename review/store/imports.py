@@ -14,15 +14,12 @@ from typing import TYPE_CHECKING, Any, cast
 from review import __version__
 from review.errors import DuplicateImportError, StoreError
 from review.models import FILE_WARNING_KINDS, RecordDraft, Source, SourceKind
-from review.store import pending
+from review.store import import_discard, pending
 from review.store.columns import FTS_COLUMNS, FTS_INDEXES, INSERT_COLUMNS, insert_values
 
 if TYPE_CHECKING:
     from review.store.store import Store
 
-_DISCARD = 5_000
-"""Records deleted per transaction when a staged import is discarded: each
-is tokenised again to leave the search index (~0.2 s a chunk)."""
 _HOLD = 0.025
 """Seconds a batch should hold the write lock: a colleague's decision waits at
 most about this long. Batches are sized to it as the import runs, since how
@@ -67,11 +64,6 @@ _PLACEHOLDERS = ", ".join("?" * (1 + len(INSERT_COLUMNS)))
 _INSERT_RECORDS = (
     f"INSERT INTO records_all (id, {', '.join(INSERT_COLUMNS)}) VALUES ({_PLACEHOLDERS})"
 )
-_DELETE_FTS = (
-    f"INSERT INTO records_fts (records_fts, rowid, {', '.join(FTS_COLUMNS)}) "
-    f"SELECT 'delete', id, {', '.join(FTS_COLUMNS)} FROM records_all WHERE id IN ({{ids}})"
-)
-"""An external-content FTS5 row is deleted by naming the values it indexed."""
 _FTS_VALUES = itemgetter(0, *FTS_INDEXES)
 """A row of (id, *INSERT_COLUMNS) as the values of `_INSERT_FTS`."""
 _INSERT_FTS = (
@@ -235,7 +227,9 @@ class ImportsRepository:
                 self._require_marker(source_id)
                 if refuse_repeats:
                     self._refuse_published_twin(source_id)
-            tokens = [self._token(source_id) for source_id in source_ids]
+            tokens = [
+                import_discard.pending_token(self._store, source_id) for source_id in source_ids
+            ]
             marks = ", ".join("?" * len(source_ids))
             self._store.db.execute(
                 f"DELETE FROM pending_imports WHERE source_id IN ({marks})", source_ids
@@ -245,96 +239,13 @@ class ImportsRepository:
         return [self.source(source_id) for source_id in source_ids]
 
     def discard(self, source_ids: list[int]) -> None:
-        """Delete staged imports; the markers go last, so what is left
-        meanwhile stays hidden.
-
-        Leaving the search index costs as much as entering it (each record
-        is tokenised again), so when the imports to delete outnumber the
-        published records and no other import is under way, the index is
-        rebuilt from the published records instead, in one transaction.
-        Otherwise rows go a chunk per transaction, synced only at the end.
-        """
-        if not source_ids:
-            return
-        tokens = [self._token(source_id) for source_id in source_ids]
-        if self._rebuild_is_cheaper(source_ids):
-            marks = ", ".join("?" * len(source_ids))
-            staged = f"SELECT id FROM records_all WHERE source_id IN ({marks})"
-            with self._store.write() as db:
-                db.execute(
-                    f"DELETE FROM record_warnings_all WHERE record_id IN ({staged})", source_ids
-                )
-                db.execute(f"DELETE FROM records_all WHERE source_id IN ({marks})", source_ids)
-                self._drop_markers(source_ids)
-                # The index's content is the `records` view: published records only.
-                db.execute("INSERT INTO records_fts (records_fts) VALUES ('rebuild')")
-        else:
-            for source_id in source_ids:
-                self._discard_rows(source_id)
-            with self._store.write():
-                self._drop_markers(source_ids)
-        for token in tokens:
-            pending.finished(token)
-
-    def _rebuild_is_cheaper(self, source_ids: list[int]) -> bool:
-        marks = ", ".join("?" * len(source_ids))
-        db = self._store.db
-        others = db.execute(
-            f"SELECT count(*) FROM pending_imports WHERE source_id NOT IN ({marks})", source_ids
-        ).fetchone()[0]
-        if others:
-            return False
-        staged = db.execute(
-            f"SELECT count(*) FROM records_all WHERE source_id IN ({marks})", source_ids
-        ).fetchone()[0]
-        published = db.execute("SELECT count(*) FROM records_all").fetchone()[0] - staged
-        return bool(staged > published)
-
-    def _discard_rows(self, source_id: int) -> None:
-        """One import's rows, `_DISCARD` records a transaction."""
-        chunk = f"SELECT id FROM records_all WHERE source_id = ? ORDER BY id LIMIT {_DISCARD}"
-        while True:
-            with self._store.write(bulk=True) as db:
-                last = db.execute(f"SELECT max(id) FROM ({chunk})", [source_id]).fetchone()[0]
-                if last is None:
-                    return
-                ids = "SELECT id FROM records_all WHERE source_id = ? AND id <= ?"
-                db.execute(_DELETE_FTS.format(ids=ids), [source_id, last])
-                db.execute(
-                    f"DELETE FROM record_warnings_all WHERE record_id IN ({ids})",
-                    [source_id, last],
-                )
-                db.execute(
-                    "DELETE FROM records_all WHERE source_id = ? AND id <= ?", [source_id, last]
-                )
-
-    def _drop_markers(self, source_ids: list[int]) -> None:
-        marks = ", ".join("?" * len(source_ids))
-        self._store.db.execute(
-            f"DELETE FROM pending_imports WHERE source_id IN ({marks})", source_ids
-        )
-        self._store.db.execute(f"DELETE FROM sources_all WHERE id IN ({marks})", source_ids)
+        """Delete staged imports (see `import_discard`)."""
+        import_discard.discard(self._store, source_ids)
 
     def discard_dead(self) -> list[str]:
         """Delete imports whose process was killed or vanished; what was
         removed, one line each, for the user to be told once."""
-        rows = self._store.db.execute(
-            "SELECT p.source_id, p.host, p.pid, p.token, p.heartbeat, p.started_at, "
-            "s.file_name, s.record_count FROM pending_imports p "
-            "JOIN sources_all s ON s.id = p.source_id ORDER BY p.source_id"
-        ).fetchall()
-        dead = [row for row in rows if pending.is_dead(pending.Marker(*row[:5]))]
-        self.discard([row[0] for row in dead])
-        return [
-            f"removed an unfinished import of {name} ({count:,} records) "
-            f"from {started[:16].replace('T', ' ')} UTC"
-            for *_, started, name, count in dead
-        ]
-
-    def _token(self, source_id: int) -> str:
-        sql = "SELECT token FROM pending_imports WHERE source_id = ?"
-        row = self._store.db.execute(sql, [source_id]).fetchone()
-        return str(row[0]) if row else ""
+        return import_discard.discard_dead(self._store)
 
     def _require_marker(self, source_id: int) -> None:
         sql = "SELECT 1 FROM pending_imports WHERE source_id = ?"
