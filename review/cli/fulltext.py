@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from review import report_actions
 from review.cli.base import FILE, cli, echo_lines, open_review, warn_location
 from review.config import load_settings, resolve_reviewer
 from review.errors import UsageError
@@ -58,9 +59,8 @@ def attach(file: Path, record: str, location: str, note: str | None, reviewer: s
     stored = fulltext_location(location)
     with open_review(file) as store:
         warn_location(store.location_warning)
-        key = store.records.key_for(record)
-        store.fulltexts.attach(key, stored, reviewer=name, note=note)
-    click.echo(f"{key}: attached {stored}")
+        line = report_actions.attach(store, record, stored, reviewer=name, note=note)
+    click.echo(line)
 
 
 @fulltext.command("attach-folder")
@@ -91,9 +91,8 @@ def not_retrieved(file: Path, record: str, note: str | None, reviewer: str | Non
     """Mark a report as sought but not retrieved (PRISMA counts it)."""
     name = require_reviewer(reviewer)
     with open_review(file) as store:
-        key = store.records.key_for(record)
-        store.fulltexts.mark_not_retrieved(key, reviewer=name, note=note)
-    click.echo(f"{key}: not retrieved")
+        line = report_actions.not_retrieved(store, record, reviewer=name, note=note)
+    click.echo(line)
 
 
 @fulltext.command("detach")
@@ -104,9 +103,8 @@ def detach(file: Path, record: str, reviewer: str | None) -> None:
     """Remove a record's full text or not-retrieved mark (the history keeps it)."""
     name = require_reviewer(reviewer)
     with open_review(file) as store:
-        key = store.records.key_for(record)
-        store.fulltexts.detach(key, reviewer=name)
-    click.echo(f"{key}: detached")
+        line = report_actions.detach(store, record, reviewer=name)
+    click.echo(line)
 
 
 @fulltext.command("link")
@@ -121,10 +119,8 @@ def link(file: Path, record: str, study_record: str, reviewer: str | None) -> No
     """
     name = require_reviewer(reviewer)
     with open_review(file) as store:
-        key = store.records.key_for(record)
-        study = store.studies.link(key, store.records.key_for(study_record), reviewer=name)
-        reports = store.studies.reports(study)
-    click.echo(f"{key} → study {study} ({len(reports)} reports: {', '.join(reports)})")
+        line = report_actions.link(store, record, study_record, reviewer=name)
+    click.echo(line)
 
 
 @fulltext.command("unlink")
@@ -135,9 +131,8 @@ def unlink(file: Path, record: str, reviewer: str | None) -> None:
     """Make a linked report a study of its own again."""
     name = require_reviewer(reviewer)
     with open_review(file) as store:
-        key = store.records.key_for(record)
-        store.studies.unlink(key, reviewer=name)
-    click.echo(f"{key}: unlinked")
+        line = report_actions.unlink(store, record, reviewer=name)
+    click.echo(line)
 
 
 @fulltext.command("list")

@@ -117,15 +117,14 @@ def _merge(run: TaskRun) -> list[str]:
 
 
 def _attach(run: TaskRun) -> list[str]:
+    from review import report_actions
     from review.fulltext import fulltext_location
     from review.review_file import open_review
 
-    raw = run.values["location"]
-    stored = fulltext_location(str(raw))
+    stored = fulltext_location(str(run.values["location"]))
     with open_review(run.review) as store:
-        key = store.records.key_for(run.text("record") or "")
-        store.fulltexts.attach(key, stored, reviewer=run.who(), note=run.text("note"))
-    return [f"{key}: attached {stored}"]
+        record, who, note = run.text("record") or "", run.who(), run.text("note")
+        return [report_actions.attach(store, record, stored, reviewer=who, note=note)]
 
 
 def _attach_folder(run: TaskRun) -> list[str]:
@@ -140,41 +139,37 @@ def _attach_folder(run: TaskRun) -> list[str]:
 
 
 def _not_retrieved(run: TaskRun) -> list[str]:
+    from review import report_actions
     from review.review_file import open_review
 
     with open_review(run.review) as store:
-        key = store.records.key_for(run.text("record") or "")
-        store.fulltexts.mark_not_retrieved(key, reviewer=run.who(), note=run.text("note"))
-    return [f"{key}: not retrieved"]
+        record, who, note = run.text("record") or "", run.who(), run.text("note")
+        return [report_actions.not_retrieved(store, record, reviewer=who, note=note)]
 
 
 def _detach(run: TaskRun) -> list[str]:
+    from review import report_actions
     from review.review_file import open_review
 
     with open_review(run.review) as store:
-        key = store.records.key_for(run.text("record") or "")
-        store.fulltexts.detach(key, reviewer=run.who())
-    return [f"{key}: detached"]
+        return [report_actions.detach(store, run.text("record") or "", reviewer=run.who())]
 
 
 def _link(run: TaskRun) -> list[str]:
+    from review import report_actions
     from review.review_file import open_review
 
     with open_review(run.review) as store:
-        key = store.records.key_for(run.text("record") or "")
-        main = store.records.key_for(run.text("study_record") or "")
-        study = store.studies.link(key, main, reviewer=run.who())
-        reports = store.studies.reports(study)
-    return [f"{key} → study {study} ({len(reports)} reports: {', '.join(reports)})"]
+        record, study_record = run.text("record") or "", run.text("study_record") or ""
+        return [report_actions.link(store, record, study_record, reviewer=run.who())]
 
 
 def _unlink(run: TaskRun) -> list[str]:
+    from review import report_actions
     from review.review_file import open_review
 
     with open_review(run.review) as store:
-        key = store.records.key_for(run.text("record") or "")
-        store.studies.unlink(key, reviewer=run.who())
-    return [f"{key}: unlinked"]
+        return [report_actions.unlink(store, run.text("record") or "", reviewer=run.who())]
 
 
 def _fulltext_list(run: TaskRun) -> list[str]:
