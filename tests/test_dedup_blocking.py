@@ -165,7 +165,7 @@ def test_a_crowded_key_still_finds_its_duplicate_and_is_reported(store: Store) -
     store.close()
     result = CliRunner().invoke(cli, ["dedupe", str(store.path)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert "1 blocking keys were shared by more than 40 records" in result.output
+    assert "1 blocking key was shared by more than 40 records" in result.output
     assert "one first author and year, 61 records" in result.output
 
 

@@ -122,8 +122,10 @@ def crowded_note(run: DedupRun) -> str | None:
     if not run.windowed:
         return None
     kind, size = max(run.windowed, key=lambda block: block[1])
+    count = len(run.windowed)
+    keys = "1 blocking key was" if count == 1 else f"{count:,} blocking keys were"
     return (
-        f"{len(run.windowed):,} blocking keys were shared by more than {BLOCK_LIMIT} records "
+        f"{keys} shared by more than {BLOCK_LIMIT} records "
         f"(largest: {KEY_NAMES.get(kind, kind)}, {size:,} records); each of their records was "
         f"compared with its {WINDOW} nearest titles only."
     )

@@ -324,6 +324,24 @@ async def test_find_duplicates_from_the_home(tmp_path: Path) -> None:
         assert not app.screen.query("#home-progress")
 
 
+async def test_the_home_says_when_a_crowded_key_limited_the_comparisons(tmp_path: Path) -> None:
+    """As `review dedupe` prints it: duplicates in a crowded block can be missed."""
+    shorts = ("Asthma", "Gout", "Lupus", "Rickets", "Scurvy", "Mumps", "Croup", "Tetanus")
+    items = [
+        paper(k, f"{shorts[k % 8]} {k}", authors=["Editor, A"], volume=str(k), pages=f"{k}")
+        for k in range(1, 61)
+    ]
+    with Store.create(tmp_path / "crowded.db", now=fixed_clock) as store:
+        add_source(store, "Journal", items)
+    app = ReviewApp(Store.open(tmp_path / "crowded.db"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await counted(pilot)
+        await pilot.press("D")
+        await until(pilot, lambda: "Compared" in screen_text(app))
+        shown = " ".join(screen_text(app).replace("│", " ").split())  # as one line
+        assert "1 blocking key was shared by more than 40 records" in shown
+
+
 async def test_a_screen_opened_straight_away_has_the_home_under_it(sample_path: Path) -> None:
     """`review screen`: screening at once, the home counted only when Esc uncovers it."""
     app = ReviewApp(Store.open(sample_path), reviewer="kim", screening=Stage.TITLE_ABSTRACT)

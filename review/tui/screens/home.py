@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Header, OptionList, ProgressBar, Static
 from textual.worker import get_current_worker
 
-from review.dedup.run import AUTOMATIC, DedupRun, dedupe_review
+from review.dedup.run import AUTOMATIC, DedupRun, crowded_note, dedupe_review
 from review.errors import ReviewError
 from review.review_file import open_review
 from review.store import Store
@@ -204,6 +204,8 @@ class HomeScreen(Screen[None]):
             self.notify(error or "", severity="error")
             return
         summary = dedupe_summary(run)
+        if note := crowded_note(run):
+            summary = f"{summary}\n{note}"
         self.message.update(summary)
         self.notify(summary, timeout=8)
         self.refresh_counts()
