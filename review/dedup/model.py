@@ -101,6 +101,8 @@ class Judgement:
     rule: str
     score: float
     evidence: Evidence
+    weight: float = 0.0
+    """The evidence's summed weights under the model: the queue shows the highest first."""
 
 
 @dataclass(slots=True)

@@ -29,6 +29,7 @@ from review.dedup.model import (
 from review.dedup.normalise import Prepared, prepare
 from review.dedup.rules import THRESHOLDS, Thresholds, conflicting, decide, score
 from review.dedup.scoring import compare
+from review.dedup.weights import total as weighted_total
 
 Progress = Callable[[str, int, int], None]
 """Called with (phase, done, total) as a run advances; total 0 when unknown."""
@@ -41,7 +42,8 @@ rarely enough to cost nothing."""
 def judge(a: Prepared, b: Prepared, thresholds: Thresholds = THRESHOLDS) -> Judgement:
     evidence = compare(a, b)
     decision, rule = decide(evidence, thresholds)
-    return Judgement(a.index, b.index, decision, rule, score(evidence), evidence)
+    weight = round(weighted_total(evidence, thresholds.model), 2)
+    return Judgement(a.index, b.index, decision, rule, score(evidence), evidence, weight)
 
 
 @dataclass
@@ -119,7 +121,8 @@ def match(
         if decision is not Decision.DISTINCT:
             # Near-identical records give identical evidence: one copy of each.
             evidence = alike.setdefault(evidence, evidence)
-            kept.append(Judgement(a, b, decision, rule, score(evidence), evidence))
+            weight = round(weighted_total(evidence, thresholds.model), 2)
+            kept.append(Judgement(a, b, decision, rule, score(evidence), evidence, weight))
     report("comparing pairs", len(pairs), len(pairs))
     alike.clear()
     del pairs
@@ -219,7 +222,8 @@ def settle(compared: Compared, thresholds: Thresholds = THRESHOLDS) -> DedupResu
     for (a, b), evidence in compared.evidence.items():
         decision, rule = decide(evidence, thresholds)
         if decision is not Decision.DISTINCT:
-            kept.append(Judgement(a, b, decision, rule, score(evidence), evidence))
+            weight = round(weighted_total(evidence, thresholds.model), 2)
+            kept.append(Judgement(a, b, decision, rule, score(evidence), evidence, weight))
     return _group(
         compared.prepared,
         kept,
@@ -269,13 +273,14 @@ def _group(
         for j in [*refused, *(j for j in judged if j.decision is Decision.PROBABLE)]
         if j.a not in label or label.get(j.a) != label.get(j.b)
     ]
-    # Likeliest first, then by position: sorted by numpy over three columns,
+    # Strongest evidence (highest summed weight) first, then by position:
+    # sorted by numpy over three columns,
     # not by a key tuple per pair (millions of them on a crowded file).
     order = np.lexsort(
         (
             np.fromiter((j.b for j in queue), np.int64, len(queue)),
             np.fromiter((j.a for j in queue), np.int64, len(queue)),
-            np.fromiter((-j.score for j in queue), np.float64, len(queue)),
+            np.fromiter((-j.weight for j in queue), np.float64, len(queue)),
         )
     )
     queue = [queue[k] for k in order.tolist()]

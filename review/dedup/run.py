@@ -133,7 +133,10 @@ def crowded_note(run: DedupRun) -> str | None:
 
 def _pending(records: list[DedupRecord], judgement: Judgement) -> PendingPair:
     a, b = sorted((records[judgement.a], records[judgement.b]), key=lambda r: r.id)
-    return PendingPair(a.uid, b.uid, judgement.score, judgement.rule, judgement.evidence.as_dict())
+    return PendingPair(
+        a.uid, b.uid, judgement.score, judgement.rule, judgement.evidence.as_dict(),
+        judgement.weight,
+    )  # fmt: skip
 
 
 def _summary(

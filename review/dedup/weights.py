@@ -80,10 +80,7 @@ class Weights:
     """The labelled sets the weights were counted on."""
 
     def weight(self, field: str, level: str) -> float:
-        for name, by_level in self.table:
-            if name == field:
-                return dict(by_level).get(level, 0.0)
-        return 0.0
+        return _lookup(self).get(field, {}).get(level, 0.0)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -126,7 +123,14 @@ def explain(e: Evidence, weights: Weights) -> Explained:
 
 
 def total(e: Evidence, weights: Weights) -> float:
-    return sum(weights.weight(f, level) for f, level in levels(e).items())
+    lookup = _lookup(weights)
+    return sum(lookup.get(f, {}).get(level, 0.0) for f, level in levels(e).items())
+
+
+@cache
+def _lookup(weights: Weights) -> dict[str, dict[str, float]]:
+    """field → level → weight, built once per model: every kept pair is weighed."""
+    return {name: dict(by_level) for name, by_level in weights.table}
 
 
 def fit(

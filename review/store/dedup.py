@@ -43,6 +43,9 @@ class PendingPair:
     score: float
     reason: str
     evidence: dict[str, Any]
+    weight: float | None = None
+    """The evidence's summed weights when queued; None for pairs queued before
+    weights were stored (they wait after the others)."""
 
 
 class DedupRepository:
@@ -79,13 +82,16 @@ class DedupRepository:
         return int(row[0]) if row else 0
 
     def pending_pairs(self) -> list[PendingPair]:
-        """Queued pairs a reviewer has not judged yet (`undecided`), likeliest first."""
+        """Queued pairs a reviewer has not judged yet (`undecided`), the strongest
+        evidence (highest summed weight) first; pairs of older runs, stored
+        without a weight, after them."""
         rows = self._store.db.execute(
-            "SELECT uid_a, uid_b, score, reason, evidence FROM dedup_pairs ORDER BY score DESC, id"
+            "SELECT uid_a, uid_b, score, reason, evidence, weight FROM dedup_pairs "
+            "ORDER BY weight IS NULL, weight DESC, score DESC, id"
         ).fetchall()
         return [
-            PendingPair(a, b, score, reason, json.loads(evidence))
-            for a, b, score, reason, evidence in undecided(rows, self.group_state())
+            PendingPair(a, b, score, reason, json.loads(evidence), weight)
+            for a, b, score, reason, evidence, weight in undecided(rows, self.group_state())
         ]
 
     # -- writing: one transaction per user action or per run --------------------
@@ -119,9 +125,18 @@ class DedupRepository:
                 report("saving probable pairs", done, total)
                 store.db.conn.executemany(
                     "INSERT OR IGNORE INTO dedup_pairs "
-                    "(uid_a, uid_b, score, reason, evidence, found_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    "(uid_a, uid_b, score, reason, evidence, found_at, weight) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [
-                        (p.uid_a, p.uid_b, p.score, p.reason, json.dumps(p.evidence), found_at)
+                        (
+                            p.uid_a,
+                            p.uid_b,
+                            p.score,
+                            p.reason,
+                            json.dumps(p.evidence),
+                            found_at,
+                            p.weight,
+                        )
                         for p in batch
                     ],
                 )

@@ -422,3 +422,11 @@ def m009_staged_imports(db: Database) -> None:
             );
         """
     )
+
+
+@MIGRATIONS()
+def m010_dedup_pair_weight(db: Database) -> None:
+    """Each queued duplicate pair keeps its summed evidence weight, so the queue
+    shows the strongest evidence first. Pairs queued before have none (NULL)
+    and wait after the others, in their old order."""
+    db.execute("ALTER TABLE dedup_pairs ADD COLUMN weight REAL")

@@ -70,10 +70,11 @@ async def test_pair_shows_side_by_side_with_evidence(dup_store: Store) -> None:
         await _open(app, pilot)
         assert _cell(app, "source", "a").startswith("PubMed")
         assert _cell(app, "source", "b").startswith("Embase")
-        # the likeliest pair first: a reworded title, the same year and journal;
-        # each field's relation with its weight, and their sum, as the model read it
-        assert _cell(app, "title", "a") == "Cisplatin dosing in elderly patients"
-        assert _cell(app, "year", "evidence").startswith("same +")
+        # the strongest evidence first: the same title, authors, journal and
+        # volume a year apart (+8.7) before a reworded title without locators
+        # (+5.5); each field's relation with its weight, and their sum
+        assert _cell(app, "title", "a") == TITLE
+        assert _cell(app, "year", "evidence").startswith("different (1y) -")
         assert _cell(app, "journal", "evidence").startswith("same +")
         total = _cell(app, "weight", "evidence")
         assert total.startswith("total +") and float(total.split()[1]) >= 2.7
@@ -164,8 +165,9 @@ async def test_the_name_asked_is_kept_and_the_decision_made(dup_store: Store) ->
                 "SELECT action, reviewer FROM dedup_events WHERE rule = 'reviewer' ORDER BY rowid"
             )
         )
-    # `y` put both records of the first pair in one group, `n` kept the second apart
-    assert [tuple(r) for r in rows] == [("merge", "Ann"), ("merge", "Ann"), ("distinct", "Ann")]
+    # `y` put the first pair's second record in the group its first already
+    # shares with its DOI twin (one event), `n` kept the second pair apart
+    assert [tuple(r) for r in rows] == [("merge", "Ann"), ("distinct", "Ann")]
 
 
 async def test_a_burst_of_decisions_is_applied_in_order(dup_store: Store) -> None:
@@ -182,3 +184,22 @@ async def test_a_burst_of_decisions_is_applied_in_order(dup_store: Store) -> Non
         assert frozenset((second.uid_a, second.uid_b)) in fresh.dedup.distinct_pairs()
         groups = fresh.dedup.group_memberships()
         assert groups[first.uid_a] == groups[first.uid_b]
+
+
+async def test_the_strongest_evidence_is_shown_first(tmp_path: Path) -> None:
+    """One DOI at one location outweighs a reworded title without locators,
+    although the old score (title similarity first) put the reworded one first."""
+    from textual.widgets import Static
+
+    from tests.test_dedup_queue_order import NIVO, NIVO_OTHER, _review
+
+    with _review(tmp_path / "order.db") as store:
+        dedupe_review(store)
+        strongest = max(store.dedup.pending_pairs(), key=lambda p: p.weight or 0.0)
+        app = ReviewApp(store, reviewer="alice")
+        async with app.run_test(size=SIZE) as pilot:
+            await _open(app, pilot)
+            assert (_cell(app, "title", "a"), _cell(app, "title", "b")) == (NIVO, NIVO_OTHER)
+            status = str(app.screen.query_one("#dup-status", Static).render())
+            assert f"weight {strongest.weight:+.1f}" in status
+            assert _cell(app, "weight", "evidence") == f"total {strongest.weight:+.1f}"

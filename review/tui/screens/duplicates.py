@@ -131,9 +131,10 @@ class DuplicatesScreen(Screen[None]):
         except ReviewError as exc:
             self.notify(str(exc), severity="error")
             return
-        status.update(
-            f"{len(self._pairs)} pair(s) to review · score {pair.score:.2f} · {pair.reason}"
-        )
+        # Strongest evidence first: the summed weight the pair's total row shows.
+        weight = pair.weight
+        strength = f"score {pair.score:.2f}" if weight is None else f"weight {weight:+.1f}"
+        status.update(f"{len(self._pairs)} pair(s) to review · {strength} · {pair.reason}")
         table.show_pair(a, b, pair.evidence)
 
     # -- merged groups ------------------------------------------------------
