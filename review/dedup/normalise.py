@@ -38,6 +38,9 @@ letters) [1]`, and the commented or corrected article's citation, as `(vol 360,
 pg 542, 2009)`, `(New England Journal of Medicine (2009) 360 (542-544))` or
 `... N Engl J Med. 2009 Jan 29;360(5):544-6`."""
 _VOLUME_FRAGMENT = re.compile(r"^\s*\w{1,3}\)\s*$")
+_SUPPLEMENT_NUMBER = re.compile(r"suppl\w*\.?\s*(\d+)")
+"""`59 (Suppl. 1)`, `SUPPL. 1`: the supplement's own number, which some databases
+write as the volume."""
 _LOST_CHARACTER = re.compile(r"(?<=\w)\?(?=\w)")
 """`Bu?lova`: a letter an export could not encode; dropping it keeps one name."""
 _ISSUE = re.compile(r"(\d{1,4})(?:\s*[-/–]\s*(\d{1,4}))?")
@@ -133,6 +136,8 @@ class Prepared:
     issue: str
     """The issue number (`3`, `3-4`); '' for a supplement, a month or none."""
     supplement: bool
+    supplement_number: str
+    """The supplement's number (`1` of `59 Suppl. 1`), or ''."""
     first_page: str
     last_page: str
     doi: str
@@ -166,6 +171,7 @@ def prepare(record: DedupRecord, index: int) -> Prepared:
         volume=volume_number(record.volume),
         issue=issue_number(record.issue),
         supplement="suppl" in volume_text or "abstract" in volume_text,
+        supplement_number=supplement_number(volume_text),
         first_page=first,
         last_page=last,
         doi=normalise_doi(record.doi),
@@ -223,6 +229,12 @@ def volume_number(volume: str | None) -> str:
         return ""
     match = _DIGITS.search(volume)
     return match.group(0).lstrip("0") if match else ""
+
+
+def supplement_number(volume_and_issue: str) -> str:
+    """The supplement's number in a volume or issue (`59 Suppl. 1` → `1`), or ''."""
+    match = _SUPPLEMENT_NUMBER.search(volume_and_issue.lower())
+    return match.group(1).lstrip("0") if match else ""
 
 
 def issue_number(issue: str | None) -> str:
@@ -334,6 +346,50 @@ def journals_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
             return False
         position += 1
     return True
+
+
+_MEETING_WORDS = frozenset(
+    {"proceedings", "proc", "conference", "conf", "annual", "international", "meeting",
+     "symposium", "congress", "workshop"}
+)  # fmt: skip
+"""Words a meeting's name may carry or drop around its acronym (`AMCIS 2017 Proceedings`)."""
+
+
+def acronym_of(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    """True when `short` is an acronym of the name `long`, give or take a year
+    and meeting words: `AMCIS 2017 Proceedings` names the `Americas Conference
+    on Information Systems`, `HICSS` the `Hawaii International Conference on
+    System Sciences`, `BMJ` the `British Medical Journal`.
+
+    Every word of the long name but a meeting word must give the acronym its
+    next letter by its initial, and may give more letters from inside it, in
+    order (`AMcis`: `AMericas`); the acronym's letters must all be used.
+    """
+    core = [t for t in short if not t.isdigit() and t not in _MEETING_WORDS]
+    words = tuple(t for t in long if not t.isdigit())
+    if len(core) != 1 or len(words) < 2:
+        return False
+    letters = core[0]
+    return len(letters) >= 3 and letters.isalpha() and _spells(letters, words, 0, 0)
+
+
+def _spells(letters: str, words: tuple[str, ...], i: int, j: int) -> bool:
+    """Whether `letters[i:]` is spelled by `words[j:]` (see `acronym_of`)."""
+    if j == len(words):
+        return i == len(letters)
+    word = words[j]
+    if word in _MEETING_WORDS and _spells(letters, words, i, j + 1):
+        return True
+    if i == len(letters) or letters[i] != word[0]:
+        return False
+    i, at = i + 1, 1
+    while True:
+        if _spells(letters, words, i, j + 1):
+            return True
+        found = word.find(letters[i], at) if i < len(letters) else -1
+        if found < 0:
+            return False
+        i, at = i + 1, found + 1
 
 
 def _abbreviates(short: str, long: str) -> bool:

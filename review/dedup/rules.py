@@ -34,6 +34,8 @@ RULES = {
     "first author, journal, year, volume, issue and first page",
     "same-item": "same journal, year, volume, issue, first page and first author; titles agree "
     "but for a leading `Erratum:` or `Reply:` one database dropped",
+    "printed-twice": "same journal, year, volume and issue, near-identical title and the same "
+    "authors at two places in the issue: one abstract printed twice",
     "weighted-evidence": "no rule decided; the fields' summed weights reach the fitted cut-off "
     "and nothing conflicts",
 }
@@ -154,7 +156,7 @@ def another_item(e: Evidence) -> bool:
     item of the serial, whatever the title says (a recurring `Editor's
     comments`, a `Correction` in every issue). A shared DOI or PubMed id
     outweighs it: then a locator is the record's error."""
-    if e.doi == SAME or e.pmid == SAME or e.journal not in AGREES:
+    if e.doi == SAME or e.pmid == SAME or e.journal not in AGREES or printed_twice(e):
         return False
     elsewhere = e.pages == DIFFERENT and e.page_range
     if e.year != SAME:
@@ -201,13 +203,50 @@ def conflicting(e: Evidence) -> bool:
         or (e.year_gap is not None and e.year_gap > 1)
         or (e.title < 0.8 and e.doi != SAME and not same_place)
         or (e.first_author == DIFFERENT and not (e.doi == SAME and e.title >= 0.9))
-        or (e.pages == DIFFERENT and not misread_pages(e))
+        or (e.pages == DIFFERENT and not misread_pages(e) and not printed_twice(e))
+    )
+
+
+def printed_twice(e: Evidence, t: Thresholds = THRESHOLDS) -> bool:
+    """One abstract printed at two places of one issue (`e3` and `e8-e9`): the
+    same journal, year, volume and issue, a near-identical title with the same
+    numbers and kind, and the same author list of two or more. An issue
+    prints each item once; an erratum or reply there has its own title word or
+    other authors, and a recurring column a generic title. Ranges that overlap
+    or meet are one printing with a mistyped range, which the page relation
+    decides, not this rule."""
+    return (
+        e.pages == DIFFERENT
+        and not e.pages_touch
+        and e.journal in AGREES
+        and e.year == SAME
+        and e.volume == SAME
+        and e.issue == SAME
+        and e.title >= t.metadata_title
+        and titled_alike(e)
+        and not e.generic_title
+        and e.first_author == SAME
+        and e.author_count >= 2
+        and e.authors >= t.metadata_authors
+        and e.record_type == SAME
+        and e.doi in NOT_DIFFERENT
+        and e.pmid in NOT_DIFFERENT
     )
 
 
 def one_item_two_dois(e: Evidence, t: Thresholds = THRESHOLDS) -> bool:
     """One article under a legacy publisher DOI and its current one: every
-    locator agrees, so the DOIs differ by the publisher's history, not the paper."""
+    locator agrees, so the DOIs differ by the publisher's history, not the paper.
+    Without a volume on one side, the title and an author list of two or more
+    must be word for word and the first page the same: then one record carries a DOI that is
+    not its own (another journal's, on an abstract)."""
+    located = e.volume == SAME or (
+        e.volume == MISSING
+        and e.title == 1.0
+        and e.author_count >= 2
+        and e.authors >= 0.95
+        and e.pages == SAME
+    )
     return (
         e.doi == DIFFERENT
         and e.title >= t.metadata_title
@@ -216,7 +255,7 @@ def one_item_two_dois(e: Evidence, t: Thresholds = THRESHOLDS) -> bool:
         and e.first_author in AGREES
         and e.year == SAME
         and e.journal in AGREES
-        and e.volume == SAME
+        and located
         and e.issue in NOT_DIFFERENT
         and e.pages in AGREES
         and e.record_type == SAME
@@ -248,6 +287,8 @@ def metadata_certain(e: Evidence, t: Thresholds = THRESHOLDS) -> str | None:
         return None
     if other_issue(e):
         return None
+    if printed_twice(e, t):
+        return "printed-twice"
     located = e.volume == SAME and e.pages in AGREES
     if (
         located

@@ -13,7 +13,7 @@ from dataclasses import replace
 from rapidfuzz import fuzz
 
 from review.dedup.model import Evidence
-from review.dedup.normalise import Prepared, journals_compatible
+from review.dedup.normalise import Prepared, acronym_of, journals_compatible
 
 SAME, COMPATIBLE, DIFFERENT, MISSING = "same", "compatible", "different", "missing"
 _VERSION = re.compile(r"\.(?:pub|v)\d+$")
@@ -32,7 +32,7 @@ def compare(a: Prepared, b: Prepared) -> Evidence:
         year=_relation(a.year, b.year),
         year_gap=abs(a.year - b.year) if a.year and b.year else None,
         journal=_venue(a, b),
-        volume=_relation(a.volume, b.volume),
+        volume=_volume(a, b),
         issue=_issue(a, b),
         supplement=a.supplement or b.supplement,
         pages=_pages(a, b),
@@ -99,6 +99,18 @@ def _relation(a: object, b: object) -> str:
     return SAME if a == b else DIFFERENT
 
 
+def _volume(a: Prepared, b: Prepared) -> str:
+    """The volumes' relation; `missing` when one record's volume is the other's
+    supplement number (`1` against `59 Suppl. 1`): a database wrote the
+    supplement as the volume, so the volume is unknown, not another."""
+    relation = _relation(a.volume, b.volume)
+    if relation == DIFFERENT and (
+        b.volume == a.supplement_number or a.volume == b.supplement_number
+    ):
+        return MISSING
+    return relation
+
+
 def _doi(a: str, b: str) -> str:
     """`compatible` for two versions of one DOI (Cochrane `.pub2` / `.pub3`)."""
     if not a or not b:
@@ -133,7 +145,9 @@ def _journal(a: tuple[str, ...], b: tuple[str, ...]) -> str:
         return MISSING
     if a == b:
         return SAME
-    return COMPATIBLE if journals_compatible(a, b) else DIFFERENT
+    if journals_compatible(a, b) or acronym_of(a, b) or acronym_of(b, a):
+        return COMPATIBLE
+    return DIFFERENT
 
 
 def _venue(a: Prepared, b: Prepared) -> str:
