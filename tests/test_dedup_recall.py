@@ -106,6 +106,26 @@ def test_what_is_not_one_abstract_printed_twice(title: str, fields: dict[str, ob
     assert _judged(one, two)[0] is not Decision.CERTAIN
 
 
+MAINTENANCE = ("Maintenance of renal function under eculizumab despite discontinuation of "
+               "plasma exchange after a third transplantation for atypical HUS")  # fmt: skip
+DAVIN = ["Davin, J. C.", "Groothoff, J. W.", "Bemelman, F. J."]
+
+
+def test_one_meeting_abstract_on_two_single_pages_of_a_volume_merges() -> None:
+    """A congress's abstracts in one volume, the issue not given: two single
+    pages with the same title and authors are one abstract printed twice."""
+    congress = "Pediatric Transplantation.Conference: 6th Congress of the IPTA"
+    meeting = _record(1, MAINTENANCE, authors=DAVIN, year=2011, volume="15", pages="22",
+                      journal=congress)  # fmt: skip
+    journal = _record(2, MAINTENANCE.title(), authors=DAVIN, year=2011, volume="15", pages="52",
+                      journal="Pediatric Transplantation")  # fmt: skip
+    assert _judged(meeting, journal) == (Decision.CERTAIN, "printed-twice")
+    # a page range may be the full article later in the volume: not this rule's
+    article = _record(3, MAINTENANCE, authors=DAVIN, year=2011, volume="15", pages="52-58",
+                      journal="Pediatric Transplantation")  # fmt: skip
+    assert _judged(meeting, article)[0] is not Decision.CERTAIN
+
+
 # -- another journal's DOI, a supplement number as the volume ------------------------
 
 LIRAGLUTIDE = ("Liraglutide and linagliptin improves glycemic control but show differential "

@@ -34,8 +34,8 @@ RULES = {
     "first author, journal, year, volume, issue and first page",
     "same-item": "same journal, year, volume, issue, first page and first author; titles agree "
     "but for a leading `Erratum:` or `Reply:` one database dropped",
-    "printed-twice": "same journal, year, volume and issue, near-identical title and the same "
-    "authors at two places in the issue: one abstract printed twice",
+    "printed-twice": "same journal, year, volume and issue (or two single pages), near-identical "
+    "title and the same authors at two places: one abstract printed twice",
     "weighted-evidence": "no rule decided; the fields' summed weights reach the fitted cut-off "
     "and nothing conflicts",
 }
@@ -214,14 +214,15 @@ def printed_twice(e: Evidence, t: Thresholds = THRESHOLDS) -> bool:
     prints each item once; an erratum or reply there has its own title word or
     other authors, and a recurring column a generic title. Ranges that overlap
     or meet are one printing with a mistyped range, which the page relation
-    decides, not this rule."""
+    decides, not this rule. Without an issue, two single pages in one volume
+    (a meeting's abstracts) will do; a page range may be the full article."""
     return (
         e.pages == DIFFERENT
         and not e.pages_touch
         and e.journal in AGREES
         and e.year == SAME
         and e.volume == SAME
-        and e.issue == SAME
+        and (e.issue == SAME or (e.issue == MISSING and not e.page_range))
         and e.title >= t.metadata_title
         and titled_alike(e)
         and not e.generic_title
