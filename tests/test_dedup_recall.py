@@ -189,3 +189,35 @@ def test_two_dois_without_a_volume_stay_apart_unless_word_for_word_at_one_page()
         ),  # another title
     ):
         assert _judged(one, other)[0] is not Decision.CERTAIN
+
+
+# -- an online-first version and the printed article ---------------------------------
+
+FRAME = "How to develop and frame impactful review articles: key recommendations"
+PARE = ["Paré, Guy", "Wagner, Gerit", "Prester, Julian"]
+JDS = "Journal of Decision Systems"
+
+
+def test_an_online_first_version_joins_its_printed_article() -> None:
+    """Online first in 2023, paginated 1-17 of its PDF; printed in 2024 in 33(4)."""
+    printed = _record(1, FRAME, authors=PARE, year=2024, journal=JDS, volume="33", issue="4",
+                      pages="566--582", doi="10.1080/12460125.2023.2197701")  # fmt: skip
+    online = _record(2, FRAME, authors=PARE, year=2023, journal=JDS, pages="1--17")
+    assert compare(prepare(printed, 0), prepare(online, 1)).pages == "online-first"
+    assert _judged(printed, online) == (Decision.CERTAIN, "ahead-of-print")
+    assert not conflicting(compare(prepare(printed, 0), prepare(online, 1)))
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{"pages": "1"},  # one page: an abstract, not a PDF's pagination
+     {"pages": "1--17", "volume": "32"},  # a volume of its own: another article
+     {"pages": "1--17", "journal": "Journal of Information Technology"},  # another journal
+     {"pages": "1--17", "authors": ["Paré, Guy", "Kitsiou, Spyros"]},  # other authors
+     {"pages": "1--17", "year": 2021}],  # years two apart
+)  # fmt: skip
+def test_what_is_not_an_online_first_version(fields: dict[str, object]) -> None:
+    printed = _record(1, FRAME, authors=PARE, year=2024, journal=JDS, volume="33", issue="4",
+                      pages="566--582")  # fmt: skip
+    other = _record(2, FRAME, **{"authors": PARE, "year": 2023, "journal": JDS, **fields})
+    assert _judged(printed, other)[0] is not Decision.CERTAIN

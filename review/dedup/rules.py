@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from review.dedup.model import Decision, Evidence
-from review.dedup.scoring import COMPATIBLE, DIFFERENT, MISSING, SAME
+from review.dedup.scoring import COMPATIBLE, DIFFERENT, MISSING, ONLINE_FIRST, SAME
 from review.dedup.weights import Weights, shipped_weights, total
 
 AGREES = (SAME, COMPATIBLE)
@@ -36,6 +36,8 @@ RULES = {
     "but for a leading `Erratum:` or `Reply:` one database dropped",
     "printed-twice": "same journal, year, volume and issue (or two single pages), near-identical "
     "title and the same authors at two places: one abstract printed twice",
+    "ahead-of-print": "an online-first version (no volume or issue, pages 1-N) and the "
+    "printed article: same journal, title and authors, years within one",
     "weighted-evidence": "no rule decided; the fields' summed weights reach the fitted cut-off "
     "and nothing conflicts",
 }
@@ -174,8 +176,8 @@ def another_venue(e: Evidence) -> bool:
     """Another journal *and* another volume or page range: two publications
     (one guideline printed in two journals, an abstract and the article in
     another journal), however alike their titles. A journal name alone is no
-    proof (`JAMA` is not matched to its full name), so the locators must differ
-    too; a shared DOI or PubMed id outweighs it."""
+    proof (not every abbreviation is matched to its full name), so the
+    locators must differ too; a shared DOI or PubMed id outweighs it."""
     if e.doi == SAME or e.pmid == SAME or e.journal != DIFFERENT:
         return False
     return e.volume == DIFFERENT or (e.pages == DIFFERENT and e.page_range)
@@ -263,6 +265,28 @@ def one_item_two_dois(e: Evidence, t: Thresholds = THRESHOLDS) -> bool:
     )
 
 
+def ahead_of_print(e: Evidence, t: Thresholds = THRESHOLDS) -> bool:
+    """The online-first version of an article (no volume or issue, its PDF's
+    pages `1-17`, often dated the year before) and the printed one: the same
+    journal, a near-identical title and the same author list of two or more,
+    years within one, and no identifier that differs."""
+    return (
+        e.pages == ONLINE_FIRST
+        and e.journal in AGREES
+        and e.year_gap is not None
+        and e.year_gap <= 1
+        and e.title >= t.metadata_title
+        and titled_alike(e)
+        and not e.generic_title
+        and e.first_author == SAME
+        and e.author_count >= 2
+        and e.authors >= t.metadata_authors
+        and e.record_type == SAME
+        and e.doi in NOT_DIFFERENT
+        and e.pmid in NOT_DIFFERENT
+    )
+
+
 def misread_pages(e: Evidence) -> bool:
     """Same DOI, word-for-word title and authors, same year: pages that differ
     (`i428` / `1428`) were misread. A DOI shared by a whole supplement's
@@ -290,6 +314,8 @@ def metadata_certain(e: Evidence, t: Thresholds = THRESHOLDS) -> str | None:
         return None
     if printed_twice(e, t):
         return "printed-twice"
+    if ahead_of_print(e, t):
+        return "ahead-of-print"
     located = e.volume == SAME and e.pages in AGREES
     if (
         located

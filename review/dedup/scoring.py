@@ -16,6 +16,9 @@ from review.dedup.model import Evidence
 from review.dedup.normalise import Prepared, acronym_of, journals_compatible
 
 SAME, COMPATIBLE, DIFFERENT, MISSING = "same", "compatible", "different", "missing"
+ONLINE_FIRST = "online-first"
+"""Pages only: one record is the online-first version, paginated 1-N with no
+volume or issue yet, the other the printed article: its pages say nothing."""
 _VERSION = re.compile(r"\.(?:pub|v)\d+$")
 
 
@@ -181,6 +184,8 @@ def _issue(pa: Prepared, pb: Prepared) -> str:
 def _pages(a: Prepared, b: Prepared) -> str:
     if not a.first_page or not b.first_page:
         return MISSING
+    if a.first_page != b.first_page and (_online_first(a, b) or _online_first(b, a)):
+        return ONLINE_FIRST
     if a.first_page != b.first_page:
         # `2141-2147` and `2142-2147`: one range ends where the other does, its start mistyped.
         ranged = a.last_page not in ("", a.first_page) and b.last_page not in ("", b.first_page)
@@ -188,3 +193,15 @@ def _pages(a: Prepared, b: Prepared) -> str:
     if a.last_page and b.last_page and a.last_page != b.last_page:
         return COMPATIBLE  # same start, one range cut or mistyped
     return SAME
+
+
+def _online_first(a: Prepared, b: Prepared) -> bool:
+    """`a` is an online-first version (no volume or issue yet, pages `1-17` of
+    its own PDF) of what `b`, with a volume, may be the printed article of."""
+    return (
+        not a.volume
+        and not a.issue
+        and a.first_page == "1"
+        and a.last_page not in ("", "1")
+        and bool(b.volume)
+    )
