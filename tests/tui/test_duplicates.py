@@ -71,7 +71,7 @@ async def test_pair_shows_side_by_side_with_evidence(dup_store: Store) -> None:
         assert _cell(app, "source", "a").startswith("PubMed")
         assert _cell(app, "source", "b").startswith("Embase")
         # the strongest evidence first: the same title, authors, journal and
-        # volume a year apart (+8.7) before a reworded title without locators
+        # volume a year apart (+8.6) before a reworded title without locators
         # (+5.5); each field's relation with its weight, and their sum
         assert _cell(app, "title", "a") == TITLE
         assert _cell(app, "year", "evidence").startswith("different (1y) -")
