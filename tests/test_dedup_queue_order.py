@@ -9,6 +9,7 @@ the shared DOI and location first.
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,34 @@ def test_pairs_queued_before_weights_were_stored_wait_after_the_others(tmp_path:
         store.dedup.save_run("old", [], [old], checked_through=store.dedup.checked_through())
         pairs = store.dedup.pending_pairs()
         assert len(pairs) == 3 and pairs[-1] == old
+
+
+def test_dedupe_writes_the_queue_strongest_first(tmp_path: Path) -> None:
+    """`review dedupe FILE --queue pairs.csv`: the waiting pairs in the
+    screen's order, each with its record ids, weight, reason and evidence."""
+    from click.testing import CliRunner
+
+    from review.cli import cli
+
+    _review(tmp_path / "r.db").close()
+    queue = tmp_path / "out" / "pairs.csv"
+    result = CliRunner().invoke(
+        cli, ["dedupe", str(tmp_path / "r.db"), "--queue", str(queue)], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    assert f"Wrote 2 probable pairs to {queue}, strongest evidence first." in result.output
+    rows = list(csv.DictReader(queue.open(encoding="utf-8")))
+    assert [r["rank"] for r in rows] == ["1", "2"]
+    weights = [float(r["weight"]) for r in rows]
+    assert weights == sorted(weights, reverse=True)
+    with Store.open(tmp_path / "r.db") as fresh:
+        ids = fresh.records.record_ids_for_uids(["PubMed:1", "Embase:1"])
+    assert (rows[0]["record_a"], rows[0]["record_b"]) == (
+        str(ids["PubMed:1"]),
+        str(ids["Embase:1"]),
+    )
+    assert (rows[0]["source_a"], rows[0]["source_b"]) == ("PubMed.ris · #1", "Embase.ris · #1")
+    assert rows[0]["reason"] == "same DOI, other fields differ"
+    assert "doi same +" in rows[0]["evidence"]
+    assert rows[0]["evidence"].endswith(f"= {weights[0]:+.1f}")
+    assert not list(queue.parent.glob(".pairs.csv.*"))  # no temp file left behind

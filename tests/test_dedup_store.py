@@ -154,8 +154,8 @@ def test_report_cells_cannot_run_as_formulas() -> None:
 def test_dedupe_piped_into_a_closed_reader_keeps_report_and_exits_quietly(
     store: Store, tmp_path: Path
 ) -> None:
-    """`review dedupe … --report g.csv | head -1`: the report is written, the
-    merges are stored, nothing on stderr, exit 0."""
+    """`review dedupe … --report g.csv --queue q.csv | head -1`: both reports are
+    written, the merges are stored, nothing on stderr, exit 0."""
     _two_databases(store)
     store.close()
     report = tmp_path / "groups.csv"
@@ -163,7 +163,17 @@ def test_dedupe_piped_into_a_closed_reader_keeps_report_and_exits_quietly(
     os.close(read_end)  # the reader has gone before the first line is printed
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run(
-        [sys.executable, "-m", "review", "dedupe", str(store.path), "--report", str(report)],
+        [
+            sys.executable,
+            "-m",
+            "review",
+            "dedupe",
+            str(store.path),
+            "--report",
+            str(report),
+            "--queue",
+            str(tmp_path / "pairs.csv"),
+        ],
         stdout=write_end,
         stderr=subprocess.PIPE,
         env=env,
@@ -174,5 +184,6 @@ def test_dedupe_piped_into_a_closed_reader_keeps_report_and_exits_quietly(
     assert (done.returncode, done.stderr.decode()) == (0, "")
     rows = list(csv.DictReader(report.open(encoding="utf-8")))
     assert [r["source_file"] for r in rows] == ["PubMed.ris", "Embase.ris"]
+    assert len(list(csv.DictReader((tmp_path / "pairs.csv").open(encoding="utf-8")))) == 1
     with Store.open(store.path, now=fixed_clock) as fresh:
         assert len(group_rows(fresh)) == 2

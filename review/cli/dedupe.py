@@ -11,6 +11,7 @@ import click
 from review.cli.base import FILE, cli, open_review, progress_line, warn_location
 from review.config import load_settings, resolve_reviewer
 from review.dedup.manual import merge_records, take_apart
+from review.dedup.queue_report import write_queue_report
 from review.dedup.report import write_groups_report
 from review.dedup.run import AUTOMATIC, DedupRun, crowded_note, dedupe_review
 from review.dedup.units import load_resolution
@@ -26,6 +27,11 @@ from review.store import Store
     help="Write every record in a duplicate group to this CSV.",
 )
 @click.option(
+    "--queue",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the probable pairs waiting for a reviewer to this CSV, strongest evidence first.",
+)
+@click.option(
     "--keep-sources-apart",
     is_flag=True,
     help="Never group two records of one import (for databases imported separately).",
@@ -37,10 +43,12 @@ from review.store import Store
     show_default=True,
     help="Who ran it, stored with each automatic merge (or $REVIEW_REVIEWER).",
 )
-def dedupe(file: Path, report: Path | None, keep_sources_apart: bool, reviewer: str) -> None:
+def dedupe(
+    file: Path, report: Path | None, queue: Path | None, keep_sources_apart: bool, reviewer: str
+) -> None:
     """Find duplicates: merge certain ones, queue probable ones for review.
 
-    Example: review dedupe rt-io.db --report groups.csv
+    Example: review dedupe rt-io.db --report groups.csv --queue pairs.csv
     """
     with open_review(file) as store:
         warn_location(store.location_warning)
@@ -53,9 +61,12 @@ def dedupe(file: Path, report: Path | None, keep_sources_apart: bool, reviewer: 
         names = {s.id: f"#{s.id} {s.name} ({s.file_name})" for s in store.imports.sources()}
         # The report first: output piped into `head` must not cost the file.
         count = write_groups_report(store, report) if report is not None else None
+        waiting = write_queue_report(store, queue) if queue is not None else None
     _print_run(run, names)
     if count is not None:
         click.echo(f"Wrote {count} grouped records to {report}.")
+    if waiting is not None:
+        click.echo(f"Wrote {waiting} probable pairs to {queue}, strongest evidence first.")
 
 
 def _print_run(run: DedupRun, names: dict[int, str]) -> None:

@@ -16,6 +16,7 @@ import csv
 import os
 import re
 import tempfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,17 +112,26 @@ def write_groups_report(store: Store, target: Path) -> int:
         )
         for g in group_rows(store, evidence=True)
     ]
+    write_csv(target, COLUMNS, rows)
+    return len(rows)
+
+
+def write_csv(target: Path, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    """Write a report whole or not at all: a temporary file beside `target`,
+    renamed over it once complete; cells a spreadsheet would run are escaped."""
+    temp = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
             writer = csv.writer(out)
-            writer.writerow(COLUMNS)
+            writer.writerow(columns)
             writer.writerows([safe_cell(value) for value in row] for row in rows)
         os.replace(temp, target)
     except OSError as exc:
+        if temp is not None and os.path.exists(temp):
+            os.unlink(temp)
         raise ExportError(f"cannot write the report: {exc}", path=target) from None
-    return len(rows)
 
 
 def safe_cell(value: object) -> object:
