@@ -30,10 +30,10 @@ def test_class_weights_let_the_includes_outweigh_the_excludes_by_the_ratio() -> 
     assert balanced[1] == pytest.approx(9 * balanced[0])
 
 
-@pytest.mark.parametrize("classifier", ["svm", "logistic"])
+@pytest.mark.parametrize("classifier", ["svm", "logistic", "svm+nb"])
 def test_the_classifier_is_deterministic_with_its_seed(classifier: str) -> None:
     labelled = read_labelled(FIXTURE)
-    features = build_features(labelled.texts)
+    features = build_features(labelled.texts())
     labels = {row: labelled.labels[row] for row in range(0, 80, 3)}
     settings = ModelSettings(classifier=classifier, seed=5)
     one = relevance(features, labels, settings)

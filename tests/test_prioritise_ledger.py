@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from review.entry import main
 from review.exports import export_review
 from review.models import Stage
+from review.prioritise.model import DEFAULTS, ModelSettings
 from review.screening.priority import Prioritiser
 from review.screening.priority_ledger import history, record_stop
 from review.screening.ranker import rank
@@ -32,11 +33,13 @@ def run(*args: str) -> int:
     return int(exited.value.code or 0)
 
 
-def screen_prioritised(path: Path, reviewer: str, decisions: int) -> None:
+def screen_prioritised(
+    path: Path, reviewer: str, decisions: int, settings: ModelSettings = DEFAULTS
+) -> None:
     """Turn prioritisation on as the screen does (a `start` event with the
     ledger's settings) and decide `decisions` records by their labels."""
     ann = session(path, reviewer)
-    prioritiser = Prioritiser(ann)
+    prioritiser = Prioritiser(ann, settings)
     ann.store.prioritisation.record(
         Stage.TITLE_ABSTRACT, "start", reviewer=reviewer, settings=prioritiser.ledger_settings()
     )
@@ -122,6 +125,28 @@ def test_status_and_the_methods_sheet_report_prioritisation_and_the_stop(
     assert "doi:10.1186/s13643-020-01521-4" in by_topic["Reference"]
     notes = [str(r["meaning"]) for r in sheet_rows(workbook, "Dictionary")]
     assert "Methods: 7 row(s)" in notes
+
+
+def test_the_title_weight_and_the_ensemble_are_recorded_and_reported(
+    review: Path,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    settings = ModelSettings(classifier="svm+nb", title_weight=2, seed=4)
+    screen_prioritised(review, "ann", 15, settings)
+    assert run("stopping", str(review), "--reviewer", "ann", "--stop") == 0
+    capsys.readouterr()
+    with Store.open(review) as fresh:
+        [mine] = history(fresh)
+    assert mine.stop is not None
+    recorded = mine.stop.settings
+    assert recorded["model"] == "tfidf-svm+nb" and recorded["title_weight"] == 2
+    kept = {k: v for k, v in recorded.items() if k in ModelSettings.__dataclass_fields__}
+    assert ModelSettings(**kept) == settings  # the ledger gives the same model back
+    assert run("status", str(review)) == 0
+    status = capsys.readouterr().out
+    assert "TF-IDF features of title (counted twice), abstract and keywords" in status
+    assert "averaged with a multinomial naive Bayes's" in status and "random seed 4" in status
+    assert "other settings" not in status  # every setting in words, none left raw
 
 
 def test_nothing_is_reported_when_prioritisation_was_never_on(

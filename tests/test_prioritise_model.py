@@ -23,7 +23,7 @@ def labelled():  # type: ignore[no-untyped-def]
 def test_reads_the_default_label_column(labelled) -> None:  # type: ignore[no-untyped-def]
     assert labelled.label_column == "label_included"
     assert len(labelled.labels) == 80 and labelled.relevant == 16
-    assert "antihistamin" in " ".join(labelled.texts).lower()
+    assert "antihistamin" in " ".join(labelled.texts()).lower()
 
 
 def test_a_missing_label_column_names_the_columns_there(tmp_path: Path) -> None:
@@ -78,7 +78,7 @@ def test_the_model_ranks_records_like_the_included_ones_first() -> None:
 
 
 def test_simulation_is_deterministic_with_a_seed_and_beats_random(labelled) -> None:  # type: ignore[no-untyped-def]
-    features = build_features(labelled.texts)
+    features = build_features(labelled.texts())
     settings = ModelSettings(seed=7)
     one = simulate(features, labelled.labels, settings=settings, prior=1)
     two = simulate(features, labelled.labels, settings=settings, prior=1)

@@ -24,13 +24,18 @@ _FALSE = {"0", "false", "no", "n", "exclude", "excluded", "irrelevant"}
 @dataclass(frozen=True, slots=True)
 class LabelledSet:
     path: Path
-    texts: list[str]
+    fields: list[tuple[str | None, str | None, list[str]]]
+    """Each record's title, abstract and keywords."""
     labels: list[int]
     label_column: str
 
     @property
     def relevant(self) -> int:
         return sum(self.labels)
+
+    def texts(self, title_weight: int = 1) -> list[str]:
+        """Each record's text as the model reads it (`ModelSettings.title_weight`)."""
+        return [record_text(*one, title_weight=title_weight) for one in self.fields]
 
 
 def read_labelled(path: Path, label: str | None = None) -> LabelledSet:
@@ -51,7 +56,8 @@ def read_labelled(path: Path, label: str | None = None) -> LabelledSet:
             field=label or LABEL_COLUMNS[0],
             hint=f"name the 0/1 column with --label COLUMN; other columns here: {have}",
         )
-    texts, labels = [], []
+    fields: list[tuple[str | None, str | None, list[str]]] = []
+    labels: list[int] = []
     for draft in drafts:
         raw = (draft.extra.get(column) or "").strip().lower()
         if raw in _TRUE:
@@ -66,5 +72,5 @@ def read_labelled(path: Path, label: str | None = None) -> LabelledSet:
                 field=column,
                 hint="every record needs 1 (relevant) or 0 (not relevant) in the label column",
             )
-        texts.append(record_text(draft.title, draft.abstract, draft.keywords))
-    return LabelledSet(path, texts, labels, column)
+        fields.append((draft.title, draft.abstract, list(draft.keywords)))
+    return LabelledSet(path, fields, labels, column)

@@ -18,7 +18,7 @@ from review.screening.priority_ledger import ReviewerPrioritisation
 
 _DESCRIBED = {
     "model", "classifier", "c", "ratio", "ngram_max", "min_df", "max_df", "sublinear_tf", "seed",
-    "retrain_every",
+    "title_weight", "retrain_every",
     "retrain_after_relevant", "warm_up", "known_relevant", "learns_from", "library",
 }  # fmt: skip
 """Settings the sentences spell out; any other is listed as it was recorded."""
@@ -44,16 +44,20 @@ def methods_statements(history: list[ReviewerPrioritisation]) -> list[Statement]
     return statements
 
 
+def _times(count: int) -> str:
+    return {2: "twice", 3: "three times"}.get(count, f"{count} times")
+
+
 def describe_model(settings: dict[str, Any]) -> str:
     """The model and its settings in a phrase: 'TF-IDF … and logistic regression (C = 0.3) …'."""
     name = settings.get("model")
-    if name in ("tfidf-logistic", "tfidf-svm"):
+    if name in ("tfidf-logistic", "tfidf-svm", "tfidf-svm+nb"):
         grams = settings.get("ngram_max", 1)
         features = "single words" if grams == 1 else f"word n-grams of 1 to {grams} words"
         scaled = ", log-scaled term frequency" if settings.get("sublinear_tf") else ""
         common = settings.get("max_df", 1.0)
         cap = f", in at most {common:.0%} of records" if common < 1 else ""
-        kind = "a linear SVM" if name == "tfidf-svm" else "a logistic regression"
+        kind = "a logistic regression" if name == "tfidf-logistic" else "a linear SVM"
         ratio = settings.get("ratio")
         if ratio is None or ratio == 1:  # the first release recorded no ratio: balanced
             weights = f"{kind} with balanced class weights (C = {settings.get('c')})"
@@ -62,8 +66,12 @@ def describe_model(settings: dict[str, Any]) -> str:
                 f"{kind} (C = {settings.get('c')}) with the relevant records weighted "
                 f"{ratio:g} to 1 against the irrelevant ones"
             )
+        if name == "tfidf-svm+nb":
+            weights += ", its ranking averaged with a multinomial naive Bayes's (equally weighted)"
+        times = settings.get("title_weight", 1)
+        title = "title" if times == 1 else f"title (counted {_times(times)})"
         text = (
-            f"TF-IDF features of title, abstract and keywords ({features}, terms in at least "
+            f"TF-IDF features of {title}, abstract and keywords ({features}, terms in at least "
             f"{settings.get('min_df', 1)} record(s){cap}{scaled}) and {weights}"
         )
     else:

@@ -102,7 +102,10 @@ def make_ranking(
 
 def _features(request: RankRequest) -> csr_matrix:
     settings = request.settings
-    features = (settings.ngram_max, settings.min_df, settings.max_df, settings.sublinear_tf)
+    features = (
+        settings.ngram_max, settings.min_df, settings.max_df, settings.sublinear_tf,
+        settings.title_weight,
+    )  # fmt: skip
     key = (request.path, len(request.record_ids), hash(request.record_ids), features)
     if key not in _FEATURES:
         from review.store import Store
@@ -110,7 +113,8 @@ def _features(request: RankRequest) -> csr_matrix:
         with Store.open(request.path) as store:
             texts = store.records.ranking_texts()
         blank: tuple[None, None, list[str]] = (None, None, [])
-        rows = [record_text(*texts.get(rid, blank)) for rid in request.record_ids]
+        weight = settings.title_weight
+        rows = [record_text(*texts.get(rid, blank), weight) for rid in request.record_ids]
         _FEATURES.clear()
         _FEATURES[key] = build_features(rows, settings)
     return _FEATURES[key]
