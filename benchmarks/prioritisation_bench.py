@@ -71,7 +71,7 @@ CANDIDATES: list[dict[str, Any]] = [
     {"classifier": "logistic", "c": 1.0, "ratio": 20.0},
     {"classifier": "svm", "c": 0.03, "ratio": 20.0},
     {"classifier": "svm", "c": 0.11, "ratio": 5.0},
-    {"classifier": "svm", "c": 0.11, "ratio": 9.8},  # ASReview's ELAS u4 (it drops keywords)
+    {"classifier": "svm", "c": 0.11, "ratio": 9.8},  # ELAS u4's C and weight, our scaling
     {"classifier": "svm", "c": 0.11, "ratio": 40.0},
     {"classifier": "svm", "c": 0.11, "ratio": 20.0, "title_weight": 2},
     {"classifier": "svm", "c": 0.11, "ratio": 20.0, "title_weight": 3},
@@ -79,6 +79,17 @@ CANDIDATES: list[dict[str, Any]] = [
     {"classifier": "svm", "c": 0.11, "ratio": 20.0, "min_df": 2},
     {"classifier": "svm+nb", "c": 0.11, "ratio": 20.0},
     {"classifier": "svm+nb", "c": 0.11, "ratio": 20.0, "title_weight": 2},
+    {"classifier": "svm", "c": 0.11, "ratio": 20.0, "keywords": False},
+    {"classifier": "svm", "c": 0.11, "ratio": 20.0, "rescale_weights": False},
+    # ASReview's ELAS u4 itself: no keywords, max_df 0.95, weights unscaled
+    {
+        "classifier": "svm",
+        "c": 0.11,
+        "ratio": 9.8,
+        "keywords": False,
+        "max_df": 0.95,
+        "rescale_weights": False,
+    },
 ]
 """What --loso chooses among (ModelSettings fields; the rest as the defaults)."""
 
@@ -105,9 +116,9 @@ def features_of(name: str, model: dict[str, Any]) -> tuple[Any, list[int]]:
         _DATA[name] = read_labelled(SETS_DIR / SETS[name])
     labelled = _DATA[name]
     key = (name, settings.ngram_max, settings.min_df, settings.max_df)
-    key += (settings.sublinear_tf, settings.title_weight)
+    key += (settings.sublinear_tf, settings.title_weight, settings.keywords)
     if key not in _DATA:
-        _DATA[key] = build_features(labelled.texts(settings.title_weight), settings)
+        _DATA[key] = build_features(labelled.texts(settings), settings)
     return _DATA[key], labelled.labels
 
 
@@ -371,7 +382,7 @@ def main() -> None:
     print()
     sizes = [int(s) for s in args.sizes.split(",") if s]
     if sizes:
-        texts = [t for name in names for t in _DATA[name].texts(DEFAULTS.title_weight)]
+        texts = [t for name in names for t in _DATA[name].texts(DEFAULTS)]
         retrain_times(sizes, texts, shipped)
 
 

@@ -127,11 +127,13 @@ def test_status_and_the_methods_sheet_report_prioritisation_and_the_stop(
     assert "Methods: 7 row(s)" in notes
 
 
-def test_the_title_weight_and_the_ensemble_are_recorded_and_reported(
+def test_the_text_weighting_and_ensemble_settings_are_recorded_and_reported(
     review: Path,  # noqa: F811
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    settings = ModelSettings(classifier="svm+nb", title_weight=2, seed=4)
+    settings = ModelSettings(
+        classifier="svm+nb", title_weight=2, keywords=False, rescale_weights=False, seed=4
+    )
     screen_prioritised(review, "ann", 15, settings)
     assert run("stopping", str(review), "--reviewer", "ann", "--stop") == 0
     capsys.readouterr()
@@ -144,7 +146,8 @@ def test_the_title_weight_and_the_ensemble_are_recorded_and_reported(
     assert ModelSettings(**kept) == settings  # the ledger gives the same model back
     assert run("status", str(review)) == 0
     status = capsys.readouterr().out
-    assert "TF-IDF features of title (counted twice), abstract and keywords" in status
+    assert "TF-IDF features of title (counted twice) and abstract (" in status
+    assert "(class weights not rescaled to the number of records)" in status
     assert "averaged with a multinomial naive Bayes's" in status and "random seed 4" in status
     assert "other settings" not in status  # every setting in words, none left raw
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from review.errors import ImportFormatError
 from review.importers import read_document
-from review.prioritise.model import record_text
+from review.prioritise.model import DEFAULTS, ModelSettings
 
 LABEL_COLUMNS = ("label_included", "included", "label")
 """Tried in this order when no label column is named."""
@@ -33,9 +33,9 @@ class LabelledSet:
     def relevant(self) -> int:
         return sum(self.labels)
 
-    def texts(self, title_weight: int = 1) -> list[str]:
-        """Each record's text as the model reads it (`ModelSettings.title_weight`)."""
-        return [record_text(*one, title_weight=title_weight) for one in self.fields]
+    def texts(self, settings: ModelSettings = DEFAULTS) -> list[str]:
+        """Each record's text as the model with `settings` reads it."""
+        return [settings.text(*one) for one in self.fields]
 
 
 def read_labelled(path: Path, label: str | None = None) -> LabelledSet:

@@ -54,6 +54,12 @@ class ModelSettings:
     title_weight: int = 1
     """The title counted this many times in a record's text: its words say
     what a study is about more surely than the abstract's."""
+    keywords: bool = True
+    """Keywords join the text (ASReview reads title and abstract only)."""
+    rescale_weights: bool = True
+    """Class weights scaled to sum to the decided records, so C means the
+    same at any include share; ASReview leaves them unscaled (a far
+    stronger regularisation while includes are few)."""
     seed: int = 0
     """Seeds the warm-up order, the tie-breaks and the solver."""
 
@@ -72,6 +78,10 @@ class ModelSettings:
 
     def as_dict(self) -> dict[str, Any]:
         return {"model": self.name, **asdict(self)}
+
+    def text(self, title: str | None, abstract: str | None, keywords: Sequence[str] = ()) -> str:
+        """A record's text as this model reads it."""
+        return record_text(title, abstract, keywords if self.keywords else (), self.title_weight)
 
 
 DEFAULTS = ModelSettings()
@@ -114,13 +124,14 @@ def can_train(labels: Mapping[int, int]) -> bool:
     return 0 in values and 1 in values
 
 
-def class_weights(y: np.ndarray, ratio: float) -> dict[int, float]:
+def class_weights(y: np.ndarray, ratio: float, rescale: bool = True) -> dict[int, float]:
     """Per-class sample weights: the excludes together weigh 1/ratio of the
-    includes together, scaled so the weights still sum to the number of rows."""
+    includes together, scaled (`rescale`) so the weights still sum to the
+    number of rows, else an include weighs 1."""
     relevant = int(y.sum())
     irrelevant = len(y) - relevant
     include, exclude = 1.0, relevant / (ratio * irrelevant)
-    scale = len(y) / (include * relevant + exclude * irrelevant)
+    scale = len(y) / (include * relevant + exclude * irrelevant) if rescale else 1.0
     return {0: exclude * scale, 1: include * scale}
 
 
@@ -153,7 +164,7 @@ def _margin(
     """The linear classifier's signed distance from its boundary, every row."""
     import numpy as np
 
-    weights = class_weights(y, settings.ratio)
+    weights = class_weights(y, settings.ratio, settings.rescale_weights)
     if settings.classifier in ("svm", "svm+nb"):
         from sklearn.svm import LinearSVC
 
@@ -192,7 +203,7 @@ def _ensemble(
     from scipy.stats import rankdata
     from sklearn.naive_bayes import MultinomialNB
 
-    weights = class_weights(y, settings.ratio)
+    weights = class_weights(y, settings.ratio, settings.rescale_weights)
     bayes = MultinomialNB(alpha=NB_ALPHA)
     bayes.fit(features[rows], y, sample_weight=np.where(y == 1, weights[1], weights[0]))
     log_odds = bayes.predict_joint_log_proba(features)

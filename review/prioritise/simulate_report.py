@@ -53,7 +53,7 @@ def run_simulation(dataset: Path, label: str | None, *, seed: int, prior: int) -
         )
     settings = ModelSettings(seed=seed)
     try:
-        features = build_features(labelled.texts(settings.title_weight), settings)
+        features = build_features(labelled.texts(settings), settings)
         result = simulate(features, labelled.labels, settings=settings, prior=prior)
         baseline = simulate_random(labelled.labels, seed=seed, prior=prior)
     except ValueError as exc:

@@ -18,7 +18,7 @@ from review.screening.priority_ledger import ReviewerPrioritisation
 
 _DESCRIBED = {
     "model", "classifier", "c", "ratio", "ngram_max", "min_df", "max_df", "sublinear_tf", "seed",
-    "title_weight", "retrain_every",
+    "title_weight", "keywords", "rescale_weights", "retrain_every",
     "retrain_after_relevant", "warm_up", "known_relevant", "learns_from", "library",
 }  # fmt: skip
 """Settings the sentences spell out; any other is listed as it was recorded."""
@@ -44,8 +44,14 @@ def methods_statements(history: list[ReviewerPrioritisation]) -> list[Statement]
     return statements
 
 
-def _times(count: int) -> str:
-    return {2: "twice", 3: "three times"}.get(count, f"{count} times")
+def _fields(settings: dict[str, Any]) -> str:
+    """What the text was made of: 'title (counted twice), abstract and keywords'."""
+    times = settings.get("title_weight", 1)
+    counted = {2: "twice", 3: "three times"}.get(times, f"{times} times")
+    title = "title" if times == 1 else f"title (counted {counted})"
+    if settings.get("keywords", True):
+        return f"{title}, abstract and keywords"
+    return f"{title} and abstract"
 
 
 def describe_model(settings: dict[str, Any]) -> str:
@@ -66,12 +72,12 @@ def describe_model(settings: dict[str, Any]) -> str:
                 f"{kind} (C = {settings.get('c')}) with the relevant records weighted "
                 f"{ratio:g} to 1 against the irrelevant ones"
             )
+        if settings.get("rescale_weights") is False:
+            weights += " (class weights not rescaled to the number of records)"
         if name == "tfidf-svm+nb":
             weights += ", its ranking averaged with a multinomial naive Bayes's (equally weighted)"
-        times = settings.get("title_weight", 1)
-        title = "title" if times == 1 else f"title (counted {_times(times)})"
         text = (
-            f"TF-IDF features of {title}, abstract and keywords ({features}, terms in at least "
+            f"TF-IDF features of {_fields(settings)} ({features}, terms in at least "
             f"{settings.get('min_df', 1)} record(s){cap}{scaled}) and {weights}"
         )
     else:

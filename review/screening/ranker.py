@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from review.prioritise.model import ModelSettings, build_features, record_text, relevance
+from review.prioritise.model import ModelSettings, build_features, relevance
 from review.prioritise.order import ranked_order
 
 if TYPE_CHECKING:
@@ -104,7 +104,7 @@ def _features(request: RankRequest) -> csr_matrix:
     settings = request.settings
     features = (
         settings.ngram_max, settings.min_df, settings.max_df, settings.sublinear_tf,
-        settings.title_weight,
+        settings.title_weight, settings.keywords,
     )  # fmt: skip
     key = (request.path, len(request.record_ids), hash(request.record_ids), features)
     if key not in _FEATURES:
@@ -113,8 +113,7 @@ def _features(request: RankRequest) -> csr_matrix:
         with Store.open(request.path) as store:
             texts = store.records.ranking_texts()
         blank: tuple[None, None, list[str]] = (None, None, [])
-        weight = settings.title_weight
-        rows = [record_text(*texts.get(rid, blank), weight) for rid in request.record_ids]
+        rows = [settings.text(*texts.get(rid, blank)) for rid in request.record_ids]
         _FEATURES.clear()
         _FEATURES[key] = build_features(rows, settings)
     return _FEATURES[key]
