@@ -22,12 +22,10 @@ def test_the_title_is_counted_title_weight_times() -> None:
     assert record_text(None, "A trial.", [], 3) == "A trial."
     labelled = read_labelled(FIXTURE)
     title = labelled.fields[0][0]
-    assert title and labelled.texts(ModelSettings(title_weight=2))[0].startswith(
-        f"{title} {title} "
-    )
-    assert labelled.texts()[0].startswith(title) and not labelled.texts()[0].startswith(
-        f"{title} {title}"
-    )
+    assert title
+    once = labelled.texts(ModelSettings(title_weight=1))[0]
+    assert once.startswith(title) and not once.startswith(f"{title} {title}")
+    assert labelled.texts()[0].startswith(f"{title} {title} {title} ")  # the default: 3
     keywords = labelled.fields[0][2]
     assert keywords and labelled.texts()[0].endswith(" ".join(keywords))
     assert " ".join(keywords) not in labelled.texts(ModelSettings(keywords=False))[0]
