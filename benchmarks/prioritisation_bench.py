@@ -89,7 +89,8 @@ CANDIDATES: list[dict[str, Any]] = [
     {"classifier": "svm+nb", "c": 0.11, "ratio": 20.0, "title_weight": 2},
     {"classifier": "svm", "c": 0.11, "ratio": 20.0, "keywords": False},
     {"classifier": "svm", "c": 0.11, "ratio": 20.0, "rescale_weights": False},
-    # ASReview's ELAS u4 itself: no keywords, max_df 0.95, weights unscaled
+    # ELAS u4's settings with the weights left unscaled (what this list took
+    # for ELAS u4 until ASReview's balancer was read: it rescales them)
     {
         "classifier": "svm",
         "c": 0.11,
@@ -98,6 +99,23 @@ CANDIDATES: list[dict[str, Any]] = [
         "max_df": 0.95,
         "rescale_weights": False,
     },
+    # ASReview's ELAS u4 itself: title + abstract, max_df 0.95, weights rescaled
+    # to the number of records (in our pipeline: within 2 relevant records and
+    # 20 screened of `asreview simulate` on every set and seed)
+    {"classifier": "svm", "c": 0.11, "ratio": 9.8, "keywords": False, "max_df": 0.95},
+    {
+        "classifier": "svm",
+        "c": 0.11,
+        "ratio": 9.8,
+        "keywords": False,
+        "max_df": 0.95,
+        "title_weight": 3,
+    },
+    {"classifier": "svm", "c": 0.11, "ratio": 20.0, "keywords": False, "max_df": 0.95},
+    {"classifier": "svm", "c": 0.11, "ratio": 20.0, "title_weight": 3, "max_df": 0.95},
+    {"classifier": "svm", "c": 0.11, "ratio": 20.0, "title_weight": 2, "max_df": 0.95},
+    {"classifier": "svm", "c": 0.11, "ratio": 20.0, "title_weight": 3, "keywords": False},
+    {"classifier": "svm", "c": 0.11, "ratio": 20.0, "title_weight": 2, "keywords": False},
 ]
 """What --loso chooses among (ModelSettings fields; the rest as in BASE)."""
 

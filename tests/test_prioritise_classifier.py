@@ -28,7 +28,7 @@ def test_class_weights_let_the_includes_outweigh_the_excludes_by_the_ratio() -> 
     assert weights[1] + 9 * weights[0] == pytest.approx(10)  # they still sum to the rows
     balanced = class_weights(y, 1.0)
     assert balanced[1] == pytest.approx(9 * balanced[0])
-    unscaled = class_weights(y, 9.0, rescale=False)  # as ASReview weighs: an include is 1
+    unscaled = class_weights(y, 9.0, rescale=False)  # an include weighs 1
     assert unscaled == {1: 1.0, 0: pytest.approx(1 / 81)}
 
 

@@ -60,8 +60,9 @@ class ModelSettings:
     """Keywords join the text (ASReview reads title and abstract only)."""
     rescale_weights: bool = True
     """Class weights scaled to sum to the decided records, so C means the
-    same at any include share; ASReview leaves them unscaled (a far
-    stronger regularisation while includes are few)."""
+    same at any include share (ASReview scales them too). Unscaled, an
+    include weighs 1 and the excludes far less: a much stronger
+    regularisation while includes are few."""
     seed: int = 0
     """Seeds the warm-up order, the tie-breaks and the solver."""
 
