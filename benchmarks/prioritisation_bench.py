@@ -13,8 +13,9 @@ once 95% recall and 10% screened are both reached: neither figure reads
 anything after that point).
 
 `--loso` (leave one set out) is the honest figure for every set: each
-CANDIDATE screens every set with every seed; then, for each set, the
-candidate with the best mean of WSS@95 and recall@10% over the *other* sets
+CANDIDATE (benchmarks/prioritisation_candidates.py) screens every set with
+every seed; then, for each set, the candidate with the best mean of WSS@95
+and recall@10% over the *other* sets
 and seeds is chosen and reported on the held-out set, so no set's figure
 comes from a model chosen on it. The shipped default (review.prioritise.
 model.DEFAULTS) is the candidate chosen that way on all five sets; the run
@@ -54,6 +55,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from asreview_peer import asreview  # noqa: E402  (needs the paths above)
+from prioritisation_candidates import BASE, CANDIDATES  # noqa: E402
 
 SETS_DIR = ROOT.parent / "shared" / "corpora" / "systematic-review-datasets" / "datasets"
 SETS = {
@@ -63,61 +65,6 @@ SETS = {
     "Antihistamines": "Cohen_2006/output/local/Antihistamines.csv",
     "UrinaryIncontinence": "Cohen_2006/output/local/UrinaryIncontinence.csv",
 }
-BASE: dict[str, Any] = {
-    "classifier": "svm", "c": 0.11, "ratio": 20.0, "ngram_max": 2, "min_df": 1, "max_df": 1.0,
-    "sublinear_tf": True, "title_weight": 1, "keywords": True, "rescale_weights": True,
-}  # fmt: skip
-"""What a candidate leaves unsaid (fixed here, not taken from the shipped
-defaults: a candidate must name the same model after the defaults change)."""
-CANDIDATES: list[dict[str, Any]] = [
-    {"classifier": "svm", "c": 0.11, "ratio": 20.0},  # the previous default
-    {"classifier": "logistic", "c": 0.3, "ratio": 1.0},  # the first release's model
-    {"classifier": "logistic", "c": 0.3, "ratio": 9.8},
-    {"classifier": "logistic", "c": 1.0, "ratio": 20.0},
-    {"classifier": "svm", "c": 0.03, "ratio": 20.0},
-    {"classifier": "svm", "c": 0.11, "ratio": 5.0},
-    {"classifier": "svm", "c": 0.11, "ratio": 9.8},  # ELAS u4's C and weight, our scaling
-    {"classifier": "svm", "c": 0.11, "ratio": 40.0},
-    {"classifier": "svm", "c": 0.11, "ratio": 20.0, "title_weight": 2},
-    {"classifier": "svm", "c": 0.11, "ratio": 20.0, "title_weight": 3},
-    {"classifier": "svm", "c": 0.03, "ratio": 20.0, "title_weight": 2},
-    {"classifier": "svm", "c": 0.03, "ratio": 20.0, "title_weight": 3},
-    {"classifier": "svm", "c": 0.11, "ratio": 9.8, "title_weight": 3},
-    {"classifier": "svm", "c": 0.11, "ratio": 20.0, "sublinear_tf": False},
-    {"classifier": "svm", "c": 0.11, "ratio": 20.0, "min_df": 2},
-    {"classifier": "svm+nb", "c": 0.11, "ratio": 20.0},
-    {"classifier": "svm+nb", "c": 0.11, "ratio": 20.0, "title_weight": 2},
-    {"classifier": "svm", "c": 0.11, "ratio": 20.0, "keywords": False},
-    {"classifier": "svm", "c": 0.11, "ratio": 20.0, "rescale_weights": False},
-    # ELAS u4's settings with the weights left unscaled (what this list took
-    # for ELAS u4 until ASReview's balancer was read: it rescales them)
-    {
-        "classifier": "svm",
-        "c": 0.11,
-        "ratio": 9.8,
-        "keywords": False,
-        "max_df": 0.95,
-        "rescale_weights": False,
-    },
-    # ASReview's ELAS u4 itself: title + abstract, max_df 0.95, weights rescaled
-    # to the number of records (in our pipeline: within 2 relevant records and
-    # 20 screened of `asreview simulate` on every set and seed)
-    {"classifier": "svm", "c": 0.11, "ratio": 9.8, "keywords": False, "max_df": 0.95},
-    {
-        "classifier": "svm",
-        "c": 0.11,
-        "ratio": 9.8,
-        "keywords": False,
-        "max_df": 0.95,
-        "title_weight": 3,
-    },
-    {"classifier": "svm", "c": 0.11, "ratio": 20.0, "keywords": False, "max_df": 0.95},
-    {"classifier": "svm", "c": 0.11, "ratio": 20.0, "title_weight": 3, "max_df": 0.95},
-    {"classifier": "svm", "c": 0.11, "ratio": 20.0, "title_weight": 2, "max_df": 0.95},
-    {"classifier": "svm", "c": 0.11, "ratio": 20.0, "title_weight": 3, "keywords": False},
-    {"classifier": "svm", "c": 0.11, "ratio": 20.0, "title_weight": 2, "keywords": False},
-]
-"""What --loso chooses among (ModelSettings fields; the rest as in BASE)."""
 
 Figures = tuple[float, float, int, int]
 """WSS@95, recall@10%, records screened to reach 95% recall, relevant found in the first 10%."""

@@ -1,0 +1,47 @@
+"""The prioritisation bench's candidates: each one a model review can run, none
+twice, the shipped default among them, and ELAS u4 as ASReview runs it (its
+balancer rescales the class weights, so ours must be on for that candidate)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+import pytest
+
+from review.prioritise.model import DEFAULTS, ModelSettings, class_weights
+
+BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def _candidates() -> ModuleType:
+    path = BENCH / "prioritisation_candidates.py"
+    spec = importlib.util.spec_from_file_location("prioritisation_candidates", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_candidate_is_a_distinct_model_and_the_default_is_one() -> None:
+    module = _candidates()
+    settings = [ModelSettings(**{**module.BASE, **one}) for one in module.CANDIDATES]
+    assert len(set(settings)) == len(settings)  # a twin would split the choice's ties
+    assert DEFAULTS in settings
+
+
+def test_elas_u4_candidate_has_asreviews_settings_and_rescaled_weights() -> None:
+    module = _candidates()
+    elas = {"classifier": "svm", "c": 0.11, "ratio": 9.8, "keywords": False, "max_df": 0.95}
+    assert elas in module.CANDIDATES
+    settings = ModelSettings(**{**module.BASE, **elas})
+    assert settings.rescale_weights and settings.title_weight == 1 and settings.sublinear_tf
+    # ASReview's Balanced(ratio=9.8): an include 1, an exclude includes/(9.8 x
+    # excludes), then all scaled to sum to the number of rows.
+    y = np.array([1, 1, 0, 0, 0, 0, 0, 0, 0, 0])
+    raw = np.where(y == 1, 1.0, 2 / (9.8 * 8))
+    theirs = raw * len(y) / raw.sum()
+    ours = class_weights(y, settings.ratio, settings.rescale_weights)
+    assert ours[1] == pytest.approx(theirs[0]) and ours[0] == pytest.approx(theirs[-1])
