@@ -225,7 +225,16 @@ def printed_twice(e: Evidence, t: Thresholds = THRESHOLDS) -> bool:
         and e.year == SAME
         and e.volume == SAME
         and (e.issue == SAME or (e.issue == MISSING and not e.page_range))
-        and e.title >= t.metadata_title
+        and same_paper_unidentified(e, t)
+    )
+
+
+def same_paper_unidentified(e: Evidence, t: Thresholds = THRESHOLDS) -> bool:
+    """What two printings of one paper share when the locators cannot say:
+    a near-identical, specific title, the same first author and an author list
+    of two or more alike, one record type, and no identifier that differs."""
+    return (
+        e.title >= t.metadata_title
         and titled_alike(e)
         and not e.generic_title
         and e.first_author == SAME
@@ -275,15 +284,7 @@ def ahead_of_print(e: Evidence, t: Thresholds = THRESHOLDS) -> bool:
         and e.journal in AGREES
         and e.year_gap is not None
         and e.year_gap <= 1
-        and e.title >= t.metadata_title
-        and titled_alike(e)
-        and not e.generic_title
-        and e.first_author == SAME
-        and e.author_count >= 2
-        and e.authors >= t.metadata_authors
-        and e.record_type == SAME
-        and e.doi in NOT_DIFFERENT
-        and e.pmid in NOT_DIFFERENT
+        and same_paper_unidentified(e, t)
     )
 
 
