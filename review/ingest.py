@@ -14,14 +14,16 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 
 from review.errors import DuplicateImportError, ImportFormatError, Problem, UsageError
 from review.identity import record_key
-from review.importers import read_document
+from review.importers import by_name, read_document
 from review.importers.base import Document, Format
 from review.models import FILE_WARNING_KINDS, RecordDraft, Source, SourceKind
-from review.store import KeyedRecord, NewSource, Store
+from review.process_stream import stream_in_child
+from review.store import KeyedRecord, NewSource, RowChunk, Store, row_chunks
 
 Progress = Callable[[str, int, int], None]
 """Called with (phase, done, total) as an import advances; `total` is an
@@ -151,13 +153,23 @@ def _store_file(
     repeat = store.imports.import_count(doc.sha256)
     prefix = doc.sha256[:16] if not repeat else f"{doc.sha256[:16]}.{repeat}"
 
-    def keyed() -> Iterator[KeyedRecord]:
-        for draft in fmt.parse(doc):
-            add_missing_field_warnings(draft)
-            warnings.update(w.kind for w in draft.warnings)
-            notices.extend(w.message for w in draft.warnings if w.kind in FILE_WARNING_KINDS)
-            key = record_key(draft, file_hash=doc.sha256)
-            yield KeyedRecord(key, f"{prefix}:{draft.position}", draft)
+    read = [0.0]
+    """How far into the file the parser has read (0–1), for the progress bar."""
+
+    def chunks(source_id: int) -> Iterator[RowChunk]:
+        # A large file is parsed in a second process while this one writes.
+        made = (
+            stream_in_child(partial(_child_chunks, doc, fmt.name, prefix, source_id))
+            if doc.streamed
+            else file_chunks(doc, fmt, prefix, source_id)
+        )
+        for chunk, fraction in made:
+            read[0] = fraction
+            for _, kind, _, message in chunk[1]:
+                warnings[kind] += 1
+                if kind in FILE_WARNING_KINDS:
+                    notices.append(message)
+            yield chunk
 
     reported = [0]
 
@@ -169,11 +181,11 @@ def _store_file(
             reported[0] = done
             # Records stream from the parser: the total is estimated from
             # how far into the file it has read, exact once it is done.
-            fraction = doc.read_fraction()
+            fraction = read[0]
             estimate = round(done / fraction) if fraction > 0.01 else 0
             progress(f"importing {doc.path.name}", done, max(estimate, done))
 
-    source = store.imports.stage(_new_source(doc, fmt, options), keyed(), on_batch=on_batch)
+    source = store.imports.stage_rows(_new_source(doc, fmt, options), chunks, on_batch=on_batch)
     staged.append(source.id)
     if progress:
         progress(f"importing {doc.path.name}", source.record_count, source.record_count)
@@ -184,6 +196,34 @@ def _store_file(
             hint="check that the export finished and holds results",
         )
     return ImportResult(source, fmt.label, warnings, time.perf_counter() - t0, notices)
+
+
+def file_chunks(
+    doc: Document, fmt: Format, prefix: str, source_id: int
+) -> Iterator[tuple[RowChunk, float]]:
+    """The file's records as rows to store, a chunk at a time, each with how
+    far into the file the parser had read: parse, warn, identify, lay out.
+
+    The uid is `prefix:position`, the same on every machine that imports
+    the file (a forced re-import's prefix differs).
+    """
+
+    def keyed() -> Iterator[KeyedRecord]:
+        for draft in fmt.parse(doc):
+            add_missing_field_warnings(draft)
+            key = record_key(draft, file_hash=doc.sha256)
+            yield KeyedRecord(key, f"{prefix}:{draft.position}", draft)
+
+    for chunk in row_chunks(keyed(), source_id):
+        yield chunk, doc.read_fraction()
+
+
+def _child_chunks(
+    doc: Document, format_name: str, prefix: str, source_id: int
+) -> Iterator[tuple[RowChunk, float]]:
+    """`file_chunks` in the parsing process, which is given the format by name
+    (a spawned process gets its arguments pickled, and a parser by reference)."""
+    return file_chunks(doc, by_name(format_name), prefix, source_id)
 
 
 def add_missing_field_warnings(draft: RecordDraft) -> None:

@@ -55,6 +55,12 @@ class Document:
         self._text = text
         self._consumed = 0
 
+    @property
+    def streamed(self) -> bool:
+        """Read from disk as it is parsed (a large file), not held in memory:
+        another process can parse it from its path alone."""
+        return self._data is None and self._text is None
+
     def read_fraction(self) -> float:
         """How far `lines()` or `rows()` has read into the file (0–1): what a
         progress bar shows while records stream to the store."""

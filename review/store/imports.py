@@ -126,6 +126,19 @@ class ImportsRepository:
         everything of this file is deleted again; if it is killed, the next
         `Store.open` deletes it.
         """
+        return self.stage_rows(
+            source, lambda source_id: row_chunks(records, source_id), on_batch=on_batch
+        )
+
+    def stage_rows(
+        self,
+        source: NewSource,
+        chunks: Callable[[int], Iterable[RowChunk]],
+        *,
+        on_batch: Callable[[int], None] | None = None,
+    ) -> Source:
+        """`stage` for rows made elsewhere (by `row_chunks`, perhaps in another
+        process): `chunks(source_id)` gives them once the source has its id."""
         # The token stays running until `publish` or `discard`, so another
         # store opened in this process does not take the import for dead.
         token = pending.new_token()
@@ -139,9 +152,12 @@ class ImportsRepository:
         # Pages each batch rewrites (indexes, search index) are copied from
         # the WAL into the file once per 16 MB of log rather than per 4 MB.
         conn.execute(f"PRAGMA wal_autocheckpoint = {_CHECKPOINT_PAGES}")
+        made = chunks(source_id)
         try:
-            self._write_batches(source_id, records, on_batch)
+            self._write_batches(source_id, made, on_batch)
         except BaseException:
+            # Stop the parser first (a generator; perhaps another process).
+            getattr(made, "close", lambda: None)()
             self.discard([source_id])
             raise
         finally:
@@ -178,12 +194,12 @@ class ImportsRepository:
     def _write_batches(
         self,
         source_id: int,
-        records: Iterable[KeyedRecord],
+        chunks: Iterable[RowChunk],
         on_batch: Callable[[int], None] | None,
     ) -> None:
         count, warnings = 0, 0
         sizer = _BatchSizer()
-        for values, warning_values in _prepared(records, source_id, sizer):
+        for values, warning_values in _batches(chunks, sizer):
             # Synced per batch (FULL), not left to the next commit: with
             # NORMAL, a colleague's decision commit would fsync the import's
             # megabytes of WAL and wait on them.
@@ -318,23 +334,46 @@ class _BatchSizer:
         self.size = int(max(_SIZES[0], min(_SIZES[2], wanted, self.size * 2)))
 
 
-def _prepared(
-    records: Iterable[KeyedRecord], source_id: int, sizer: _BatchSizer
-) -> Iterator[tuple[list[tuple[Any, ...]], list[tuple[int, str, str | None, str]]]]:
-    """Batches of (record rows without their id, (index in batch, *warning)),
-    parsed before the batch's transaction opens, so the lock is held only
-    while SQLite writes.
+RowChunk = tuple[list[tuple[Any, ...]], list[tuple[int, str, str | None, str]]]
+"""A few records' rows (the values of `INSERT_COLUMNS`) and their warnings,
+each (index of its record in the chunk, kind, field, message)."""
+_CHUNK = _SIZES[0]
+"""Records per chunk: batches are made of whole chunks."""
 
-    A parser thread feeding this was tried: sqlite3 releases the GIL while
-    SQLite works, but re-taking it for every row cancelled the overlap
-    (measured: no gain on 20k records), so it stays one thread.
-    """
+
+def row_chunks(records: Iterable[KeyedRecord], source_id: int) -> Iterator[RowChunk]:
+    """Records as rows ready to write, `_CHUNK` at a time (parsed as they are
+    asked for: outside any transaction, or in another process)."""
     iterator = iter(records)
-    while batch := list(islice(iterator, sizer.size)):
+    while batch := list(islice(iterator, _CHUNK)):
         rows = [insert_values(r, source_id) for r in batch]
         warnings = [
             (i, w.kind, w.field, w.message) for i, r in enumerate(batch) for w in r.draft.warnings
         ]
+        yield rows, warnings
+
+
+def _batches(chunks: Iterable[RowChunk], sizer: _BatchSizer) -> Iterator[RowChunk]:
+    """Chunks gathered into batches of about `sizer.size` records, each
+    gathered before its transaction opens, so the lock is held only while
+    SQLite writes.
+
+    A parser thread feeding this was tried: sqlite3 releases the GIL while
+    SQLite works, but re-taking it for every row cancelled the overlap
+    (measured: no gain on 20k records); a parser process does overlap (see
+    `review.process_stream`).
+    """
+    rows: list[tuple[Any, ...]] = []
+    warnings: list[tuple[int, str, str | None, str]] = []
+    for chunk_rows, chunk_warnings in chunks:
+        if chunk_warnings:
+            base = len(rows)
+            warnings += [(base + i, kind, name, text) for i, kind, name, text in chunk_warnings]
+        rows += chunk_rows
+        if len(rows) >= sizer.size:
+            yield rows, warnings
+            rows, warnings = [], []
+    if rows:
         yield rows, warnings
 
 

@@ -1,0 +1,112 @@
+"""An iterator run in a second process, its items streamed back as they come.
+
+A large import parses on one core while SQLite writes on another: a thread
+could not overlap them (sqlite3 takes the GIL back for every row it binds),
+a process can. The items travel pickled through a pipe, which holds little,
+so the child waits while the parent is behind and memory stays flat.
+
+Where the child may be forked (Linux, one thread) it starts in
+milliseconds; elsewhere (macOS, Windows, the TUI's worker threads, where a
+fork could inherit a lock another thread held) it is spawned: a fresh
+interpreter, so `produce` must then be picklable (a module-level function,
+or a `functools.partial` of one). The child ignores Ctrl+C: the parent is
+interrupted, stops it and deletes what it staged. A child whose parent dies
+finds the pipe closed at its next item and exits.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Generator, Iterable
+from multiprocessing.connection import Connection
+from typing import Any, TypeVar
+
+from review.errors import ReviewError
+
+T = TypeVar("T")
+
+_ITEM, _DONE, _ERROR = 0, 1, 2
+
+
+class ChildDied(RuntimeError):
+    """The child stopped without saying why (killed, out of memory)."""
+
+
+def start_method() -> str:
+    """`fork` where it is fast and safe (Linux, no other thread), else `spawn`."""
+    if sys.platform == "linux" and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
+
+def stream_in_child(
+    produce: Callable[[], Iterable[T]], *, method: str | None = None
+) -> Generator[T, None, None]:
+    """The items of `produce()`, computed in a child process.
+
+    An exception raised there is raised here (a bug's traceback from the
+    child added as a note); closing this iterator, or an exception while the
+    caller handles an item, stops the child.
+    """
+    context: Any = multiprocessing.get_context(method or start_method())
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_run, args=(produce, sender, receiver), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        while True:
+            try:
+                kind, payload = receiver.recv()
+            except EOFError:
+                child.join()
+                raise ChildDied(
+                    f"the parsing process stopped unexpectedly (exit code {child.exitcode})"
+                ) from None
+            if kind == _ITEM:
+                yield payload
+            elif kind == _DONE:
+                return
+            else:
+                raise payload
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+
+
+def _run(produce: Callable[[], Iterable[Any]], sender: Connection, receiver: Connection) -> None:
+    """The child: send each item, then the end or the exception."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A forked child holds the pipe's reading end too; closed, a parent that
+    # dies leaves the pipe with no reader and the next send fails.
+    receiver.close()
+    try:
+        for item in produce():
+            sender.send((_ITEM, item))
+        sender.send((_DONE, None))
+    except (BrokenPipeError, ConnectionResetError):
+        return  # the parent is gone or stopped listening: nothing to tell
+    except BaseException as exc:  # every failure goes to the parent
+        _send_error(sender, exc)
+    finally:
+        sender.close()
+
+
+def _send_error(sender: Connection, exc: BaseException) -> None:
+    if not isinstance(exc, ReviewError):  # a bug: keep where it happened
+        exc.add_note("in the parsing process:\n" + "".join(traceback.format_exception(exc)))
+    try:
+        sender.send((_ERROR, exc))
+    except (BrokenPipeError, ConnectionResetError):
+        return
+    except Exception:  # an exception that does not pickle
+        text = "".join(traceback.format_exception(exc))
+        try:
+            sender.send((_ERROR, RuntimeError(f"the parsing process failed:\n{text}")))
+        except (BrokenPipeError, ConnectionResetError):
+            return
