@@ -17,6 +17,9 @@ finds the pipe closed at its next item and exits.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import pickle
+import queue
 import signal
 import sys
 import threading
@@ -30,6 +33,9 @@ from review.errors import ReviewError
 T = TypeVar("T")
 
 _ITEM, _DONE, _ERROR = 0, 1, 2
+_AHEAD = 40
+"""Items the child may have made before the parent takes them (an import's
+item is 50 records: about 2,000 records, a few MB)."""
 
 
 class ChildDied(RuntimeError):
@@ -80,33 +86,50 @@ def stream_in_child(
 
 
 def _run(produce: Callable[[], Iterable[Any]], sender: Connection, receiver: Connection) -> None:
-    """The child: send each item, then the end or the exception."""
+    """The child: make the items while a thread sends them, then the end or
+    the exception.
+
+    The pipe holds 64 KiB, less than one item: sent from the parsing thread,
+    each item would wait for the parent to finish its SQLite batch, and the
+    two processes would take turns instead of working at once. The queue
+    lets the parser run up to `_AHEAD` items ahead.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # A forked child holds the pipe's reading end too; closed, a parent that
     # dies leaves the pipe with no reader and the next send fails.
     receiver.close()
+    ahead: queue.Queue[tuple[int, Any]] = queue.Queue(maxsize=_AHEAD)
+    thread = threading.Thread(target=_send_all, args=(ahead, sender), daemon=True)
+    thread.start()
     try:
         for item in produce():
-            sender.send((_ITEM, item))
-        sender.send((_DONE, None))
-    except (BrokenPipeError, ConnectionResetError):
-        return  # the parent is gone or stopped listening: nothing to tell
+            ahead.put((_ITEM, item))
+        ahead.put((_DONE, None))
     except BaseException as exc:  # every failure goes to the parent
-        _send_error(sender, exc)
-    finally:
-        sender.close()
+        ahead.put((_ERROR, _picklable(exc)))
+    thread.join()
 
 
-def _send_error(sender: Connection, exc: BaseException) -> None:
-    if not isinstance(exc, ReviewError):  # a bug: keep where it happened
+def _send_all(ahead: queue.Queue[tuple[int, Any]], sender: Connection) -> None:
+    while True:
+        message = ahead.get()
+        try:
+            sender.send(message)
+        except OSError:  # the parent is gone or stopped listening: stop at once
+            os._exit(0)
+        if message[0] != _ITEM:
+            sender.close()
+            return
+
+
+def _picklable(exc: BaseException) -> BaseException:
+    """The exception to send: a bug's with its traceback from here as a note;
+    one that would not pickle, as a RuntimeError holding its traceback."""
+    if not isinstance(exc, ReviewError):
         exc.add_note("in the parsing process:\n" + "".join(traceback.format_exception(exc)))
     try:
-        sender.send((_ERROR, exc))
-    except (BrokenPipeError, ConnectionResetError):
-        return
-    except Exception:  # an exception that does not pickle
+        pickle.dumps(exc)
+    except Exception:
         text = "".join(traceback.format_exception(exc))
-        try:
-            sender.send((_ERROR, RuntimeError(f"the parsing process failed:\n{text}")))
-        except (BrokenPipeError, ConnectionResetError):
-            return
+        return RuntimeError(f"the parsing process failed:\n{text}")
+    return exc
