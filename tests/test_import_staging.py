@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from review import importers
 from review.errors import DuplicateImportError, ImportFormatError, StoreError
 from review.ingest import ImportOptions, import_paths
 from review.models import RecordDraft, SourceKind, Stage
@@ -96,9 +97,14 @@ def test_a_colleague_decides_and_sees_nothing_of_an_import_half_way(
     assert result.source.id in after["sources"]  # type: ignore[operator]
 
 
+@pytest.mark.parametrize("parser_process", [False, True])
 def test_decisions_from_another_thread_all_commit_while_an_import_runs(
-    review: Path, tmp_path: Path
+    review: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parser_process: bool
 ) -> None:
+    """Also when a parsing process has rows ready at once (a large file; with
+    this thread running it is spawned, as from the TUI's import worker)."""
+    if parser_process:
+        monkeypatch.setattr(importers, "STREAM_ABOVE", 10)
     big = write_ris(tmp_path / "update.ris", 20_000)
     started, first, done = threading.Event(), threading.Event(), threading.Event()
     made: list[int] = []
