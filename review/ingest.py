@@ -22,7 +22,7 @@ from review.identity import record_key
 from review.importers import by_name, read_document
 from review.importers.base import Document, Format
 from review.models import FILE_WARNING_KINDS, RecordDraft, Source, SourceKind
-from review.process_stream import stream_in_child
+from review.process_stream import spare_core, stream_in_child
 from review.store import KeyedRecord, NewSource, RowChunk, Store, row_chunks
 
 Progress = Callable[[str, int, int], None]
@@ -157,10 +157,11 @@ def _store_file(
     """How far into the file the parser has read (0–1), for the progress bar."""
 
     def chunks(source_id: int) -> Iterator[RowChunk]:
-        # A large file is parsed in a second process while this one writes.
+        # A large file is parsed in a second process while this one writes,
+        # when a core is free for it.
         made = (
             stream_in_child(partial(_child_chunks, doc, fmt.name, prefix, source_id))
-            if doc.streamed
+            if doc.streamed and spare_core()
             else file_chunks(doc, fmt, prefix, source_id)
         )
         for chunk, fraction in made:

@@ -36,6 +36,9 @@ _ITEM, _DONE, _ERROR = 0, 1, 2
 _AHEAD = 40
 """Items the child may have made before the parent takes them (an import's
 item is 50 records: about 2,000 records, a few MB)."""
+_SPARE = 1.5
+"""Idle cores (CPU count less the 1-minute load average) that `spare_core`
+asks for: on 2 cores, a load under 0.5."""
 _SWITCH = 0.0005
 """Seconds the child's parsing thread runs before it hands the GIL to the
 sending thread that waits for it (Python's default: 0.005)."""
@@ -50,6 +53,16 @@ def start_method() -> str:
     if sys.platform == "linux" and threading.active_count() == 1:
         return "fork"
     return "spawn"
+
+
+def spare_core() -> bool:
+    """Whether a core is idle for a second process: with none, it only adds
+    its cost (and its pauses for colleagues) to a machine that is busy anyway."""
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # Windows has no load average
+        load = 0.0
+    return (os.cpu_count() or 1) - load >= _SPARE
 
 
 def stream_in_child(

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from review import importers, process_stream
+from review import importers, ingest, process_stream
 from review.errors import ImportFormatError
 from review.ingest import ImportOptions, import_paths, import_report
 from review.models import SourceKind
@@ -27,6 +27,12 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="fork and SIGKIL
 FIXTURES = ROOT / "tests" / "fixtures"
 OPTIONS = ImportOptions(kind=SourceKind.DATABASE, source_name="Embase")
 RIS = sorted((FIXTURES / "ris" / "citation-file-formatting").glob("*.ris"))
+
+
+@pytest.fixture(autouse=True)
+def idle_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As on an idle machine, whatever else runs beside the tests."""
+    monkeypatch.setattr(ingest, "spare_core", lambda: True)
 
 
 def mixed_vendor_ris(path: Path) -> Path:
@@ -89,6 +95,20 @@ def test_a_file_parsed_in_another_process_is_stored_exactly_as_in_line(
     assert children == [method]  # the parse did run in a second process
     assert streamed == in_line
     assert streamed_report == in_line_report
+
+
+def test_on_a_busy_machine_the_file_is_parsed_in_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No idle core: a second process would only add its cost."""
+    monkeypatch.setattr(ingest, "spare_core", process_stream.spare_core)
+    monkeypatch.setattr(os, "getloadavg", lambda: (float(os.cpu_count() or 1), 0.0, 0.0))
+    monkeypatch.setattr(importers, "STREAM_ABOVE", 10)
+    started: list[object] = []
+    monkeypatch.setattr(multiprocessing, "get_context", lambda *a: started.append(a))
+    source = mixed_vendor_ris(tmp_path / "searches.ris")
+    streamed, _ = imported(tmp_path / "a.db", source)
+    assert started == [] and streamed["sources"][0][4] > 50
 
 
 def test_a_csv_parsed_in_another_process_is_stored_exactly_as_in_line(
@@ -154,12 +174,13 @@ def test_ctrl_c_during_the_import_stores_nothing_and_stops_the_parser(
 KILLED = """
 import sys
 from pathlib import Path
-from review import importers
+from review import importers, ingest
 from review.ingest import ImportOptions, import_paths
 from review.models import SourceKind
 from review.store import Store
 
 importers.STREAM_ABOVE = 10
+ingest.spare_core = lambda: True
 
 def progress(phase, done, total):
     import multiprocessing

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from review import importers
+from review import importers, ingest
 from review.errors import DuplicateImportError, ImportFormatError, StoreError
 from review.ingest import ImportOptions, import_paths
 from review.models import RecordDraft, SourceKind, Stage
@@ -105,6 +105,7 @@ def test_decisions_from_another_thread_all_commit_while_an_import_runs(
     this thread running it is spawned, as from the TUI's import worker)."""
     if parser_process:
         monkeypatch.setattr(importers, "STREAM_ABOVE", 10)
+        monkeypatch.setattr(ingest, "spare_core", lambda: True)
     big = write_ris(tmp_path / "update.ris", 20_000)
     started, first, done = threading.Event(), threading.Event(), threading.Event()
     made: list[int] = []

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from review.errors import ImportFormatError
-from review.process_stream import ChildDied, start_method, stream_in_child
+from review.process_stream import ChildDied, spare_core, start_method, stream_in_child
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="fork and SIGKILL are POSIX")
 
@@ -153,3 +153,11 @@ def test_fork_only_where_no_other_thread_could_hold_a_lock() -> None:
     finally:
         finish.set()
         worker.join()
+
+
+def test_a_second_process_only_where_a_core_is_idle(monkeypatch: pytest.MonkeyPatch) -> None:
+    cores = os.cpu_count() or 1
+    monkeypatch.setattr(os, "getloadavg", lambda: (cores - 2.0, 0.0, 0.0))
+    assert spare_core()
+    monkeypatch.setattr(os, "getloadavg", lambda: (cores - 1.0, 0.0, 0.0))
+    assert not spare_core()
