@@ -156,12 +156,14 @@ def _store_file(
     read = [0.0]
     """How far into the file the parser has read (0–1), for the progress bar."""
 
+    # A large file is parsed in a second process while this one writes,
+    # when a core is free for it.
+    in_child = doc.streamed and spare_core()
+
     def chunks(source_id: int) -> Iterator[RowChunk]:
-        # A large file is parsed in a second process while this one writes,
-        # when a core is free for it.
         made = (
             stream_in_child(partial(_child_chunks, doc, fmt.name, prefix, source_id))
-            if doc.streamed and spare_core()
+            if in_child
             else file_chunks(doc, fmt, prefix, source_id)
         )
         for chunk, fraction in made:
@@ -186,7 +188,9 @@ def _store_file(
             estimate = round(done / fraction) if fraction > 0.01 else 0
             progress(f"importing {doc.path.name}", done, max(estimate, done))
 
-    source = store.imports.stage_rows(_new_source(doc, fmt, options), chunks, on_batch=on_batch)
+    source = store.imports.stage_rows(
+        _new_source(doc, fmt, options), chunks, on_batch=on_batch, ready=in_child
+    )
     staged.append(source.id)
     if progress:
         progress(f"importing {doc.path.name}", source.record_count, source.record_count)

@@ -25,10 +25,10 @@ _HOLD = 0.025
 most about this long. Batches are sized to it as the import runs, since how
 many records that is depends on the machine, its load and the records."""
 _GAP = 1.0
-"""After a batch the lock is left free at least as long as it was held (the
-next batch parsed meanwhile, or a pause when a parsing process has it
-ready): SQLite's busy handler retries a colleague's decision at growing
-intervals, and lands in gaps this long. Measured with a parsing process
+"""After a batch whose successor is ready at once (parsed in another
+process), the lock is left free at least as long as it was held: SQLite's
+busy handler retries a colleague's decision at growing intervals, and lands
+in gaps this long. Measured with a parsing process
 (import_concurrency_bench, load ~2): decision p95 117-149 ms with no pause,
 95 ms at half the hold, 56-70 ms at the whole hold."""
 _SIZES = (50, 250, 5_000)
@@ -143,9 +143,14 @@ class ImportsRepository:
         chunks: Callable[[int], Iterable[RowChunk]],
         *,
         on_batch: Callable[[int], None] | None = None,
+        ready: bool = False,
     ) -> Source:
         """`stage` for rows made elsewhere (by `row_chunks`, perhaps in another
-        process): `chunks(source_id)` gives them once the source has its id."""
+        process): `chunks(source_id)` gives them once the source has its id.
+
+        `ready`: rows come at once (parsed in another process), so after each
+        batch the lock is left free a while (`_GAP`) for colleagues.
+        """
         # The token stays running until `publish` or `discard`, so another
         # store opened in this process does not take the import for dead.
         token = pending.new_token()
@@ -161,7 +166,7 @@ class ImportsRepository:
         conn.execute(f"PRAGMA wal_autocheckpoint = {_CHECKPOINT_PAGES}")
         made = chunks(source_id)
         try:
-            self._write_batches(source_id, made, on_batch)
+            self._write_batches(source_id, made, on_batch, _GAP if ready else 0.0)
         except BaseException:
             # Stop the parser first (a generator; perhaps another process).
             getattr(made, "close", lambda: None)()
@@ -203,6 +208,7 @@ class ImportsRepository:
         source_id: int,
         chunks: Iterable[RowChunk],
         on_batch: Callable[[int], None] | None,
+        gap: float,
     ) -> None:
         count, warnings = 0, 0
         sizer = _BatchSizer()
@@ -211,7 +217,8 @@ class ImportsRepository:
             # Rows parsed in another process are ready at once: without a
             # pause the lock would be taken again as soon as it is freed,
             # and a colleague's decision, retrying on SQLite's schedule,
-            # would keep missing the gaps.
+            # would keep missing the gaps. (Parsed here, the next batch's
+            # parsing is the pause.)
             pause = free_until - time.perf_counter()
             if pause > 0:
                 time.sleep(pause)
@@ -244,7 +251,7 @@ class ImportsRepository:
                 )
             ended = time.perf_counter()
             sizer.held(len(values), ended - started)
-            free_until = ended + (ended - started) * _GAP
+            free_until = ended + (ended - started) * gap
             if on_batch:
                 on_batch(count)
 
