@@ -143,3 +143,44 @@ def test_backup_is_a_consistent_copy(store: Store, tmp_path: Path) -> None:
     store.backup(target)
     with Store.open(target) as copy:
         assert copy.records.record_count() == 2
+
+
+def test_a_writer_asks_again_every_millisecond_and_takes_the_first_gap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An import frees the lock only for a few milliseconds between batches:
+    a colleague's decision must ask often enough to land in such a gap."""
+    Store.create(tmp_path / "r.db").close()
+    importer = sqlite3.connect(tmp_path / "r.db", isolation_level=None)
+    importer.execute("BEGIN IMMEDIATE")
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        if len(waits) == 3:
+            importer.execute("COMMIT")  # the gap after a batch
+
+    with Store.open(tmp_path / "r.db") as store:
+        monkeypatch.setattr("review.store.store.time.sleep", sleep)
+        with store.write() as db:
+            db.execute("INSERT INTO meta (key, value) VALUES ('decided', 'yes')")
+        assert waits == [0.001] * 3
+        assert store.meta()["decided"] == "yes"
+        # The connection's own busy timeout is back for everything else.
+        assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] == 10_000
+    importer.close()
+
+
+def test_a_writer_gives_up_after_the_busy_timeout_naming_the_file(tmp_path: Path) -> None:
+    Store.create(tmp_path / "r.db").close()
+    importer = sqlite3.connect(tmp_path / "r.db", isolation_level=None)
+    importer.execute("BEGIN IMMEDIATE")
+    with Store.open(tmp_path / "r.db") as store:
+        store.db.execute("PRAGMA busy_timeout = 50")
+        refused = pytest.raises(StoreError, match="locked by another process")
+        with refused as caught, store.write() as db:
+            db.execute("INSERT INTO meta (key, value) VALUES ('decided', 'yes')")
+        assert caught.value.path == tmp_path / "r.db"
+        importer.execute("ROLLBACK")
+        assert "decided" not in store.meta()
+    importer.close()

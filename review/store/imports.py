@@ -24,13 +24,11 @@ _HOLD = 0.025
 """Seconds a batch should hold the write lock: a colleague's decision waits at
 most about this long. Batches are sized to it as the import runs, since how
 many records that is depends on the machine, its load and the records."""
-_GAP = 1.0
-"""After a batch whose successor is ready at once (parsed in another
-process), the lock is left free at least as long as it was held: SQLite's
-busy handler retries a colleague's decision at growing intervals, and lands
-in gaps this long. Measured with a parsing process
-(import_concurrency_bench, load ~2): decision p95 117-149 ms with no pause,
-95 ms at half the hold, 56-70 ms at the whole hold."""
+_GAP = 0.003
+"""Seconds the lock is left free after a batch whose successor is ready at
+once (parsed in another process): a colleague's decision asks for the lock
+every millisecond (`Store.write`) and lands in a gap this long. Without a
+pause the import takes the lock again within microseconds of freeing it."""
 _SIZES = (50, 250, 5_000)
 """Smallest, first and largest batch, in records."""
 _CHECKPOINT_PAGES = 4_000
@@ -251,7 +249,7 @@ class ImportsRepository:
                 )
             ended = time.perf_counter()
             sizer.held(len(values), ended - started)
-            free_until = ended + (ended - started) * gap
+            free_until = ended + gap
             if on_batch:
                 on_batch(count)
 

@@ -22,6 +22,7 @@ review wrote it.
 from __future__ import annotations
 
 import sqlite3
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -49,6 +50,8 @@ from review.store.screening import ScreeningRepository
 from review.store.studies import StudiesRepository
 
 BUSY_TIMEOUT_MS = 10_000
+_RETRY_SECONDS = 0.001
+"""How often a writer asks again for a lock another process holds."""
 APPLICATION_ID = 0x52455657  # "REVW": lets `file` and we tell our files apart
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -200,14 +203,7 @@ class Store(MergeMixin):
             finally:
                 self.db.execute("PRAGMA synchronous = FULL")
             return
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise StoreError(
-                f"the review file is locked by another process ({exc})",
-                path=self.path,
-                hint="close the other `review` session or try again",
-            ) from None
+        self._begin_immediate()
         try:
             yield self.db
         except BaseException:
@@ -216,6 +212,35 @@ class Store(MergeMixin):
             raise
         else:
             self.db.execute("COMMIT")
+
+    def _begin_immediate(self) -> None:
+        """Take the write lock, asking again every millisecond while another
+        process holds it.
+
+        SQLite's own busy handler waits 25–100 ms between tries once it has
+        waited a while, and so keeps missing the short gaps an import leaves
+        between its batches: a decision would wait for many batches instead
+        of one. The connection's busy timeout still bounds the wait."""
+        wait_ms = self.db.execute("PRAGMA busy_timeout").fetchone()[0]
+        deadline = time.monotonic() + wait_ms / 1000
+        self.db.execute("PRAGMA busy_timeout = 0")
+        try:
+            while True:
+                try:
+                    self.db.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if "locked" not in str(exc) and "busy" not in str(exc):
+                        raise
+                    if time.monotonic() >= deadline:
+                        raise StoreError(
+                            f"the review file is locked by another process ({exc})",
+                            path=self.path,
+                            hint="close the other `review` session or try again",
+                        ) from None
+                    time.sleep(_RETRY_SECONDS)
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout = {wait_ms}")
 
     def backup(self, target: Path) -> None:
         """A consistent copy while others may be writing (never a file copy)."""
