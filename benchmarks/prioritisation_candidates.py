@@ -15,6 +15,10 @@ BASE: dict[str, Any] = {
 }  # fmt: skip
 """What a candidate leaves unsaid (fixed here, not taken from the shipped
 defaults: a candidate must name the same model after the defaults change)."""
+ELAS_U4: dict[str, Any] = {
+    "classifier": "svm", "c": 0.11, "ratio": 9.8, "keywords": False, "max_df": 0.95,
+}  # fmt: skip
+"""ASReview LAB's default model, as our settings name it."""
 CANDIDATES: list[dict[str, Any]] = [
     {"classifier": "svm", "c": 0.11, "ratio": 20.0},  # the previous default
     {"classifier": "logistic", "c": 0.3, "ratio": 1.0},  # the first release's model
@@ -37,50 +41,20 @@ CANDIDATES: list[dict[str, Any]] = [
     {"classifier": "svm", "c": 0.11, "ratio": 20.0, "rescale_weights": False},
     # ELAS u4's settings with the weights left unscaled (what this list took
     # for ELAS u4 until ASReview's balancer was read: it rescales them)
-    {
-        "classifier": "svm",
-        "c": 0.11,
-        "ratio": 9.8,
-        "keywords": False,
-        "max_df": 0.95,
-        "rescale_weights": False,
-    },
+    {**ELAS_U4, "rescale_weights": False},
     # ASReview's ELAS u4 itself: title + abstract, max_df 0.95, weights rescaled
     # to the number of records (in our pipeline: within 2 relevant records and
     # 20 screened of `asreview simulate` on every set and seed)
-    {"classifier": "svm", "c": 0.11, "ratio": 9.8, "keywords": False, "max_df": 0.95},
-    {
-        "classifier": "svm",
-        "c": 0.11,
-        "ratio": 9.8,
-        "keywords": False,
-        "max_df": 0.95,
-        "title_weight": 3,
-    },
+    ELAS_U4,
+    {**ELAS_U4, "title_weight": 3},
     {"classifier": "svm", "c": 0.11, "ratio": 20.0, "keywords": False, "max_df": 0.95},
     {"classifier": "svm", "c": 0.11, "ratio": 20.0, "title_weight": 3, "max_df": 0.95},
     {"classifier": "svm", "c": 0.11, "ratio": 20.0, "title_weight": 2, "max_df": 0.95},
     {"classifier": "svm", "c": 0.11, "ratio": 20.0, "title_weight": 3, "keywords": False},
     {"classifier": "svm", "c": 0.11, "ratio": 20.0, "title_weight": 2, "keywords": False},
     # ELAS u4's settings unscaled, with the title counted 2-3 times or keywords in
-    {
-        "classifier": "svm",
-        "c": 0.11,
-        "ratio": 9.8,
-        "keywords": False,
-        "max_df": 0.95,
-        "rescale_weights": False,
-        "title_weight": 2,
-    },
-    {
-        "classifier": "svm",
-        "c": 0.11,
-        "ratio": 9.8,
-        "keywords": False,
-        "max_df": 0.95,
-        "rescale_weights": False,
-        "title_weight": 3,
-    },
+    {**ELAS_U4, "rescale_weights": False, "title_weight": 2},
+    {**ELAS_U4, "rescale_weights": False, "title_weight": 3},
     {"classifier": "svm", "c": 0.11, "ratio": 9.8, "max_df": 0.95, "rescale_weights": False},
     {"classifier": "svm", "c": 0.11, "ratio": 9.8, "rescale_weights": False, "title_weight": 3},
 ]
