@@ -23,6 +23,7 @@ import queue
 import signal
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable, Generator, Iterable
 from multiprocessing.connection import Connection
@@ -37,8 +38,10 @@ _AHEAD = 40
 """Items the child may have made before the parent takes them (an import's
 item is 50 records: about 2,000 records, a few MB)."""
 _SPARE = 1.5
-"""Idle cores (CPU count less the 1-minute load average) that `spare_core`
-asks for: on 2 cores, a load under 0.5."""
+"""Idle cores (CPU count less the cores busy now) that `spare_core` asks
+for: on 2 cores, under half a core busy."""
+_SAMPLE = 0.1
+"""Seconds over which `busy_cores` watches the CPUs."""
 _SWITCH = 0.0005
 """Seconds the child's parsing thread runs before it hands the GIL to the
 sending thread that waits for it (Python's default: 0.005)."""
@@ -58,11 +61,35 @@ def start_method() -> str:
 def spare_core() -> bool:
     """Whether a core is idle for a second process: with none, it only adds
     its cost (and its pauses for colleagues) to a machine that is busy anyway."""
+    return (os.cpu_count() or 1) - busy_cores() >= _SPARE
+
+
+def busy_cores() -> float:
+    """How many cores are at work now, watched for a tenth of a second.
+
+    Not the load average where the kernel says more: it trails by a minute,
+    so a job that has just ended (a parse, a test run) would still keep the
+    second process away. Where /proc/stat is missing (macOS, Windows), the
+    1-minute load average, or nothing known."""
     try:
-        load = os.getloadavg()[0]
-    except (AttributeError, OSError):  # Windows has no load average
-        load = 0.0
-    return (os.cpu_count() or 1) - load >= _SPARE
+        first = _cpu_ticks()
+        time.sleep(_SAMPLE)
+        second = _cpu_ticks()
+    except (OSError, ValueError, IndexError):
+        try:
+            return os.getloadavg()[0]
+        except (AttributeError, OSError):  # Windows has no load average
+            return 0.0
+    total, idle = second[0] - first[0], second[1] - first[1]
+    return (os.cpu_count() or 1) * (total - idle) / total if total > 0 else 0.0
+
+
+def _cpu_ticks() -> tuple[int, int]:
+    """All and idle (idle + waiting on disk) CPU ticks since boot: the first
+    line of /proc/stat is `cpu user nice system idle iowait irq softirq steal …`."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        ticks = [int(value) for value in stat.readline().split()[1:9]]
+    return sum(ticks), ticks[3] + ticks[4]
 
 
 def stream_in_child(

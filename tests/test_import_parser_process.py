@@ -102,7 +102,7 @@ def test_on_a_busy_machine_the_file_is_parsed_in_line(
 ) -> None:
     """No idle core: a second process would only add its cost."""
     monkeypatch.setattr(ingest, "spare_core", process_stream.spare_core)
-    monkeypatch.setattr(os, "getloadavg", lambda: (float(os.cpu_count() or 1), 0.0, 0.0))
+    monkeypatch.setattr(process_stream, "busy_cores", lambda: float(os.cpu_count() or 1))
     monkeypatch.setattr(importers, "STREAM_ABOVE", 10)
     started: list[object] = []
     monkeypatch.setattr(multiprocessing, "get_context", lambda *a: started.append(a))

@@ -3,6 +3,7 @@ here, and no process left behind however the iteration ends."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import sys
@@ -13,8 +14,15 @@ from pathlib import Path
 
 import pytest
 
+from review import process_stream
 from review.errors import ImportFormatError
-from review.process_stream import ChildDied, spare_core, start_method, stream_in_child
+from review.process_stream import (
+    ChildDied,
+    busy_cores,
+    spare_core,
+    start_method,
+    stream_in_child,
+)
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="fork and SIGKILL are POSIX")
 
@@ -157,7 +165,33 @@ def test_fork_only_where_no_other_thread_could_hold_a_lock() -> None:
 
 def test_a_second_process_only_where_a_core_is_idle(monkeypatch: pytest.MonkeyPatch) -> None:
     cores = os.cpu_count() or 1
-    monkeypatch.setattr(os, "getloadavg", lambda: (cores - 2.0, 0.0, 0.0))
+    monkeypatch.setattr(process_stream, "busy_cores", lambda: cores - 2.0)
     assert spare_core()
-    monkeypatch.setattr(os, "getloadavg", lambda: (cores - 1.0, 0.0, 0.0))
+    monkeypatch.setattr(process_stream, "busy_cores", lambda: cores - 1.0)
     assert not spare_core()
+
+
+def test_busy_cores_are_watched_now_not_a_minute_ago(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ticks of all CPUs, then a tenth of a second later: half of them were
+    idle, so on 4 cores 2 are busy, whatever the load average still says."""
+    readings = itertools.cycle([(1_000, 400), (1_200, 500)])
+    monkeypatch.setattr(process_stream, "_cpu_ticks", lambda: next(readings))
+    monkeypatch.setattr(process_stream.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(os, "getloadavg", lambda: (4.0, 4.0, 4.0))
+    assert busy_cores() == 2.0
+    assert spare_core()
+
+
+def test_without_proc_stat_the_load_average_says(monkeypatch: pytest.MonkeyPatch) -> None:
+    def missing() -> tuple[int, int]:
+        raise FileNotFoundError("/proc/stat")
+
+    monkeypatch.setattr(process_stream, "_cpu_ticks", missing)
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.25, 0.0, 0.0))
+    assert busy_cores() == 1.25
+
+
+@pytest.mark.skipif(not Path("/proc/stat").exists(), reason="Linux only")
+def test_the_kernel_counts_are_read() -> None:
+    assert 0.0 <= busy_cores() <= (os.cpu_count() or 1)
