@@ -213,9 +213,9 @@ class ImportsRepository:
         free_until = 0.0
         for values, warning_values in _batches(chunks, sizer):
             # Rows parsed in another process are ready at once: without a
-            # pause the lock would be taken again as soon as it is freed,
-            # and a colleague's decision, retrying on SQLite's schedule,
-            # would keep missing the gaps. (Parsed here, the next batch's
+            # pause the lock would be taken again within microseconds of
+            # being freed, before a colleague's decision (asking every
+            # millisecond) could take it. (Parsed here, the next batch's
             # parsing is the pause.)
             pause = free_until - time.perf_counter()
             if pause > 0:
