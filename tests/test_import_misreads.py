@@ -7,6 +7,7 @@ stored with a warning shown at import and in `review status`.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -139,14 +140,124 @@ def test_a_ris_file_ending_on_a_tag_without_value_is_refused(tmp_path: Path, sto
     assert stored_titles(store.path) == []
 
 
-def test_a_file_that_never_writes_er_gets_no_incomplete_warning() -> None:
+def test_a_file_that_never_writes_er_warns_on_its_last_record_only() -> None:
+    """Records ended by the next `TY` are read as the file writes them; the
+    last one ends with the file, which may have been cut there."""
     ris = by_name("ris")
     text = "TY  - JOUR\nTI  - One\nTY  - JOUR\nTI  - Two\n"
     from review.importers.base import Document
 
     drafts = list(ris.parse(Document(Path("x.ris"), text.encode(), text, "utf-8")))
-    assert len(drafts) == 2
-    assert not [w for d in drafts for w in d.warnings if w.kind == "incomplete_file"]
+    assert [[w.kind for w in d.warnings] for d in drafts] == [[], ["incomplete_file"]]
+
+
+def test_a_one_record_ris_file_cut_mid_word_is_refused(tmp_path: Path, store: Store) -> None:
+    """With no `ER` anywhere, only the last line tells a cut file: it stops
+    in a word with no line break after it."""
+    data = SCOPUS_RIS.read_bytes()
+    first_end = data.index(b"\nER  -")
+    path = cut_scopus(tmp_path, data.rindex(b"KW  - ", 0, first_end) + len(b"KW  - Dino"))
+    with pytest.raises(ImportFormatError) as error:
+        import_paths(store, [path], DATABASE)
+    assert "in the middle of a word in `KW`: it was cut" in str(error.value)
+    assert error.value.line == path.read_bytes().count(b"\n") + 1
+    assert "end it with a line break" in (error.value.hint or "")
+    assert stored_titles(store.path) == []
+
+
+# --- MEDLINE and Web of Science files cut short ------------------------------
+
+PUBMED = FIXTURES / "medline/pubmed-balloongui-set.nbib"
+WOS = FIXTURES / "wos/wos_plaintext.txt"
+
+
+def cut_file(tmp_path: Path, source: Path, end: int) -> Path:
+    path = tmp_path / f"cut{source.suffix}"
+    path.write_bytes(source.read_bytes()[:end])
+    return path
+
+
+@pytest.mark.parametrize(
+    ("after", "where"),
+    [
+        (b"AB  - ", "in the middle of a word in `AB`"),
+        (b"\n      ", "in the indent of a continuation line in `AB`"),
+    ],
+)
+def test_a_medline_file_cut_in_its_last_record_is_refused(
+    tmp_path: Path, store: Store, after: bytes, where: str
+) -> None:
+    """MEDLINE has no end tag: a PubMed file cut mid-abstract used to import
+    its last record with half an abstract, in silence."""
+    data = PUBMED.read_bytes()
+    abstract = data.rindex(b"AB  - ")
+    start = abstract if after == b"AB  - " else data.index(b"\n      ", abstract)
+    path = cut_file(tmp_path, PUBMED, start + len(after) + (8 if after == b"AB  - " else 0))
+    assert not path.read_bytes().endswith(b"\n")
+    with pytest.raises(ImportFormatError) as error:
+        import_paths(store, [path], DATABASE)
+    assert f"ends {where}: it was cut" in str(error.value)
+    assert error.value.line == path.read_bytes().count(b"\n") + 1
+    assert stored_titles(store.path) == []
+
+
+@pytest.mark.parametrize(
+    "fixture",
+    [
+        "medline/pubmed-balloongui-set.nbib",
+        "endnote_tagged/ais_enl.txt",
+        "ovid/embase_medline_tagged.txt",
+        "wos/wos_plaintext.txt",
+        "ris/citation-file-formatting/_baseline_scopus.ris",
+    ],
+)
+def test_every_tagged_format_refuses_a_file_cut_mid_word(
+    tmp_path: Path, store: Store, fixture: str
+) -> None:
+    """Cut inside the last long word of the file, as a stopped download is."""
+    source = FIXTURES / fixture
+    data = source.read_bytes()
+    *_, word = re.finditer(rb"[A-Za-z]{8,}", data)
+    path = cut_file(tmp_path, source, word.start() + 4)
+    with pytest.raises(ImportFormatError, match="the file ends in the middle of a word") as error:
+        import_paths(store, [path], DATABASE)
+    assert error.value.line == path.read_bytes().count(b"\n") + 1
+    assert stored_titles(store.path) == []
+
+
+def test_a_complete_medline_file_without_its_last_line_break_imports(
+    tmp_path: Path, store: Store
+) -> None:
+    """Only a last line stopping in a word is taken for a cut: a source line
+    ending `.` with no line break after it is a whole value."""
+    data = PUBMED.read_bytes().rstrip()
+    assert data.endswith(b".")
+    path = tmp_path / "no-break.nbib"
+    path.write_bytes(data)
+    [result] = import_paths(store, [path], DATABASE)
+    assert result.source.record_count == PUBMED.read_bytes().count(b"\nPMID- ") + 1
+
+
+def test_a_wos_file_cut_between_lines_warns_and_cut_mid_word_is_refused(
+    tmp_path: Path, store: Store
+) -> None:
+    data = WOS.read_bytes()
+    last = data.rindex(b"\nPT ")
+    title = data.index(b"\nTI ", last) + 1
+    # Cut at a line break inside the last record: stored, with the file warning.
+    path = cut_file(tmp_path, WOS, data.index(b"\n", title) + 1)
+    [result] = import_paths(store, [path], DATABASE)
+    assert result.notices == ["the last record has no ER: the file may be incomplete"]
+    assert result.source.record_count == data.count(b"\nPT ") + data.startswith(b"PT ")
+    # Cut in the middle of the title's first word: refused, nothing stored.
+    other = Store.create(tmp_path / "other.db")
+    try:
+        path = cut_file(tmp_path, WOS, title + len(b"TI ") + 3)
+        with pytest.raises(ImportFormatError, match="middle of a word in `TI`: it was cut"):
+            import_paths(other, [path], DATABASE)
+        assert stored_titles(other.path) == []
+    finally:
+        other.close()
 
 
 # --- CSV rows wider or shorter than their header ---------------------------

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from review.errors import Problem
 from review.importers.base import Document, Format, check_count, clean_doi, parse_year, refuse
+from review.importers.cut_end import LastLine, refuse_cut_end
 from review.models import RecordDraft
 
 # "%" + one tag character + a space (or the end of the line). "%50 of cases"
@@ -112,7 +113,9 @@ def _parse(doc: Document) -> list[RecordDraft]:
     seen: Counter[str] = Counter()
     records: list[RecordDraft] = []
     with_title = 0
-    for block in _blocks(doc.lines(), problems, seen):
+    lines = LastLine(doc.lines())
+    block: _Block | None = None
+    for block in _blocks(lines, problems, seen):
         if not block.tags & set(_STARTS):
             problems.append(
                 Problem(
@@ -136,6 +139,8 @@ def _parse(doc: Document) -> list[RecordDraft]:
                 f"text after a blank line (line {number}) was kept as a new paragraph",
             )
         records.append(record)
+    if block is not None and block.fields:  # no end tag: only the last line shows a cut
+        refuse_cut_end(doc, lines.text, lines.number, f"%{block.fields[-1][0]}", closed=False)
     refuse(doc, problems, "parts of the file", one="part of the file")
     # Cross-check: every %T line became the title of exactly one record.
     check_count(doc, with_title, seen["T"], "%T lines")

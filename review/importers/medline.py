@@ -9,6 +9,7 @@ from pathlib import Path
 
 from review.errors import Problem
 from review.importers.base import Document, Format, check_count, clean_doi, parse_year, refuse
+from review.importers.cut_end import LastLine, refuse_cut_end
 from review.models import RecordDraft
 
 # A tag is 2–4 capitals/digits padded to four columns, then "- ". Requiring a
@@ -198,7 +199,9 @@ def _parse(doc: Document) -> list[RecordDraft]:
     without_id: list[int] = []
     with_pmid = 0
     opener = ""
-    for block in _blocks(doc.lines(), problems, seen):
+    lines = LastLine(doc.lines())
+    block: _Block | None = None
+    for block in _blocks(lines, problems, seen):
         if "PMID" in block.tags:
             with_pmid += 1
             pmid = block.values[block.tags.index("PMID")]
@@ -219,6 +222,8 @@ def _parse(doc: Document) -> list[RecordDraft]:
                 )
             )
         records.append(_draft(block, len(records) + 1))
+    if block is not None:  # MEDLINE has no end tag: only the last line shows a cut
+        refuse_cut_end(doc, lines.text, lines.number, block.tags[-1], closed=False)
     if seen["PMID"]:
         # In a PubMed file a group with neither PMID nor PMC is a fragment;
         # ERIC and other MEDLINE-style files carry no PMIDs at all.

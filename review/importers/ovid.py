@@ -7,6 +7,7 @@ from pathlib import Path
 
 from review.errors import ImportFormatError
 from review.importers.base import Document, Format, check_count
+from review.importers.cut_end import refuse_cut_end
 from review.importers.tagged_values import (
     document_type,
     doi_in,
@@ -156,6 +157,9 @@ def _parse(doc: Document) -> list[RecordDraft]:
         if database and "DB" not in fields:
             fields["DB"] = [database]
         drafts.append(_draft(position, start + 1, fields, links))
+    # Ovid closes no record: only the last line shows a file cut there.
+    last_tag = next((m.group(1) for line in reversed(chunk) if (m := _TAG.match(line))), "")
+    refuse_cut_end(doc, lines[-1], len(lines), last_tag, closed=False)
     check_count(doc, drafts, len(starts), "`<n>` record headers")
     return drafts
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from review.errors import ImportFormatError, Problem
 from review.importers.base import Document, Format, check_count, refuse
+from review.importers.cut_end import refuse_cut_end
 from review.importers.ris_fields import Cut, to_draft
 from review.models import RecordDraft
 
@@ -103,22 +104,19 @@ def _orphans(before: list[tuple[str, str, int]], tally: _Tally, problems: list[P
             )
 
 
-def _refuse_cut(doc: Document, line: str, number: int, tag: str) -> None:
+def _refuse_cut(doc: Document, line: str, number: int, tag: str, *, closed: bool) -> None:
     """Refuse a file whose last record was clearly cut: it ends on a tag with
     no value, or in the middle of a word (no line break after the last letter)."""
     match = _TAG.match(line)
     if match and not (match.group(2) or "").strip() and match.group(1) != "ER":
-        message = f"the file ends on a `{match.group(1)}` line with no value: it was cut"
-    elif line[-1:].isalpha() and not doc.ends_with_line_break():
-        message = f"the file ends in the middle of a word in `{tag}`: it was cut"
-    else:
-        return
-    raise ImportFormatError(
-        f"{message}; nothing was imported",
-        path=doc.path,
-        line=number,
-        hint="export the search results again (the download or copy did not finish)",
-    )
+        raise ImportFormatError(
+            f"the file ends on a `{match.group(1)}` line with no value: it was cut; "
+            "nothing was imported",
+            path=doc.path,
+            line=number,
+            hint="export the search results again (the download or copy did not finish)",
+        )
+    refuse_cut_end(doc, line, number, tag, closed=closed)
 
 
 class _Tally:
@@ -266,11 +264,13 @@ def _cut(doc: Document, tally: _Tally, problems: list[Problem]) -> Iterator[Cut]
     if current is not None:
         if more is not None and values is not None:
             values[-1] = "\n".join(more)
+        # The file ends its records with `ER` but not this one, or never
+        # writes `ER`: either way a cut at the end cannot be ruled out.
+        _refuse_cut(doc, line, number, tag, closed=waiting is None)
+        current.incomplete = True
         if waiting is not None:
             waiting.append(current)
-        else:  # the file ends its records with `ER`, but not this one
-            _refuse_cut(doc, line, number, tag)
-            current.incomplete = True
+        else:
             yield current
     _orphans(before, tally, problems)
     if waiting:  # a file that never writes `ER`: records end at the next `TY`

@@ -86,7 +86,7 @@ class Cut:
         """Line of the next `TY` when this record had no `ER` before it."""
         self.skipped = 0
         self.incomplete = False
-        """The last record of a file that ends other records with `ER`, but not this one."""
+        """The last record of the file, and it has no `ER`: the file may have been cut."""
 
 
 def to_draft(position: int, cut: Cut) -> RecordDraft:

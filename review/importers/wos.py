@@ -9,7 +9,8 @@ from pathlib import Path
 
 from review.errors import Problem
 from review.importers.base import Document, Format, check_count, clean_doi, parse_year, refuse
-from review.models import RecordDraft
+from review.importers.cut_end import LastLine, refuse_cut_end
+from review.models import INCOMPLETE_FILE, RecordDraft
 
 _TAG = re.compile(r"([A-Z][A-Z0-9])(?: |$)")
 _SNIFF_PT = re.compile(r"PT [A-Z]\s*$", re.MULTILINE)
@@ -50,13 +51,15 @@ class _Record:
     """Fields in file order: `tags[i]` holds `values[i]`, its continuation
     lines joined by "\n" (strings, not lists: less for the GC to walk)."""
 
-    __slots__ = ("line", "missing_end", "tags", "unindented", "values")
+    __slots__ = ("cut", "line", "missing_end", "tags", "unindented", "values")
 
     def __init__(self, line: int) -> None:
         self.line = line
         self.tags: list[str] = []
         self.values: list[str] = []
         self.missing_end = False
+        self.cut = False
+        """The file ended inside this record (no ER, no EF): it may have been cut."""
         self.unindented = False
 
 
@@ -119,17 +122,21 @@ def _records(
         current.tags.append(tag)
         current.values.append(value)
     if current is not None:
-        current.missing_end = True
+        current.cut = True
         yield current
 
 
 def _parse(doc: Document) -> list[RecordDraft]:
     problems: list[Problem] = []
     seen: Counter[str] = Counter()
-    drafts = [
-        _draft(record, position)
-        for position, record in enumerate(_records(doc.lines(), problems, seen), 1)
-    ]
+    lines = LastLine(doc.lines())
+    drafts: list[RecordDraft] = []
+    last: _Record | None = None
+    for position, last in enumerate(_records(lines, problems, seen), 1):
+        drafts.append(_draft(last, position))
+    if last is not None and last.cut:
+        field = last.tags[-1] if last.tags else "PT"
+        refuse_cut_end(doc, lines.text, lines.number, field, closed=True)
     refuse(doc, problems, "parts of the file", one="part of the file")
     check_count(doc, drafts, seen["PT"], "PT lines")
     return drafts
@@ -150,6 +157,8 @@ def _draft(record: _Record, position: int) -> RecordDraft:
         )
     if record.missing_end:
         draft.warn("missing_end", "the record has no ER line; it was ended at the next record")
+    if record.cut:
+        draft.warn(INCOMPLETE_FILE, "the last record has no ER: the file may be incomplete", "ER")
     for tag in _SINGLE:
         found = values.get(tag, [])
         if len(found) > 1:

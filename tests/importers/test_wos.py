@@ -85,7 +85,8 @@ def test_missing_er_and_ef() -> None:
     assert [r.line for r in records] == [3, 6, 11]
     assert [w.kind for w in records[0].warnings] == ["missing_end"]
     assert records[1].warnings == []
-    assert [w.kind for w in records[2].warnings] == ["missing_end"]
+    # The file ends inside the third: a file-level warning, shown at import and in status.
+    assert [w.kind for w in records[2].warnings] == ["incomplete_file"]
     assert records[2].record_type == "book"
 
 
