@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 # Field names used below; `tabular.py` turns them into RecordDraft fields.
 # Single-valued fields take the first non-empty candidate; KEYWORDS merges all.
@@ -332,6 +333,8 @@ class Table:
                 self.columns[field] = indexes
                 mapped.update(indexes)
         self.extra = [i for i, n in enumerate(names) if i not in mapped and n and n not in ignored]
+        self.extra_names = [(i, header[i].replace("\ufeff", "").strip()) for i in self.extra]
+        """(index, name) of each extra column, the name as `extra` keeps it."""
 
     def has_title(self) -> bool:
         return TITLE in self.columns
@@ -420,8 +423,10 @@ _TYPES: Mapping[str, str] = {
 }
 
 
+@lru_cache(maxsize=512)
 def record_type(label: str | None) -> str | None:
-    """A vendor's document type as short human words.
+    """A vendor's document type as short human words (a file holds a few
+    labels over and over: each is worked out once).
 
     `Article; Proceedings Paper` (WoS) takes its first part; unknown labels
     are kept, lower-cased, rather than guessed.
