@@ -18,7 +18,7 @@ from review.errors import UsageError
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
-    if args and (args[0] in cli.cli.commands or _is_command_option(args[0])):
+    if args and (args[0] in cli.COMMAND_MODULES or _is_command_option(args[0])):
         cli.main(args, open_tui=_run_tui)
         return
     cli.run_guarded(lambda: _open_tui(args))

@@ -61,6 +61,11 @@ def test_every_top_level_module_is_under_contract(contract: str) -> None:
 
 def test_command_line_does_not_load_textual() -> None:
     """`review status` must stay fast: the TUI is imported only when opened."""
-    code = "import sys, review.cli, review.entry; print('textual' in sys.modules)"
+    code = (
+        "import sys, importlib, review.cli, review.entry\n"
+        "for name in set(review.cli.COMMAND_MODULES.values()):\n"
+        "    importlib.import_module(f'review.cli.{name}')\n"
+        "print('textual' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

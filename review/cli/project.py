@@ -12,9 +12,7 @@ import click
 from review.cli.base import FILE, cli, open_review, progress_line, warn_location
 from review.ingest import ImportOptions, ImportResult, import_paths, import_report
 from review.models import OtherMethod, SourceKind
-from review.prioritise.stopping import CITATION
 from review.review_file import create_review
-from review.status import review_status
 
 
 @cli.command()
@@ -93,6 +91,8 @@ def import_(
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 def status(file: Path, as_json: bool) -> None:
     """Counts of records, sources, warnings and decisions."""
+    from review.status import review_status  # deferred: dedup and numpy, not needed to import
+
     with open_review(file) as store:
         report = review_status(store)
     if as_json:
@@ -267,4 +267,6 @@ def _print_prioritisation(report: dict[str, Any]) -> None:
                 click.echo(f"    {line}")
             stopped = stopped or mine["stopped"] is not None
     if stopped:
+        from review.prioritise.stopping import CITATION
+
         click.echo(f"  Cite the stopping rule as: {CITATION}")
