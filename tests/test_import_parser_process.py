@@ -10,6 +10,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from review import importers, ingest, process_stream
 from review.errors import ImportFormatError
 from review.ingest import ImportOptions, import_paths, import_report
 from review.models import SourceKind
-from review.store import Store
+from review.store import Store, wal_sync
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="fork and SIGKILL are POSIX")
@@ -95,6 +96,37 @@ def test_a_file_parsed_in_another_process_is_stored_exactly_as_in_line(
     assert children == [method]  # the parse did run in a second process
     assert streamed == in_line
     assert streamed_report == in_line_report
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="forked only on Linux")
+def test_the_log_is_synced_outside_the_lock_and_the_parser_still_forks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches commit without fsync; a thread syncs the log after them. It
+    starts only once the parsing process runs, which is still forked (a
+    thread alive at that moment would make it a slow spawn), and it is gone
+    when the import ends."""
+    source = mixed_vendor_ris(tmp_path / "searches.ris")
+    in_line, _ = imported(tmp_path / "a.db", source)
+    monkeypatch.setattr(importers, "STREAM_ABOVE", 10)
+    methods: list[object] = []
+    real = multiprocessing.get_context
+    monkeypatch.setattr(
+        multiprocessing, "get_context", lambda name=None: methods.append(name) or real(name)
+    )
+    synced: list[str] = []
+    real_fsync = wal_sync.os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    monkeypatch.setattr(wal_sync.os, "fsync", fsync)
+    streamed, _ = imported(tmp_path / "b.db", source)
+    assert methods == ["fork"]
+    assert synced and set(synced) == {str(tmp_path / "b.db-wal")}
+    assert streamed == in_line
+    assert not [t for t in threading.enumerate() if t.name == "wal-sync"]
 
 
 def test_on_a_busy_machine_the_file_is_parsed_in_line(
@@ -173,11 +205,12 @@ def test_ctrl_c_during_the_import_stores_nothing_and_stops_the_parser(
 
 KILLED = """
 import sys
+import threading
 from pathlib import Path
 from review import importers, ingest
 from review.ingest import ImportOptions, import_paths
 from review.models import SourceKind
-from review.store import Store
+from review.store import Store, wal_sync
 
 importers.STREAM_ABOVE = 10
 ingest.spare_core = lambda: True
