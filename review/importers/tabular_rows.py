@@ -180,8 +180,8 @@ def _authors(value: str | None) -> list[str]:
 def _keywords(values: Iterable[str], commas: bool) -> list[str]:
     """Split keyword cells on `;` or `|` (`,` only where the vendor uses it:
     a lone MeSH heading such as "Administration, Oral" holds a comma)."""
-    seen: set[str] = set()
-    keywords: list[str] = []
+    first: dict[str, str] = {}
+    """Each keyword lower-cased → as first written."""
     for value in values:
         separator = ";" if ";" in value else "|" if "|" in value else None
         separator = separator or ("," if commas else None)
@@ -189,12 +189,9 @@ def _keywords(values: Iterable[str], commas: bool) -> list[str]:
         # whitespace, so each keyword then only needs its ends trimmed.
         text = _squash(value)
         for keyword in text.split(separator) if separator else [text]:
-            keyword = keyword.strip(" ")
-            folded = keyword.lower()
-            if keyword and folded not in seen:
-                seen.add(folded)
-                keywords.append(keyword)
-    return keywords
+            if keyword := keyword.strip(" "):
+                first.setdefault(keyword.lower(), keyword)
+    return list(first.values())
 
 
 def _page_range(start: str | None, end: str | None) -> str | None:
