@@ -14,13 +14,20 @@ anything after that point).
 
 `--loso` (leave one set out) is the honest figure for every set: each
 CANDIDATE (benchmarks/prioritisation_candidates.py) screens every set with
-every seed; then, for each set, the candidate with the best mean of WSS@95
-and recall@10% over the *other* sets
-and seeds is chosen and reported on the held-out set, so no set's figure
-comes from a model chosen on it. The shipped default (review.prioritise.
-model.DEFAULTS) is the candidate chosen that way on all five sets; the run
-says whether it still is. Without `--loso`, the shipped default alone is
-reported on every set (in-sample: it was chosen on them).
+every seed; then, for each set, the best candidate on the *other* sets is
+chosen and reported on the held-out set, so no set's figure comes from a
+model chosen on it. "Best" (`--criterion`): `worst` (the default) is the
+largest worst margin to ASReview: for each other set and each of WSS@95 and
+recall@10%, review's mean over the seeds minus ASReview's, in points, and
+the smallest of those; equal worst margins go to the better mean. The
+target is "at least ASReview on every set", which a mean over the sets
+does not measure (a big lead on one set hides a loss on another); this was
+decided before any held-out figure of it was seen. `mean` is the mean of
+WSS@95 and recall@10% over the other sets and seeds (the earlier choice).
+The shipped default (review.prioritise.model.DEFAULTS) is the candidate
+chosen that way on all five sets; the run says whether it still is.
+Without `--loso`, the shipped default alone is reported on every set
+(in-sample: it was chosen on them).
 
 Then the one-off TF-IDF build and the time per retrain (fit on the decided
 records + score every record + rank) at 10,000 and 100,000 records, with
@@ -28,7 +35,7 @@ texts cycled from the same sets.
 
     python benchmarks/prioritisation_bench.py [--loso] [--seeds 5]
         [--asreview PATH|none] [--asreview-cache FILE] [--runs-cache FILE]
-        [--sets A,B] [--sizes 10000,100000] [--jobs 2]
+        [--criterion worst|mean] [--sets A,B] [--sizes 10000,100000] [--jobs 2]
 
 `--asreview-cache` keeps ASReview's screening orders in a JSON file (they
 depend only on the set, the seed and its version) so a rerun need not redo
@@ -71,7 +78,9 @@ Figures = tuple[float, float, int, int]
 
 
 def describe(model: dict[str, Any]) -> str:
-    kind = {"svm": "SVM", "logistic": "logistic", "svm+nb": "SVM+NB ranks"}[model["classifier"]]
+    kind = {"svm": "SVM", "logistic": "logistic", "svm+nb": "SVM+NB ranks"}.get(
+        model["classifier"], model["classifier"]
+    )
     extra = [f"{k}={v}" for k, v in model.items() if k not in ("classifier", "c", "ratio")]
     return " ".join([f"{kind} C={model['c']} w={model['ratio']:g}", *extra])
 
@@ -167,9 +176,43 @@ def score(runs: dict[str, Figures], model: dict[str, Any], names: list[str], see
     return statistics.mean((f[0] + f[1]) / 2 for f in one)
 
 
-def choose(runs: dict[str, Figures], names: list[str], seeds: int) -> dict[str, Any]:
-    """The best candidate on `names` (the first of equals, in CANDIDATES' order)."""
-    return max(CANDIDATES, key=lambda model: score(runs, model, names, seeds))
+def worst_margin(
+    runs: dict[str, Figures],
+    peer: dict[str, list[Figures]],
+    model: dict[str, Any],
+    names: list[str],
+    seeds: int,
+) -> float:
+    """The smallest lead over ASReview (negative: the largest gap), in
+    points, over the sets and both figures (WSS@95, recall@10%), each a
+    mean over the seeds."""
+    mean = statistics.mean
+    margins = []
+    for name in names:
+        mine = [runs[job_key((name, seed, model))] for seed in range(seeds)]
+        for figure in (0, 1):
+            theirs = mean(f[figure] for f in peer[name][:seeds])
+            margins.append(100 * (mean(f[figure] for f in mine) - theirs))
+    return min(margins)
+
+
+def choose(
+    runs: dict[str, Figures],
+    names: list[str],
+    seeds: int,
+    peer: dict[str, list[Figures]] | None = None,
+) -> dict[str, Any]:
+    """The best candidate on `names` (the first of equals, in CANDIDATES'
+    order): by worst margin to ASReview when `peer` is given, then by mean."""
+    if peer is None:
+        return max(CANDIDATES, key=lambda model: score(runs, model, names, seeds))
+    return max(
+        CANDIDATES,
+        key=lambda model: (
+            round(worst_margin(runs, peer, model, names, seeds), 9),
+            score(runs, model, names, seeds),
+        ),
+    )
 
 
 def report(
@@ -259,6 +302,9 @@ def main() -> None:
     parser.add_argument("--asreview", default=shutil.which("asreview") or "none")
     parser.add_argument("--asreview-cache", default="", help="JSON file keeping its orders.")
     parser.add_argument("--runs-cache", default="", help="JSON file keeping review's figures.")
+    parser.add_argument(
+        "--criterion", choices=("worst", "mean"), default="worst", help="How --loso chooses."
+    )
     parser.add_argument("--sets", default=",".join(SETS))
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--jobs", type=int, default=1, help="Processes for review's runs.")
@@ -296,16 +342,29 @@ def main() -> None:
         print("ASReview: not run (pip install asreview, or --asreview PATH)")
 
     if args.loso:
-        print("\nEach candidate, mean of WSS@95 and recall@10% per set (over seeds):")
-        print(f"  {'':58}" + "".join(f"{n[:12]:>13}" for n in names) + f"{'all':>8}")
+        if args.criterion == "worst" and peer is None:
+            raise SystemExit(
+                "--criterion worst needs ASReview's figures (--asreview PATH, or its cache); "
+                "or choose by --criterion mean"
+            )
+        judge = peer if args.criterion == "worst" else None
+        print("\nEach candidate, mean of WSS@95 and recall@10% per set (over seeds)", end="")
+        print(", and its worst margin to ASReview (points):" if peer else ":")
+        print(f"  {'':58}" + "".join(f"{n[:12]:>13}" for n in names) + f"{'all':>8}", end="")
+        print(f"{'worst':>8}" if peer else "")
         for model in CANDIDATES:
             per = "".join(f"{score(runs, model, [n], args.seeds):13.3f}" for n in names)
-            print(f"  {describe(model):58}{per}{score(runs, model, names, args.seeds):8.3f}")
-        model_for = {n: choose(runs, [o for o in names if o != n], args.seeds) for n in names}
-        print("\nChosen for each set on the other sets:")
+            line = f"  {describe(model):58}{per}{score(runs, model, names, args.seeds):8.3f}"
+            if peer:
+                line += f"{worst_margin(runs, peer, model, names, args.seeds):8.1f}"
+            print(line)
+        model_for = {
+            n: choose(runs, [o for o in names if o != n], args.seeds, judge) for n in names
+        }
+        print(f"\nChosen for each set on the other sets (criterion: {args.criterion}):")
         for name, model in model_for.items():
             print(f"  {name:20} {describe(model)}")
-        overall = choose(runs, names, args.seeds)
+        overall = choose(runs, names, args.seeds, judge)
         same = "yes" if overall == shipped else "NO: update DEFAULTS"
         print(f"Chosen on all {len(names)}: {describe(overall)} (the shipped default: {same})")
         title = "held out: each set's figures from the model chosen on the others"

@@ -57,5 +57,25 @@ CANDIDATES: list[dict[str, Any]] = [
     {**ELAS_U4, "rescale_weights": False, "title_weight": 3},
     {"classifier": "svm", "c": 0.11, "ratio": 9.8, "max_df": 0.95, "rescale_weights": False},
     {"classifier": "svm", "c": 0.11, "ratio": 9.8, "rescale_weights": False, "title_weight": 3},
+    # Added with the worst-margin criterion, before any was run held out:
+    # the SVM's ranks averaged with a logistic regression's (same C, weights)
+    {"classifier": "svm+logistic", "c": 0.11, "ratio": 20.0},
+    {"classifier": "svm+logistic", "c": 0.11, "ratio": 20.0, "title_weight": 3},
+    {**ELAS_U4, "classifier": "svm+logistic"},
+    {"classifier": "svm+nb", "c": 0.11, "ratio": 20.0, "title_weight": 3},
+    # the title counted 3 times with plain tf, or without the rarest terms
+    {"classifier": "svm", "c": 0.11, "ratio": 20.0, "title_weight": 3, "sublinear_tf": False},
+    {"classifier": "svm", "c": 0.11, "ratio": 20.0, "title_weight": 3, "min_df": 2},
+    # ELAS u4 with the title counted twice, or without the rarest terms
+    {**ELAS_U4, "title_weight": 2},
+    {**ELAS_U4, "min_df": 2},
+    {
+        "classifier": "svm",
+        "c": 0.11,
+        "ratio": 20.0,
+        "title_weight": 2,
+        "keywords": False,
+        "max_df": 0.95,
+    },
 ]
 """What --loso chooses among (ModelSettings fields; the rest as in BASE)."""

@@ -32,7 +32,7 @@ def test_class_weights_let_the_includes_outweigh_the_excludes_by_the_ratio() -> 
     assert unscaled == {1: 1.0, 0: pytest.approx(1 / 81)}
 
 
-@pytest.mark.parametrize("classifier", ["svm", "logistic", "svm+nb"])
+@pytest.mark.parametrize("classifier", ["svm", "logistic", "svm+nb", "svm+logistic"])
 def test_the_classifier_is_deterministic_with_its_seed(classifier: str) -> None:
     labelled = read_labelled(FIXTURE)
     features = build_features(labelled.texts())

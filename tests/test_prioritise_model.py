@@ -103,3 +103,18 @@ def test_priors_are_drawn_with_the_seed_from_each_class(labelled) -> None:  # ty
     assert [labelled.labels[row] for row in priors] == [1, 1, 0, 0]
     with pytest.raises(ValueError, match="--prior 20"):
         draw_priors(labelled.labels, 20, seed=1)
+
+
+def test_with_prior_knowledge_the_first_record_is_the_models_first_choice(labelled) -> None:  # type: ignore[no-untyped-def]
+    # One include and one exclude given: the model can rank before anything is
+    # screened, as the screening queue does and as ASReview does; the first
+    # record offered must be its top one, not a draw from the warm-up order.
+    features = build_features(labelled.texts())
+    for seed in range(5):
+        settings = ModelSettings(seed=seed)
+        run = simulate(features, labelled.labels, settings=settings, prior=1)
+        known = {row: labelled.labels[row] for row in run.priors}
+        rest = sorted(set(range(80)) - set(run.priors))
+        top = ranked_order(rest, relevance(features, known, settings), seed)[0]
+        assert run.order[0] == top
+        assert run.retrains == len(run.order)  # before the first, after each but the last

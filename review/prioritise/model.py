@@ -29,9 +29,10 @@ if TYPE_CHECKING:
     import numpy as np
     from scipy.sparse import csr_matrix
 
-CLASSIFIERS = ("svm", "logistic", "svm+nb")
+CLASSIFIERS = ("svm", "logistic", "svm+nb", "svm+logistic")
 """A linear SVM (squared hinge) or a logistic regression, both liblinear, or
-the SVM and a multinomial naive Bayes with their ranks averaged."""
+the SVM and a multinomial naive Bayes (or the logistic regression, same C
+and weights) with their ranks averaged."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,21 +155,22 @@ def relevance(
 
     rows = np.fromiter(labels.keys(), dtype=np.int64, count=len(labels))
     y = np.fromiter(labels.values(), dtype=np.int64, count=len(labels))
-    if settings.classifier == "svm+nb":
+    if "+" in settings.classifier:
         return _ensemble(features, rows, y, settings)
-    margin = _margin(features, rows, y, settings)
+    margin = _margin(features, rows, y, settings, settings.classifier)
     scores: np.ndarray = 0.5 * (1.0 + np.tanh(0.5 * margin))  # the logistic function, no overflow
     return scores
 
 
 def _margin(
-    features: csr_matrix, rows: np.ndarray, y: np.ndarray, settings: ModelSettings
+    features: csr_matrix, rows: np.ndarray, y: np.ndarray, settings: ModelSettings, kind: str
 ) -> np.ndarray:
-    """The linear classifier's signed distance from its boundary, every row."""
+    """The linear classifier's (`kind`: svm or logistic) signed distance
+    from its boundary, every row."""
     import numpy as np
 
     weights = class_weights(y, settings.ratio, settings.rescale_weights)
-    if settings.classifier in ("svm", "svm+nb"):
+    if kind == "svm":
         from sklearn.svm import LinearSVC
 
         classifier: Any = LinearSVC(
@@ -199,20 +201,25 @@ NB_ALPHA = 3.822
 def _ensemble(
     features: csr_matrix, rows: np.ndarray, y: np.ndarray, settings: ModelSettings
 ) -> np.ndarray:
-    """The SVM's and naive Bayes's ranks averaged, scaled into (0, 1) (near 1:
-    both put the record first): the two err on different records, and ranks
-    need no common scale. Naive Bayes sees the same include weighting."""
+    """The SVM's and the other classifier's (naive Bayes, or a logistic
+    regression) ranks averaged, scaled into (0, 1) (near 1: both put the
+    record first): the two err on different records, and ranks need no
+    common scale. The other one sees the same include weighting."""
     import numpy as np
     from scipy.stats import rankdata
-    from sklearn.naive_bayes import MultinomialNB
 
-    weights = class_weights(y, settings.ratio, settings.rescale_weights)
-    bayes = MultinomialNB(alpha=NB_ALPHA)
-    bayes.fit(features[rows], y, sample_weight=np.where(y == 1, weights[1], weights[0]))
-    log_odds = bayes.predict_joint_log_proba(features)
-    both = rankdata(_margin(features, rows, y, settings)) + rankdata(
-        log_odds[:, 1] - log_odds[:, 0]
-    )
+    other = settings.classifier.split("+")[1]
+    if other == "nb":
+        from sklearn.naive_bayes import MultinomialNB
+
+        weights = class_weights(y, settings.ratio, settings.rescale_weights)
+        bayes = MultinomialNB(alpha=NB_ALPHA)
+        bayes.fit(features[rows], y, sample_weight=np.where(y == 1, weights[1], weights[0]))
+        log_odds = bayes.predict_joint_log_proba(features)
+        second = log_odds[:, 1] - log_odds[:, 0]
+    else:
+        second = _margin(features, rows, y, settings, other)
+    both = rankdata(_margin(features, rows, y, settings, "svm")) + rankdata(second)
     scores: np.ndarray = (both - 1.0) / (2.0 * len(both))
     return scores
 

@@ -90,6 +90,9 @@ def simulate(
     remaining = set(range(len(truth))) - set(priors)
     queue = warm_up_order(sorted(remaining), settings.seed)
     at, since, retrains, trained = 0, 0, 0, False
+    if remaining and can_train(labelled):  # prior knowledge: the first record is ranked too
+        scores = relevance(features, labelled, settings)
+        queue, retrains, trained = ranked_order(sorted(remaining), scores, settings.seed), 1, True
     order: list[int] = []
     while remaining:
         row = queue[at]

@@ -57,7 +57,7 @@ def _fields(settings: dict[str, Any]) -> str:
 def describe_model(settings: dict[str, Any]) -> str:
     """The model and its settings in a phrase: 'TF-IDF … and logistic regression (C = 0.3) …'."""
     name = settings.get("model")
-    if name in ("tfidf-logistic", "tfidf-svm", "tfidf-svm+nb"):
+    if name in ("tfidf-logistic", "tfidf-svm", "tfidf-svm+nb", "tfidf-svm+logistic"):
         grams = settings.get("ngram_max", 1)
         features = "single words" if grams == 1 else f"word n-grams of 1 to {grams} words"
         scaled = ", log-scaled term frequency" if settings.get("sublinear_tf") else ""
@@ -76,6 +76,11 @@ def describe_model(settings: dict[str, Any]) -> str:
             weights += " (class weights not rescaled to the number of records)"
         if name == "tfidf-svm+nb":
             weights += ", its ranking averaged with a multinomial naive Bayes's (equally weighted)"
+        if name == "tfidf-svm+logistic":
+            weights += (
+                ", its ranking averaged with a logistic regression's (the same C and weights, "
+                "equally weighted)"
+            )
         text = (
             f"TF-IDF features of {_fields(settings)} ({features}, terms in at least "
             f"{settings.get('min_df', 1)} record(s){cap}{scaled}) and {weights}"
