@@ -232,3 +232,13 @@ def test_the_ledger_replays_the_same_in_any_order_and_summarises_many_sessions()
     retraining = next(s for s in methods_statements(forwards) if s.topic == "Retraining")
     assert "after every 5 decisions" in retraining.text
     assert all(s.topic != "Stopping" for s in methods_statements(forwards))  # none recorded
+
+
+def test_the_svm_and_logistic_ensemble_is_named_in_the_methods_sentence() -> None:
+    from review.screening.priority_methods import describe_model
+
+    settings = ModelSettings(classifier="svm+logistic", title_weight=3, seed=2)
+    text = describe_model(settings.as_dict())
+    assert "a linear SVM (C = 0.11)" in text and "model id tfidf-svm+logistic" in text
+    assert "averaged with a logistic regression's (the same C and weights" in text
+    assert "other settings" not in text
