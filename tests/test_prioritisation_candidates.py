@@ -45,3 +45,30 @@ def test_elas_u4_candidate_has_asreviews_settings_and_rescaled_weights() -> None
     theirs = raw * len(y) / raw.sum()
     ours = class_weights(y, settings.ratio, settings.rescale_weights)
     assert ours[1] == pytest.approx(theirs[0]) and ours[0] == pytest.approx(theirs[-1])
+
+
+def _bench() -> ModuleType:
+    path = BENCH / "prioritisation_bench.py"
+    spec = importlib.util.spec_from_file_location("prioritisation_bench", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_bench_chooses_by_the_worst_margin_to_asreview_by_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bench = _bench()
+    leader = {"classifier": "svm", "c": 0.11, "ratio": 20.0}  # far ahead on one, behind on one
+    even = {"classifier": "svm", "c": 0.11, "ratio": 9.8}  # level with ASReview on both
+    monkeypatch.setattr(bench, "CANDIDATES", [leader, even])
+    peer = {"A": [(0.5, 0.5)] * 2, "B": [(0.5, 0.5)] * 2}
+    figures = {("A", 0): (0.9, 0.9), ("A", 1): (0.9, 0.9), ("B", 0): (0.45, 0.5)}
+    figures[("B", 1)] = (0.45, 0.5)
+    runs = {bench.job_key((s, seed, leader)): f for (s, seed), f in figures.items()}
+    runs |= {bench.job_key((s, seed, even)): (0.5, 0.5) for s in "AB" for seed in (0, 1)}
+    assert bench.worst_margin(runs, peer, leader, ["A", "B"], 2) == pytest.approx(-5.0)
+    assert bench.worst_margin(runs, peer, even, ["A", "B"], 2) == pytest.approx(0.0)
+    assert bench.choose(runs, ["A", "B"], 2, peer) == even  # the target: never behind
+    assert bench.choose(runs, ["A", "B"], 2) == leader  # the mean hides the loss on B
