@@ -90,7 +90,7 @@ def test_status_and_the_methods_sheet_report_prioritisation_and_the_stop(
     status = capsys.readouterr().out
     assert "Prioritised screening (for the methods section):" in status
     assert "title_abstract ann: on" in status
-    assert "a linear SVM (C = 0.11) with the relevant records weighted 20 to 1" in status
+    assert "a linear SVM (C = 0.11) with the relevant records weighted 9.8 to 1" in status
     assert "random seed 0" in status and "after every decision (one retrain at a time" in status
     assert f"after 20 of 80 records (25.0%), with {figures['includes']} relevant" in status
     assert "target recall 95% at 95% confidence" in status
@@ -112,7 +112,7 @@ def test_status_and_the_methods_sheet_report_prioritisation_and_the_stop(
     )
     assert "(still on)" in by_topic["Prioritised screening"]
     assert (
-        "TF-IDF features of title (counted three times), abstract and keywords" in by_topic["Model"]
+        "TF-IDF features of title and abstract (word n-grams" in by_topic["Model"]
     )
     assert "word n-grams of 1 to 2 words" in by_topic["Model"]
     assert "random seed 0" in by_topic["Model"] and "scikit-learn" in by_topic["Model"]

@@ -23,12 +23,13 @@ def test_the_title_is_counted_title_weight_times() -> None:
     labelled = read_labelled(FIXTURE)
     title = labelled.fields[0][0]
     assert title
-    once = labelled.texts(ModelSettings(title_weight=1))[0]
+    once = labelled.texts()[0]  # the default: once, as ASReview
     assert once.startswith(title) and not once.startswith(f"{title} {title}")
-    assert labelled.texts()[0].startswith(f"{title} {title} {title} ")  # the default: 3
+    thrice = labelled.texts(ModelSettings(title_weight=3))[0]
+    assert thrice.startswith(f"{title} {title} {title} ")
     keywords = labelled.fields[0][2]
-    assert keywords and labelled.texts()[0].endswith(" ".join(keywords))
-    assert " ".join(keywords) not in labelled.texts(ModelSettings(keywords=False))[0]
+    assert keywords and labelled.texts(ModelSettings(keywords=True))[0].endswith(" ".join(keywords))
+    assert " ".join(keywords) not in labelled.texts()[0]  # the default: left out, as ASReview
     with pytest.raises(ValueError, match="title_weight 0"):
         ModelSettings(title_weight=0)
 
