@@ -111,9 +111,7 @@ def test_status_and_the_methods_sheet_report_prioritisation_and_the_stop(
         "ann screened title/abstract records in order of predicted relevance"
     )
     assert "(still on)" in by_topic["Prioritised screening"]
-    assert (
-        "TF-IDF features of title and abstract (word n-grams" in by_topic["Model"]
-    )
+    assert "TF-IDF features of title and abstract (word n-grams" in by_topic["Model"]
     assert "word n-grams of 1 to 2 words" in by_topic["Model"]
     assert "random seed 0" in by_topic["Model"] and "scikit-learn" in by_topic["Model"]
     assert "random order drawn with seed 0" in by_topic["Warm-up"]
