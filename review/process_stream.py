@@ -146,26 +146,33 @@ def _run(produce: Callable[[], Iterable[Any]], sender: Connection, receiver: Con
     # would wait up to the default 5 ms each time (measured: 80k records
     # 11.8 s → 9.8 s with 0.5 ms).
     sys.setswitchinterval(_SWITCH)
-    ahead: queue.Queue[tuple[int, Any]] = queue.Queue(maxsize=_AHEAD)
+    ahead: queue.Queue[tuple[bool, bytes]] = queue.Queue(maxsize=_AHEAD)
     thread = threading.Thread(target=_send_all, args=(ahead, sender), daemon=True)
     thread.start()
+
+    # Pickled here, by the parser, so that the sender only writes bytes:
+    # pickled in the sender, each item made the two threads hand the GIL
+    # back and forth (80k Scopus CSV rows: 11.1–12.4 s against 9.1–9.6 s).
+    def put(kind: int, payload: Any, *, last: bool = False) -> None:
+        ahead.put((last, pickle.dumps((kind, payload), protocol=pickle.HIGHEST_PROTOCOL)))
+
     try:
         for item in produce():
-            ahead.put((_ITEM, item))
-        ahead.put((_DONE, None))
+            put(_ITEM, item)
+        put(_DONE, None, last=True)
     except BaseException as exc:  # every failure goes to the parent
-        ahead.put((_ERROR, _picklable(exc)))
+        put(_ERROR, _picklable(exc), last=True)
     thread.join()
 
 
-def _send_all(ahead: queue.Queue[tuple[int, Any]], sender: Connection) -> None:
+def _send_all(ahead: queue.Queue[tuple[bool, bytes]], sender: Connection) -> None:
     while True:
-        message = ahead.get()
+        last, data = ahead.get()
         try:
-            sender.send(message)
+            sender.send_bytes(data)
         except OSError:  # the parent is gone or stopped listening: stop at once
             os._exit(0)
-        if message[0] != _ITEM:
+        if last:
             sender.close()
             return
 
