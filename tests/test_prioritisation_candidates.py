@@ -16,13 +16,17 @@ from review.prioritise.model import DEFAULTS, ModelSettings, class_weights
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
 
 
-def _candidates() -> ModuleType:
-    path = BENCH / "prioritisation_candidates.py"
-    spec = importlib.util.spec_from_file_location("prioritisation_candidates", path)
+def _load(name: str) -> ModuleType:
+    """A benchmark script as a module (benchmarks/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def _candidates() -> ModuleType:
+    return _load("prioritisation_candidates")
 
 
 def test_every_candidate_is_a_distinct_model_and_the_default_is_one() -> None:
@@ -48,12 +52,7 @@ def test_elas_u4_candidate_has_asreviews_settings_and_rescaled_weights() -> None
 
 
 def _bench() -> ModuleType:
-    path = BENCH / "prioritisation_bench.py"
-    spec = importlib.util.spec_from_file_location("prioritisation_bench", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return _load("prioritisation_bench")
 
 
 def test_the_bench_chooses_by_the_worst_margin_to_asreview_by_default(
