@@ -61,11 +61,10 @@ _EMPTY_JSON = {
 
 
 def insert_values(record: KeyedRecord, source_id: int) -> tuple[Any, ...]:
-    """A parsed record as the values of `INSERT_COLUMNS`."""
+    """A parsed record as the values of `INSERT_COLUMNS`, its list and dict
+    fields not yet JSON (`encode_json` writes them, in the process that
+    stores the row: a parsing process is what a large import waits for)."""
     draft = record.draft
-    values = list(_FIELD_VALUES(draft))
-    for i, empty in _EMPTY_JSON.items():
-        values[i] = _json(values[i]) if values[i] else empty
     return (
         record.uid,
         record.key,
@@ -73,8 +72,20 @@ def insert_values(record: KeyedRecord, source_id: int) -> tuple[Any, ...]:
         draft.position,
         draft.line,
         draft.source_id or f"#{draft.position}",
-        *values,
+        *_FIELD_VALUES(draft),
     )
+
+
+_JSON_AT = {len(KEEPING) + i: empty for i, empty in _EMPTY_JSON.items()}
+"""Row index of each JSON field in `insert_values`' row → the JSON of its empty value."""
+
+
+def encode_json(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A row of `insert_values` with its list and dict fields as JSON text."""
+    values = list(row)
+    for i, empty in _JSON_AT.items():
+        values[i] = _json(values[i]) if values[i] else empty
+    return tuple(values)
 
 
 def _json(value: list[str] | dict[str, str]) -> str:

@@ -15,7 +15,13 @@ from review import __version__
 from review.errors import DuplicateImportError, StoreError
 from review.models import FILE_WARNING_KINDS, RecordDraft, Source, SourceKind
 from review.store import import_discard, pending
-from review.store.columns import FTS_COLUMNS, FTS_INDEXES, INSERT_COLUMNS, insert_values
+from review.store.columns import (
+    FTS_COLUMNS,
+    FTS_INDEXES,
+    INSERT_COLUMNS,
+    encode_json,
+    insert_values,
+)
 from review.store.wal_sync import WalSyncer
 
 if TYPE_CHECKING:
@@ -384,7 +390,8 @@ class _BatchSizer:
 
 
 RowChunk = tuple[list[tuple[Any, ...]], list[tuple[int, str, str | None, str]]]
-"""A few records' rows (the values of `INSERT_COLUMNS`) and their warnings,
+"""A few records' rows (the values of `INSERT_COLUMNS`, JSON fields not yet
+encoded) and their warnings,
 each (index of its record in the chunk, kind, field, message)."""
 _CHUNK = _SIZES[0]
 """Records per chunk: batches are made of whole chunks."""
@@ -418,7 +425,7 @@ def _batches(chunks: Iterable[RowChunk], sizer: _BatchSizer) -> Iterator[RowChun
         if chunk_warnings:
             base = len(rows)
             warnings += [(base + i, kind, name, text) for i, kind, name, text in chunk_warnings]
-        rows += chunk_rows
+        rows += map(encode_json, chunk_rows)
         if len(rows) >= sizer.size:
             yield rows, warnings
             rows, warnings = [], []
