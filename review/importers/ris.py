@@ -106,8 +106,12 @@ def _orphans(before: list[tuple[str, str, int]], tally: _Tally, problems: list[P
 
 def _refuse_cut(doc: Document, line: str, number: int, tag: str, *, closed: bool) -> None:
     """Refuse a file whose last record was clearly cut: it ends on a tag with
-    no value, or in the middle of a word (no line break after the last letter)."""
-    match = _TAG.match(line)
+    no value, or in the middle of a word (no line break after the last letter).
+
+    In a file that never writes `ER` (`closed` false) a last tag without a
+    value may be how the exporter ends a record, so only the last line's
+    letters tell there."""
+    match = _TAG.match(line) if closed else None
     if match and not (match.group(2) or "").strip() and match.group(1) != "ER":
         raise ImportFormatError(
             f"the file ends on a `{match.group(1)}` line with no value: it was cut; "

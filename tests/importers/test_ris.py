@@ -439,6 +439,16 @@ def test_truncated_real_file_parses_or_is_refused(cut: int, tail: bytes) -> None
         assert len(records) <= 10
 
 
+def test_file_that_never_writes_er_may_end_on_an_empty_tag() -> None:
+    """An empty last tag refuses a file that closes its records with `ER`
+    (a cut); in one that never does, it may be how every record ends."""
+    records = parse("TY  - JOUR\nTI  - One\nN1  - \nTY  - JOUR\nTI  - Two\nN1  - \n")
+    assert [r.title for r in records] == ["One", "Two"]
+    assert [[w.kind for w in r.warnings] for r in records] == [[], ["incomplete_file"]]
+    with pytest.raises(ImportFormatError, match="ends on a `N1` line with no value"):
+        parse("TY  - JOUR\nTI  - One\nER  - \nTY  - JOUR\nTI  - Two\nN1  - \n")
+
+
 def test_file_that_never_writes_er_is_split_without_missing_end_warnings() -> None:
     """Only the last record, which ends with the file, is flagged: a cut
     there cannot be told from the file's own way of ending records."""
