@@ -54,6 +54,7 @@ import shutil
 import statistics
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -97,8 +98,11 @@ def features_of(name: str, model: dict[str, Any]) -> tuple[Any, list[int]]:
     if name not in _DATA:
         _DATA[name] = read_labelled(SETS_DIR / SETS[name])
     labelled = _DATA[name]
-    key = (name, settings.ngram_max, settings.min_df, settings.max_df)
-    key += (settings.sublinear_tf, settings.title_weight, settings.keywords)
+    key = (
+        name,
+        *(settings.ngram_max, settings.min_df, settings.max_df, settings.sublinear_tf),
+        *(settings.title_weight, settings.keywords),
+    )
     if key not in _DATA:
         _DATA[key] = build_features(labelled.texts(settings), settings)
     return _DATA[key], labelled.labels
@@ -143,6 +147,7 @@ def run_all(
     changes no figure)."""
     stored: dict[str, Figures] = json.loads(cache.read_text()) if cache and cache.exists() else {}
     todo = [job for job in jobs if job_key(job) not in stored]
+    results: Iterator[Figures]
     if processes <= 1:
         results = map(ours, todo)
     else:
@@ -350,11 +355,12 @@ def main() -> None:
         judge = peer if args.criterion == "worst" else None
         print("\nEach candidate, mean of WSS@95 and recall@10% per set (over seeds)", end="")
         print(", and its worst margin to ASReview (points):" if peer else ":")
-        print(f"  {'':58}" + "".join(f"{n[:12]:>13}" for n in names) + f"{'all':>8}", end="")
+        width = max(len(describe(model)) for model in CANDIDATES)
+        print(f"  {'':{width}}" + "".join(f"{n[:12]:>13}" for n in names) + f"{'all':>8}", end="")
         print(f"{'worst':>8}" if peer else "")
         for model in CANDIDATES:
             per = "".join(f"{score(runs, model, [n], args.seeds):13.3f}" for n in names)
-            line = f"  {describe(model):58}{per}{score(runs, model, names, args.seeds):8.3f}"
+            line = f"  {describe(model):{width}}{per}{score(runs, model, names, args.seeds):8.3f}"
             if peer:
                 line += f"{worst_margin(runs, peer, model, names, args.seeds):8.1f}"
             print(line)
