@@ -15,7 +15,8 @@ from collections.abc import Iterable, Iterator
 from review.errors import ImportFormatError
 from review.importers.base import Document
 
-_AGAIN = "export the search results again (the download or copy did not finish)"
+EXPORT_AGAIN = "export the search results again (the download or copy did not finish)"
+"""The hint for a file cut short."""
 
 
 class LastLine:
@@ -53,7 +54,9 @@ def refuse_cut_end(doc: Document, last: str, number: int, field: str, *, closed:
         where = f"in the indent of a continuation line{named}"
     else:
         return
-    hint = _AGAIN if closed else f"{_AGAIN}; if the file is complete, end it with a line break"
+    hint = EXPORT_AGAIN
+    if not closed:
+        hint += "; if the file is complete, end it with a line break"
     raise ImportFormatError(
         f"the file ends {where}: it was cut; nothing was imported",
         path=doc.path,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from review.errors import ImportFormatError, Problem
 from review.importers.base import Document, Format, check_count, refuse
-from review.importers.cut_end import refuse_cut_end
+from review.importers.cut_end import EXPORT_AGAIN, refuse_cut_end
 from review.importers.ris_fields import Cut, to_draft
 from review.models import RecordDraft
 
@@ -118,7 +118,7 @@ def _refuse_cut(doc: Document, line: str, number: int, tag: str, *, closed: bool
             "nothing was imported",
             path=doc.path,
             line=number,
-            hint="export the search results again (the download or copy did not finish)",
+            hint=EXPORT_AGAIN,
         )
     refuse_cut_end(doc, line, number, tag, closed=closed)
 

@@ -54,10 +54,13 @@ _RECORD_JSON = tuple(name for name in _RECORD_NAMES if name in _JSON_FIELDS)
 _EXPORT_JSON = tuple(name for name in EXPORT_COLUMNS if name in _JSON_FIELDS)
 _DEDUP_JSON = tuple(name for name in DEDUP_COLUMNS if name in _JSON_FIELDS)
 _FIELD_VALUES = attrgetter(*FIELD_NAMES)
-_EMPTY_JSON = {
-    i: "{}" if get_origin(f.type) is dict else "[]" for i, f in enumerate(RECORD_FIELDS) if f.json
+_JSON_AT = {
+    len(KEEPING) + i: "{}" if get_origin(f.type) is dict else "[]"
+    for i, f in enumerate(RECORD_FIELDS)
+    if f.json
 }
-"""Field index → the JSON of an empty value, written without encoding."""
+"""Row index of each JSON field in `insert_values`' row → the JSON of its
+empty value, written without encoding."""
 
 
 def insert_values(record: KeyedRecord, source_id: int) -> tuple[Any, ...]:
@@ -74,10 +77,6 @@ def insert_values(record: KeyedRecord, source_id: int) -> tuple[Any, ...]:
         draft.source_id or f"#{draft.position}",
         *_FIELD_VALUES(draft),
     )
-
-
-_JSON_AT = {len(KEEPING) + i: empty for i, empty in _EMPTY_JSON.items()}
-"""Row index of each JSON field in `insert_values`' row → the JSON of its empty value."""
 
 
 def encode_json(row: tuple[Any, ...]) -> tuple[Any, ...]:
