@@ -22,7 +22,7 @@ from review.identity import record_key
 from review.importers import by_name, read_document
 from review.importers.base import Document, Format
 from review.models import FILE_WARNING_KINDS, RecordDraft, Source, SourceKind
-from review.process_stream import spare_core, stream_in_child
+from review.process_stream import CpuSample, cpu_sample, spare_core, stream_in_child
 from review.store import KeyedRecord, NewSource, RowChunk, Store, row_chunks
 
 Progress = Callable[[str, int, int], None]
@@ -99,6 +99,9 @@ def import_each(
     for _, options in files:
         _check_options(options)
     store.removed_imports += store.imports.discard_dead()
+    # Watched while the files are hashed and sniffed, the CPUs tell whether
+    # the first file can be parsed in a second process without a wait.
+    since: CpuSample | None = cpu_sample()
     opened: list[tuple[Document, Format, ImportOptions]] = []
     failures: list[ImportFormatError] = []
     seen: dict[str, Path] = {}
@@ -120,7 +123,8 @@ def import_each(
     try:
         for doc, fmt, options in opened:
             try:
-                results.append(_store_file(store, doc, fmt, options, progress, staged))
+                results.append(_store_file(store, doc, fmt, options, progress, staged, since))
+                since = None
             except ImportFormatError as exc:
                 failures.append(exc)
         if failures:
@@ -142,9 +146,10 @@ def _store_file(
     options: ImportOptions,
     progress: Progress | None,
     staged: list[int],
+    since: CpuSample | None = None,
 ) -> ImportResult:
     """Stage one file, adding its source id to `staged` for publishing (or
-    deleting, when another file fails)."""
+    deleting, when another file fails); `since`: where to watch the CPUs from."""
     t0 = time.perf_counter()
     warnings: Counter[str] = Counter()
     notices: list[str] = []
@@ -158,7 +163,7 @@ def _store_file(
 
     # A large file is parsed in a second process while this one writes,
     # when a core is free for it.
-    in_child = doc.streamed and spare_core()
+    in_child = doc.streamed and spare_core(since)
 
     def chunks(source_id: int) -> Iterator[RowChunk]:
         made = (

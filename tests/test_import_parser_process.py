@@ -33,7 +33,7 @@ RIS = sorted((FIXTURES / "ris" / "citation-file-formatting").glob("*.ris"))
 @pytest.fixture(autouse=True)
 def idle_core(monkeypatch: pytest.MonkeyPatch) -> None:
     """As on an idle machine, whatever else runs beside the tests."""
-    monkeypatch.setattr(ingest, "spare_core", lambda: True)
+    monkeypatch.setattr(ingest, "spare_core", lambda since=None: True)
 
 
 def mixed_vendor_ris(path: Path) -> Path:
@@ -134,7 +134,7 @@ def test_on_a_busy_machine_the_file_is_parsed_in_line(
 ) -> None:
     """No idle core: a second process would only add its cost."""
     monkeypatch.setattr(ingest, "spare_core", process_stream.spare_core)
-    monkeypatch.setattr(process_stream, "busy_cores", lambda: float(os.cpu_count() or 1))
+    monkeypatch.setattr(process_stream, "busy_cores", lambda since=None: float(os.cpu_count() or 1))
     monkeypatch.setattr(importers, "STREAM_ABOVE", 10)
     started: list[object] = []
     monkeypatch.setattr(multiprocessing, "get_context", lambda *a: started.append(a))
@@ -213,7 +213,7 @@ from review.models import SourceKind
 from review.store import Store, wal_sync
 
 importers.STREAM_ABOVE = 10
-ingest.spare_core = lambda: True
+ingest.spare_core = lambda since=None: True
 
 def progress(phase, done, total):
     import multiprocessing

@@ -105,7 +105,7 @@ def test_decisions_from_another_thread_all_commit_while_an_import_runs(
     this thread running it is spawned, as from the TUI's import worker)."""
     if parser_process:
         monkeypatch.setattr(importers, "STREAM_ABOVE", 10)
-        monkeypatch.setattr(ingest, "spare_core", lambda: True)
+        monkeypatch.setattr(ingest, "spare_core", lambda since=None: True)
     big = write_ris(tmp_path / "update.ris", 20_000)
     started, first, done = threading.Event(), threading.Event(), threading.Event()
     made: list[int] = []

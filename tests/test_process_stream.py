@@ -19,6 +19,7 @@ from review.errors import ImportFormatError
 from review.process_stream import (
     ChildDied,
     busy_cores,
+    cpu_sample,
     spare_core,
     start_method,
     stream_in_child,
@@ -165,16 +166,16 @@ def test_fork_only_where_no_other_thread_could_hold_a_lock() -> None:
 
 def test_a_second_process_only_where_a_core_is_idle(monkeypatch: pytest.MonkeyPatch) -> None:
     cores = os.cpu_count() or 1
-    monkeypatch.setattr(process_stream, "busy_cores", lambda: cores - 2.0)
+    monkeypatch.setattr(process_stream, "busy_cores", lambda since=None: cores - 2.0)
     assert spare_core()
-    monkeypatch.setattr(process_stream, "busy_cores", lambda: cores - 1.0)
+    monkeypatch.setattr(process_stream, "busy_cores", lambda since=None: cores - 1.0)
     assert not spare_core()
 
 
 def test_busy_cores_are_watched_now_not_a_minute_ago(monkeypatch: pytest.MonkeyPatch) -> None:
     """Ticks of all CPUs, then a tenth of a second later: half of them were
     idle, so on 4 cores 2 are busy, whatever the load average still says."""
-    readings = itertools.cycle([(1_000, 400), (1_200, 500)])
+    readings = itertools.cycle([(1_000, 400, 0), (1_200, 500, 0)])
     monkeypatch.setattr(process_stream, "_cpu_ticks", lambda: next(readings))
     monkeypatch.setattr(process_stream.time, "sleep", lambda seconds: None)
     monkeypatch.setattr(os, "cpu_count", lambda: 4)
@@ -183,11 +184,37 @@ def test_busy_cores_are_watched_now_not_a_minute_ago(monkeypatch: pytest.MonkeyP
     assert spare_core()
 
 
+def test_the_importing_process_own_work_is_not_a_busy_core(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Watched while this process hashed a file on one of two cores: that
+    core is not taken from the parser, so a second process still goes."""
+    readings = iter([(1_000, 400, 70), (1_200, 500, 168)])
+    monkeypatch.setattr(process_stream, "_cpu_ticks", lambda: next(readings))
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    since = cpu_sample()
+    slept: list[float] = []
+    monkeypatch.setattr(process_stream.time, "sleep", slept.append)
+    monkeypatch.setattr(process_stream.time, "monotonic", lambda: since.at + 0.4)
+    assert busy_cores(since) == pytest.approx(0.02)
+    assert slept == []  # watched long enough already: no wait
+
+
+def test_a_fresh_watch_waits_a_tenth_of_a_second(monkeypatch: pytest.MonkeyPatch) -> None:
+    readings = itertools.cycle([(1_000, 400, 0), (1_200, 600, 0)])
+    monkeypatch.setattr(process_stream, "_cpu_ticks", lambda: next(readings))
+    slept: list[float] = []
+    monkeypatch.setattr(process_stream.time, "sleep", slept.append)
+    busy_cores()
+    assert len(slept) == 1 and 0.09 < slept[0] <= 0.1
+
+
 def test_without_proc_stat_the_load_average_says(monkeypatch: pytest.MonkeyPatch) -> None:
-    def missing() -> tuple[int, int]:
+    def missing() -> tuple[int, int, int]:
         raise FileNotFoundError("/proc/stat")
 
     monkeypatch.setattr(process_stream, "_cpu_ticks", missing)
+    monkeypatch.setattr(process_stream.time, "sleep", lambda seconds: None)
     monkeypatch.setattr(os, "getloadavg", lambda: (1.25, 0.0, 0.0))
     assert busy_cores() == 1.25
 
@@ -195,3 +222,9 @@ def test_without_proc_stat_the_load_average_says(monkeypatch: pytest.MonkeyPatch
 @pytest.mark.skipif(not Path("/proc/stat").exists(), reason="Linux only")
 def test_the_kernel_counts_are_read() -> None:
     assert 0.0 <= busy_cores() <= (os.cpu_count() or 1)
+    before = process_stream._cpu_ticks()
+    end = time.process_time() + 0.3
+    while time.process_time() < end:  # this process's own work, counted as its own
+        pass
+    after = process_stream._cpu_ticks()
+    assert after[2] - before[2] >= 10  # ticks are hundredths of a second
