@@ -108,6 +108,12 @@ def record_key(draft: RecordDraft, *, file_hash: str) -> str:
     A record with no identifier and no title falls back to its file's hash
     and position, which is still the same on every machine importing that file.
     """
+    return identifier_key(draft) or positional_key(file_hash, draft.position)
+
+
+def identifier_key(draft: RecordDraft) -> str | None:
+    """`record_key` from the record alone: None where only its place in its
+    file tells it apart (no identifier, no title)."""
     if draft.doi:
         return f"doi:{canonical_doi(draft.doi) or draft.doi.lower()}"
     if draft.pmid:
@@ -119,4 +125,9 @@ def record_key(draft: RecordDraft, *, file_hash: str) -> str:
     if title:
         basis = f"{title}|{draft.year or ''}|{first_author_family(draft.authors)}"
         return TITLE_KEY + hashlib.sha1(basis.encode()).hexdigest()[:20]
-    return f"pos:{file_hash[:16]}:{draft.position}"
+    return None
+
+
+def positional_key(file_hash: str, position: int) -> str:
+    """The key of a record known only by its file and its place in it."""
+    return f"pos:{file_hash[:16]}:{position}"

@@ -11,23 +11,33 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from review.errors import DuplicateImportError, ImportFormatError, Problem, UsageError
-from review.identity import record_key
+from review.identity import identifier_key, positional_key
 from review.importers import by_name, read_document
 from review.importers.base import Document, Format
 from review.models import FILE_WARNING_KINDS, RecordDraft, Source, SourceKind
-from review.process_stream import CpuSample, cpu_sample, spare_core, stream_in_child
+from review.process_stream import (
+    ChildStream,
+    CpuSample,
+    cpu_sample,
+    spare_core,
+    stream_in_child,
+)
 from review.store import KeyedRecord, NewSource, RowChunk, Store, row_chunks
 
 Progress = Callable[[str, int, int], None]
 """Called with (phase, done, total) as an import advances; `total` is an
 estimate from the share of the file read until the file is done."""
+
+Parsed = tuple[RowChunk, float]
+"""A chunk of rows and how far into the file the parser had read (0–1)."""
 
 _PROGRESS_STEP = 2_000
 """Records between progress reports."""
@@ -104,7 +114,6 @@ def import_each(
     since: CpuSample | None = cpu_sample()
     opened: list[tuple[Document, Format, ImportOptions]] = []
     failures: list[ImportFormatError] = []
-    seen: dict[str, Path] = {}
     for path, options in files:
         try:
             doc, fmt = read_document(
@@ -113,18 +122,24 @@ def import_each(
         except ImportFormatError as exc:
             failures.append(exc)
             continue
-        _refuse_repeat(store, doc, seen, options.force)
-        seen[doc.sha256] = path
         opened.append((doc, fmt, options))
     if failures:
         _raise_all(failures, len(files))
+    # The first file starts parsing (in a second process, where a core is
+    # free) while the files' hashes are still computed and checked.
+    parsed = _start_parser(*opened[0][:2], since) if opened else None
     results: list[ImportResult] = []
     staged: list[int] = []
     try:
-        for doc, fmt, options in opened:
+        seen: dict[str, Path] = {}
+        for doc, _, options in opened:
+            _refuse_repeat(store, doc, seen, options.force)
+            seen[doc.sha256] = doc.path
+        for index, (doc, fmt, options) in enumerate(opened):
+            if index:
+                parsed = _start_parser(doc, fmt, None)
             try:
-                results.append(_store_file(store, doc, fmt, options, progress, staged, since))
-                since = None
+                results.append(_store_file(store, doc, fmt, options, progress, staged, parsed))
             except ImportFormatError as exc:
                 failures.append(exc)
         if failures:
@@ -132,11 +147,24 @@ def import_each(
         force = all(options.force for _, options in files)
         published = store.imports.publish(staged, refuse_repeats=not force)
     except BaseException:
+        if parsed is not None:
+            parsed.close()
         store.imports.discard(staged)
         raise
     for result, source in zip(results, published, strict=True):
         result.source = source
     return results
+
+
+def _start_parser(
+    doc: Document, fmt: Format, since: CpuSample | None
+) -> ChildStream[Parsed] | None:
+    """A large file's parser started in a second process, when a core is
+    free for it (`since`: where to watch the CPUs from); else None, and the
+    file is parsed in line as it is stored."""
+    if doc.streamed and spare_core(since):
+        return stream_in_child(partial(_child_chunks, doc, fmt.name))
+    return None
 
 
 def _store_file(
@@ -146,10 +174,11 @@ def _store_file(
     options: ImportOptions,
     progress: Progress | None,
     staged: list[int],
-    since: CpuSample | None = None,
+    parsed: ChildStream[Parsed] | None = None,
 ) -> ImportResult:
     """Stage one file, adding its source id to `staged` for publishing (or
-    deleting, when another file fails); `since`: where to watch the CPUs from."""
+    deleting, when another file fails); `parsed`: its parser's output, when
+    it was started in a second process."""
     t0 = time.perf_counter()
     warnings: Counter[str] = Counter()
     notices: list[str] = []
@@ -161,23 +190,21 @@ def _store_file(
     read = [0.0]
     """How far into the file the parser has read (0–1), for the progress bar."""
 
-    # A large file is parsed in a second process while this one writes,
-    # when a core is free for it.
-    in_child = doc.streamed and spare_core(since)
-
     def chunks(source_id: int) -> Iterator[RowChunk]:
-        made = (
-            stream_in_child(partial(_child_chunks, doc, fmt.name, prefix, source_id))
-            if in_child
-            else file_chunks(doc, fmt, prefix, source_id)
+        made: ChildStream[Parsed] | Generator[Parsed, None, None] = (
+            parsed if parsed is not None else file_chunks(doc, fmt)
         )
-        for chunk, fraction in made:
-            read[0] = fraction
-            for _, kind, _, message in chunk[1]:
-                warnings[kind] += 1
-                if kind in FILE_WARNING_KINDS:
-                    notices.append(message)
-            yield chunk
+        try:
+            for (rows, chunk_warnings), fraction in made:
+                read[0] = fraction
+                for _, kind, _, message in chunk_warnings:
+                    warnings[kind] += 1
+                    if kind in FILE_WARNING_KINDS:
+                        notices.append(message)
+                rows = [_identified(row, prefix, doc.sha256, source_id) for row in rows]
+                yield rows, chunk_warnings
+        finally:  # stopped early (a failure while storing): stop the parser too
+            made.close()
 
     reported = [0]
 
@@ -194,7 +221,7 @@ def _store_file(
             progress(f"importing {doc.path.name}", done, max(estimate, done))
 
     source = store.imports.stage_rows(
-        _new_source(doc, fmt, options), chunks, on_batch=on_batch, ready=in_child
+        _new_source(doc, fmt, options), chunks, on_batch=on_batch, ready=parsed is not None
     )
     staged.append(source.id)
     if progress:
@@ -208,32 +235,44 @@ def _store_file(
     return ImportResult(source, fmt.label, warnings, time.perf_counter() - t0, notices)
 
 
-def file_chunks(
-    doc: Document, fmt: Format, prefix: str, source_id: int
-) -> Iterator[tuple[RowChunk, float]]:
+def file_chunks(doc: Document, fmt: Format) -> Generator[Parsed, None, None]:
     """The file's records as rows to store, a chunk at a time, each with how
     far into the file the parser had read: parse, warn, identify, lay out.
 
-    The uid is `prefix:position`, the same on every machine that imports
-    the file (a forced re-import's prefix differs).
+    Identity that needs the file's hash (the uid, the key of a record with
+    neither identifier nor title) is left for `_identified`: parsing need
+    not wait for the hash.
     """
 
     def keyed() -> Iterator[KeyedRecord]:
         for draft in fmt.parse(doc):
             add_missing_field_warnings(draft)
-            key = record_key(draft, file_hash=doc.sha256)
-            yield KeyedRecord(key, f"{prefix}:{draft.position}", draft)
+            yield KeyedRecord(identifier_key(draft) or "", "", draft)
 
-    for chunk in row_chunks(keyed(), source_id):
+    for chunk in row_chunks(keyed(), 0):
         yield chunk, doc.read_fraction()
 
 
-def _child_chunks(
-    doc: Document, format_name: str, prefix: str, source_id: int
-) -> Iterator[tuple[RowChunk, float]]:
+def _child_chunks(doc: Document, format_name: str) -> Generator[Parsed, None, None]:
     """`file_chunks` in the parsing process, which is given the format by name
     (a spawned process gets its arguments pickled, and a parser by reference)."""
-    return file_chunks(doc, by_name(format_name), prefix, source_id)
+    return file_chunks(doc, by_name(format_name))
+
+
+def _identified(
+    row: tuple[Any, ...], prefix: str, file_hash: str, source_id: int
+) -> tuple[Any, ...]:
+    """A row of `file_chunks` with its uid, source and (for a record with no
+    identifier or title) its key: `prefix:position`, the same on every
+    machine that imports the file (a forced re-import's prefix differs)."""
+    _, key, _, position, *rest = row
+    return (
+        f"{prefix}:{position}",
+        key or positional_key(file_hash, position),
+        source_id,
+        position,
+        *rest,
+    )
 
 
 def add_missing_field_warnings(draft: RecordDraft) -> None:

@@ -26,9 +26,9 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Iterable
 from multiprocessing.connection import Connection
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from review.errors import ReviewError
 
@@ -120,41 +120,67 @@ def _cpu_ticks() -> tuple[int, int, int]:
 
 def stream_in_child(
     produce: Callable[[], Iterable[T]], *, method: str | None = None
-) -> Generator[T, None, None]:
-    """The items of `produce()`, computed in a child process.
+) -> ChildStream[T]:
+    """The items of `produce()`, computed in a child process that starts now."""
+    return ChildStream(produce, method=method)
 
-    An exception raised there is raised here (a bug's traceback from the
-    child added as a note); closing this iterator, or an exception while the
-    caller handles an item, stops the child.
+
+class ChildStream(Generic[T]):
+    """An iterator over items made in a child process.
+
+    The child starts at once, not at the first `next`: an import starts
+    parsing while the file's hash is still being computed. An exception
+    raised there is raised here (a bug's traceback from the child added as a
+    note); `close`, or dropping the iterator (an exception while the caller
+    handles an item), stops the child.
     """
-    context: Any = multiprocessing.get_context(method or start_method())
-    receiver, sender = context.Pipe(duplex=False)
-    _widen(receiver)
-    child = context.Process(target=_run, args=(produce, sender, receiver), daemon=True)
-    child.start()
-    sender.close()
-    drain = _Drain(receiver)
-    try:
-        while True:
-            data = drain.next()
-            if data is None:
-                child.join()
-                raise ChildDied(
-                    f"the parsing process stopped unexpectedly (exit code {child.exitcode})"
-                )
-            kind, payload = _decoded(data)
-            if kind == _ITEM:
-                yield payload
-            elif kind == _DONE:
-                return
-            else:
-                raise payload
-    finally:
-        if child.is_alive():
-            child.kill()
-        child.join()
-        drain.stop()
-        receiver.close()
+
+    def __init__(self, produce: Callable[[], Iterable[T]], *, method: str | None = None) -> None:
+        context: Any = multiprocessing.get_context(method or start_method())
+        self._receiver, sender = context.Pipe(duplex=False)
+        _widen(self._receiver)
+        self._child = context.Process(
+            target=_run, args=(produce, sender, self._receiver), daemon=True
+        )
+        self._child.start()
+        sender.close()
+        self._drain: _Drain | None = _Drain(self._receiver)
+
+    def __iter__(self) -> ChildStream[T]:
+        return self
+
+    def __next__(self) -> T:
+        if self._drain is None:
+            raise StopIteration
+        data = self._drain.next()
+        if data is None:
+            self._child.join()
+            code = self._child.exitcode
+            self.close()
+            raise ChildDied(f"the parsing process stopped unexpectedly (exit code {code})")
+        kind, payload = _decoded(data)
+        if kind == _ITEM:
+            item: T = payload
+            return item
+        self.close()
+        if kind == _DONE:
+            raise StopIteration
+        raise payload
+
+    def close(self) -> None:
+        """Stop the child (if it still runs) and let go of the pipe."""
+        if self._drain is None:
+            return
+        if self._child.is_alive():
+            self._child.kill()
+        self._child.join()
+        self._drain.stop()
+        self._drain = None
+        self._receiver.close()
+
+    def __del__(self) -> None:
+        if getattr(self, "_drain", None) is not None:
+            self.close()
 
 
 class _Drain:

@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 
 from review import importers, ingest, process_stream
-from review.errors import ImportFormatError
+from review.errors import DuplicateImportError, ImportFormatError
+from review.importers import base
 from review.ingest import ImportOptions, import_paths, import_report
 from review.models import SourceKind
 from review.store import Store, wal_sync
@@ -127,6 +128,64 @@ def test_the_log_is_synced_outside_the_lock_and_the_parser_still_forks(
     assert synced and set(synced) == {str(tmp_path / "b.db-wal")}
     assert streamed == in_line
     assert not [t for t in threading.enumerate() if t.name == "wal-sync"]
+
+
+def test_the_parser_starts_while_the_file_is_still_being_hashed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hash (a whole read of the file) is computed here while the
+    second process already parses; what is stored does not change."""
+    source = mixed_vendor_ris(tmp_path / "searches.ris")
+    in_line, _ = imported(tmp_path / "a.db", source)
+    monkeypatch.setattr(importers, "STREAM_ABOVE", 10)
+    parsing: list[int] = []
+    real = base._file_sha256
+
+    def hashed(path: Path) -> str:
+        parsing.append(len(multiprocessing.active_children()))
+        return real(path)
+
+    monkeypatch.setattr(base, "_file_sha256", hashed)
+    streamed, _ = imported(tmp_path / "b.db", source)
+    assert parsing == [1]
+    assert streamed == in_line
+
+
+def test_a_record_known_only_by_its_place_gets_one_key_either_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No identifier and no title: the key is the file's hash and the
+    record's position, filled in by the storing process."""
+    source = tmp_path / "untitled.ris"
+    source.write_text(
+        "TY  - JOUR\nAU  - Smith, J\nPY  - 2020\nER  - \n\n"
+        "TY  - JOUR\nTI  - A trial of exercise\nPY  - 2021\nER  - \n",
+        encoding="utf-8",
+    )
+    in_line, _ = imported(tmp_path / "a.db", source)
+    monkeypatch.setattr(importers, "STREAM_ABOVE", 10)
+    streamed, _ = imported(tmp_path / "b.db", source)
+    assert streamed == in_line
+    conn = sqlite3.connect(tmp_path / "b.db")
+    keys = [k for (k,) in conn.execute("SELECT key FROM records ORDER BY position")]
+    (file_hash,) = conn.execute("SELECT file_hash FROM sources").fetchone()
+    conn.close()
+    assert keys[0] == f"pos:{file_hash[:16]}:1" and keys[1].startswith("tya:")
+
+
+def test_a_repeated_file_stops_the_parser_started_for_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = mixed_vendor_ris(tmp_path / "searches.ris")
+    monkeypatch.setattr(importers, "STREAM_ABOVE", 10)
+    before, _ = imported(tmp_path / "a.db", source)
+    with (
+        Store.open(tmp_path / "a.db") as store,
+        pytest.raises(DuplicateImportError, match="already imported"),
+    ):
+        import_paths(store, [source], OPTIONS)
+    assert multiprocessing.active_children() == []
+    assert stored(tmp_path / "a.db") == before
 
 
 def test_on_a_busy_machine_the_file_is_parsed_in_line(

@@ -7,7 +7,6 @@ More specific signatures come first; `text` (a plain document) comes last.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import io
 import zipfile
@@ -81,23 +80,28 @@ def read_document(
     """
     try:
         size = path.stat().st_size
-        digest, head = _hash_and_head(path)
+        with path.open("rb") as handle:
+            head = handle.read(SNIFF_BYTES)
     except OSError as exc:
         raise ImportFormatError(f"cannot read file: {exc.strerror}", path=path) from None
     if size > STREAM_ABOVE:
+        # Its hash is computed when first asked for (`Document.sha256`): by
+        # then the import has started parsing it in a second process.
         fmt = _binary_format(path, head, format_name, None)
         if fmt is not None:
-            return Document(path, None, None, "binary", sha256=digest, size=size), fmt
+            return Document(path, None, None, "binary", size=size), fmt
         # Decoding is checked as the file streams: an error stops the parse
         # and the import's transaction rolls back.
         name = encoding or detect_encoding(head[:200])
         check_codec(name, path)
-        doc = Document(path, None, None, name, sha256=digest, size=size)
+        doc = Document(path, None, None, name, size=size)
         text_head = head.decode(name, errors="ignore").removeprefix("\ufeff")
         return doc, _text_format(path, text_head, format_name)
-    return open_bytes(
-        path, path.read_bytes(), encoding=encoding, format_name=format_name, sha256=digest
-    )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportFormatError(f"cannot read file: {exc.strerror}", path=path) from None
+    return open_bytes(path, data, encoding=encoding, format_name=format_name)
 
 
 def open_bytes(
@@ -106,7 +110,7 @@ def open_bytes(
     *,
     encoding: str | None = None,
     format_name: str | None = None,
-    sha256: str = "",
+    sha256: str | None = None,
 ) -> tuple[Document, Format]:
     """`read_document` for bytes in hand (a file, or a member of a zip archive)."""
     fmt = _binary_format(path, data[:SNIFF_BYTES], format_name, data)
@@ -187,14 +191,3 @@ def sniff_file(path: Path, *, encoding: str | None = None) -> tuple[Format, str]
             hint="name it with --format (see `review formats` for the list)",
         )
     return fmt, name
-
-
-def _hash_and_head(path: Path) -> tuple[str, bytes]:
-    digest = hashlib.sha256()
-    head = b""
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            if len(head) < SNIFF_BYTES:
-                head += chunk[: SNIFF_BYTES - len(head)]
-            digest.update(chunk)
-    return digest.hexdigest(), head

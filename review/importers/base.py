@@ -9,6 +9,7 @@ the store; `ingest.py` stages their records and publishes them all at once.
 from __future__ import annotations
 
 import codecs
+import hashlib
 import io
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -42,18 +43,35 @@ class Document:
         text: str | None,
         encoding: str,
         *,
-        sha256: str = "",
+        sha256: str | None = None,
         size: int | None = None,
     ) -> None:
         self.path = path
-        self.sha256 = sha256
-        """Hex SHA-256 of the file's bytes: how a repeated import is recognised."""
+        self._sha256 = sha256
         self.size = size if size is not None else len(data or b"")
         self.encoding = encoding
         """The codec used (`utf-8`, `utf-8-sig`, `utf-16`, `cp1252` …; `binary` for xlsx)."""
         self._data = data
         self._text = text
         self._consumed = 0
+
+    @property
+    def sha256(self) -> str:
+        """Hex SHA-256 of the file's bytes: how a repeated import is recognised.
+
+        A large file's is computed when first asked for, which an import does
+        once its parsing process has started (forked before any thread
+        exists here, and parsing while this one reads)."""
+        if self._sha256 is None:
+            if self._data is not None:
+                self._sha256 = hashlib.sha256(self._data).hexdigest()
+            else:
+                self._sha256 = _file_sha256(self.path)
+        return self._sha256
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled (for a spawned parsing process) with its hash."""
+        return {**self.__dict__, "_sha256": self.sha256}
 
     @property
     def streamed(self) -> bool:
@@ -121,6 +139,17 @@ class Document:
         if self._text is not None:
             return io.StringIO(self._text, newline="")
         return _without_bom(self.path.open(encoding=self.encoding, newline=""))
+
+
+def _file_sha256(path: Path) -> str:
+    try:
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    except OSError as exc:
+        raise ImportFormatError(f"cannot read file: {exc.strerror}", path=path) from None
+    return digest.hexdigest()
 
 
 class Format(NamedTuple):

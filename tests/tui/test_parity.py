@@ -22,9 +22,13 @@ from review.tui.tasks import TASKS
 
 
 def cli_commands(group: click.Group = cli, prefix: str = "") -> list[str]:
-    """Every leaf command, as typed after `review` (`fulltext attach-folder`)."""
+    """Every leaf command, as typed after `review` (`fulltext attach-folder`),
+    asked of click as `review --help` asks (the commands load lazily)."""
+    context = click.Context(group)
     found = []
-    for name, command in sorted(group.commands.items()):
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
+        assert command is not None, name
         if isinstance(command, click.Group):
             found += cli_commands(command, f"{prefix}{name} ")
         else:
