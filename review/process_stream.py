@@ -2,8 +2,9 @@
 
 A large import parses on one core while SQLite writes on another: a thread
 could not overlap them (sqlite3 takes the GIL back for every row it binds),
-a process can. The items travel pickled through a pipe, which holds little,
-so the child waits while the parent is behind and memory stays flat.
+a process can. The items travel marshalled (or pickled) through a pipe,
+emptied by a thread on this side; it holds a few items, so the child waits
+while the parent is behind and memory stays flat.
 
 Where the child may be forked (Linux, one thread) it starts in
 milliseconds; elsewhere (macOS, Windows, the TUI's worker threads, where a
