@@ -109,7 +109,7 @@ def import_each(
     for _, options in files:
         _check_options(options)
     store.removed_imports += store.imports.discard_dead()
-    # Watched while the files are hashed and sniffed, the CPUs tell whether
+    # Watched while the files are opened and sniffed, the CPUs tell whether
     # the first file can be parsed in a second process without a wait.
     since: CpuSample | None = cpu_sample()
     opened: list[tuple[Document, Format, ImportOptions]] = []
@@ -126,8 +126,8 @@ def import_each(
     if failures:
         _raise_all(failures, len(files))
     # The first file starts parsing (in a second process, where a core is
-    # free) while the files' hashes are still computed and checked.
-    parsed = _start_parser(*opened[0][:2], since) if opened else None
+    # free) while the files' hashes are computed and checked for repeats.
+    parsed = _start_parser(opened[0][0], opened[0][1], since) if opened else None
     results: list[ImportResult] = []
     staged: list[int] = []
     try:
