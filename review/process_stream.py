@@ -17,6 +17,7 @@ finds the pipe closed at its next item and exits.
 
 from __future__ import annotations
 
+import contextlib
 import marshal
 import multiprocessing
 import os
@@ -180,8 +181,11 @@ class ChildStream(Generic[T]):
         self._receiver.close()
 
     def __del__(self) -> None:
+        # Dropped unfinished (an exception while an item was handled); at
+        # interpreter exit the child is a daemon and goes anyway.
         if getattr(self, "_drain", None) is not None:
-            self.close()
+            with contextlib.suppress(Exception):
+                self.close()
 
 
 class _Drain:
