@@ -110,16 +110,15 @@ def open_bytes(
     *,
     encoding: str | None = None,
     format_name: str | None = None,
-    sha256: str | None = None,
 ) -> tuple[Document, Format]:
     """`read_document` for bytes in hand (a file, or a member of a zip archive)."""
     fmt = _binary_format(path, data[:SNIFF_BYTES], format_name, data)
     if fmt is not None:
-        return Document(path, data, None, "binary", sha256=sha256, size=len(data)), fmt
+        return Document(path, data, None, "binary", size=len(data)), fmt
     name = encoding or detect_encoding(data[:200])
     check_codec(name, path)
     text, name = decode(data, path, name)
-    doc = Document(path, data, text, name, sha256=sha256, size=len(data))
+    doc = Document(path, data, text, name, size=len(data))
     return doc, _text_format(path, text[:SNIFF_CHARS], format_name)
 
 

@@ -43,11 +43,10 @@ class Document:
         text: str | None,
         encoding: str,
         *,
-        sha256: str | None = None,
         size: int | None = None,
     ) -> None:
         self.path = path
-        self._sha256 = sha256
+        self._sha256: str | None = None
         self.size = size if size is not None else len(data or b"")
         self.encoding = encoding
         """The codec used (`utf-8`, `utf-8-sig`, `utf-16`, `cp1252` …; `binary` for xlsx)."""
