@@ -105,7 +105,14 @@ def record_text(
 
 def build_features(texts: Sequence[str], settings: ModelSettings = DEFAULTS) -> csr_matrix:
     """TF-IDF rows, one per record, in the order given (scikit-learn's
-    vectoriser: a hand-written build was 2-3x faster but is not ours to keep)."""
+    vectoriser: a hand-written build was 2-3x faster but is not ours to keep).
+
+    Tokens as ASReview's ELAS u4 makes them: lowercased, characters left as
+    written. Folding accents (NFKD) also turned "™" into a token "tm" and
+    "µ" into "μ": on Nagtegaal 2019 it changed 30 records' n-grams, and
+    that alone made the same model screen other records than ASReview from
+    the 12th decision on. Float32 halves the matrix and moves no decision
+    value by more than 1e-9 there."""
     import numpy as np
     from scipy.sparse import csr_matrix
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -115,7 +122,6 @@ def build_features(texts: Sequence[str], settings: ModelSettings = DEFAULTS) -> 
         min_df=settings.min_df,
         max_df=settings.max_df,
         sublinear_tf=settings.sublinear_tf,
-        strip_accents="unicode",
         lowercase=True,
         dtype=np.float32,
     )
