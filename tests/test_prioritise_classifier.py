@@ -21,6 +21,28 @@ def test_the_build_is_the_same_every_time_and_keeps_empty_records() -> None:
     assert build_features(["", "a"]).shape == (2, 1)  # no words at all: one empty column
 
 
+def test_words_are_read_as_written_as_asreviews_elas_u4_reads_them() -> None:
+    """Folding accents made "café" and "cafe" one word and "™" a word "tm":
+    on Nagtegaal 2019 that alone made the same model screen other records
+    than ASReview from the 12th decision on."""
+    texts = ["café trial", "cafe trial", "brand™ trial", "tm trial", "11 µg dose", "11 μg dose"]
+    rows = build_features(texts, ModelSettings(max_df=1.0))
+    similar = (rows @ rows.T).toarray()
+    assert similar[0, 1] < 0.5 and similar[4, 5] < 0.5  # é ≠ e, the micro sign ≠ μ
+    assert similar[2, 3] < 0.5  # "brand™ trial" shares only "trial" with "tm trial"
+    # ELAS u4's features (asreview/models/feature_extractors.py: scikit-learn's
+    # vectoriser with its defaults but these four) are review's, value for value.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    odd = ["Zyrtec™ in naïve patients: 10 µg", "déjà vu ﬁbre trial", "FIBRE trial"]
+    texts = [*read_labelled(FIXTURE).texts(), *odd]
+    elas_u4 = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, max_df=0.95)
+    theirs = elas_u4.fit_transform(texts)
+    ours = build_features(texts, ModelSettings())
+    assert ours.shape == theirs.shape
+    assert abs(ours - theirs).max() < 1e-6
+
+
 def test_class_weights_let_the_includes_outweigh_the_excludes_by_the_ratio() -> None:
     y = np.array([1, 0, 0, 0, 0, 0, 0, 0, 0, 0])
     weights = class_weights(y, 9.0)
