@@ -43,8 +43,8 @@ CANDIDATES: list[dict[str, Any]] = [
     # for ELAS u4 until ASReview's balancer was read: it rescales them)
     {**ELAS_U4, "rescale_weights": False},
     # ASReview's ELAS u4 itself: title + abstract, max_df 0.95, weights rescaled
-    # to the number of records (in our pipeline: within 2 relevant records and
-    # 20 screened of `asreview simulate` on every set and seed)
+    # to the number of records (in our pipeline, words read as written: the
+    # figures of `asreview simulate` on every set and seed)
     ELAS_U4,
     {**ELAS_U4, "title_weight": 3},
     {"classifier": "svm", "c": 0.11, "ratio": 20.0, "keywords": False, "max_df": 0.95},
