@@ -138,16 +138,21 @@ def test_the_parser_starts_while_the_file_is_still_being_hashed(
     source = mixed_vendor_ris(tmp_path / "searches.ris")
     in_line, _ = imported(tmp_path / "a.db", source)
     monkeypatch.setattr(importers, "STREAM_ABOVE", 10)
-    parsing: list[int] = []
-    real = base._file_sha256
+    order: list[str] = []
+    real_hash, real_stream = base._file_sha256, ingest.stream_in_child
 
     def hashed(path: Path) -> str:
-        parsing.append(len(multiprocessing.active_children()))
-        return real(path)
+        order.append("hash")
+        return real_hash(path)
+
+    def started(*args: Any, **kwargs: Any) -> Any:
+        order.append("parser")
+        return real_stream(*args, **kwargs)
 
     monkeypatch.setattr(base, "_file_sha256", hashed)
+    monkeypatch.setattr(ingest, "stream_in_child", started)
     streamed, _ = imported(tmp_path / "b.db", source)
-    assert parsing == [1]
+    assert order == ["parser", "hash"]
     assert streamed == in_line
 
 
