@@ -71,7 +71,7 @@ class CpuSample(NamedTuple):
 
 def cpu_sample() -> CpuSample:
     """Where to watch the CPUs from: taken before work that needs no second
-    process (hashing and sniffing a file), `spare_core` then adds no wait."""
+    process (opening and sniffing files), `spare_core` then adds no wait."""
     try:
         ticks: tuple[int, int, int] | None = _cpu_ticks()
     except (OSError, ValueError, IndexError):
@@ -191,12 +191,12 @@ class ChildStream(Generic[T]):
 class _Drain:
     """Empties the pipe in a thread while the caller works on an item.
 
-    The pipe holds 64 KiB, less than one item: read only between the
-    caller's SQLite batches, the child would wait on every send and the two
-    processes would take turns instead of working at once. Reading here,
-    in the process that waits for SQLite anyway (sqlite3 lets go of the GIL
-    while SQLite works), leaves the child one thread that only parses and
-    sends (a sending thread in the child made its two threads hand the GIL
+    The pipe holds a few items at most (64 KiB, or `_PIPE_BYTES` where it
+    can grow): read only between the caller's SQLite batches, the child
+    would wait on its sends and the two processes would take turns instead
+    of working at once. Reading here, in the process that waits for SQLite
+    anyway (sqlite3 lets go of the GIL while SQLite works), leaves the child
+    one thread that only parses and sends (a sending thread in the child made its two threads hand the GIL
     back and forth: 80k Scopus CSV rows took 7.5 s of wall time there for
     5.7 s of parsing). At most `_AHEAD` items wait, so memory stays flat.
     """
