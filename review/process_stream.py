@@ -196,9 +196,10 @@ class _Drain:
     would wait on its sends and the two processes would take turns instead
     of working at once. Reading here, in the process that waits for SQLite
     anyway (sqlite3 lets go of the GIL while SQLite works), leaves the child
-    one thread that only parses and sends (a sending thread in the child made its two threads hand the GIL
-    back and forth: 80k Scopus CSV rows took 7.5 s of wall time there for
-    5.7 s of parsing). At most `_AHEAD` items wait, so memory stays flat.
+    one thread that only parses and sends (a sending thread in the child
+    made its two threads hand the GIL back and forth: 80k Scopus CSV rows
+    took 7.5 s of wall time there for 5.7 s of parsing). At most `_AHEAD`
+    items wait, so memory stays flat.
     """
 
     def __init__(self, receiver: Connection) -> None:
