@@ -89,3 +89,30 @@ def test_records_lists_every_record_and_searches(
     assert any("Nasopharyngeal Carcinoma" in r["title"] for r in found) and len(found) < 5
     assert run("records", screened, "--limit", "2") == 0
     assert len(capsys.readouterr().out.splitlines()) == 2
+
+
+def test_conflicts_lists_without_a_reviewer_name(
+    screened: Path,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The README's `review conflicts FILE [--stage] [--json]`: a lead or a
+    script lists what to settle without saying who they are."""
+    assert run("conflicts", screened, "--json") == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 2 and all(set(row["decisions"]) == {"ann", "bob"} for row in rows)
+
+
+def test_resolve_refuses_a_reason_on_an_include(
+    screened: Path,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """An include has no exclusion reason: refused, not printed as if stored."""
+    assert run("conflicts", screened, "--json") == 0
+    row = json.loads(capsys.readouterr().out)[0]
+    code = run("resolve", screened, row["record"], "--source", row["source"], "--decision",
+               "include", "--reason", "population", "--reviewer", "cat")  # fmt: skip
+    assert code == 2
+    captured = capsys.readouterr()
+    assert "Settled" not in captured.out and "--reason is for an exclusion" in captured.err
+    with Store.open(screened) as store:
+        assert not any(d.kind == "resolve" for d in store.screening.decisions())

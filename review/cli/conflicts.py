@@ -4,6 +4,7 @@ command line, so a third reviewer can settle disagreements in a script."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import click
 
 from review.cli.base import FILE, cli, open_review, warn_location
 from review.cli.fulltext import NOTE, REVIEWER, require_reviewer
+from review.config import load_settings, resolve_reviewer
 from review.errors import UsageError
 from review.models import DecisionValue, Record, Stage
 from review.review_file import review_protocol
@@ -40,7 +42,11 @@ def reference(record: Record | None) -> str:
 
 @cli.command()
 @FILE
-@REVIEWER
+@click.option(
+    "--reviewer",
+    envvar="REVIEW_REVIEWER",
+    help="Accepted for symmetry with `review resolve`; the list is the same for everyone.",
+)
 @STAGE
 @click.option("--json", "as_json", is_flag=True, help="Print the conflicts as JSON.")
 def conflicts(file: Path, reviewer: str | None, stage: str, as_json: bool) -> None:
@@ -48,9 +54,12 @@ def conflicts(file: Path, reviewer: str | None, stage: str, as_json: bool) -> No
     reasons and note: what the Conflicts screen shows and `review resolve`
     settles (each line starts with the arguments it takes for that record).
 
-    Example: review conflicts rt-io.db --reviewer Cat --stage full_text
+    Example: review conflicts rt-io.db --stage full_text
     """
-    name = require_reviewer(reviewer)
+    # A conflict exists only once both reviewers have decided, so blinding
+    # hides nothing here: listing needs no name (settling one does). The
+    # session wants a viewer; nothing is written under it.
+    name = resolve_reviewer(reviewer, os.environ, load_settings()) or "(anyone)"
     with open_review(file) as store:
         warn_location(store.location_warning)
         session = ScreeningSession(store, review_protocol(store), name, Stage(stage))
@@ -114,6 +123,12 @@ def resolve(
     Example: review resolve rt-io.db 10.1000/xyz --decision exclude --reason E2 --reviewer Cat
     """
     name = require_reviewer(reviewer)
+    if reason and decision == "include":
+        raise UsageError(
+            "--reason is for an exclusion; an include has none",
+            field="--reason",
+            hint="drop --reason, or settle with --decision exclude",
+        )
     with open_review(file) as store:
         warn_location(store.location_warning)
         session = ScreeningSession(store, review_protocol(store), name, Stage(stage))
