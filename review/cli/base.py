@@ -17,10 +17,29 @@ from typing import Any
 import click
 
 from review import __version__, review_file
-from review.errors import ExitCode, ReviewError
+from review.errors import ExitCode, InputFileError, ReviewError
 from review.store import Store
 
 FILE = click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+
+
+class InputFile(click.Path):
+    """A file the command reads (decisions, values, answers, a labelled set):
+    a missing one is an input error, exit 3 as the README's table says, not
+    click's usage error (exit 2)."""
+
+    def __init__(self) -> None:
+        super().__init__(path_type=Path, dir_okay=False)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        path = super().convert(value, param, ctx)
+        if not os.path.lexists(path):
+            raise InputFileError(
+                "no such file",
+                path=Path(os.fsdecode(path)),
+                hint="check the path and the name of the file to read",
+            )
+        return path
 
 
 class OutputClosed(Exception):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from review.cli.base import FILE, cli, echo_lines, open_review, warn_location
+from review.cli.base import FILE, InputFile, cli, echo_lines, open_review, warn_location
 from review.cli.fulltext import REVIEWER
 from review.config import load_settings, resolve_reviewer
 from review.printouts import decisions_import_lines
@@ -22,7 +22,7 @@ def decisions() -> None:
 
 @decisions.command("import")
 @FILE
-@click.argument("source", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.argument("source", type=InputFile())
 @REVIEWER
 @click.option("--dry-run", is_flag=True, help="Check every row and report; store nothing.")
 def import_file(file: Path, source: Path, reviewer: str | None, dry_run: bool) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from review.cli.base import FILE, cli, open_review, warn_location
+from review.cli.base import FILE, InputFile, cli, open_review, warn_location
 from review.cli.fulltext import REVIEWER, require_reviewer
 from review.config import load_settings, resolve_reviewer
 from review.errors import UsageError
@@ -103,7 +103,7 @@ def export(file: Path, target: Path) -> None:
 
 @extraction.command("import")
 @FILE
-@click.argument("source", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.argument("source", type=InputFile())
 @REVIEWER
 def import_values(file: Path, source: Path, reviewer: str | None) -> None:
     """Read values in the long layout, all or nothing.

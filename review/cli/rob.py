@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from review.cli.base import FILE, cli, echo_lines, open_review, warn_location
+from review.cli.base import FILE, InputFile, cli, echo_lines, open_review, warn_location
 from review.cli.fulltext import REVIEWER, require_reviewer
 from review.config import load_settings
 from review.errors import UsageError
@@ -194,7 +194,7 @@ def export_command(file: Path, target: Path) -> None:
 
 @rob.command("import")
 @FILE
-@click.argument("source", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.argument("source", type=InputFile())
 @REVIEWER
 def import_command(file: Path, source: Path, reviewer: str | None) -> None:
     """Read answers (and judgements) in the long layout, all or nothing."""

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import click
 
-from review.cli.base import cli, echo_lines
+from review.cli.base import InputFile, cli, echo_lines
 
 
 @cli.command()
-@click.argument("dataset", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.argument("dataset", type=InputFile())
 @click.option(
     "--label",
     "label",

@@ -1,0 +1,36 @@
+"""Mistakes a user makes at the command line get the README's exit code and
+a message naming what to fix, and store nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.test_cli import review_file, run  # noqa: F401  (review_file: the fixture)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["decisions", "import", "{review}", "{missing}"],
+        ["extraction", "import", "{review}", "{missing}"],
+        ["rob", "import", "{review}", "{missing}"],
+        ["simulate", "{missing}"],
+    ],
+)
+def test_a_missing_input_file_is_an_input_error(
+    command: list[str],
+    review_file: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Exit 3 ("input: a file is missing"), as `review import` gives, not 2."""
+    monkeypatch.setenv("REVIEW_REVIEWER", "ann")
+    missing = tmp_path / "pilot.csv"
+    args = [a.format(review=review_file, missing=missing) for a in command]
+    capsys.readouterr()
+    assert run(*args) == 3
+    err = capsys.readouterr().err
+    assert f"{missing}: no such file" in err and "hint:" in err
