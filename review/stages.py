@@ -49,8 +49,14 @@ def _screening(store: Store, state: ScreeningState, extra: list[str]) -> dict[st
     missing = not_retrieved_units(state, store.fulltexts.all())
     report: dict[str, Any] = {}
     for stage in Stage:
-        outcomes = state.outcomes(stage)
         skip = missing if stage is Stage.FULL_TEXT else frozenset()
+        # A report marked not retrieved is never assessed: it leaves the
+        # stage's units and open counts as it leaves each reviewer's to-do.
+        outcomes = Counter(
+            state.outcome(unit.key, stage)
+            for unit in state.units
+            if unit.key not in skip and state.eligible(unit.key, stage)
+        )
         people = dict.fromkeys([*state.reviewers(stage), *extra])
         by_reviewer = {}
         for who in people:

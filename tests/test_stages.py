@@ -17,6 +17,7 @@ from review.status import review_status
 from review.store import Store
 from tests.conftest import FIXTURES, fixed_clock
 from tests.dedup_helpers import add_source, paper
+from tests.test_cli_screening import screened  # noqa: F401  (the fixture)
 
 
 def run(*args: str | Path) -> int:
@@ -118,3 +119,20 @@ def test_dedupe_reports_its_progress(tmp_path: Path) -> None:
     ]
     assert ("preparing records", 3, 3) in heard and ("comparing pairs", 2, 2) in heard
     assert run_.queued == 2 and ("saving probable pairs", 2, 2) in heard
+
+
+def test_a_report_not_retrieved_leaves_the_full_text_counts(
+    screened: Path,  # noqa: F811
+) -> None:
+    """The README: units marked not retrieved leave the full-text counts — the
+    stage's units and open ones, not only each reviewer's to-do — so a stage
+    whose every retrieved report is decided does not stay open for ever."""
+    with Store.open(screened) as store:
+        before = review_status(store)["stages"]["screening"]["full_text"]
+        state = ScreeningSession(store, review_protocol(store), "ann", Stage.FULL_TEXT).state
+        waiting = [unit.key for unit in state.units if state.eligible(unit.key, Stage.FULL_TEXT)]
+        store.fulltexts.mark_not_retrieved(waiting[0], reviewer="ann", note="paywalled")
+        after = review_status(store, reviewers=["ann"])["stages"]["screening"]["full_text"]
+    assert (before["units"], before["open"]) == (3, 3)
+    assert (after["units"], after["open"]) == (2, 2)
+    assert after["by_reviewer"]["ann"]["to_do"] == 2
