@@ -21,6 +21,7 @@ review wrote it.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 import uuid
@@ -97,6 +98,12 @@ class Store(MergeMixin):
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(path)
         except (OSError, sqlite3.Error) as exc:
+            if not os.access(folder := path.parent.resolve(), os.W_OK):
+                raise StoreError(
+                    f"cannot create the review file: the folder {folder} is read-only",
+                    path=path,
+                    hint="create it in a folder you can write to",
+                ) from None
             raise StoreError(f"cannot create the review file: {exc}", path=path) from None
         store = cls(_configure(conn), path, now=now)
         store.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
@@ -129,6 +136,8 @@ class Store(MergeMixin):
         try:
             db = _configure(sqlite3.connect(path))
         except sqlite3.DatabaseError as exc:
+            if _read_only(exc):
+                raise read_only_error(path) from None
             raise StoreError(f"cannot open the review file ({exc})", path=path) from None
         known = {m.name for m in MIGRATIONS._migrations}
         unknown = [m.name for m in MIGRATIONS.applied(db) if m.name not in known]
@@ -206,9 +215,11 @@ class Store(MergeMixin):
         self._begin_immediate()
         try:
             yield self.db
-        except BaseException:
+        except BaseException as exc:
             if self.db.conn.in_transaction:
                 self.db.execute("ROLLBACK")
+            if _read_only(exc):
+                raise read_only_error(self.path) from None
             raise
         else:
             self.db.execute("COMMIT")
@@ -323,6 +334,26 @@ def _wal_has_application_id(path: Path) -> bool:
             conn.close()
     except sqlite3.DatabaseError:
         return False
+
+
+def _read_only(exc: BaseException) -> bool:
+    """SQLite refused to write: the file, or its folder (the -wal and -shm
+    files live beside it, even to read), is not writable."""
+    return isinstance(exc, sqlite3.OperationalError) and "readonly" in str(exc)
+
+
+def read_only_error(path: Path) -> StoreError:
+    """What cannot be written, named, and the way out; nothing was changed."""
+    folder = path.resolve().parent
+    if not os.access(folder, os.W_OK):
+        what = f"its folder {folder} is read-only (SQLite keeps -wal and -shm files beside it)"
+        hint = f"move the review file to a folder you can write to, or get write access to {folder}"
+    else:
+        what = "the file is read-only"
+        hint = f"get write access to {path.name} (chmod u+w), or work on a copy (`review copy`)"
+    return StoreError(
+        f"cannot write to the review file: {what}; nothing was changed", path=path, hint=hint
+    )
 
 
 def _configure(conn: sqlite3.Connection) -> Database:
