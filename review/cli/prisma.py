@@ -90,6 +90,18 @@ def prisma(
         values(counts)  # refuses counts the package's CSV cannot hold, before printing
     # Drawn before anything is written: a missing renderer or font writes nothing.
     png = render_png(render_svg(counts, title=title)) if png_path else None
+    # Files first, printout after: a reader that stops early (`| head -1`)
+    # must not cost a file the command was asked to write.
+    written = []
+    if csv_path:
+        write_csv(counts, csv_path)
+        written.append(csv_path)
+    if svg_path:
+        atomic_write(svg_path, render_svg(counts, title=title))
+        written.append(svg_path)
+    if png_path and png is not None:
+        atomic_write(png_path, png)
+        written.append(png_path)
     if as_json:
         click.echo(json.dumps(counts.as_json(), indent=2, ensure_ascii=False))
     else:
@@ -98,12 +110,5 @@ def prisma(
             head, _, rest = text.partition("\n")
             text = click.style(head, fg="yellow", bold=True) + "\n" + rest
         click.echo(text, nl=False)
-    if csv_path:
-        write_csv(counts, csv_path)
-        click.echo(f"Wrote {csv_path}", err=as_json)
-    if svg_path:
-        atomic_write(svg_path, render_svg(counts, title=title))
-        click.echo(f"Wrote {svg_path}", err=as_json)
-    if png_path and png is not None:
-        atomic_write(png_path, png)
-        click.echo(f"Wrote {png_path}", err=as_json)
+    for path in written:
+        click.echo(f"Wrote {path}", err=as_json)
