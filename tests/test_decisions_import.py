@@ -294,6 +294,27 @@ def test_a_missing_column_is_refused(
     assert f"{source}:1: missing column(s): stage" in capsys.readouterr().err
 
 
+def test_a_csv_saved_by_excel_in_its_windows_code_page_names_the_line_and_the_fix(
+    review: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Excel's plain "CSV" is cp1252: the refusal names the line and how to
+    save it, not a Python codec message; a `;`-separated UTF-8 one with a BOM
+    (Excel in a European locale, "CSV UTF-8") is read."""
+    rows = [["1001", "ann", "title_abstract", "include", "", ""],
+            ["1002", "ann", "title_abstract", "exclude", "", "Zoë's pick"]]  # fmt: skip
+    source = tmp_path / "pilot.csv"
+    with source.open("w", encoding="cp1252", newline="") as out:
+        csv.writer(out).writerows([HEADER, *rows])
+    assert run("decisions", "import", review, source, "--reviewer", "ann") == ExitCode.INPUT
+    err = capsys.readouterr().err
+    assert f"{source}:3: the file is not UTF-8 text (byte 0xeb)" in err
+    assert 'hint: save it from Excel as "CSV UTF-8' in err
+    with source.open("w", encoding="utf-8-sig", newline="") as out:
+        csv.writer(out, delimiter=";").writerows([HEADER, *rows])
+    assert run("decisions", "import", review, source, "--reviewer", "ann") == 0
+    assert "Imported 2 decision(s)" in capsys.readouterr().out
+
+
 def test_an_exclusion_that_strands_full_text_decisions_is_refused(
     review: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -10,6 +10,7 @@ undoes the apostrophe the exports put before a formula character.
 from __future__ import annotations
 
 import csv
+import io
 from datetime import date, datetime
 from pathlib import Path
 
@@ -87,14 +88,22 @@ def _xlsx_cell(cell: object) -> Cell:
 
 def _read_csv(path: Path) -> list[tuple[int, list[Cell]]]:
     csv.field_size_limit(10_000_000)
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        sample = handle.read(4096)
-        handle.seek(0)
-        delimiter = ";" if sample.count(";") > sample.count(",") else ","
-        return [
-            (number, list(row))
-            for number, row in enumerate(csv.reader(handle, delimiter=delimiter), start=1)
-        ]
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        # Excel's plain "CSV" is the Windows code page: say where and how to
+        # save it, never guess the encoding.
+        line = data[: exc.start].count(b"\n") + 1
+        raise ImportFormatError(
+            f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x})",
+            path=path,
+            line=line,
+            hint='save it from Excel as "CSV UTF-8 (Comma delimited)", or import the .xlsx',
+        ) from None
+    delimiter = ";" if text[:4096].count(";") > text[:4096].count(",") else ","
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return [(number, list(row)) for number, row in enumerate(rows, start=1)]
 
 
 def _unescape(cell: Cell) -> Cell:
