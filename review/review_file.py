@@ -28,7 +28,7 @@ def create_review(path: Path, protocol_path: Path, *, now: Callable[[], str] = u
         raise TargetExistsError(
             "a file already exists here",
             path=path,
-            hint="choose another name, or open it with `review status`",
+            hint=f"choose another name, or open it: `review {path}`",
         )
     store = Store.create(path, now=now)
     try:

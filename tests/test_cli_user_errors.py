@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import SAMPLE_PROTOCOL, SEEDS
 from tests.test_cli import review_file, run  # noqa: F401  (review_file: the fixture)
 
 
@@ -34,3 +35,25 @@ def test_a_missing_input_file_is_an_input_error(
     assert run(*args) == 3
     err = capsys.readouterr().err
     assert f"{missing}: no such file" in err and "hint:" in err
+
+
+def test_same_refuses_one_record_named_twice(
+    review_file: Path,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`review same FILE 1 1` said "now screened as one" and stored nothing."""
+    assert run("import", review_file, SEEDS, "--kind", "other", "--method", "website",
+               "--source", "Web search") == 0  # fmt: skip
+    capsys.readouterr()
+    assert run("same", review_file, "1", "1", "--reviewer", "ann") == 2
+    captured = capsys.readouterr()
+    assert "now screened as one" not in captured.out
+    assert "record 1 twice: nothing to merge" in captured.err
+
+
+def test_init_on_an_existing_file_says_how_to_open_it(
+    review_file: Path,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run("init", review_file, "--protocol", SAMPLE_PROTOCOL) == 6
+    assert f"open it: `review {review_file}`" in capsys.readouterr().err

@@ -102,6 +102,11 @@ def same(file: Path, first: int, second: int, reviewer: str | None) -> None:
     FIRST and SECOND are record ids, as the records screen and the groups
     report show them. Example: review same rt-io.db 12 408 --reviewer ann
     """
+    if first == second:
+        raise UsageError(
+            f"record {first} twice: nothing to merge",
+            hint="name two different records (ids as `review records FILE` lists them)",
+        )
     who = _reviewer(reviewer)
     with open_review(file) as store:
         refs = _refs(store, [first, second])

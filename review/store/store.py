@@ -92,7 +92,7 @@ class Store(MergeMixin):
             raise TargetExistsError(
                 "a file already exists here",
                 path=path,
-                hint="choose another name, or open it with `review status`",
+                hint=f"choose another name, or open it: `review {path}`",
             )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
