@@ -57,3 +57,21 @@ def test_init_on_an_existing_file_says_how_to_open_it(
 ) -> None:
     assert run("init", review_file, "--protocol", SAMPLE_PROTOCOL) == 6
     assert f"open it: `review {review_file}`" in capsys.readouterr().err
+
+
+def test_a_review_in_a_cloud_synced_folder_is_warned_about(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """DESIGN: a SQLite file in a synced folder corrupts — detect and warn,
+    naming the file and the way out, without refusing the work."""
+    path = tmp_path / "Dropbox" / "rt-io.db"
+    assert run("init", path, "--protocol", SAMPLE_PROTOCOL) == 0
+    err = capsys.readouterr().err
+    assert f"warning: {path.resolve()} looks like a cloud-synced folder (dropbox)" in err
+    assert "keep the review file on a local disk; give each reviewer a copy" in err
+    assert run("import", path, SEEDS, "--kind", "other", "--method", "website",
+               "--source", "Web search") == 0  # fmt: skip
+    assert "cloud-synced folder" in capsys.readouterr().err
+    for command in (["status", path, "--json"], ["export", path, "--draft", "--to", tmp_path]):
+        assert run(*command) == 0
+        assert "cloud-synced folder" in capsys.readouterr().err

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from review.cli.base import FILE, cli, open_review
+from review.cli.base import FILE, cli, open_review, warn_location
 from review.exports import export_review
 from review.exports.writer import PARTS
 
@@ -44,6 +44,7 @@ def export(file: Path, folder: Path, draft: bool, parts: tuple[str, ...]) -> Non
     Example: review export rt-io.db --to exports/
     """
     with open_review(file) as store:
+        warn_location(store.location_warning)
         result = export_review(store, folder, draft=draft, parts=parts or PARTS)
     if result.draft:
         click.echo(click.style("DRAFT: the review is in progress", fg="yellow", bold=True))

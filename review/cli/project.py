@@ -94,6 +94,7 @@ def status(file: Path, as_json: bool) -> None:
     from review.status import review_status  # deferred: dedup and numpy, not needed to import
 
     with open_review(file) as store:
+        warn_location(store.location_warning)
         report = review_status(store)
     if as_json:
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))

@@ -45,7 +45,7 @@ def risky_location(path: Path) -> str | None:
         if name in lowered:
             return (
                 f"{resolved} looks like a cloud-synced folder ({name}); SQLite files there "
-                "can be corrupted by the sync client: keep the review file on a local disk "
+                "can be corrupted by the sync client: keep the review file on a local disk; "
                 "give each reviewer a copy (`review copy`) and combine them with `review merge`"
             )
     fs = _filesystem_type(resolved)
