@@ -76,3 +76,15 @@ def test_a_ris_set_with_a_label_tag(tmp_path: Path, capsys: pytest.CaptureFixtur
     path.write_text("\n".join(records))
     assert run("simulate", path, "--label", "LB", "--json") == 0
     assert json.loads(capsys.readouterr().out)["screened_to_all"] <= 12
+
+
+def test_a_file_that_is_no_labelled_set_gets_a_hint_simulate_can_follow(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The hint named `--format`, an option of `review import` that simulate lacks."""
+    decisions = tmp_path / "pilot.csv"
+    decisions.write_text("record,reviewer,stage,decision\n1001,ann,title_abstract,include\n")
+    assert run("simulate", decisions) == 3
+    err = capsys.readouterr().err
+    assert "cannot tell what format" in err and "--format" not in err
+    assert "0/1 label column" in err

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from review.cli.base import InputFile, cli, echo_lines
+from review.errors import ImportFormatError
 
 
 @cli.command()
@@ -34,7 +35,15 @@ def simulate(
     """Screen a labelled DATASET (.csv or .ris) in model order and report recall and work saved."""
     from review.prioritise.simulate_report import run_simulation, simulation_lines
 
-    run = run_simulation(dataset, label, seed=seed, prior=prior)
+    try:
+        run = run_simulation(dataset, label, seed=seed, prior=prior)
+    except ImportFormatError as exc:
+        if exc.hint and "--format" in exc.hint:  # an option `import` has and this has not
+            exc.hint = (
+                "a labelled set is a CSV with title (and abstract) columns and a 0/1 label "
+                "column, or RIS; see `review formats` for what is read"
+            )
+        raise
     if as_json:
         click.echo(json.dumps(run.as_dict(compare_random)))
         return
