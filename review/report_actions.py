@@ -27,10 +27,22 @@ def detach(store: Store, record: str, *, reviewer: str) -> str:
 
 
 def link(store: Store, record: str, study_record: str, *, reviewer: str) -> str:
+    """The link, then a `warning:` line when the record was extracted or
+    assessed as a study of its own: that work stays stored under its key but
+    leaves the study lists and exports until it is unlinked."""
     key = store.records.key_for(record)
     study = store.studies.link(key, store.records.key_for(study_record), reviewer=reviewer)
     reports = store.studies.reports(study)
-    return f"{key} → study {study} ({len(reports)} reports: {', '.join(reports)})"
+    line = f"{key} → study {study} ({len(reports)} reports: {', '.join(reports)})"
+    values, answers = len(store.extraction.value_events(key)), len(store.rob.events(key))
+    if study != key and (values or answers):
+        line += (
+            f"\nwarning: {key} was extracted or assessed as a study of its own ({values} "
+            f"extracted values, {answers} risk-of-bias entries): they stay stored but no "
+            f"longer show or export, as {study} is the study now; enter what they hold there, "
+            f"or `review fulltext unlink FILE {key}` to bring them back"
+        )
+    return line
 
 
 def unlink(store: Store, record: str, *, reviewer: str) -> str:

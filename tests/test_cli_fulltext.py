@@ -131,6 +131,30 @@ def test_link_and_list(review_file: Path, capsys: pytest.CaptureFixture[str]) ->
         assert len(store.studies.links()) == 1
 
 
+def test_linking_an_extracted_study_as_a_report_warns_what_leaves_the_lists(
+    review_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The sample's DOI record is extracted and assessed as a study: linking
+    it under another study hides that work from the lists and exports, so
+    the link says so (on stderr) and how to undo it; unlinking brings it back."""
+    with Store.open(review_file) as store:
+        values = len(store.extraction.value_events(DOI_RECORD))
+        answers = len(store.rob.events(DOI_RECORD))
+    assert values and answers
+    assert run("fulltext", "link", review_file, DOI_RECORD, OTHER_RECORD, "--reviewer", "ann") == 0
+    captured = capsys.readouterr()
+    assert f"{DOI_RECORD} → study {OTHER_RECORD}" in captured.out
+    assert (
+        f"warning: {DOI_RECORD} was extracted or assessed as a study of its own "
+        f"({values} extracted values, {answers} risk-of-bias entries)"
+    ) in captured.err
+    assert f"`review fulltext unlink FILE {DOI_RECORD}`" in captured.err
+    # A report with no work of its own links without a warning.
+    assert run("fulltext", "unlink", review_file, DOI_RECORD, "--reviewer", "ann") == 0
+    assert run("fulltext", "link", review_file, OTHER_RECORD, DOI_RECORD, "--reviewer", "ann") == 0
+    assert "warning" not in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -120,7 +120,7 @@ def link(file: Path, record: str, study_record: str, reviewer: str | None) -> No
     name = require_reviewer(reviewer)
     with open_review(file) as store:
         line = report_actions.link(store, record, study_record, reviewer=name)
-    click.echo(line)
+    echo_lines(line.splitlines())
 
 
 @fulltext.command("unlink")

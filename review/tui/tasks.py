@@ -161,7 +161,7 @@ def _link(run: TaskRun) -> list[str]:
 
     with open_review(run.review) as store:
         record, study_record = run.text("record") or "", run.text("study_record") or ""
-        return [report_actions.link(store, record, study_record, reviewer=run.who())]
+        return report_actions.link(store, record, study_record, reviewer=run.who()).splitlines()
 
 
 def _unlink(run: TaskRun) -> list[str]:
