@@ -6,6 +6,7 @@ import each other.
 
 from __future__ import annotations
 
+import difflib
 import os
 import sys
 from pathlib import Path
@@ -27,6 +28,14 @@ def main(argv: list[str] | None = None) -> None:
 def _is_command_option(arg: str) -> bool:
     """`--help`, `--version`: the command group's; `--reviewer` belongs to the TUI."""
     return arg.startswith("-") and arg.split("=", 1)[0] != "--reviewer"
+
+
+def _mistyped_command(arg: str) -> bool:
+    """`review stauts`: no such file, no file-like name (`rt-io.db`, `dir/x`),
+    and close to a command's name."""
+    if Path(arg).exists() or any(c in arg for c in "./\\"):
+        return False
+    return bool(difflib.get_close_matches(arg, list(cli.COMMAND_MODULES), n=1))
 
 
 def _run_tui(path: Path | None, **options: Any) -> None:
@@ -55,9 +64,12 @@ def _open_tui(args: list[str]) -> None:
             f"unknown option {options[0]!r}",
             hint="the terminal UI takes `review [--reviewer NAME] [FILE]`; see `review --help`",
         )
-    if len(args) > 1:
+    if len(args) > 1 or (args and _mistyped_command(args[0])):
+        close = difflib.get_close_matches(args[0], list(cli.COMMAND_MODULES), n=1)
         raise UsageError(
-            f"unknown command {args[0]!r}", hint="see `review --help` for the commands"
+            f"unknown command {args[0]!r}",
+            hint=(f"did you mean `review {close[0]}`? " if close else "")
+            + "see `review --help` for the commands",
         )
     reviewer = resolve_reviewer(reviewer, os.environ, settings)
     _run_tui(Path(args[0]) if args else None, reviewer=reviewer, settings=settings)

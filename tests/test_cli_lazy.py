@@ -73,3 +73,14 @@ def test_an_unknown_command_is_a_usage_error() -> None:
     out = _review("imprt", "a.db", "b.ris")
     assert out.returncode == ExitCode.USAGE
     assert "unknown command 'imprt'" in out.stderr
+
+
+def test_a_mistyped_command_alone_is_named_not_opened_as_a_file(tmp_path: Path) -> None:
+    """`review stauts` in a script said the terminal UI needs a terminal; in a
+    terminal, that there is no review file 'stauts'. A name with a dot or a
+    slash is still taken as a review file."""
+    out = _review("stauts")
+    assert out.returncode == ExitCode.USAGE
+    assert "unknown command 'stauts'" in out.stderr and "`review status`" in out.stderr
+    out = _review(str(tmp_path / "status.db"))
+    assert "unknown command" not in out.stderr
