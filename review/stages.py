@@ -20,7 +20,7 @@ from review.prisma.load import load_prisma
 from review.protocol.models import Protocol
 from review.rob.events import SHARED
 from review.rob.studies import overview
-from review.screening.progress import not_retrieved_units, reviewer_progress
+from review.screening.progress import not_retrieved_units, reviewer_progress, stage_outcomes
 from review.screening.state import Outcome, ScreeningState
 from review.store import Store
 
@@ -50,13 +50,7 @@ def _screening(store: Store, state: ScreeningState, extra: list[str]) -> dict[st
     report: dict[str, Any] = {}
     for stage in Stage:
         skip = missing if stage is Stage.FULL_TEXT else frozenset()
-        # A report marked not retrieved is never assessed: it leaves the
-        # stage's units and open counts as it leaves each reviewer's to-do.
-        outcomes = Counter(
-            state.outcome(unit.key, stage)
-            for unit in state.units
-            if unit.key not in skip and state.eligible(unit.key, stage)
-        )
+        outcomes = stage_outcomes(state, stage, missing)
         people = dict.fromkeys([*state.reviewers(stage), *extra])
         by_reviewer = {}
         for who in people:

@@ -10,6 +10,7 @@ from review.dedup.units import load_resolution
 from review.ledger.resolver import Resolution
 from review.models import Stage
 from review.review_file import review_protocol
+from review.screening.progress import not_retrieved_units, stage_outcomes
 from review.screening.state import Outcome, ScreeningState
 from review.screening.units import load_state
 from review.stages import stage_counts
@@ -52,7 +53,7 @@ def review_status(store: Store, *, reviewers: Iterable[str] = ()) -> dict[str, A
         "records_by_kind": _by_kind(sources),
         "warnings": store.records.warning_counts(),
         "duplicates": _duplicates(store, resolution),
-        "decisions": _decisions(state),
+        "decisions": _decisions(state, store),
         "prioritisation": _prioritisation(store),
         "stages": (stage_counts(store, review_protocol(store), state, reviewers) if state else {}),
     }
@@ -107,17 +108,19 @@ def _duplicates(store: Store, resolution: Resolution) -> dict[str, Any]:
     }
 
 
-def _decisions(state: ScreeningState | None) -> dict[str, dict[str, Any]]:
+def _decisions(state: ScreeningState | None, store: Store) -> dict[str, dict[str, Any]]:
     """Per stage: where units stand, and each reviewer's current decisions.
 
     Units are what one decision covers (records sharing a key or a duplicate
-    group). Maybe counts as include for moving on, as on the screens.
+    group). Maybe counts as include for moving on, as on the screens. A
+    report marked not retrieved is not a full-text unit, as in `stages`.
     """
     if state is None or not any(state.reviewers(stage) for stage in Stage):
         return {}
+    missing = not_retrieved_units(state, store.fulltexts.all())
     report: dict[str, dict[str, Any]] = {}
     for stage in Stage:
-        outcomes = state.outcomes(stage)
+        outcomes = stage_outcomes(state, stage, missing)
         reviewers = {
             who: {
                 decision: count

@@ -13,7 +13,7 @@ from collections.abc import Collection, Mapping
 
 from review.ledger.fulltexts import FulltextState
 from review.models import Stage
-from review.screening.state import ScreeningState
+from review.screening.state import Outcome, ScreeningState
 
 
 def not_retrieved_units(state: ScreeningState, fulltexts: Mapping[str, FulltextState]) -> set[str]:
@@ -21,6 +21,19 @@ def not_retrieved_units(state: ScreeningState, fulltexts: Mapping[str, FulltextS
     return {
         state.unit_key(key) for key, held in fulltexts.items() if held.status == "not_retrieved"
     }
+
+
+def stage_outcomes(
+    state: ScreeningState, stage: Stage, not_retrieved: Collection[str] = frozenset()
+) -> Counter[Outcome]:
+    """How many units stand where at `stage`; at full text without the units
+    whose report was marked not retrieved (PRISMA's assessed, not sought)."""
+    skip = not_retrieved if stage is Stage.FULL_TEXT else frozenset()
+    return Counter(
+        state.outcome(unit.key, stage)
+        for unit in state.units
+        if unit.key not in skip and state.eligible(unit.key, stage)
+    )
 
 
 def reviewer_progress(
