@@ -75,3 +75,18 @@ def test_a_review_in_a_cloud_synced_folder_is_warned_about(
     for command in (["status", path, "--json"], ["export", path, "--draft", "--to", tmp_path]):
         assert run(*command) == 0
         assert "cloud-synced folder" in capsys.readouterr().err
+
+
+def test_init_without_a_protocol_file_names_the_shipped_template(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A user who installed the package has no protocols/ folder: the refusal
+    names the template that ships with it, and that template makes a review."""
+    wanted = tmp_path / "my-protocol.yaml"
+    assert run("init", tmp_path / "mine.db", "--protocol", wanted) == 4
+    err = capsys.readouterr().err
+    assert f"{wanted}: no protocol file here" in err
+    template = Path(err.split("copy ", 1)[1].split(" to ", 1)[0])
+    assert template.name == "template.yaml"
+    wanted.write_bytes(template.read_bytes())
+    assert run("init", tmp_path / "mine.db", "--protocol", wanted) == 0

@@ -10,9 +10,18 @@ from typing import Any
 import click
 
 from review.cli.base import FILE, cli, open_review, progress_line, warn_location
+from review.errors import ProtocolError
 from review.ingest import ImportOptions, ImportResult, import_paths, import_report
 from review.models import OtherMethod, SourceKind
 from review.review_file import create_review
+
+
+def protocol_template() -> Path:
+    """`protocols/template.yaml`: inside an installed wheel (`review/_sample`,
+    see pyproject's force-include), else at the top of a clone."""
+    package = Path(__file__).resolve().parents[1]
+    packaged = package / "_sample" / "protocols" / "template.yaml"
+    return packaged if packaged.exists() else package.parent / "protocols" / "template.yaml"
 
 
 @cli.command()
@@ -22,13 +31,22 @@ from review.review_file import create_review
     "protocol_path",
     required=True,
     type=click.Path(path_type=Path, dir_okay=False),
-    help="The review protocol (YAML); see protocols/template.yaml.",
+    help="The review protocol (YAML); a missing one is answered with where the "
+    "commented template is.",
 )
 def init(file: Path, protocol_path: Path) -> None:
     """Create a review file under a protocol.
 
     Example: review init rt-io.db --protocol protocols/rt-io-head-neck.yaml
     """
+    if not protocol_path.exists():
+        # An installed package keeps the template out of sight: name it.
+        raise ProtocolError(
+            "no protocol file here",
+            path=protocol_path,
+            hint=f"start from the commented template: copy {protocol_template()} to "
+            f"{protocol_path}, edit it and check it with `review protocol check`",
+        )
     with create_review(file, protocol_path) as store:
         warn_location(store.location_warning)
     click.echo(f"Created {file} under protocol {protocol_path}.")
