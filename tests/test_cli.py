@@ -178,3 +178,28 @@ def test_init_on_an_existing_file_is_a_conflict_as_the_readme_says(
     assert run("init", review_file, "--protocol", SAMPLE_PROTOCOL) == 6
     assert "a file already exists here" in capsys.readouterr().err
     assert review_file.read_bytes() == before
+
+
+def test_formats_names_binaries_as_the_import_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`review formats` says what `review import` would: a zip of exports is an
+    archive (not an Excel workbook) and a PDF is named as one."""
+    import zipfile
+
+    from openpyxl import Workbook
+
+    archive = tmp_path / "ctg-studies.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("studies.csv", "NCT Number,Study Title\nNCT00000001,A trial\n")
+    workbook = tmp_path / "scopus.xlsx"
+    Workbook().save(workbook)
+    pdf = tmp_path / "paper.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
+
+    assert run("formats", archive, workbook) == 0
+    listed = capsys.readouterr().out
+    assert f"{archive}: zip " in listed
+    assert f"{workbook}: xlsx " in listed
+    assert run("formats", pdf) == 3
+    assert "this is a PDF file" in capsys.readouterr().err

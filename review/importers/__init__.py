@@ -174,12 +174,9 @@ def sniff_file(path: Path, *, encoding: str | None = None) -> tuple[Format, str]
             head = handle.read(SNIFF_BYTES)
     except OSError as exc:
         raise ImportFormatError(f"cannot read file: {exc.strerror}", path=path) from None
-    if not head.strip():
-        raise ImportFormatError(
-            "the file is empty", path=path, hint="export the search results again"
-        )
-    if head[:4] == b"PK\x03\x04":
-        return by_name("xlsx"), "binary"
+    binary = _binary_format(path, head, None, None)
+    if binary is not None:
+        return binary, "binary"
     name = encoding or detect_encoding(head[:200])
     check_codec(name, path)
     fmt = sniff(path, head.decode(name, errors="ignore").removeprefix("\ufeff"))
