@@ -240,3 +240,17 @@ def test_the_svm_and_logistic_ensemble_is_named_in_the_methods_sentence() -> Non
     assert "a linear SVM (C = 0.11)" in text and "model id tfidf-svm+logistic" in text
     assert "averaged with a logistic regression's (the same C and weights" in text
     assert "other settings" not in text
+
+
+def test_a_stop_for_a_reviewer_who_screened_nothing_is_refused(
+    review: Path,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A mistyped name must not put 'stopped after 0 records' in the methods."""
+    screen_prioritised(review, "ann", 12)
+    assert run("stopping", str(review), "--reviewer", "anne", "--stop") == 2
+    err = capsys.readouterr().err
+    assert "anne has screened no title/abstract records: no stop recorded" in err
+    with Store.open(review) as fresh:
+        assert [e.action for e in fresh.prioritisation.events()] == ["start"]
+    assert run("stopping", str(review), "--reviewer", "anne") == 0  # the figures still show

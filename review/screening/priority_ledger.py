@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from review.errors import UsageError
 from review.ledger.order import in_order
 from review.models import Stage
 
@@ -93,7 +94,16 @@ def record_stop(
     """Record that `reviewer` stops screening here, with the rule's figures
     and the model they screened with (`settings`, else the one the ledger
     says is on for them; empty when their queue is not prioritised).
-    Returns the settings recorded."""
+    Returns the settings recorded.
+
+    Refused for a reviewer who has screened nothing at this stage: such a
+    stop is most often a mistyped name, and would put a stop after 0
+    records into the methods section."""
+    if figures.screened == 0:
+        raise UsageError(
+            f"{reviewer} has screened no {stage.value.replace('_', '/')} records: no stop recorded",
+            hint="check the reviewer's name (`review status` lists who has screened)",
+        )
     if settings is None:
         mine = reviewer_history(store, stage, reviewer)
         settings = mine.settings if mine is not None and mine.on and mine.settings else {}
