@@ -35,7 +35,7 @@ FILES = [
     "records.ris",
 ]
 METAFOR_HEADER = [
-    "study", "label", "outcome", "timepoint", "comparison", "measure",
+    "study", "label", "outcome", "timepoint", "comparison", "result", "result_id", "measure",
     "ai", "bi", "ci", "di", "n1i", "n2i", "m1i", "sd1i", "m2i", "sd2i", "xi", "ni",
     "yi", "vi", "sei", "estimate", "ci_lower", "ci_upper",
 ]  # fmt: skip

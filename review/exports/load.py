@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from review.extraction.labels import study_labels
 from review.extraction.studies import IncludedStudy, included_studies
 from review.ledger.order import order_key
 from review.models import DecisionEvent, Stage
@@ -30,6 +31,8 @@ class ExportData:
     title: str
     state: ScreeningState
     included: list[IncludedStudy]
+    study_labels: dict[str, str]
+    """Study key → "Smith 2021", as the risk-of-bias tables name it (metafor's `slab`)."""
     prisma: PrismaCounts
     labels: dict[str, set[str]]
     """Labels per unit (or per record key, for a record outside its key's unit)."""
@@ -45,12 +48,14 @@ def load_export(store: Store) -> ExportData:
     protocol = review_protocol(store)
     state = load_state(store, protocol)
     prisma = load_prisma(store, state=state)
+    included = included_studies(state.resolved, state)
     return ExportData(
         store=store,
         protocol=protocol,
         title=review_title(store),
         state=state,
-        included=included_studies(state.resolved, state),
+        included=included,
+        study_labels=study_labels(store, included),
         prisma=prisma,
         labels=store.screening.labels(state.resolved.alias),
         draft=prisma.in_progress,

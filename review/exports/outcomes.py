@@ -28,7 +28,6 @@ from dataclasses import dataclass
 
 from review.exports.extracted import StudyValues, design_ref, study_values
 from review.exports.load import ExportData
-from review.exports.studies import label_of
 from review.exports.table import Column, Table
 from review.extraction.fields import Typed
 from review.ledger.entities import Entity
@@ -43,6 +42,12 @@ KEYS = (
     Column("outcome", "Outcome (the form's option id)"),
     Column("timepoint", "Timepoint as extracted"),
     Column("comparison", "Comparison: arms as named in the study"),
+    Column(
+        "result",
+        "The result row's name in the extraction form; robvis's Study for a per-result "
+        "tool (RoB 2) is `label · result`",
+    ),
+    Column("result_id", "The result row's stable id (joins rob_long.csv's result_id)"),
     Column(
         "measure",
         "What the row is ready for: RR (2×2; OR/RD from the same columns), MD "
@@ -143,7 +148,6 @@ def _build(
     extra: list[tuple[str, FormFieldRef]],
     held: Mapping[str, StudyValues],
 ) -> tuple[list[list[object]], tuple[int, int]]:
-    store = data.store
     design = design_ref(data)
     narrative = set(data.protocol.synthesis.narrative_only)
     rows: list[list[object]] = []
@@ -157,8 +161,7 @@ def _build(
             continue
         if not entities:
             continue
-        record = store.records.record(study.record_id)
-        label = label_of(record.authors, record.year, record.title or record.vernacular_title)
+        label = data.study_labels[study.key]
         for group, entity in entities:
             rows.append(_row(study.key, label, group, entity, got.values, extra))
     return rows, (skipped_rows, skipped_studies)
@@ -178,7 +181,7 @@ def _row(
     numbers = {name: _number(get(ref)) for name, ref in group.metafor.items()}
     cells, measure = effect_columns(numbers)
     keys = [get(group.keys.get(name)) for name in RESULT_KEY_FIELDS]
-    row: list[object] = [study, label, *keys, measure]
+    row: list[object] = [study, label, *keys, entity.name, entity.id, measure]
     row += [cells.get(name) for name in METAFOR_NAMES]
     row += [get(ref) for _, ref in extra]  # another group's fields stay blank
     return row

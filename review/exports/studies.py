@@ -59,14 +59,6 @@ _KIND_NOTE = {
 }
 
 
-def label_of(authors: list[str], year: int | None, title: str | None = None) -> str:
-    """ "Smith 2021"; without authors the title's first words stand in."""
-    first = authors[0].split(",")[0].strip() if authors else ""
-    if not first and title:
-        first = " ".join(title.split()[:4])
-    return " ".join(part for part in (first, str(year) if year else "") if part)
-
-
 def studies_table(data: ExportData, values: dict[str, StudyValues] | None = None) -> Table:
     fields = study_fields(data)
     columns = [*FIXED]
@@ -100,7 +92,7 @@ def _rows(
         values = held[study.key].values
         row: list[object] = [
             study.key,
-            label_of(record.authors, record.year, record.title or record.vernacular_title),
+            data.study_labels[study.key],
             study.record_id,
             record.title or record.vernacular_title,
             record.year,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from review.extraction.labels import study_labels
 from review.extraction.studies import IncludedStudy, load_included
 from review.extraction.values import Values
 from review.ledger.entities import Entity, of_study
@@ -40,24 +41,6 @@ class RobItem:
         if self.tool is None:
             return None
         return (self.study.key, self.result.id if self.result else "", self.tool.id)
-
-
-def study_labels(store: Store, studies: Sequence[IncludedStudy]) -> dict[str, str]:
-    """`Surname Year` per study from its main record; repeated labels get the key."""
-    labels: dict[str, str] = {}
-    for study in studies:
-        record = store.records.record(study.record_id)
-        author = record.authors[0] if record.authors else ""
-        surname = author.split(",")[0].strip() if "," in author else author.split(" ")[0]
-        if not surname and record.title:
-            words = record.title.split()
-            surname = " ".join(words[:3]) + ("…" if len(words) > 3 else "")
-        label = " ".join(p for p in (surname, str(record.year or "")) if p)
-        labels[study.key] = label or study.key
-    counts: dict[str, int] = {}
-    for label in labels.values():
-        counts[label] = counts.get(label, 0) + 1
-    return {k: (f"{v} [{k}]" if counts[v] > 1 else v) for k, v in labels.items()}
 
 
 def overview(
