@@ -73,7 +73,7 @@ def test_every_file_and_sheet_with_the_stores_counts(odd: tuple[Path, Path]) -> 
     with Store.open(path) as store:
         records = store.records.record_count()
     assert book["Records"].max_row == records + 1
-    with (out / "records.csv").open(encoding="utf-8", newline="") as handle:
+    with (out / "records.csv").open(encoding="utf-8-sig", newline="") as handle:
         assert len(list(csv.reader(handle))) == records + 1
     ris = (out / "records.ris").read_text(encoding="utf-8")
     assert ris.count("\nER  - ") == records
@@ -127,7 +127,7 @@ def test_formula_injection_comes_back_as_text(odd: tuple[Path, Path]) -> None:
     assert "'@someone" in [c.value for c in cells["authors"]]
     assert "'+ looks like spam" in [c.value for c in cells["title_abstract_bob_note"]]
     assert "odd-one" in [c.value for c in cells["labels"]]
-    with (out / "records.csv").open(encoding="utf-8", newline="") as handle:
+    with (out / "records.csv").open(encoding="utf-8-sig", newline="") as handle:
         titles = [row["title"] for row in csv.DictReader(handle)]
     assert "'" + FORMULA_TITLE in titles
 
@@ -144,7 +144,7 @@ def test_a_long_abstract_is_cut_with_a_note_in_the_workbook_only(odd: tuple[Path
     assert text.endswith(
         f"[CUT: {len(LONG_ABSTRACT):,} characters in all; the CSV export holds the whole text]"
     )
-    with (out / "records.csv").open(encoding="utf-8", newline="") as handle:
+    with (out / "records.csv").open(encoding="utf-8-sig", newline="") as handle:
         [whole] = [r for r in csv.DictReader(handle) if r["title"] == "A very long abstract"]
     assert whole["abstract"] == LONG_ABSTRACT
 

@@ -58,7 +58,8 @@ def run(*args: str | Path) -> int:
 
 
 def read(path: Path) -> list[list[str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
+    """A CSV as written (a byte-order mark first, for Excel) or as robvis ships it."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.reader(handle))
 
 

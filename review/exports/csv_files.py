@@ -1,7 +1,9 @@
-"""The CSVs (records.csv, studies.csv, outcomes.csv, prisma.csv): UTF-8,
-comma-separated, CRLF line ends (RFC 4180, what R's read.csv and Excel
-both take), one file per table with a `csv_name`. Cells follow
-`cells.csv_cell`: escaped like the workbook, but never cut."""
+"""The CSVs (records.csv, studies.csv, outcomes.csv, prisma.csv): UTF-8 with
+a byte-order mark, comma-separated, CRLF line ends (RFC 4180), one file per
+table with a `csv_name`. Without the mark Excel reads a CSV in the
+computer's legacy code page and shows Müller as MÃ¼ller; R's read.csv (in a
+UTF-8 locale), readr and pandas skip it. Cells follow `cells.csv_cell`:
+escaped like the workbook, but never cut."""
 
 from __future__ import annotations
 
@@ -11,6 +13,9 @@ from pathlib import Path
 from review.exports.cells import Cell
 from review.exports.sample import sample_positions
 from review.exports.table import Table
+
+CSV_ENCODING = "utf-8-sig"
+"""UTF-8, with a byte-order mark written first (and skipped on reading)."""
 
 Written = tuple[list[str], int, dict[int, list[str]]]
 """(header, data rows, sampled rows as text by 0-based position)."""
@@ -27,7 +32,7 @@ class Mirror:
         self.count = 0
 
     def __enter__(self) -> Mirror:
-        self._out = self.path.open("w", encoding="utf-8", newline="")
+        self._out = self.path.open("w", encoding=CSV_ENCODING, newline="")
         self._writer = csv.writer(self._out, lineterminator="\r\n")
         self._writer.writerow(self.header)
         return self
@@ -54,7 +59,7 @@ def read_back(path: Path, expected: Written) -> Written:
     header: list[str] = []
     samples: dict[int, list[str]] = {}
     count = -1
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding=CSV_ENCODING, newline="") as handle:
         for count, row in enumerate(csv.reader(handle), start=-1):
             if count == -1:
                 header = row

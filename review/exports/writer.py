@@ -45,6 +45,7 @@ from review.exports.records import records_table
 from review.exports.rob_sheets import rob_tables
 from review.exports.studies import studies_table
 from review.exports.table import Table
+from review.file_modes import give_usual_mode
 from review.prisma.text import progress_line
 from review.store import Store, utc_now
 
@@ -206,6 +207,9 @@ def _write_ris(
     return sent[0][0], sent[1][0]
 
 
+_WHERE_TO = "free some space, or give --to a folder you can write in"
+
+
 def _named(name: str, mark: str) -> str:
     stem, dot, suffix = name.rpartition(".")
     return f"{stem}{mark}{dot}{suffix}"
@@ -228,7 +232,9 @@ class _Stage:
                 prefix=f".{name}.", suffix=target.suffix, dir=self.folder
             )
         except OSError as exc:
-            raise ExportError(f"cannot write in the folder: {exc.strerror}", path=target) from None
+            raise ExportError(
+                f"cannot write in the folder: {exc.strerror}", path=target, hint=_WHERE_TO
+            ) from None
         os.close(handle)
         self.temps[target] = Path(temp)
         return target
@@ -245,10 +251,7 @@ class _Stage:
             if target in self.dropped:
                 continue
             try:
-                # mkstemp makes files only the owner reads: give the usual
-                # mode, or the replaced file's.
-                mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
-                temp.chmod(mode)
+                give_usual_mode(temp, target)
                 os.replace(temp, target)
             except OSError as exc:
                 raise ExportError(f"cannot replace the file: {exc.strerror}", path=target) from None
@@ -263,7 +266,9 @@ def _staging(folder: Path) -> Iterator[_Stage]:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ExportError(f"cannot create the folder: {exc.strerror}", path=folder) from None
+        raise ExportError(
+            f"cannot create the folder: {exc.strerror}", path=folder, hint=_WHERE_TO
+        ) from None
     if not folder.is_dir():
         raise ExportError("not a folder", path=folder, hint="give --to a folder")
     stage = _Stage(folder)
@@ -271,7 +276,11 @@ def _staging(folder: Path) -> Iterator[_Stage]:
         yield stage
         stage.commit()
     except OSError as exc:
-        raise ExportError(f"cannot write the export: {exc}", path=folder) from None
+        raise ExportError(
+            f"cannot write the export: {exc.strerror or exc}; the folder is as it was",
+            path=folder,
+            hint=_WHERE_TO,
+        ) from None
     finally:
         stage.discard()
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from review.dedup.report import safe_cell
 from review.errors import ExportError
+from review.file_modes import give_usual_mode
 from review.importers.table_file import Cell, check_suffix, read_table
 
 __all__ = ["Cell", "read_table", "write_table"]
@@ -26,6 +27,8 @@ XLSX_CELL_LIMIT = 32_767
 def write_table(path: Path, header: Sequence[str], rows: Sequence[Sequence[Cell]]) -> None:
     """Write header + rows, then read the file back and compare the count."""
     suffix = check_suffix(path, error=ExportError)
+    if suffix == ".xlsx":
+        _check_cell_lengths(path, header, rows)  # before any file exists
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temp_name = tempfile.mkstemp(
@@ -44,6 +47,7 @@ def write_table(path: Path, header: Sequence[str], rows: Sequence[Sequence[Cell]
                     f"wrote {written} rows but the review has {len(rows)}; nothing was kept",
                     path=path,
                 )
+            give_usual_mode(temp, path)
             os.replace(temp, path)
         finally:
             temp.unlink(missing_ok=True)
@@ -57,21 +61,30 @@ def _write_xlsx(path: Path, header: Sequence[str], rows: Sequence[Sequence[Cell]
     book = Workbook(write_only=True)
     sheet = book.create_sheet("values")
     sheet.append(list(header))
-    for number, row in enumerate(rows, start=2):
-        cells = [safe_cell(cell) for cell in row]
-        for cell in cells:
-            if isinstance(cell, str) and len(cell) > XLSX_CELL_LIMIT:
-                raise ExportError(
-                    f"row {number} holds {len(cell):,} characters, more than a cell takes",
-                    path=path,
-                    hint="export to .csv, which has no limit",
-                )
-        sheet.append(cells)
+    for row in rows:
+        sheet.append([safe_cell(cell) for cell in row])
     book.save(path)
 
 
+def _check_cell_lengths(path: Path, header: Sequence[str], rows: Sequence[Sequence[Cell]]) -> None:
+    """Refuse text longer than an .xlsx cell holds, naming the row and column."""
+    for number, row in enumerate(rows, start=2):
+        named = dict(zip(header, row, strict=False))
+        what = " ".join(str(named[k]) for k in ("study", "field") if named.get(k))
+        for column, cell in named.items():
+            text = safe_cell(cell)
+            if isinstance(text, str) and len(text) > XLSX_CELL_LIMIT:
+                raise ExportError(
+                    f"row {number} ({what}), column {column}: {len(text):,} characters, "
+                    f"more than an .xlsx cell holds ({XLSX_CELL_LIMIT:,})",
+                    path=path,
+                    hint="export to .csv, which has no limit",
+                )
+
+
 def _write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[Cell]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as out:
+    # A byte-order mark first, so Excel reads it as UTF-8 (reading skips it).
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(header)
         writer.writerows([safe_cell(cell) for cell in row] for row in rows)

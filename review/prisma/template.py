@@ -23,6 +23,7 @@ import tempfile
 from pathlib import Path
 
 from review.errors import ExportError
+from review.file_modes import give_usual_mode
 from review.models import SourceKind
 from review.prisma.counts import PrismaCounts, ReasonCount, SourceCount
 
@@ -44,7 +45,7 @@ def listing(items: list[tuple[str, int]]) -> str:
 
 def template_rows(path: Path = TEMPLATE) -> tuple[list[str], list[dict[str, str]]]:
     """The template's header and rows, as they are."""
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         return list(reader.fieldnames or []), list(reader)
 
@@ -117,9 +118,11 @@ def render_csv(counts: PrismaCounts, template: Path = TEMPLATE) -> str:
 
 
 def write_csv(counts: PrismaCounts, path: Path) -> Path:
-    """Write atomically (a temp file beside `path`, then rename) and read it back."""
+    """Write atomically (a temp file beside `path`, then rename) and read it back.
+    A byte-order mark goes first, as in every CSV the review writes, so Excel
+    reads source names in UTF-8; R's read.csv skips it."""
     text = render_csv(counts)
-    atomic_write(path, text)
+    atomic_write(path, "\ufeff" + text)
     _, rows = template_rows(path)
     written = {row[KEY]: row[VALUE] for row in rows}
     wrong = [key for key, value in values(counts).items() if written.get(key) != value]
@@ -141,6 +144,7 @@ def atomic_write(path: Path, text: str | bytes) -> None:
                 out.write(data)
                 out.flush()
                 os.fsync(out.fileno())
+            give_usual_mode(Path(temp), path)
             os.replace(temp, path)
         except BaseException:
             Path(temp).unlink(missing_ok=True)

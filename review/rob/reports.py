@@ -29,6 +29,7 @@ from pathlib import Path
 from review.dedup.report import safe_cell
 from review.errors import ExportError
 from review.extraction.studies import IncludedStudy
+from review.file_modes import give_usual_mode
 from review.protocol.models import Protocol
 from review.rob.assessment import OVERALL, OVERALL_APPLICABILITY, Assessment
 from review.rob.events import AGREED, SHARED, RobEvent, RobLedger, final_assessment
@@ -186,48 +187,67 @@ def robvis_table(summary: ToolSummary) -> tuple[list[str], list[list[str]], list
 
 
 def export(store: Store, protocol: Protocol, directory: Path) -> ExportReport:
-    """Write every tool's robvis tables and the long file into `directory`."""
+    """Write every tool's robvis tables and the long file into `directory`,
+    all or none of them."""
     report = ExportReport()
+    tables: list[tuple[Path, Sequence[str], Sequence[Sequence[object]]]] = []
     for summary in summarise(store, protocol):
         header, rows, left_out = robvis_table(summary)
         tool_id = summary.tool.id
         plain = directory / f"{tool_id}.csv"
         weighted = directory / f"{tool_id}_weighted.csv"
-        write_csv(plain, header, rows)
-        write_csv(weighted, [*header, "Weight"], [[*row, 1] for row in rows])
+        tables.append((plain, header, rows))
+        tables.append((weighted, [*header, "Weight"], [[*row, 1] for row in rows]))
         report.files += [plain, weighted]
         report.rows[tool_id] = len(rows)
         report.left_out[tool_id] = left_out
     rows = long_rows(store, protocol)
     target = directory / LONG_FILE
-    write_csv(target, list(LONG_COLUMNS), rows)
+    tables.append((target, LONG_COLUMNS, rows))
     report.files.append(target)
     report.long_rows = len(rows)
+    write_csvs(tables)
     return report
 
 
-def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
-    """UTF-8 CSV through a temporary file and a rename, then read back and counted."""
+def write_csvs(tables: Sequence[tuple[Path, Sequence[str], Sequence[Sequence[object]]]]) -> None:
+    """UTF-8 CSVs (with a byte-order mark, for Excel), each through a temporary
+    file beside it, read back and counted; renamed into place only when every
+    one is written, so a full disk leaves the old files as they were."""
+    temps: dict[Path, Path] = {}
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".csv", dir=path.parent)
-        temp = Path(name)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-                writer = csv.writer(out)
-                writer.writerow(header)
-                writer.writerows([safe_cell(cell) for cell in row] for row in rows)
-            with temp.open(encoding="utf-8", newline="") as back:
-                written = sum(1 for _ in csv.reader(back)) - 1
+        for path, header, rows in tables:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                handle, name = tempfile.mkstemp(
+                    prefix=f".{path.name}.", suffix=".csv", dir=path.parent
+                )
+                temps[path] = temp = Path(name)
+                with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as out:
+                    writer = csv.writer(out, lineterminator="\r\n")
+                    writer.writerow(header)
+                    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
+                with temp.open(encoding="utf-8-sig", newline="") as back:
+                    written = sum(1 for _ in csv.reader(back)) - 1
+            except OSError as exc:
+                raise ExportError(
+                    f"cannot write the file: {exc.strerror}; nothing was written",
+                    path=path,
+                    hint="free some space, or give --to a folder you can write in",
+                ) from None
             if written != len(rows):
                 raise ExportError(
                     f"wrote {written} rows but meant {len(rows)}; nothing was kept", path=path
                 )
-            os.replace(temp, path)
-        finally:
+        for path, temp in temps.items():
+            try:
+                give_usual_mode(temp, path)
+                os.replace(temp, path)
+            except OSError as exc:
+                raise ExportError(f"cannot replace the file: {exc.strerror}", path=path) from None
+    finally:
+        for temp in temps.values():
             temp.unlink(missing_ok=True)
-    except OSError as exc:
-        raise ExportError(f"cannot write the file: {exc}", path=path) from None
 
 
 # -- the long file --------------------------------------------------------------------

@@ -237,7 +237,7 @@ async def test_keys_write_the_csv_and_svg_and_show_where(sample_path: Path, tmp_
         svg_path = sample_path.parent / "exports" / "prisma-draft.svg"
         assert str(svg_path) in str(screen.status.render())
     assert "DRAFT" in svg_path.read_text(encoding="utf-8")
-    rows = csv_path.read_text(encoding="utf-8").splitlines()
+    rows = csv_path.read_text(encoding="utf-8-sig").splitlines()
     assert rows[0].startswith("data,")
     assert any(row.startswith("website_results,") and row.endswith(",5") for row in rows)
 
