@@ -251,6 +251,31 @@ def test_a_malformed_import_changes_nothing_and_names_each_row(
     assert "missing column(s): tool, answer" in capsys.readouterr().err
 
 
+def test_judgement_rows_take_domains_in_any_case_and_name_overall(
+    review_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A spreadsheet's `overall` or `d2` is the tool's Overall and D2; an
+    unknown domain's hint names the overall judgement's spelling too."""
+    rows = tmp_path / "judge.csv"
+    head = "study,tool,item,answer,domain,final,justification\n"
+    rows.write_text(head + f"{COHORT},robins_i,,,overall judgement,Low,x\n", encoding="utf-8")
+    capsys.readouterr()
+    assert run("rob", "import", review_file, rows, "--reviewer", "kim") == ExitCode.INPUT
+    err = capsys.readouterr().err
+    assert "judge.csv:2:domain:" in err and "or Overall for the overall judgement" in err
+    rows.write_text(
+        head
+        + f"{COHORT},robins_i,,,d2,Serious,as read\n"
+        + f"{COHORT},robins_i,,,overall,Serious,as a whole\n",
+        encoding="utf-8",
+    )
+    assert run("rob", "import", review_file, rows, "--reviewer", "kim") == 0
+    with Store.open(review_file) as store:
+        decisions = session(store, review_protocol(store), "kim", COHORT).assessment.decisions
+        assert decisions["D2"].final.value == "Serious"
+        assert decisions[OVERALL].justification == "as a whole"
+
+
 def test_an_override_without_justification_is_refused_on_import(
     review_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

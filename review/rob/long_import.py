@@ -195,7 +195,7 @@ def import_long(store: Store, protocol: Protocol, path: Path, *, reviewer: str) 
                 )
             )  # fmt: skip
         for number, cells in judgement_rows:
-            domain_id, final = cells.get("domain", ""), cells.get("final", "")
+            domain_id, final = _domain_id(tool, cells.get("domain", "")), cells.get("final", "")
             if not final:
                 continue
             is_overall = domain_id in (OVERALL, OVERALL_APPLICABILITY)
@@ -209,8 +209,10 @@ def import_long(store: Store, protocol: Protocol, path: Path, *, reviewer: str) 
                 )
                 specific = not is_overall and tool.domain(domain_id, variant).variant
             except (InvalidAnswer, InvalidJudgement) as exc:
-                column = "domain" if "no domain" in exc.message else "final"
-                problems.append(Problem(exc.message, line=number, field=column, hint=exc.hint))
+                column, hint = "final", exc.hint
+                if "no domain" in exc.message:
+                    column, hint = "domain", f"{hint}; or {OVERALL} for the overall judgement"
+                problems.append(Problem(exc.message, line=number, field=column, hint=hint))
                 continue
             decision = working.decisions[domain_id]
             if base.decisions.get(domain_id) == decision:
@@ -242,3 +244,10 @@ def import_long(store: Store, protocol: Protocol, path: Path, *, reviewer: str) 
 
 def _new(target: Target, kind: str, who: str, agreed: bool, **fields: str | None) -> NewRobEvent:
     return NewRobEvent.of(target, kind, fields, agreed=agreed, reviewer=None if agreed else who)
+
+
+def _domain_id(tool: Tool, given: str) -> str:
+    """A domain as the tool spells it, whatever the case a spreadsheet gave
+    (`overall`, `d1`); unknown names are left for the check to report."""
+    known = [*(d.id for d in tool.domains), OVERALL, OVERALL_APPLICABILITY]
+    return next((k for k in known if k.casefold() == given.strip().casefold()), given)
