@@ -149,6 +149,20 @@ def test_a_long_abstract_is_cut_with_a_note_in_the_workbook_only(odd: tuple[Path
     assert whole["abstract"] == LONG_ABSTRACT
 
 
+def test_studies_count_reports_as_prisma_does(odd: tuple[Path, Path]) -> None:
+    """A report's duplicate records (P1 = E1) count once: the Studies sheet's
+    reports add up to PRISMA's reports of included studies (3), and the
+    record ids still list every record."""
+    _, out = odd
+    studies = {r["study"]: r for r in sheet_rows(out / "review.xlsx", "Studies")}
+    prisma = {r["data"]: r["n"] for r in sheet_rows(out / "review.xlsx", "PRISMA")}
+    assert sum(int(str(r["reports"])) for r in studies.values()) == int(
+        str(prisma["total_reports"])
+    )
+    p1 = studies["doi:10.1000/p1"]
+    assert p1["reports"] == 2 and len(str(p1["report_record_ids"]).split("; ")) == 3
+
+
 def test_outcomes_have_metafor_names_numbers_and_blanks(tmp_path: Path) -> None:
     path = build_meta_review(tmp_path / "meta.db")
     with Store.open(path) as store:

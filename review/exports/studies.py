@@ -16,7 +16,9 @@ from review.exports.load import ExportData
 from review.exports.table import Column, Table
 from review.extraction.form import STUDY_LEVEL
 from review.extraction.studies import overall, report_record_ids, statuses
+from review.models import Stage
 from review.protocol.form import FormFieldRef
+from review.screening.state import Outcome
 
 FIXED = (
     Column("study", "Study key: the key of the study's main unit (joins Records and Outcomes)"),
@@ -24,8 +26,15 @@ FIXED = (
     Column("record_id", "The main record's id in this review file"),
     Column("title", "Title of the main record"),
     Column("year", "Year of the main record", "year"),
-    Column("reports", "Number of records (reports) of the study", "records"),
-    Column("report_record_ids", "Record ids of all its reports, separated by '; '"),
+    Column(
+        "reports",
+        "Reports of the study included at full text (a report's duplicate records count "
+        "once): these add up to PRISMA's reports of included studies",
+        "reports",
+    ),
+    Column(
+        "report_record_ids", "Record ids of all its reports and their duplicates, separated by '; '"
+    ),
     Column("extraction_status", "not started, in progress or complete (across extractors)"),
 )
 
@@ -89,6 +98,8 @@ def _rows(
     for study in data.included:
         record = store.records.record(study.record_id)
         reports = report_record_ids(resolution, study.key)
+        units = [study.key, *(u for u, s in resolution.links.items() if s == study.key)]
+        included = sum(data.state.outcome(u, Stage.FULL_TEXT) is Outcome.INCLUDE for u in units)
         values = held[study.key].values
         row: list[object] = [
             study.key,
@@ -96,7 +107,7 @@ def _rows(
             study.record_id,
             record.title or record.vernacular_title,
             record.year,
-            len(reports),
+            included,
             [str(r) for r in reports],
             overall(status.get(study.key, {}), protocol.extraction.reviewers_per_study).value,
         ]
