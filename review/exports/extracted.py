@@ -23,6 +23,10 @@ class StudyValues:
     """(field key, instance) → value; instance '' for fields answered once."""
     rows: dict[str, list[Entity]]
     """`section.group` → live rows in list order."""
+    unsettled: frozenset[tuple[str, str]] = frozenset()
+    """(field key, instance) some extractor entered that has no final value:
+    dual extractors who differ, or one of two not done, with nothing agreed.
+    The sheets leave these blank and say how many."""
 
 
 def study_values(data: ExportData) -> dict[str, StudyValues]:
@@ -33,13 +37,20 @@ def study_values(data: ExportData) -> dict[str, StudyValues]:
     entities: dict[str, list[Entity]] = {}
     for entity in store.entities.entities():
         entities.setdefault(entity.study_key, []).append(entity)
-    return {
-        study.key: StudyValues(
-            final_values(values, study.key, extractors=extractors),
+    out: dict[str, StudyValues] = {}
+    for study in data.included:
+        final = final_values(values, study.key, extractors=extractors)
+        entered = {
+            (field, instance)
+            for who in values.reviewers_of(study.key)
+            for (_, field, instance) in values.of(who, study.key)
+        }
+        out[study.key] = StudyValues(
+            final,
             rows_by_group(protocol, entities.get(study.key, [])),
+            frozenset(entered - final.keys()),
         )
-        for study in data.included
-    }
+    return out
 
 
 def design_ref(data: ExportData) -> FormFieldRef | None:

@@ -121,8 +121,15 @@ def outcomes_table(data: ExportData, values: dict[str, StudyValues] | None = Non
     groups = result_groups(data)
     extra = extra_columns(groups)
     held = values if values is not None else study_values(data)
-    rows, left_out = _build(data, groups, extra, held)
+    rows, left_out, unsettled = _build(data, groups, extra, held)
     notes: list[str] = []
+    if unsettled:
+        studies = len({study for study, _ in unsettled})
+        notes.append(
+            f"{len(unsettled)} result row(s) of {studies} study(ies) hold values the "
+            "extractors have not agreed on: left blank here (a row's measure too, when they "
+            "are its numbers) until the agreed value is recorded (`review extract`, d)."
+        )
     narrative = data.protocol.synthesis.narrative_only
     if narrative:
         notes.append(
@@ -147,11 +154,14 @@ def _build(
     groups: list[ResultGroup],
     extra: list[tuple[str, FormFieldRef]],
     held: Mapping[str, StudyValues],
-) -> tuple[list[list[object]], tuple[int, int]]:
+) -> tuple[list[list[object]], tuple[int, int], set[tuple[str, str]]]:
+    """The rows; result rows and studies left out as narrative; and (study,
+    result id) of rows holding a value some extractor entered but none is final."""
     design = design_ref(data)
     narrative = set(data.protocol.synthesis.narrative_only)
     rows: list[list[object]] = []
     skipped_rows = skipped_studies = 0
+    unsettled: set[tuple[str, str]] = set()
     for study in data.included:
         got = held[study.key]
         entities = [(g, e) for g in groups for e in got.rows.get(g.key, [])]
@@ -164,7 +174,9 @@ def _build(
         label = data.study_labels[study.key]
         for group, entity in entities:
             rows.append(_row(study.key, label, group, entity, got.values, extra))
-    return rows, (skipped_rows, skipped_studies)
+            if any(instance == entity.id for _, instance in got.unsettled):
+                unsettled.add((study.key, entity.id))
+    return rows, (skipped_rows, skipped_studies), unsettled
 
 
 def _row(

@@ -75,12 +75,22 @@ def studies_table(data: ExportData, values: dict[str, StudyValues] | None = None
         meaning = ref.field.label + _KIND_NOTE.get(ref.field.type, "")
         columns.append(Column(name, meaning, ref.field.unit or ""))
     held = values if values is not None else study_values(data)
+    unsettled = sum(any(i == STUDY_LEVEL for _, i in held[s.key].unsettled) for s in data.included)
+    notes = (
+        (
+            f"{unsettled} study(ies) hold values the extractors have not agreed on: left "
+            "blank here until the agreed value is recorded (`review extract`, d).",
+        )
+        if unsettled
+        else ()
+    )
     return Table(
         "Studies",
         columns,
         lambda: _rows(data, fields, held),
         len(data.included),
         csv_name="studies.csv",
+        notes=notes,
         width={"title": 60, "study": 30},
     )
 
