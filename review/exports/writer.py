@@ -207,7 +207,7 @@ def _write_ris(
     return sent[0][0], sent[1][0]
 
 
-_WHERE_TO = "free some space, or give --to a folder you can write in"
+_WHERE_TO = "free some space, or choose another folder you can write in"
 
 
 def _named(name: str, mark: str) -> str:

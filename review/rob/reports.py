@@ -233,7 +233,7 @@ def write_csvs(tables: Sequence[tuple[Path, Sequence[str], Sequence[Sequence[obj
                 raise ExportError(
                     f"cannot write the file: {exc.strerror}; nothing was written",
                     path=path,
-                    hint="free some space, or give --to a folder you can write in",
+                    hint="free some space, or give --to another folder you can write in",
                 ) from None
             if written != len(rows):
                 raise ExportError(
