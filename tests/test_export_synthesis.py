@@ -10,8 +10,10 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
+from review.entry import main
 from review.exports.writer import export_review
 from review.extraction.labels import family_name, label_of
 from review.extraction.session import ExtractionSession
@@ -19,7 +21,8 @@ from review.models import RecordDraft, SourceKind, Stage
 from review.review_file import create_review, review_protocol
 from review.rob import OVERALL
 from review.rob.reports import export as rob_export
-from review.sample import SAMPLE_PROTOCOL, build_sample
+from review.sample import INCLUDED, SAMPLE_PROTOCOL, build_sample
+from review.store import Store
 from tests.conftest import fixed_clock
 from tests.prisma_helpers import REVIEWERS, add
 from tests.rob_session_helpers import COHORT, TRIAL, fill, make_trial, session
@@ -31,6 +34,12 @@ def sheet(path: Path, name: str) -> list[dict[str, object]]:
     book.close()
     header = [str(h) for h in rows[0]]
     return [dict(zip(header, [*row, *[None] * len(header)], strict=False)) for row in rows[1:]]
+
+
+def run(*args: str | Path) -> int:
+    with pytest.raises(SystemExit) as exited:
+        main([str(a) for a in args])
+    return int(exited.value.code or 0)
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -133,3 +142,33 @@ def test_values_dual_extractors_have_not_agreed_on_are_blank_and_counted(
     assert (row["ai"], row["bi"], row["measure"]) == (12, 28, "RR")
     notes = [str(r["meaning"]) for r in sheet(tmp_path / "out" / "review.xlsx", "Dictionary")]
     assert not any("not agreed on" in n for n in notes)
+
+
+def test_result_rows_sharing_a_name_get_one_name_each(tmp_path: Path) -> None:
+    """Two machines may each add an "OS" row (one file refuses a second one,
+    a merge cannot): robvis's Study and the Outcomes sheet's `result` number
+    the second, so each plot row is one result."""
+    path, copy = tmp_path / "sample.db", tmp_path / "bob.db"
+    name = "OS · 2 years · RT+ICI vs RT"
+    with build_sample(path, now=fixed_clock) as store:
+        form = ExtractionSession(store, review_protocol(store), "kim", TRIAL, included=INCLUDED)
+        form.set_value("study.study_design", "", "rct")
+    assert run("copy", path, copy) == 0
+    made = []
+    for file, who in ((path, "kim"), (copy, "bob")):
+        with Store.open(file) as store:
+            protocol = review_protocol(store)
+            form = ExtractionSession(store, protocol, who, TRIAL, included=INCLUDED)
+            made.append(form.add_row("results.result", name))
+            fill(session(store, protocol, who, result=made[-1]))
+    assert run("merge", path, copy) == 0
+    assert run("merge", copy, path) == 0
+    for file in (path, copy):  # either file, the same names
+        with Store.open(file) as store:
+            export_review(store, tmp_path / file.stem, draft=True)
+        book = tmp_path / file.stem / "review-draft.xlsx"
+        rows = [r for r in sheet(book, "Outcomes") if r["study"] == TRIAL]
+        assert sorted(str(r["result"]) for r in rows) == [name, f"{name} (2)"]
+        assert {r["result_id"] for r in rows} == set(made)
+        rob2 = [r["Study"] for r in sheet(book, "RoB rob2")]
+        assert sorted(rob2) == sorted(f"{r['label']} · {r['result']}" for r in rows)

@@ -30,6 +30,7 @@ from review.exports.extracted import StudyValues, design_ref, study_values
 from review.exports.load import ExportData
 from review.exports.table import Column, Table
 from review.extraction.fields import Typed
+from review.extraction.labels import row_names
 from review.ledger.entities import Entity
 from review.protocol.form import RESULT_KEY_FIELDS, FormFieldRef
 
@@ -172,8 +173,9 @@ def _build(
         if not entities:
             continue
         label = data.study_labels[study.key]
+        names = row_names(entity for _, entity in entities)
         for group, entity in entities:
-            rows.append(_row(study.key, label, group, entity, got.values, extra))
+            rows.append(_row(study.key, label, names[entity.id], group, entity, got.values, extra))
             if any(instance == entity.id for _, instance in got.unsettled):
                 unsettled.add((study.key, entity.id))
     return rows, (skipped_rows, skipped_studies), unsettled
@@ -182,6 +184,7 @@ def _build(
 def _row(
     study: str,
     label: str,
+    name: str,
     group: ResultGroup,
     entity: Entity,
     values: Mapping[tuple[str, str], Typed],
@@ -193,7 +196,7 @@ def _row(
     numbers = {name: _number(get(ref)) for name, ref in group.metafor.items()}
     cells, measure = effect_columns(numbers)
     keys = [get(group.keys.get(name)) for name in RESULT_KEY_FIELDS]
-    row: list[object] = [study, label, *keys, entity.name, entity.id, measure]
+    row: list[object] = [study, label, *keys, name, entity.id, measure]
     row += [cells.get(name) for name in METAFOR_NAMES]
     row += [get(ref) for _, ref in extra]  # another group's fields stay blank
     return row

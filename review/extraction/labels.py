@@ -4,14 +4,15 @@ The Outcomes sheet's `label` is metafor's `slab`, and robvis's `Study` column
 must carry the same words for `rob_append_to_forest` to match the two; so the
 Studies and Outcomes sheets, the risk-of-bias tables and the TUI lists all
 label a study here, and two studies that would share a label get their key
-appended, everywhere alike.
+appended, everywhere alike; result rows that share a name are numbered.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from review.extraction.studies import IncludedStudy
+from review.ledger.entities import Entity
 from review.store import Store
 
 
@@ -46,6 +47,18 @@ def study_labels(store: Store, studies: Sequence[IncludedStudy]) -> dict[str, st
     for label in labels.values():
         counts[label] = counts.get(label, 0) + 1
     return {k: (f"{v} [{k}]" if counts[v] > 1 else v) for k, v in labels.items()}
+
+
+def row_names(rows: Iterable[Entity]) -> dict[str, str]:
+    """Entity id → its name, with ` (2)`, ` (3)` … after a name an earlier row
+    of the same study already has (two machines may each add "ORR"), so robvis's
+    `label · result` and the Outcomes sheet's `result` name one row each."""
+    seen: dict[tuple[str, str], int] = {}
+    out: dict[str, str] = {}
+    for row in sorted(rows, key=lambda r: r.order):
+        n = seen[(row.study_key, row.name)] = seen.get((row.study_key, row.name), 0) + 1
+        out[row.id] = row.name if n == 1 else f"{row.name} ({n})"
+    return out
 
 
 def _initials(word: str) -> bool:

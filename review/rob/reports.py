@@ -28,6 +28,7 @@ from pathlib import Path
 
 from review.dedup.report import safe_cell
 from review.errors import ExportError
+from review.extraction.labels import row_names
 from review.extraction.studies import IncludedStudy
 from review.file_modes import give_usual_mode
 from review.protocol.models import Protocol
@@ -134,6 +135,7 @@ def summarise(
     count = assessors(protocol)
     by_tool: dict[str, list[SummaryRow]] = {}
     tools: dict[str, Tool] = {}
+    row_name = row_names(item.result for item in items if item.result is not None)
     for item in items:
         if item.tool is None or item.target is None:
             continue
@@ -141,7 +143,7 @@ def summarise(
         tools[tool.id] = tool
         final = final_assessment(ledger, tool, item.target, assessors=count)
         columns = _columns(tool, final)
-        label = f"{item.label} · {item.result.name}" if item.result else item.label
+        label = f"{item.label} · {row_name[item.result.id]}" if item.result else item.label
         by_tool.setdefault(tool.id, []).append(
             SummaryRow(label, item, tuple(final.final(c) for c in columns))
         )
