@@ -336,7 +336,7 @@ def test_the_exports_records_sheet_reads_back_what_was_imported(
     with Store.open(review) as store:
         export_review(store, tmp_path / "out", draft=True)
     if name.endswith(".csv"):
-        with (tmp_path / "out" / name).open(encoding="utf-8", newline="") as handle:
+        with (tmp_path / "out" / name).open(encoding="utf-8-sig", newline="") as handle:
             records = list(csv.DictReader(handle))
     else:
         book = load_workbook(tmp_path / "out" / name, read_only=True)

@@ -249,6 +249,20 @@ def test_the_command_line(odd: tuple[Path, Path], tmp_path: Path) -> None:
     assert refused.exit_code != 0 and "--draft" in str(refused.exception)
 
 
+def test_the_default_folder_is_beside_the_review_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As in the TUI: run from elsewhere, `review export FILE` writes FILE's exports/."""
+    (tmp_path / "reviews").mkdir()
+    path = build_review(tmp_path / "reviews" / "r.db")
+    (tmp_path / "home").mkdir()
+    monkeypatch.chdir(tmp_path / "home")
+    result = CliRunner().invoke(cli, ["export", str(path), "--only", "ris"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "reviews" / "exports" / "included.ris").is_file()
+    assert list((tmp_path / "home").iterdir()) == []
+
+
 def test_an_inconsistent_ledger_writes_nothing(tmp_path: Path) -> None:
     path = build_review(tmp_path / "r.db")
     out = tmp_path / "out"

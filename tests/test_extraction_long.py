@@ -78,7 +78,7 @@ def test_export_then_import_into_a_fresh_copy_gives_the_same_values(
         assert str(by_field[(FRESH, "notes")][6]).startswith("'=")  # no formula runs
         assert by_field[(FRESH, "n_randomised")][1] == "agreed"
     else:
-        with target.open(encoding="utf-8") as handle:
+        with target.open(encoding="utf-8-sig") as handle:
             text_rows = list(csv.reader(handle))
         assert any(row[6] == "-1.25" for row in text_rows)  # numbers are never escaped
 

@@ -17,9 +17,9 @@ from review.exports.writer import PARTS
     "--to",
     "folder",
     type=click.Path(path_type=Path, file_okay=False),
-    default=Path("exports"),
-    show_default=True,
-    help="Folder to write into (created if missing).",
+    default=None,
+    help="Folder to write into (created if missing). Default: exports/ beside the review "
+    "file, where the TUI writes.",
 )
 @click.option(
     "--draft",
@@ -33,7 +33,7 @@ from review.exports.writer import PARTS
     multiple=True,
     help="Write only these (repeat the option): xlsx, csv, ris. Default: all.",
 )
-def export(file: Path, folder: Path, draft: bool, parts: tuple[str, ...]) -> None:
+def export(file: Path, folder: Path | None, draft: bool, parts: tuple[str, ...]) -> None:
     """Write the review's spreadsheet, CSVs and RIS files.
 
     review.xlsx has the sheets Records, Studies, Outcomes (metafor's column
@@ -43,9 +43,10 @@ def export(file: Path, folder: Path, draft: bool, parts: tuple[str, ...]) -> Non
 
     Example: review export rt-io.db --to exports/
     """
+    target = folder if folder is not None else file.parent / "exports"
     with open_review(file) as store:
         warn_location(store.location_warning)
-        result = export_review(store, folder, draft=draft, parts=parts or PARTS)
+        result = export_review(store, target, draft=draft, parts=parts or PARTS)
     if result.draft:
         click.echo(click.style("DRAFT: the review is in progress", fg="yellow", bold=True))
     for written in result.files:

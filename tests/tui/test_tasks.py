@@ -237,7 +237,7 @@ async def test_extraction_export_then_import_back(sample_path: Path, tmp_path: P
         await fill(pilot, dialog, "to", "values.csv")
         shown = await run(pilot, dialog)
         assert shown == f"Wrote 16 values to {tmp_path / 'values.csv'}"
-        with (tmp_path / "values.csv").open(newline="") as found:
+        with (tmp_path / "values.csv").open(encoding="utf-8-sig", newline="") as found:
             rows = list(csv.DictReader(found))
         assert len(rows) == 16 and rows[0]["study"]
         await pilot.press("escape")
