@@ -109,7 +109,7 @@ def test_dedupe_writes_the_queue_strongest_first(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert f"Wrote 2 probable pairs to {queue}, strongest evidence first." in result.output
-    rows = list(csv.DictReader(queue.open(encoding="utf-8")))
+    rows = list(csv.DictReader(queue.open(encoding="utf-8-sig")))
     assert [r["rank"] for r in rows] == ["1", "2"]
     weights = [float(r["weight"]) for r in rows]
     assert weights == sorted(weights, reverse=True)

@@ -134,7 +134,11 @@ def test_cli_prints_counts_per_source_and_writes_the_report(store: Store, tmp_pa
     assert result.exit_code == 0, result.output
     assert "2 records merged automatically into 1 groups" in result.output
     assert "#1 PubMed (PubMed.ris)" in result.output
-    rows = list(csv.DictReader(report.open(encoding="utf-8")))
+    # Excel reads the titles' accents only with the byte-order mark; a
+    # colleague sharing the folder can open it (not mkstemp's 0600).
+    assert report.read_bytes().startswith(b"\xef\xbb\xbfgroup_id,")
+    assert report.stat().st_mode & 0o777 == 0o644
+    rows = list(csv.DictReader(report.open(encoding="utf-8-sig")))
     assert [r["source_file"] for r in rows] == ["PubMed.ris", "Embase.ris"]
     assert all(r["decided_by"] in RULES for r in rows)
     # the second record's comparison with the first: each field's level and weight, the sum
@@ -182,8 +186,12 @@ def test_dedupe_piped_into_a_closed_reader_keeps_report_and_exits_quietly(
     )
     os.close(write_end)
     assert (done.returncode, done.stderr.decode()) == (0, "")
-    rows = list(csv.DictReader(report.open(encoding="utf-8")))
+    # Excel reads the titles' accents only with the byte-order mark; a
+    # colleague sharing the folder can open it (not mkstemp's 0600).
+    assert report.read_bytes().startswith(b"\xef\xbb\xbfgroup_id,")
+    assert report.stat().st_mode & 0o777 == 0o644
+    rows = list(csv.DictReader(report.open(encoding="utf-8-sig")))
     assert [r["source_file"] for r in rows] == ["PubMed.ris", "Embase.ris"]
-    assert len(list(csv.DictReader((tmp_path / "pairs.csv").open(encoding="utf-8")))) == 1
+    assert len(list(csv.DictReader((tmp_path / "pairs.csv").open(encoding="utf-8-sig")))) == 1
     with Store.open(store.path, now=fixed_clock) as fresh:
         assert len(group_rows(fresh)) == 2

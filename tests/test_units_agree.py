@@ -67,7 +67,7 @@ def counts(path: Path) -> tuple[int, int, int]:
     report = path.with_suffix(".csv")
     with Store.open(path) as store:
         write_groups_report(store, report)
-    rows = list(csv.DictReader(report.open(encoding="utf-8")))
+    rows = list(csv.DictReader(report.open(encoding="utf-8-sig")))
     removed = len(rows) - len({r["group_id"] for r in rows})
     return queue, status["duplicates"]["unique_records"], status["records"] - removed
 
@@ -75,7 +75,7 @@ def counts(path: Path) -> tuple[int, int, int]:
 def test_report_status_and_queue_agree(path: Path) -> None:
     assert counts(path) == (5, 5, 5)  # 8 records: two rule merges, one shared DOI
     report = path.with_suffix(".csv")
-    rows = list(csv.DictReader(report.open(encoding="utf-8")))
+    rows = list(csv.DictReader(report.open(encoding="utf-8-sig")))
     assert sorted(r["decided_by"] for r in rows) == [
         "identifier",
         "identifier",

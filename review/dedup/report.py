@@ -25,6 +25,7 @@ from review.dedup.scoring import compare
 from review.dedup.units import load_resolution, to_dedup_record
 from review.dedup.weights import explain, shipped_weights
 from review.errors import ExportError
+from review.file_modes import give_usual_mode
 from review.ledger.resolver import Resolution
 from review.store import Store
 
@@ -123,10 +124,13 @@ def write_csv(target: Path, columns: Sequence[str], rows: Iterable[Sequence[obje
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+        # A byte-order mark, as every CSV review writes: Excel reads the
+        # titles' accents right; csv readers, R and pandas skip it.
+        with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as out:
             writer = csv.writer(out)
             writer.writerow(columns)
             writer.writerows([safe_cell(value) for value in row] for row in rows)
+        give_usual_mode(Path(temp), target)
         os.replace(temp, target)
     except OSError as exc:
         if temp is not None and os.path.exists(temp):
