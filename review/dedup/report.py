@@ -142,7 +142,13 @@ def safe_cell(value: object) -> object:
     """Text a spreadsheet would run as a formula gets a leading apostrophe;
     control characters but the line feed go."""
     if isinstance(value, str):
-        value = _CONTROL.sub("", value)  # a regex: exports pass 100k abstracts
+        value = without_control(value)
         if value.startswith(_FORMULA_START):
             return "'" + value
     return value
+
+
+def without_control(text: str) -> str:
+    """Control characters but the line feed removed (a regex: exports pass
+    100k abstracts)."""
+    return _CONTROL.sub("", text)

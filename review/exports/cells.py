@@ -1,11 +1,13 @@
 """The cell rules every export follows, in one place.
 
-Text that a spreadsheet would run as a formula (starting with `= + - @`,
-tab or CR) gets a leading apostrophe and control characters go
-(`review.dedup.report.safe_cell`, shared with the groups report and the
-long layout); numbers stay numbers, NaN and infinity become blanks (never
-0), lists are joined with "; ", dates are ISO. A spreadsheet cell holds
-32,767 characters: longer text is cut in the .xlsx with a note saying so,
+In the CSVs, text that a spreadsheet would run as a formula (starting with
+`= + - @`, tab or CR) gets a leading apostrophe (`review.dedup.report.safe_cell`,
+shared with the groups report and the long layout); review.xlsx holds text
+as inline strings, which no spreadsheet runs, so there it stays exact
+(`xlsx_text`). Control characters go everywhere; numbers stay numbers,
+NaN and infinity become blanks (never 0), lists are joined with "; ", dates
+are ISO. A spreadsheet cell holds 32,767 characters: longer text is cut in
+the .xlsx with a note saying so,
 and kept whole in the CSV, which has no limit.
 """
 
@@ -14,7 +16,7 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 
-from review.dedup.report import safe_cell
+from review.dedup.report import safe_cell, without_control
 
 Cell = str | int | float | None
 """A value as written: text, a number, or blank."""
@@ -69,9 +71,23 @@ def csv_cell(value: object) -> Cell:
     return _escaped(plain(value))
 
 
+def xlsx_text(value: str) -> Cell:
+    """Text as review.xlsx writes it: control characters removed, no
+    apostrophe before `= + - @`. readxl and pandas get the value as typed
+    (`-` for "not reported", `+2 weeks`); the CSV keeps the apostrophe,
+    since any program may open a CSV and run what starts with `=`."""
+    return without_control(str(value)) or None
+
+
+def xlsx_value(value: object) -> Cell:
+    """An .xlsx cell before `fit`: as `csv_cell`, text through `xlsx_text`."""
+    cell = plain(value)
+    return xlsx_text(cell) if isinstance(cell, str) else cell
+
+
 def xlsx_cell(value: object) -> Cell:
-    """An .xlsx cell: as `csv_cell`, and cut with a note past the cell limit."""
-    return fit(csv_cell(value))
+    """An .xlsx cell: `xlsx_value`, cut with a note past the cell limit."""
+    return fit(xlsx_value(value))
 
 
 def fit(cell: Cell) -> Cell:

@@ -29,7 +29,15 @@ from xml.sax.saxutils import escape, quoteattr
 
 from review.exports import csv_files
 from review.exports.background import ChunkWriter
-from review.exports.cells import FORMULA_FIRST, XLSX_CELL_LIMIT, Cell, csv_cell, cut_note, fit
+from review.exports.cells import (
+    FORMULA_FIRST,
+    XLSX_CELL_LIMIT,
+    Cell,
+    csv_cell,
+    cut_note,
+    fit,
+    xlsx_value,
+)
 from review.exports.sample import sample_positions
 from review.exports.table import Table
 
@@ -128,6 +136,14 @@ def _write_rows(
     samples: dict[int, list[Cell]] = {}
     count = 0
     lines: list[str] = []
+    texts = False
+
+    def slow(value: object) -> Cell:
+        nonlocal texts
+        cell = csv_cell(value)
+        texts = texts or (type(cell) is str and cell[0] == "'")  # escaped (or typed so)
+        return cell
+
     for row in table.rows():
         # The common cells inline (None, int, printable text not starting a
         # formula); the rest through `csv_cell`: millions of calls saved.
@@ -136,11 +152,14 @@ def _write_rows(
             if v is None
             or type(v) is int
             or (type(v) is str and v and v.isprintable() and v[0] not in FORMULA_FIRST)
-            else csv_cell(v)
+            else slow(v)
             for v in row
         ]
         if mirror is not None:
             mirror.add(cells)
+        if texts:  # text the CSV escapes stays as given in the workbook
+            cells = [xlsx_value(v) for v in row]
+            texts = False
         if count in wanted:
             samples[count] = [fit(c) for c in cells]
         count += 1
