@@ -7,6 +7,11 @@ about 2 of 9 s). Instead this thread syncs the log after each batch, while
 the import builds the next one: a colleague's decision, which syncs the log
 when it commits, still finds little of the import's left to write.
 
+Only the -wal is opened here, never the database or its -shm: closing any
+descriptor of a file drops every POSIX lock this process holds on it, and
+SQLite locks those two files (never the -wal), so this descriptor's close
+takes no lock from under the process's connections.
+
 Nothing here is needed for safety: SQLite's WAL is consistent after a crash
 without it, the import is not published until its last, synced, commit,
 and a staged import whose process died is deleted on the next open.
