@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from review.errors import StoreError, TargetExistsError
-from review.models import RecordDraft, SourceKind
+from review.models import RecordDraft, SourceKind, Stage
 from review.store import KeyedRecord, NewSource, Store, fts_query
 
 
@@ -184,3 +186,34 @@ def test_a_writer_gives_up_after_the_busy_timeout_naming_the_file(tmp_path: Path
         importer.execute("ROLLBACK")
         assert "decided" not in store.meta()
     importer.close()
+
+
+def test_a_second_open_in_one_process_keeps_the_first_ones_decisions_safe(
+    tmp_path: Path,
+) -> None:
+    """A background worker opens the file again while the screen holds it
+    open. Doing so must not drop the process's locks: if it did, another
+    process closing the file (a second reviewer, `review status`) would
+    delete the live -wal, and every decision stored after it would be lost."""
+    path = tmp_path / "r.db"
+    Store.create(path).close()
+    with Store.open(path) as store:
+        store.imports.add(_source(), _records(2))
+        Store.open(path).close()  # what the ranker and the export worker do
+        assert Store.is_review_file(path)  # what the start screen's discovery does
+        _count_decisions_elsewhere(path)  # another process opens and closes the file
+        store.screening.record_decision("tya:1", Stage.TITLE_ABSTRACT, "include", reviewer="ann")
+        assert (tmp_path / "r.db-wal").exists()
+        assert _count_decisions_elsewhere(path) == 1
+
+
+def _count_decisions_elsewhere(path: Path) -> int:
+    """The decisions another process reads, its connection closed after."""
+    code = (
+        "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); "
+        "print(db.execute('SELECT count(*) FROM decisions').fetchone()[0]); db.close()"
+    )
+    seen = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True
+    )
+    return int(seen.stdout)

@@ -54,7 +54,6 @@ BUSY_TIMEOUT_MS = 10_000
 _RETRY_SECONDS = 0.001
 """How often a writer asks again for a lock another process holds."""
 APPLICATION_ID = 0x52455657  # "REVW": lets `file` and we tell our files apart
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def utc_now() -> str:
@@ -164,22 +163,27 @@ class Store(MergeMixin):
     def is_review_file(path: Path) -> bool:
         """True when the file's header carries our application id.
 
-        Read from the header, not through SQLite: opening a foreign SQLite
-        file with the store's settings would switch it to WAL first.
+        Read through a read-only SQLite connection, not with `open()`: closing
+        a plain handle on a file this process also holds through SQLite drops
+        every POSIX lock the process has on it, so another process's close
+        would then delete the live -wal and later commits would be lost. A
+        read-only connection changes nothing in a foreign file either, and
+        finds the id in the -wal of a review killed before its first checkpoint.
+        Only where SQLite cannot open the file at all (a read-only folder with
+        no -shm beside a WAL file: no connection of ours can hold it) is the
+        header read directly, so such a file is still told apart.
         """
         try:
-            with path.open("rb") as handle:
-                header = handle.read(100)
-        except OSError:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                found = conn.execute("PRAGMA application_id").fetchone()[0]
+            finally:
+                conn.close()
+        except sqlite3.OperationalError:
+            return _header_id(path) == APPLICATION_ID
+        except (OSError, ValueError, sqlite3.Error):
             return False
-        if not header.startswith(_SQLITE_MAGIC) or len(header) < 72:
-            return False
-        if int.from_bytes(header[68:72], "big") == APPLICATION_ID:
-            return True
-        # A review created and killed before its first checkpoint keeps the id
-        # in the -wal file; such a file is WAL already, so opening it is safe.
-        wal = path.with_name(path.name + "-wal")
-        return wal.exists() and _wal_has_application_id(path)
+        return bool(found == APPLICATION_ID)
 
     def close(self) -> None:
         self.db.close()
@@ -325,15 +329,16 @@ class Store(MergeMixin):
         return max(found, default=None)
 
 
-def _wal_has_application_id(path: Path) -> bool:
+def _header_id(path: Path) -> int | None:
+    """The application id in an SQLite file's header, or None."""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            return bool(conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID)
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError:
-        return False
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except OSError:
+        return None
+    if not header.startswith(b"SQLite format 3\x00") or len(header) < 72:
+        return None
+    return int.from_bytes(header[68:72], "big")
 
 
 def _read_only(exc: BaseException) -> bool:
