@@ -18,6 +18,7 @@ from review.tui.app import ReviewApp
 from review.tui.screens.conflicts import ConflictsScreen
 from review.tui.screens.extraction_form import ExtractionFormScreen
 from review.tui.screens.extraction_list import ExtractionListScreen
+from review.tui.screens.rob_assessment import RobAssessmentScreen
 from review.tui.screens.screening import ScreeningScreen
 from tests.conftest import fixed_clock, unit_rows
 from tests.tui.conftest import run_from_palette
@@ -39,6 +40,13 @@ def text_of(widget: Static) -> str:
     console = Console(width=500, file=io.StringIO(), record=True)
     console.print(widget.render())
     return console.export_text().strip()
+
+
+def as_shown(widget: Static) -> str:
+    """The widget's content laid out at the width it has on screen."""
+    console = Console(width=widget.content_region.width, file=io.StringIO(), record=True)
+    console.print(widget.content)
+    return console.export_text()
 
 
 async def test_the_palette_lists_keys_and_quit_once(sample_path: Path) -> None:  # noqa: F811
@@ -144,3 +152,25 @@ async def test_the_records_and_extraction_footers_keep_quit_and_keys(
         footer = visible_footer(app)
         assert footer[:2] == ["a All", "n Not started"]
         assert footer[-3:] == ["q Quit", "? Keys", "^p Commands"]
+
+
+async def test_risk_of_bias_keeps_room_for_the_questions(tmp_path: Path) -> None:
+    """At 80 columns the domain table shows lamps only, so the questions
+    (item, wording, the answers on their keys) are not squeezed into a sliver."""
+    path = tmp_path / "s.db"
+    build_sample(path).close()
+    app = ReviewApp(Store.open(path), reviewer="kim")
+    async with app.run_test(size=SMALL) as pilot:
+        await run_from_palette(pilot, "Risk of bias")
+        await pilot.press("enter")  # the first study: ROBINS-I, domain 1 judged Serious
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RobAssessmentScreen)
+        questions = screen.query_one("#rob-questions", OptionList)
+        assert questions.content_region.width >= 40
+        assert questions.content_region.height >= 6
+        table = as_shown(screen.query_one("#rob-domains", Static))
+        assert "D1 Confounding" in table and "Overall" in table
+        assert " x " in table.splitlines()[1]  # D1's lamp: the judgement, without its word
+        detail = as_shown(screen.query_one("#rob-detail", Static))
+        assert "Serious" in detail.split("Final:")[1]  # spelt out for the highlighted domain

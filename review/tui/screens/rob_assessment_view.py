@@ -8,6 +8,7 @@ screen is what is stored. The screen (`rob_assessment`) adds the keys.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -19,17 +20,26 @@ from textual.widgets.option_list import Option
 from review.errors import ReviewError
 from review.rob.assessment import OVERALL, OVERALL_APPLICABILITY, Assessment
 from review.rob.engine import applicable_questions
-from review.rob.model import Question
+from review.rob.model import Judgement, Question
 from review.rob.session import RobSession
-from review.tui.widgets.rob_lights import judged
+from review.tui.widgets.rob_lights import judged, light
 
 ANSWER_KEYS = "123456789"
 """The n-th answer a question allows is on key n: Y PY PN N NI on 1–5 for the
 signalling-question tools (NA, where a question allows it, comes after)."""
+WIDE = 110
+"""Columns from which the domain table spells out each judgement; below, it shows
+the lamps alone, so an 80-column terminal keeps room for the questions (the
+detail pane spells out the highlighted domain's judgements)."""
 
 
 class AssessmentView(Screen[None]):
     """One assessment drawn from its session: domains, detail, the questions that apply."""
+
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-narrow"),
+        (WIDE, "-wide"),
+    ]
 
     domains_view = getters.query_one("#rob-domains", Static)
     detail = getters.query_one("#rob-detail", Static)
@@ -103,26 +113,31 @@ class AssessmentView(Screen[None]):
         else:
             self.question_list.highlighted = min(keep or 0, len(items) - 1)
 
+    def on_resize(self) -> None:
+        self.domains_view.update(self._domain_table())
+
     def _domain_table(self) -> Table:
         a = self.assessment
+        wide = self.app.size.width >= WIDE
+        cell = judged if wide else _lamp
         table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
         table.add_column("", width=1)
-        table.add_column("Domain", no_wrap=True, overflow="ellipsis", max_width=20)
-        table.add_column("Suggested", no_wrap=True)
+        table.add_column("Domain", no_wrap=True, overflow="ellipsis", max_width=20 if wide else 16)
+        table.add_column("Suggested" if wide else "Sug.", no_wrap=True)
         table.add_column("Final", no_wrap=True)
         names = {d.id: d.name for d in a.domains}
         for n, key in enumerate(self.keys()):
             marker = "▶" if n == self.position else ""
             name = f"{key} {names[key]}" if key in names else key
             if key in names and a.tool.domain(key, a.variant).kind == "checklist":
-                table.add_row(marker, name, Text("items only", style="dim"), "")
+                table.add_row(marker, name, Text("items only" if wide else "—", style="dim"), "")
                 continue
             final = a.final(key)
-            shown = judged(final)
+            shown = cell(final)
             decision = a.decisions.get(key)
             if decision is not None and decision.justification:
                 shown.append(" *", style="bold")
-            table.add_row(marker, name, judged(a.suggested(key)), shown)
+            table.add_row(marker, name, cell(a.suggested(key)), shown)
         return table
 
     def _detail(self) -> Text:
@@ -191,3 +206,8 @@ class AssessmentView(Screen[None]):
             return False
         self.show(item)
         return True
+
+
+def _lamp(judgement: Judgement | None, empty: str = "—") -> Text:
+    """The lamp alone (its symbol reads without colour), for narrow terminals."""
+    return Text(empty, style="dim") if judgement is None else light(judgement)
