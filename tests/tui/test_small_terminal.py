@@ -174,3 +174,22 @@ async def test_risk_of_bias_keeps_room_for_the_questions(tmp_path: Path) -> None
         assert " x " in table.splitlines()[1]  # D1's lamp: the judgement, without its word
         detail = as_shown(screen.query_one("#rob-detail", Static))
         assert "Serious" in detail.split("Final:")[1]  # spelt out for the highlighted domain
+
+
+async def test_the_extraction_list_shows_every_column_at_80(tmp_path: Path) -> None:
+    """Titles are cut to the room left, so your status and problems stay in view."""
+    path = tmp_path / "s.db"
+    build_sample(path).close()
+    app = ReviewApp(Store.open(path), reviewer="kim")
+    async with app.run_test(size=SMALL) as pilot:
+        await run_from_palette(pilot, "Extraction")
+        screen = app.screen
+        assert isinstance(screen, ExtractionListScreen)
+        table = screen.table
+        assert table.virtual_size.width <= table.content_region.width  # nothing off the edge
+        rows = [[str(cell) for cell in table.get_row_at(n)] for n in range(table.row_count)]
+        assert [row[2] for row in rows] == ["in progress", "in progress", "not started"]
+        assert rows[0][0].endswith("…") and rows[0][1].endswith("…")  # cut, and seen to be
+        await pilot.resize_terminal(160, 30)
+        await pilot.pause()
+        assert str(table.get_row_at(0)[0]).startswith("The impact of dissociated response of")

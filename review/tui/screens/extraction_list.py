@@ -67,6 +67,8 @@ class ExtractionListScreen(Screen[None]):
         self.only: Status | None = None
         self._studies: list[IncludedStudy] = []
         self._shown: list[IncludedStudy] = []
+        self._rows: list[tuple[IncludedStudy, str, list[str]]] = []
+        """The studies the filter lets through: title, then the other cells."""
         self._resolution: Resolution | None = None
 
     def compose(self) -> ComposeResult:
@@ -96,8 +98,7 @@ class ExtractionListScreen(Screen[None]):
             self.store.extraction.value_events(),
             self.store.extraction.status_events(),
         )
-        self.table.clear()
-        self._shown = []
+        self._rows = []
         dual = self.protocol.extraction.reviewers_per_study == 2
         keys = [s.key for s in self._studies]
         for study in self._studies:
@@ -106,13 +107,27 @@ class ExtractionListScreen(Screen[None]):
             if self.only is not None and mine is not self.only:
                 continue
             title = self.store.records.record(study.record_id).title or "(no title)"
-            cells = [title[:60], study.key[:28], str(mine)]
+            cells = [_cut(study.key, 28, at_word=False), str(mine)]
             if dual:
                 others = [f"{who}: {state}" for who, state in sorted(by_reviewer.items())
                           if who != self.reviewer]  # fmt: skip
                 cells.append(", ".join(others) or "—")
             cells.append(self._problems(study.key, keys) if mine is not Status.NOT_STARTED else "—")
-            self.table.add_row(*cells, key=study.key)
+            self._rows.append((study, title, cells))
+        self._fill(keep)
+
+    def on_resize(self) -> None:
+        self._fill(self.table.cursor_row)
+
+    def _fill(self, keep: int) -> None:
+        """The rows, titles cut to the room the other columns leave: at 80
+        columns a fixed-width title pushed your status off the screen."""
+        others = sum(max(len(c) for c in column) + 2 for column in self._columns())
+        room = max(20, min(80, self.app.size.width - others - 4))
+        self.table.clear()
+        self._shown = []
+        for study, title, cells in self._rows:
+            self.table.add_row(_cut(title, room), *cells, key=study.key)
             self._shown.append(study)
         which = "all" if self.only is None else str(self.only)
         self.query_one("#extraction-title", Static).update(
@@ -121,6 +136,11 @@ class ExtractionListScreen(Screen[None]):
         )
         if self._shown:
             self.table.move_cursor(row=min(keep, len(self._shown) - 1))
+
+    def _columns(self) -> list[list[str]]:
+        """Each column but the title's: its heading, then its cells."""
+        headings = [str(c.label) for c in self.table.columns.values()][1:]
+        return [[h, *(cells[n] for _, _, cells in self._rows)] for n, h in enumerate(headings)]
 
     def _problems(self, study_key: str, included: list[str]) -> str:
         session = ExtractionSession(
@@ -174,3 +194,14 @@ def form_screen(session: ExtractionSession, resolution: Resolution | None) -> Ex
         resolution = load_state(store, session.protocol).resolved
     ids = report_record_ids(resolution, session.study_key)
     return ExtractionFormScreen(session, [store.records.record(i) for i in ids])
+
+
+def _cut(text: str, width: int, *, at_word: bool = True) -> str:
+    """`text` in `width` cells, cut (at a word) with an ellipsis when longer:
+    a key cut bare would read as another, complete one."""
+    if len(text) <= width:
+        return text
+    head = text[: width - 1]
+    if at_word and " " in head[width // 2 :]:
+        head = head[: head.rindex(" ")]
+    return head.rstrip() + "…"
