@@ -193,3 +193,21 @@ async def test_the_extraction_list_shows_every_column_at_80(tmp_path: Path) -> N
         await pilot.resize_terminal(160, 30)
         await pilot.pause()
         assert str(table.get_row_at(0)[0]).startswith("The impact of dissociated response of")
+
+
+async def test_the_extraction_form_has_room_for_its_editors_at_80(tmp_path: Path) -> None:
+    """Outline, labels and editors narrow below 110 columns: a choice shows its
+    words ("Cohort study…"), not its first four letters."""
+    path = tmp_path / "s.db"
+    build_sample(path).close()
+    app = ReviewApp(Store.open(path), reviewer="kim", extraction=INCLUDED[0])
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExtractionFormScreen)
+        await pilot.press("enter")  # into the study page's fields
+        await pilot.pause()
+        view = screen._view_of(app.focused)
+        assert view is not None and view.key == "study.study_design"
+        assert view.editor.region.width >= 20
+        assert view.editor.region.right <= screen.query_one("#form-page").region.right

@@ -47,6 +47,13 @@ DIALOG_ACTIONS = frozenset(
 class ExtractionFormScreen(FormRows):
     """One reviewer's form for one study; every change is stored as it is made."""
 
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 (Textual declares it without ClassVar)
+        (0, "-narrow"),
+        (110, "-wide"),
+    ]
+    """Below 110 columns the outline, labels and editors narrow (review.tcss), so
+    an 80-column terminal shows a choice's words rather than its first four letters."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "leave", "Outline / back", id="extraction.back"),
         Binding("a", "add_row", "Add row", id="extraction.add_row"),
@@ -323,7 +330,9 @@ class ExtractionFormScreen(FormRows):
         for record in self.reports:
             named = (("doi ", record.doi), ("pmid ", record.pmid), ("", record.registry_id))
             ids = [f"{name}{value}" for name, value in named if value]
-            title = (record.title or "(no title)")[:90]
+            title = record.title or "(no title)"
+            if len(title) > 90:  # cut, and seen to be cut
+                title = title[:89].rstrip() + "…"
             lines.append(" · ".join([title, *ids, record.source_name]))
         lines += [
             f"full text: {held.location} (ctrl+o opens it)"

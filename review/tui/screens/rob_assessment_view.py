@@ -8,7 +8,6 @@ screen is what is stored. The screen (`rob_assessment`) adds the keys.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -36,7 +35,7 @@ detail pane spells out the highlighted domain's judgements)."""
 class AssessmentView(Screen[None]):
     """One assessment drawn from its session: domains, detail, the questions that apply."""
 
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 (Textual declares it without ClassVar)
         (0, "-narrow"),
         (WIDE, "-wide"),
     ]
