@@ -388,3 +388,26 @@ async def test_the_form_opens_the_studys_attached_full_text(
         await pilot.press("ctrl+o")
         await pilot.pause()
     assert opened and opened[0][-1] == str(paper)
+
+
+@pytest.mark.parametrize(
+    ("away", "typed", "kept"),
+    [("ctrl+q", "120", 120), ("palette", "120", 120), ("palette", "12O", None)],
+)
+async def test_a_value_typed_then_left_by_quitting_or_the_palette(
+    sample_path: Path, away: str, typed: str, kept: int | None
+) -> None:
+    """Leaving the screen leaves the field: what it holds is stored as Tab would
+    store it (it was lost), and invalid text is refused as Tab refuses it."""
+    app = ReviewApp(Store.open(sample_path), reviewer="kim", extraction=FRESH)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await goto(pilot, "study.n_randomised")
+        await pilot.press(*typed)
+        if away == "ctrl+q":
+            await pilot.press("ctrl+q")
+        else:
+            await run_from_palette(pilot, "Home")
+            assert not isinstance(app.screen, ExtractionFormScreen)
+    assert session(sample_path).value("study.n_randomised") == kept

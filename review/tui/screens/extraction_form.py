@@ -18,9 +18,10 @@ from rich.table import Table
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.containers import Horizontal, VerticalScroll
 from textual.events import DescendantFocus
-from textual.widgets import Header, Input, OptionList, Static
+from textual.widgets import Header, Input, OptionList, Static, TextArea
 
 from review.errors import ReviewError
 from review.extraction.checks import FormProblem
@@ -107,6 +108,9 @@ class ExtractionFormScreen(FormRows):
         yield Static(id="form-help", markup=False)
         yield KeyFooter(compact=False)
 
+    _typing_in: FormFieldView | None = None
+    """The field that has (or last had) the focus on this screen."""
+
     async def on_mount(self) -> None:
         self._show_reports()
         await self.load_outline()
@@ -152,8 +156,37 @@ class ExtractionFormScreen(FormRows):
             await self.load_outline(keep=self._page_id)
         self._update_subtitle()
 
+    def on_screen_suspend(self) -> None:
+        if isinstance(self.app.screen, CommandPalette):  # its commands lead elsewhere
+            self._save_typed()
+
+    def on_unmount(self) -> None:
+        self._save_typed()
+
+    def _save_typed(self) -> None:
+        """Store what the focused text field holds when the screen goes under the
+        command palette or away for good (the palette's Home, ctrl+q): the field
+        is left, so it is saved as Tab would save it. Invalid text stays
+        unstored, as it would; its message shows when the reviewer is back.
+        The form's own dialogs (source note, history) handle the field themselves."""
+        view = self._typing_in
+        if view is None or not isinstance(view.editor, Input | TextArea):
+            return
+        raw = view.raw()
+        if raw == view.cell.text:
+            return
+        try:
+            stored = self.session.set_value(view.key, view.instance, raw)
+        except ReviewError as exc:
+            if view.is_attached:
+                view.show_error(_message(exc))
+            return
+        if view.is_attached:
+            view.show_saved(self.session.cell(view.key, view.instance), stored=stored)
+
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         view = self._view_of(event.widget)
+        self._typing_in = view
         help = self.query_one("#form-help", Static)
         if view is None:
             help.update("Enter opens the page · a add · y copy · m rename · x remove · c complete")
