@@ -211,3 +211,17 @@ async def test_the_extraction_form_has_room_for_its_editors_at_80(tmp_path: Path
         assert view is not None and view.key == "study.study_design"
         assert view.editor.region.width >= 20
         assert view.editor.region.right <= screen.query_one("#form-page").region.right
+
+
+async def test_the_prisma_footers_keep_quit_and_keys(sample_path: Path) -> None:  # noqa: F811
+    """The PRISMA screen and its record lists fit their keys to 80 columns too
+    (they used Textual's footer, which cut `r Reco` and lost Quit and Keys)."""
+    app = ReviewApp(Store.open(sample_path), reviewer="kim")
+    async with app.run_test(size=SMALL) as pilot:
+        await run_from_palette(pilot, "PRISMA flow diagram")
+        footer = visible_footer(app)
+        assert footer[-3:] == ["q Quit", "? Keys", "^p Commands"]
+        assert footer[:2] == ["esc Back", "⏎ Records"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert visible_footer(app)[-3:] == ["q Quit", "? Keys", "^p Commands"]

@@ -18,7 +18,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Static
+from textual.widgets import Checkbox, DataTable, Header, Input, Static
 
 from review.errors import ExportError, ReviewError, UsageError
 from review.exports import ExportResult, export_review
@@ -26,6 +26,7 @@ from review.exports.writer import PARTS
 from review.review_file import open_review
 from review.store import Store, utc_now
 from review.tui.screens.prisma import export_folder
+from review.tui.widgets.key_footer import KeyFooter
 
 PART_LABELS = {
     "xlsx": "review.xlsx (Records, Studies, Outcomes, PRISMA, Agreement, Dictionary…)",
@@ -100,7 +101,7 @@ class ExportScreen(Screen[None]):
             id="export-progress",
         )
         yield DataTable(id="export-files", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.files.add_columns("File", "Size", "Rows")

@@ -21,7 +21,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from review.errors import ReviewError
 from review.prisma.boxes import BoxRecord, PrismaBoxes, load_boxes
@@ -32,6 +32,7 @@ from review.review_file import open_review, review_title
 from review.store import Store
 from review.tui.screens.prisma_records import BoxRecordsScreen
 from review.tui.screens.text_prompt import TextPrompt
+from review.tui.widgets.key_footer import KeyFooter
 from review.tui.widgets.prisma_diagram import PrismaDiagram
 
 
@@ -103,7 +104,7 @@ class PrismaScreen(Screen[None]):
         with VerticalScroll(id="prisma-scroll"):
             yield Static("Counting…", id="prisma-loading")
         yield Static(id="prisma-status")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.banner.display = False

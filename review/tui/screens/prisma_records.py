@@ -11,9 +11,10 @@ from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from review.prisma.boxes import BoxRecord
+from review.tui.widgets.key_footer import KeyFooter
 
 SLICE = 2_000
 """Rows added to the table at a time."""
@@ -49,7 +50,7 @@ class BoxRecordsScreen(Screen[None]):
         yield Static(f"{self.box_title}: {count:,} {noun}", id="prisma-records-title")
         yield DataTable(id="prisma-records", cursor_type="row", zebra_stripes=True)
         yield Static(id="prisma-record-detail")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.table
