@@ -20,7 +20,7 @@ from review.tui.app import ReviewApp
 from review.tui.screens.conflicts import ConflictsScreen
 from review.tui.screens.reason_picker import ReasonPicker
 from review.tui.screens.screening import ScreeningScreen
-from tests.conftest import unit_rows
+from tests.conftest import ROOT, unit_rows
 from tests.tui.conftest import SIZE, run_from_palette
 
 
@@ -272,3 +272,24 @@ async def test_a_remapped_key_that_clashes_is_named(sample_path: Path) -> None:
         assert any(
             "e is bound to both screening.include and screening.exclude" in m for m in messages
         )
+
+
+async def test_an_empty_stage_says_why_rather_than_all_decided(tmp_path: Path) -> None:
+    """With nothing imported (or nothing past title/abstract) the queue is not
+    'every record decided': the screen says what is missing."""
+    path = tmp_path / "empty.db"
+    with Store.create(path) as store:
+        store.save_protocol(
+            path="protocol.yaml",
+            text=(ROOT / "protocols" / "rt-io-head-neck.yaml").read_text(encoding="utf-8"),
+            hash="h",
+        )
+    app = ReviewApp(Store.open(path), reviewer="ann", screening=Stage.TITLE_ABSTRACT)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_screening(pilot)
+        assert "No records to screen yet: import search results first" in shown(app)
+        assert "decided" not in shown(app)
+    app = ReviewApp(Store.open(path), reviewer="ann", screening=Stage.FULL_TEXT)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_screening(pilot)
+        assert "No record has reached full text yet" in shown(app)

@@ -195,6 +195,13 @@ class ScreeningScreen(PriorityMixin, FullTextKeys):
         session = self.session
         stage = STAGE_NAMES[session.stage].lower()
         if session.view is Filter.QUEUE and not (session.search or session.label):
+            if not session.counts.eligible:  # nothing reached this stage: "decided" misleads
+                if session.stage is Stage.TITLE_ABSTRACT:
+                    return "No records to screen yet: import search results first (home: i)."
+                return (
+                    "No record has reached full text yet: those included or marked maybe at "
+                    "title/abstract come here.\nPress g to go back to title/abstract screening."
+                )
             text = f"Your {stage} queue is empty: every record you can screen here is decided."
             conflicts = session.counts.conflicts
             if conflicts:
