@@ -411,3 +411,37 @@ async def test_a_value_typed_then_left_by_quitting_or_the_palette(
             await run_from_palette(pilot, "Home")
             assert not isinstance(app.screen, ExtractionFormScreen)
     assert session(sample_path).value("study.n_randomised") == kept
+
+
+async def test_choices_typed_ahead_in_a_burst_are_picked_in_order(sample_path: Path) -> None:
+    """A drop-down opened, moved and picked, and a multi-choice ticked, all typed
+    ahead with the Tabs between them: each pick lands in its own field (the
+    picks were lost while the Tabs moved on, as Textual applies them late)."""
+    app = ReviewApp(Store.open(sample_path), reviewer="kim", extraction=FRESH)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        burst(app, [
+            "enter",  # into the study page: the design's drop-down
+            "enter", "down", "down", "enter", "tab",  # 2nd option: non-randomised trial
+            "enter", "down", "enter", "tab",  # phase: I
+            *"Spain", "tab",
+            "enter", "down", "down", "enter", "tab",  # centres: multicentre
+            "enter", "down", "enter", "tab",  # setting: locally advanced
+            "space", "down", "space", "tab",  # sites: oral cavity, oropharynx
+            "enter", "down", "enter", "tab",  # HPV reported: yes
+            *"77", "escape",
+        ])  # fmt: skip
+        for _ in range(100):  # the app works through the burst; wait for it, not a fixed time
+            await pilot.pause(0.05)
+            if app.focused is form(app).outline:
+                break
+        assert app.focused is form(app).outline
+    stored = session(sample_path)
+    assert stored.value("study.study_design") == "non_randomised_trial"
+    assert stored.value("study.phase") == "I"
+    assert stored.value("study.country") == "Spain"
+    assert stored.value("study.centres") == "multicentre"
+    assert stored.value("study.setting") == "locally_advanced"
+    assert stored.value("study.tumour_sites") == ["oral cavity", "oropharynx"]
+    assert stored.value("study.hpv_reported") is True
+    assert stored.value("study.n_randomised") == 77

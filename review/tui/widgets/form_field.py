@@ -21,6 +21,7 @@ from textual.widgets import Input, Select, SelectionList, Static, TextArea
 from review.extraction.fields import format_value
 from review.extraction.session import FormCell
 from review.protocol.form import FormFieldRef
+from review.tui.widgets.form_select import FormChoices, FormSelect
 
 Editor = Input | TextArea | Select[str] | SelectionList[str]
 
@@ -82,7 +83,7 @@ class FormFieldView(Vertical):
                 return self._select([("yes", "yes"), ("no", "no")], text)
             case "multi_choice":
                 chosen = set(self.cell.value) if isinstance(self.cell.value, list) else set()
-                return SelectionList[str](
+                return FormChoices(
                     *((o.label or o.id, o.id, o.id in chosen) for o in form_field.options),
                     compact=True,
                     classes="form-editor -multi",
@@ -98,7 +99,7 @@ class FormFieldView(Vertical):
 
     def _select(self, options: list[tuple[str, str]], text: str) -> Select[str]:
         ids = {value for _, value in options}
-        return Select[str](
+        return FormSelect(
             options,
             value=text if text in ids else Select.NULL,
             allow_blank=True,
