@@ -161,3 +161,26 @@ async def test_risk_of_bias_direction_and_variant_pickers(tmp_path: Path) -> Non
     assert a.variant is not None and a.variant.endswith("adhering")
     assert a.decisions["D1"].final is Judgement.LOW
     assert a.decisions["D1"].direction is not None
+
+
+async def test_a_prompt_opened_on_a_text_is_replaced_alike_fast_or_slow(tmp_path: Path) -> None:
+    """The support prompt opens on the answer's support, selected: typed slowly,
+    the new text replaces it; typed ahead of the prompt it was appended."""
+    path = tmp_path / "rob.db"
+    build_sample(path).close()  # the cohort's answers carry a sample support note
+    app = ReviewApp(Store.open(path, now=fixed_clock), reviewer="kim")
+    async with app.run_test(size=SIZE) as pilot:
+        await run_from_palette(pilot, "Risk of bias")
+        await pilot.press("enter")  # the cohort: ROBINS-I, on 1.1
+        await pilot.pause()
+        assert isinstance(app.screen, RobAssessmentScreen)
+        burst(app, "down", "s", *"p. 4, table 2", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RobAssessmentScreen)
+        await pilot.press("down", "s")  # and slowly, on the next question
+        await pilot.press(*"p. 5", "enter")
+        await pilot.pause()
+    with Store.open(path) as store:
+        supports = {a.item: a.support for a in store.rob.events() if a.support is not None}
+    assert supports["1.2"] == "p. 4, table 2"
+    assert supports["1.4"] == "p. 5"

@@ -43,20 +43,32 @@ class TextPrompt(TypeAheadScreen[str | None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
+    _typed_ahead = False
+    """Whether a key typed ahead has already changed the text."""
+
     def type_ahead(self, event: Key) -> bool:
-        """Text typed before the input had focus goes into it; Enter saves."""
+        """Text typed before the input had focus goes into it; Enter saves.
+
+        The first key replaces a text the prompt opened with, as it does once
+        the input has the focus (it selects all on focus): a fast typist's
+        support note or row name must come out as a slow one's, not appended.
+        """
         field = self.query(Input).first() if self.query(Input) else None
         text = field.value if field is not None else self.value
         if event.key == "enter":
             self.dismiss(text.strip())
             return True
+        if event.key != "backspace" and not (event.is_printable and event.character):
+            return False
+        if not self._typed_ahead:
+            text = ""
+            self._typed_ahead = True
         if event.key == "backspace":
             text = text[:-1]
-        elif event.is_printable and event.character:
-            text += event.character
         else:
-            return False
+            text += event.character or ""
         if field is not None:
+            field.select_on_focus = False  # the focus must not select what was typed
             field.value = text
             field.cursor_position = len(text)
         else:
