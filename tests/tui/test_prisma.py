@@ -282,3 +282,20 @@ async def test_a_click_marks_a_number_and_a_second_click_opens_it(built: Path) -
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         assert [unit for unit, _ in listed(pilot)] == ["doi:10.1000/c1"]
+
+
+async def test_a_record_without_a_title_is_listed_as_such(sample_path: Path) -> None:
+    """The sample's PubMed page has no title: its row says so, not a blank."""
+    async with _app(sample_path).run_test(size=SIZE) as pilot:
+        await open_prisma(pilot)
+        await mark(pilot, "Websites")  # the sample's records: other methods, web search
+        await open_marked(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, BoxRecordsScreen)
+        table = screen.query_one(DataTable)
+        [row] = [n for n, r in enumerate(screen.rows) if r.unit == "doi:10.1259/bjr.20220548"]
+        assert str(table.get_row_at(row)[1]) == "(no title)"
+        table.move_cursor(row=row)
+        await pilot.pause()
+        detail = as_text(screen.query_one("#prisma-record-detail", Static).content)
+        assert detail.startswith("(no title)")

@@ -18,6 +18,8 @@ from review.tui.widgets.key_footer import KeyFooter
 
 SLICE = 2_000
 """Rows added to the table at a time."""
+NO_TITLE = "(no title)"
+"""As the other screens show a record without one (a blank row read as an empty line)."""
 WIDE = 120
 """From this width the table shows source and reason too; narrower, the line
 under the table shows them for the highlighted row."""
@@ -76,7 +78,7 @@ class BoxRecordsScreen(Screen[None]):
         for row in self.rows[start : start + SLICE]:
             cells: list[str | Text] = [
                 str(row.record_id) if row.record_id else "",
-                Text(row.title, overflow="ellipsis", no_wrap=True),
+                Text(row.title or NO_TITLE, overflow="ellipsis", no_wrap=True),
                 str(row.year or ""),
             ]
             if wide:
@@ -92,7 +94,7 @@ class BoxRecordsScreen(Screen[None]):
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         """The highlighted row in full: the table cuts long titles and reasons."""
         row = self.rows[event.cursor_row]
-        text = Text(row.title, style="bold")
+        text = Text(row.title or NO_TITLE, style="bold")
         text.append(f"\n{row.source} · {row.unit} · {row.decision}")
         if row.reason:
             text.append(f" · {row.reason}")
