@@ -217,3 +217,22 @@ def _count_decisions_elsewhere(path: Path) -> int:
         [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True
     )
     return int(seen.stdout)
+
+
+def test_a_file_sqlite_cannot_open_read_only_is_told_by_its_header(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a read-only folder a WAL file without its -shm cannot be opened even
+    read-only (root, who runs these tests, cannot make one): the header tells."""
+    path = tmp_path / "r.db"
+    Store.create(path).close()
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.close()
+
+    def refuse(*args: object, **kwargs: object) -> sqlite3.Connection:
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr(sqlite3, "connect", refuse)
+    assert Store.is_review_file(path)
+    assert not Store.is_review_file(other)
+    assert not Store.is_review_file(tmp_path / "missing.db")
