@@ -175,3 +175,35 @@ async def test_i_a_folder_and_enter_typed_ahead_list_its_files(
             "b-embase.ris",
             "c-pubmed.nbib",
         ]
+
+
+async def test_the_reviews_own_folder_leaves_its_file_unread_and_its_decisions_safe(
+    tmp_path: Path,
+) -> None:
+    """The picker starts in the review's folder: picking it lists the search
+    file only, and never opens the review file or its -wal/-shm. Reading them
+    dropped this process's locks, so another process's close deleted the live
+    -wal and the next decision was lost."""
+    from review.models import Stage
+    from review.sample import build_sample
+    from tests.test_store import _count_decisions_elsewhere
+
+    folder = tmp_path / "project"
+    folder.mkdir()
+    review = folder / "review.db"
+    build_sample(review).close()
+    shutil.copy(RIS, folder / "embase.ris")
+    store = Store.open(review)
+    app = ReviewApp(store, reviewer="ann", folder=folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await counted(pilot)
+        before = _count_decisions_elsewhere(review)
+        dialog = await open_import(pilot)
+        dialog.query_one("#import-path", Input).focus()
+        await pilot.press(*str(folder), "enter")
+        await until(pilot, lambda: len(dialog.pending) == 1)
+        assert [p.path.name for p in dialog.pending] == ["embase.ris"]
+        assert "review.db" not in str(dialog.query_one("#import-format").render())
+        assert _count_decisions_elsewhere(review) == before  # another process opens and closes
+        store.screening.record_decision("tya:x", Stage.TITLE_ABSTRACT, "include", reviewer="ann")
+        assert _count_decisions_elsewhere(review) == before + 1

@@ -49,10 +49,8 @@ from review.ingest import (
 )
 from review.models import OtherMethod, SourceKind
 from review.review_file import open_review
+from review.tui.screens.import_preview import describe, own_files
 from review.tui.screens.type_ahead import TypeAheadScreen
-
-SNIFF_AT_MOST = 20
-"""Files of a picked folder whose format is shown (the import reads them all)."""
 
 
 @dataclass(frozen=True)
@@ -211,7 +209,7 @@ class ImportScreen(TypeAheadScreen[bool]):
     def _path_changed(self, event: Input.Changed) -> None:
         raw = event.value.strip()
         self.query_one("#import-format", Static).update(
-            describe(self._absolute(raw)) if raw else "Format: pick a file"
+            describe(self._absolute(raw), own_files(self.review)) if raw else "Format: pick a file"
         )
 
     def _absolute(self, raw: str) -> Path:
@@ -221,10 +219,19 @@ class ImportScreen(TypeAheadScreen[bool]):
     def _add(self, path: Path) -> bool:
         """Put `path` (a folder: each of its files) on the list, each sniffed,
         with the kind, source and date its format names or the form holds."""
+        own = own_files(self.review)
+        if path.resolve() in own:
+            self._say(
+                f"error: {path.name} is this review's own file: it is not imported", error=True
+            )
+            return False
         try:
-            files = expand_paths([path])
+            files = [f for f in expand_paths([path]) if f.resolve() not in own]
         except ImportFormatError as exc:
             self._say(f"error: {exc}", error=True)
+            return False
+        if not files:
+            self._say(f"error: {path}: the folder holds only this review's files", error=True)
             return False
         listed = {p.path for p in self.pending}
         for file in files:
@@ -394,23 +401,3 @@ class ImportScreen(TypeAheadScreen[bool]):
 
     def action_close(self) -> None:
         self.dismiss(self.imported)
-
-
-def describe(path: Path) -> str:
-    """What `review formats` says of a file, or of the first files of a folder."""
-    if not str(path) or not path.exists():
-        return "Format: no such file or folder yet"
-    files = [path] if path.is_file() else sorted(p for p in path.iterdir() if p.is_file())
-    if not files:
-        return "Format: the folder holds no files"
-    lines = []
-    for file in files[:SNIFF_AT_MOST]:
-        try:
-            fmt, encoding = sniff_file(file)
-        except ImportFormatError as exc:
-            lines.append(f"{file.name}: {exc.message}")
-            continue
-        lines.append(f"{file.name}: {fmt.label}, {encoding}")
-    if len(files) > SNIFF_AT_MOST:
-        lines.append(f"… and {len(files) - SNIFF_AT_MOST} more files")
-    return "Format: " + "\n".join(lines) if len(lines) == 1 else "\n".join(lines)
