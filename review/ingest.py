@@ -97,7 +97,8 @@ def import_paths(
     reported and what was staged is deleted, so nothing at all is stored.
     """
     _check_options(options)
-    return import_each(store, [(file, options) for file in expand_paths(paths)], progress)
+    files = expand_paths(paths, store.path)
+    return import_each(store, [(file, options) for file in files], progress)
 
 
 def import_each(
@@ -326,15 +327,38 @@ def _new_source(doc: Document, fmt: Format, options: ImportOptions) -> NewSource
     )
 
 
-def expand_paths(paths: list[Path]) -> list[Path]:
-    """The files to import: each file, and every file in each folder (hidden ones skipped)."""
+OWN_SUFFIXES = ("", "-wal", "-shm", "-journal")
+"""The review's file and SQLite's beside it: never read by an import, as
+closing a handle on them drops this process's locks, and the next close
+elsewhere deletes the live -wal with the decisions made after it."""
+
+
+def own_files(review: Path) -> frozenset[Path]:
+    """The review's own files (`OWN_SUFFIXES`), resolved."""
+    base = review.resolve()
+    return frozenset(base.with_name(base.name + suffix) for suffix in OWN_SUFFIXES)
+
+
+def expand_paths(paths: list[Path], review: Path | None = None) -> list[Path]:
+    """The files to import: each file, and every file in each folder (hidden
+    ones skipped, and the `review`'s own files, which a folder beside it holds)."""
+    own = own_files(review) if review is not None else frozenset()
     files: list[Path] = []
     for path in paths:
+        if path.resolve() in own:
+            raise ImportFormatError(
+                "this is the review's own file: it is not imported",
+                path=path,
+                hint="name the search exports to import",
+            )
         if path.is_dir():
             inside = sorted(
                 p
                 for p in path.rglob("*")
-                if p.is_file() and not p.name.startswith(".") and p.name not in _SKIPPED_NAMES
+                if p.is_file()
+                and not p.name.startswith(".")
+                and p.name not in _SKIPPED_NAMES
+                and p.resolve() not in own
             )
             if not inside:
                 raise ImportFormatError("the folder holds no files", path=path)

@@ -117,6 +117,22 @@ def test_identical_files_in_one_folder_are_refused(store: Store, tmp_path: Path)
     assert count_rows(store.path) == (0, 0)
 
 
+def test_a_folder_beside_the_review_imports_its_exports_not_the_review(tmp_path: Path) -> None:
+    """`review import r.db .` in the review's own folder: the review, its -wal
+    and -shm are left unread (reading them would drop this process's SQLite
+    locks); naming the review itself is refused."""
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "pubmed.nbib").write_bytes((FIXTURES / "medline/single.nbib").read_bytes())
+    with Store.create(folder / "r.db") as store:
+        assert (folder / "r.db-wal").exists()
+        [result] = import_paths(store, [folder], DATABASE)
+        assert result.source.file_name == "pubmed.nbib"
+        with pytest.raises(ImportFormatError, match="the review's own file"):
+            import_paths(store, [folder / "r.db"], DATABASE)
+    assert count_rows(folder / "r.db") == (1, 1)
+
+
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -46,10 +46,11 @@ from review.ingest import (
     expand_paths,
     import_each,
     import_report,
+    own_files,
 )
 from review.models import OtherMethod, SourceKind
 from review.review_file import open_review
-from review.tui.screens.import_preview import describe, own_files
+from review.tui.screens.import_preview import describe
 from review.tui.screens.type_ahead import TypeAheadScreen
 
 

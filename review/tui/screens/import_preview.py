@@ -10,16 +10,6 @@ from review.importers import sniff_file
 
 SNIFF_AT_MOST = 20
 """Files of a picked folder whose format is shown (the import reads them all)."""
-OWN_SUFFIXES = ("", "-wal", "-shm", "-journal")
-"""The review's file and SQLite's beside it (the picker starts in their folder):
-never read, as closing a handle drops this process's locks on them, and the
-next close elsewhere deletes the live -wal with the decisions made after it."""
-
-
-def own_files(review: Path) -> frozenset[Path]:
-    """The review's own files (`OWN_SUFFIXES`), resolved."""
-    base = review.resolve()
-    return frozenset(base.with_name(base.name + suffix) for suffix in OWN_SUFFIXES)
 
 
 def describe(path: Path, own: frozenset[Path] = frozenset()) -> str:
