@@ -23,6 +23,11 @@ if TYPE_CHECKING:
 WARNING = "warning: "
 
 
+def counted(n: int, noun: str) -> str:
+    """`1 conflict`, `2 conflicts`: a count and its noun, plural but for one."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+
+
 def copy_lines(file: Path, new: Path, reviewer: str | None) -> list[str]:
     steps = f"give {new} to {reviewer or 'the other reviewer'}"
     if reviewer:

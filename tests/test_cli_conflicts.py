@@ -53,6 +53,8 @@ def test_resolve_settles_one_conflict_as_its_own_event(
                    for d in store.screening.decisions()) == 2  # fmt: skip
     assert run("conflicts", screened, "--reviewer", "cat", "--json") == 0
     assert [row["record"] for row in json.loads(capsys.readouterr().out)] == [second["record"]]
+    assert run("status", screened) == 0
+    assert "open, 1 conflict;" in capsys.readouterr().out  # one left, not "1 conflicts"
 
 
 def test_resolve_refuses_what_is_not_a_conflict(

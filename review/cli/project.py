@@ -13,6 +13,7 @@ from review.cli.base import FILE, cli, open_review, progress_line, warn_location
 from review.errors import ProtocolError
 from review.ingest import ImportOptions, ImportResult, import_paths, import_report
 from review.models import OtherMethod, SourceKind
+from review.printouts import counted
 from review.review_file import create_review
 
 
@@ -231,7 +232,7 @@ def _print_stages(stages: dict[str, Any]) -> None:
         )
         click.echo(
             f"  {stage}: {counts['units']} units, {counts['open']} open, "
-            f"{counts['conflicts']} conflicts" + (f"; {people}" if people else "")
+            f"{counted(counts['conflicts'], 'conflict')}" + (f"; {people}" if people else "")
         )
     click.echo(f"Included studies: {stages['included_studies']}")
     ext = stages["extraction"]

@@ -14,6 +14,8 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from review.printouts import counted
+
 
 @dataclass(frozen=True)
 class StageRow:
@@ -87,10 +89,11 @@ def _screening(stage: dict[str, Any] | None) -> tuple[str, ...]:
     if stage is None:
         return ("no protocol: nothing to screen",)
     head = (
-        f"{stage['units']:,} to screen · {stage['open']:,} open · {stage['conflicts']:,} conflicts"
+        f"{stage['units']:,} to screen · {stage['open']:,} open · "
+        f"{counted(stage['conflicts'], 'conflict')}"
     )
     people = [
-        f"{who}: {c['done']:,} done, {c['to_do']:,} to do, {c['conflicts']:,} conflicts"
+        f"{who}: {c['done']:,} done, {c['to_do']:,} to do, {counted(c['conflicts'], 'conflict')}"
         for who, c in stage["by_reviewer"].items()
     ]
     return (head, *(people or ["nobody has screened yet"]))

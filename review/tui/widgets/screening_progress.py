@@ -7,6 +7,7 @@ from textual import events
 from textual.content import Content
 from textual.widgets import Static
 
+from review.printouts import counted as plural
 from review.screening.state import ReviewerCounts
 
 BAR_WIDTH = 24
@@ -50,7 +51,8 @@ def progress_line(
         Content.styled(f"? {counts.maybe:,}", "$text-warning"),
     ]
     if counts.conflicts:
-        counted.append(Content.styled(f"⚡ {counts.conflicts:,} conflicts", "bold $text-error"))
+        conflicts = plural(counts.conflicts, "conflict")
+        counted.append(Content.styled(f"⚡ {conflicts}", "bold $text-error"))
     if view != "queue":
         counted.append(Content.styled(f"view: {view}", "reverse"))
     note_part = Content.styled(note, "$text-muted")
