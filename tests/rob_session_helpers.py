@@ -4,11 +4,16 @@ sample's cohort (ROBINS-I)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from review.extraction.session import ExtractionSession
 from review.protocol.models import Protocol
+from review.review_file import review_protocol
+from review.rob import OVERALL
 from review.rob.session import RobSession
-from review.sample import INCLUDED
+from review.sample import INCLUDED, build_sample
 from review.store import Store
+from tests.conftest import fixed_clock
 
 TRIAL = "doi:10.1259/bjr.20220548"
 """Made a randomised trial here (RoB 2, per result)."""
@@ -54,3 +59,14 @@ def fill(s: RobSession) -> None:
             s.confirm(key)
         else:
             s.decide(key, s.tool.overall_scale[0])
+
+
+def judged_sample(path: Path) -> Store:
+    """The sample at `path` with TRIAL fully assessed by ann on RoB 2 (one
+    result), overall High; the store is left open for more."""
+    store = build_sample(path, now=fixed_clock)
+    protocol = review_protocol(store)
+    trial = session(store, protocol, "ann", result=make_trial(store, protocol))
+    fill(trial)
+    trial.decide(OVERALL, "High", "several domains with concerns, as a whole high")
+    return store

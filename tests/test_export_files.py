@@ -12,37 +12,25 @@ from pathlib import Path
 
 import pytest
 
-from review.entry import main
 from review.errors import ExitCode
 from review.exports.writer import export_review
 from review.extraction.session import ExtractionSession
 from review.review_file import review_protocol
-from review.rob import OVERALL
 from review.rob import reports as rob_reports
-from review.sample import INCLUDED, build_sample
+from review.sample import INCLUDED
 from review.store import Store
-from tests.conftest import fixed_clock
-from tests.rob_session_helpers import COHORT, fill, make_trial, session
+from tests.rob_session_helpers import COHORT, judged_sample
+from tests.test_cli import run
 
 BOM = b"\xef\xbb\xbf"
-
-
-def run(*args: str | Path) -> int:
-    with pytest.raises(SystemExit) as exited:
-        main([str(a) for a in args])
-    return int(exited.value.code or 0)
 
 
 @pytest.fixture
 def review_file(tmp_path: Path) -> Path:
     """The sample with a trial judged on RoB 2 and a long, accented note."""
     path = tmp_path / "sample.db"
-    with build_sample(path, now=fixed_clock) as store:
+    with judged_sample(path) as store:
         protocol = review_protocol(store)
-        result = make_trial(store, protocol)
-        trial = session(store, protocol, "ann", result=result)
-        fill(trial)
-        trial.decide(OVERALL, "High", "as a whole high")
         form = ExtractionSession(store, protocol, "kim", COHORT, included=INCLUDED)
         form.set_value("study.country", "", "Danmark, Øster Søgaard")
         form.set_value("study.notes", "", "Müller's table 2. " + "x" * 40_000)

@@ -10,10 +10,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import pytest
 from openpyxl import load_workbook
 
-from review.entry import main
 from review.exports.writer import export_review
 from review.extraction.labels import family_name, label_of
 from review.extraction.session import ExtractionSession
@@ -26,6 +24,7 @@ from review.store import Store
 from tests.conftest import fixed_clock
 from tests.prisma_helpers import REVIEWERS, add
 from tests.rob_session_helpers import COHORT, TRIAL, fill, make_trial, session
+from tests.test_cli import run
 
 
 def sheet(path: Path, name: str) -> list[dict[str, object]]:
@@ -34,12 +33,6 @@ def sheet(path: Path, name: str) -> list[dict[str, object]]:
     book.close()
     header = [str(h) for h in rows[0]]
     return [dict(zip(header, [*row, *[None] * len(header)], strict=False)) for row in rows[1:]]
-
-
-def run(*args: str | Path) -> int:
-    with pytest.raises(SystemExit) as exited:
-        main([str(a) for a in args])
-    return int(exited.value.code or 0)
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:

@@ -27,7 +27,7 @@ from review.rob.reports import (
 from review.sample import build_sample
 from review.store import Store
 from tests.conftest import FIXTURES, fixed_clock
-from tests.rob_session_helpers import COHORT, TRIAL, fill, make_trial, session
+from tests.rob_session_helpers import COHORT, TRIAL, fill, judged_sample, make_trial, session
 
 ROBVIS = FIXTURES / "robvis"
 ROBVIS_DATA = {
@@ -67,12 +67,7 @@ def read(path: Path) -> list[list[str]]:
 def review_file(tmp_path: Path) -> Path:
     """The sample with a randomised trial fully assessed (RoB 2, one result)."""
     path = tmp_path / "sample.db"
-    with build_sample(path, now=fixed_clock) as store:
-        protocol = review_protocol(store)
-        result = make_trial(store, protocol)
-        s = session(store, protocol, "ann", result=result)
-        fill(s)
-        s.decide(OVERALL, "High", "several domains with concerns, as a whole high")
+    judged_sample(path).close()
     return path
 
 
