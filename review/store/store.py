@@ -179,7 +179,11 @@ class Store(MergeMixin):
                 found = conn.execute("PRAGMA application_id").fetchone()[0]
             finally:
                 conn.close()
-        except sqlite3.OperationalError:
+        except sqlite3.OperationalError as exc:
+            # Not a busy or locked file: it may be one this process holds.
+            name = getattr(exc, "sqlite_errorname", "")
+            if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in str(exc):
+                return False
             return _header_id(path) == APPLICATION_ID
         except (OSError, ValueError, sqlite3.Error):
             return False
