@@ -114,6 +114,16 @@ class QueueMoves:
             self._trail.append(index)
         self._at = len(self._trail) - 1
 
+    def _back_to(self, index: int) -> None:
+        """Undo's move: step back along the trail to where the unit was shown,
+        so ← then goes to the record before it, as it would without the undo;
+        a unit not on the trail (decided in an earlier session) is added to it."""
+        for at in range(len(self._trail) - 1, -1, -1):
+            if self._trail[at] == index:
+                self._at = at
+                return
+        self._go_to(index)
+
     def _here(self) -> int | None:
         return self._trail[self._at] if self._at >= 0 else None
 

@@ -198,7 +198,7 @@ class ScreeningSession(QueueMoves, FullTextMixin):
             if standing is not None and standing.uid == event.uid:
                 unit = self.state.by_key[key]
                 self._write(unit, None, [], None, kind="undo")
-                self._go_to(self.state.by_key[key].position)
+                self._back_to(self.state.by_key[key].position)
                 return unit
         return None
 

@@ -62,3 +62,31 @@ async def test_a_skipped_record_stays_behind_after_the_search_is_cleared(
     with Store.open(sample_path) as fresh:
         [decision] = fresh.screening.decisions()
     assert decision.record_key == after_skip.key
+
+
+async def test_left_after_undo_goes_to_the_record_decided_before(
+    sample_path: Path,  # noqa: F811
+) -> None:
+    """QA: ← after `u` showed the record after the undone one (the queue's next),
+    not the one decided just before it."""
+    app = ReviewApp(Store.open(sample_path), reviewer="ann", screening=Stage.TITLE_ABSTRACT)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ScreeningScreen)
+        decided = []
+        for _ in range(3):
+            decided.append(screen.session.current)
+            await pilot.press("i")
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.session.current == decided[2]
+        await pilot.press("left")
+        await pilot.pause()
+        assert screen.session.current == decided[1]
+        await pilot.press("left")
+        await pilot.pause()
+        assert screen.session.current == decided[0]
+        await pilot.press("i")  # decide the first again: the queue goes on to the undone one
+        await pilot.pause()
+        assert screen.session.current == decided[2]
