@@ -445,3 +445,28 @@ async def test_choices_typed_ahead_in_a_burst_are_picked_in_order(sample_path: P
     assert stored.value("study.tumour_sites") == ["oral cavity", "oropharynx"]
     assert stored.value("study.hpv_reported") is True
     assert stored.value("study.n_randomised") == 77
+
+
+async def test_no_included_study_says_why_instead_of_an_empty_table(tmp_path: Path) -> None:
+    """QA: before full-text screening the list was an empty table with no word."""
+    path = tmp_path / "unscreened.db"
+    build_sample(path, screened=False).close()
+    app = ReviewApp(Store.open(path), reviewer="kim")
+    async with app.run_test(size=SIZE) as pilot:
+        await run_from_palette(pilot, "Extraction")
+        screen = app.screen
+        assert isinstance(screen, ExtractionListScreen)
+        notice = screen.query_one("#extraction-empty", Static)
+        assert notice.display and not screen.table.display
+        assert "No study is included at full text yet" in str(notice.render())
+        assert "--stage full_text" in str(notice.render())
+
+
+async def test_the_list_shows_no_notice_when_studies_are_included(sample_path: Path) -> None:
+    app = ReviewApp(Store.open(sample_path), reviewer="kim")
+    async with app.run_test(size=SIZE) as pilot:
+        await run_from_palette(pilot, "Extraction")
+        screen = app.screen
+        assert isinstance(screen, ExtractionListScreen)
+        assert not screen.query_one("#extraction-empty", Static).display
+        assert screen.table.display and screen.table.row_count == 3

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from textual import events as textual_events
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from review.entry import main
 from review.review_file import review_protocol
@@ -245,3 +246,27 @@ async def test_risk_of_bias_asks_who_is_assessing(rob_path: Path) -> None:
         await pilot.press(*"ann", "enter")
         await pilot.pause()
         assert isinstance(review.screen, RobListScreen) and review.reviewer == "ann"
+
+
+async def test_no_included_study_says_why_instead_of_an_empty_list(tmp_path: Path) -> None:
+    """QA: before full-text screening the list was empty with no word."""
+    path = tmp_path / "unscreened.db"
+    build_sample(path, screened=False).close()
+    review = ReviewApp(Store.open(path), reviewer="ann", action="risk_of_bias")
+    async with review.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = review.screen
+        assert isinstance(screen, RobListScreen)
+        notice = screen.query_one("#rob-list-empty", Static)
+        assert notice.display and not screen.item_list.display
+        assert "No study is included at full text yet" in str(notice.render())
+
+
+async def test_the_rob_list_shows_no_notice_when_studies_are_included(rob_path: Path) -> None:
+    review = ReviewApp(Store.open(rob_path), reviewer="ann", action="risk_of_bias")
+    async with review.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = review.screen
+        assert isinstance(screen, RobListScreen)
+        assert not screen.query_one("#rob-list-empty", Static).display
+        assert screen.item_list.display and screen.item_list.option_count == len(INCLUDED)

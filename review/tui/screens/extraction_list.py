@@ -35,6 +35,12 @@ from review.tui.widgets.key_footer import KeyFooter
 FILTERS = {"all": None, "not_started": Status.NOT_STARTED, "in_progress": Status.IN_PROGRESS,
            "complete": Status.COMPLETE}  # fmt: skip
 
+NO_STUDY_YET = (
+    "No study is included at full text yet: finish full-text screening first "
+    "(home: f, or `review screen FILE --stage full_text`)."
+)
+"""Said instead of an empty table, by this list and the risk-of-bias list."""
+
 
 class ExtractionListScreen(Screen[None]):
     """Included studies; Enter opens the highlighted one's form."""
@@ -74,6 +80,7 @@ class ExtractionListScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="extraction-title", markup=False)
+        yield Static(NO_STUDY_YET, id="extraction-empty", markup=False)
         yield DataTable(id="extraction-table", cursor_type="row", zebra_stripes=True)
         yield KeyFooter(compact=False)
 
@@ -134,6 +141,8 @@ class ExtractionListScreen(Screen[None]):
             f"{len(self._studies)} included studies · showing {which} ({len(self._shown)})"
             f" · extracting as {self.reviewer}"
         )
+        self.table.display = bool(self._studies)
+        self.query_one("#extraction-empty", Static).display = not self._studies
         if self._shown:
             self.table.move_cursor(row=min(keep, len(self._shown) - 1))
 

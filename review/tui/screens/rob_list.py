@@ -19,6 +19,7 @@ from review.rob.events import SHARED
 from review.rob.session import RobSession, Status, assessors
 from review.rob.studies import RobItem, overview
 from review.store import Store
+from review.tui.screens.extraction_list import NO_STUDY_YET
 from review.tui.screens.rob_assessment import RobAssessmentScreen
 from review.tui.screens.rob_summary import RobSummaryScreen
 from review.tui.widgets.key_footer import KeyFooter
@@ -58,6 +59,7 @@ class RobListScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="rob-list-title")
+        yield Static(NO_STUDY_YET, id="rob-list-empty", markup=False)
         yield OptionList(id="rob-list")
         yield KeyFooter()
 
@@ -81,6 +83,8 @@ class RobListScreen(Screen[None]):
         self.item_list.set_options([self._option(i, register) for i in self.items])
         if self.items:
             self.item_list.highlighted = min(keep or 0, len(self.items) - 1)
+        self.item_list.display = bool(self.items)
+        self.query_one("#rob-list-empty", Static).display = not self.items
         done = sum(1 for i in self.items if i.status is Status.COMPLETE)
         self.query_one("#rob-list-title", Static).update(
             Text(f"Risk of bias · {done} of {len(self.items)} complete · {self.reviewer}")
