@@ -293,3 +293,39 @@ async def test_an_empty_stage_says_why_rather_than_all_decided(tmp_path: Path) -
     async with app.run_test(size=SIZE) as pilot:
         await open_screening(pilot)
         assert "No record has reached full text yet" in shown(app)
+
+
+def dialog_lines(app: ReviewApp) -> list[str]:
+    """The agreement dialog's body as the terminal shows it."""
+    body = app.screen.query_one("#info-body", Static)
+    return [body.render_line(y).text for y in range(body.size.height)]
+
+
+async def test_the_agreement_dialog_fits_80_columns(sample_path: Path) -> None:
+    """QA: at 80×24 the stage column was cut to "title/…"."""
+    with Store.open(sample_path) as store:
+        for n, (key, _) in enumerate(unit_rows(store)):
+            for who, decision in (("ann", "include"), ("bob", "include" if n else "exclude")):
+                store.screening.record_decision(key, Stage.TITLE_ABSTRACT, decision, reviewer=who)
+                store.screening.record_decision(key, Stage.FULL_TEXT, "include", reviewer=who)
+    app = ReviewApp(Store.open(sample_path), reviewer="ann")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await run_from_palette(pilot, "Agreement")
+        lines = dialog_lines(app)
+    text = "\n".join(lines)
+    assert "…" not in text
+    assert [line.strip() for line in lines[1:5]] == [
+        "Title/abstract",
+        "ann × bob     5   4   1   0   0  0.80  0.00   0.60  0.80  0.20",
+        "Full text",
+        "ann × bob     5   5   0   0   0  1.00     —   1.00  1.00  0.00",
+    ]
+
+
+async def test_the_agreement_dialog_with_one_reviewer_says_so(sample_path: Path) -> None:
+    include_all(sample_path, "ann")
+    app = ReviewApp(Store.open(sample_path), reviewer="ann")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await run_from_palette(pilot, "Agreement")
+        text = "\n".join(dialog_lines(app))
+    assert "No two reviewers have screened the same records yet." in text

@@ -6,6 +6,7 @@ from rich.table import Table
 from rich.text import Text
 
 from review.screening.state import PairAgreement
+from review.tui.screens.stage_picker import STAGE_NAMES
 
 
 def _number(value: float | None) -> str:
@@ -13,15 +14,26 @@ def _number(value: float | None) -> str:
 
 
 def agreement_table(pairs: list[PairAgreement]) -> Table:
-    """The 2×2 counts, observed agreement, kappa, PABAK, prevalence and bias indices."""
+    """The 2×2 counts, observed agreement, kappa, PABAK, prevalence and bias indices.
+
+    Each stage is a heading row over its pairs rather than a column: at 80
+    columns a stage column was cut to "title/…".
+    """
+    if not pairs:  # a lone sentence, not squeezed into the first of eleven columns
+        table = Table.grid(padding=(0, 1))
+        table.add_row("No two reviewers have screened the same records yet.")
+        return table
     table = Table(box=None, padding=(0, 1), header_style="bold")
-    for column in ("Stage", "Pair", "n", "II", "IE", "EI", "EE", "Po", "κ", "PABAK", "PI", "BI"):
-        table.add_column(column, justify="left" if column in ("Stage", "Pair") else "right")
+    for column in ("Stage, pair", "n", "II", "IE", "EI", "EE", "Po", "κ", "PABAK", "PI", "BI"):
+        table.add_column(column, justify="left" if column == "Stage, pair" else "right")
+    stage = None
     for pair in pairs:
+        if pair.stage is not stage:
+            stage = pair.stage
+            table.add_row(Text(STAGE_NAMES[stage], style="bold"))
         stats, cells = pair.stats, pair.stats.table
         table.add_row(
-            pair.stage.value.replace("_", "/"),
-            Text(f"{pair.first} × {pair.second}"),
+            Text(f"  {pair.first} × {pair.second}"),
             str(stats.n),
             str(cells.both_include),
             str(cells.a_include_b_exclude),
@@ -33,8 +45,6 @@ def agreement_table(pairs: list[PairAgreement]) -> Table:
             _number(stats.prevalence_index),
             _number(stats.bias_index),
         )
-    if not pairs:
-        table.add_row("", "no two reviewers have screened the same records yet")
     return table
 
 
