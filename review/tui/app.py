@@ -24,6 +24,7 @@ from review.tui.keymap import binding_ids, binding_owners, clashes
 from review.tui.screens.home import HomeScreen
 from review.tui.screens.start import StartScreen
 from review.tui.screens.type_ahead import TypeAheadScreen
+from review.tui.widgets.keys_panel import KeysPanel, hide_keys, show_keys
 
 if (
     TYPE_CHECKING
@@ -357,10 +358,13 @@ class ReviewApp(App[None]):
             self.push_screen(start, self._review_chosen)
 
     def action_toggle_help(self) -> None:
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
-        else:
-            self.action_show_help_panel()
+        (hide_keys if self.screen.query(KeysPanel) else show_keys)(self.screen)
+
+    def action_show_help_panel(self) -> None:  # also Textual's own "Keys" entries
+        show_keys(self.screen)
+
+    def action_hide_help_panel(self) -> None:
+        hide_keys(self.screen)
 
     # -- switching reviews --------------------------------------------------
 

@@ -200,10 +200,10 @@ async def test_palette_reaches_sources_and_help(sample_store: Store) -> None:
 
         await pilot.press("question_mark")
         await pilot.pause()
-        assert app.screen.query("HelpPanel")
+        assert app.screen.query("KeysPanel")
         await pilot.press("f1")
         await pilot.pause()
-        assert not app.screen.query("HelpPanel")
+        assert not app.screen.query("KeysPanel")
 
 
 def test_every_binding_has_an_id() -> None:
