@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from rich.cells import cell_len
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -44,22 +46,34 @@ class KeysPanel(VerticalScroll, can_focus=False):
         if self.is_attached:
             self.query_one("#keys-panel-table", Static).update(self.table())
 
-    def table(self) -> Table:
-        """Each group's title, then a row per action: its keys and what it does."""
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(justify="right", no_wrap=True)
-        grid.add_column()
-        for n, (title, actions) in enumerate(key_groups(self.screen)):
-            if n:
-                grid.add_row()
-            grid.add_row("", Text(title, style="underline"))
-            for bindings, enabled in actions:
-                keys = " ".join(dict.fromkeys(self.app.get_key_display(b) for b in bindings))
+    def table(self) -> Group:
+        """Each group's title on a line of its own (a long one is not squeezed
+        into the description column), then a row per action: keys, what it does.
+        The key column has one width throughout, so the groups line up."""
+        groups = [
+            (
+                title,
+                [(self._keys(bindings), bindings[0].description, on) for bindings, on in actions],
+            )
+            for title, actions in key_groups(self.screen)
+        ]
+        width = max((cell_len(keys) for _, rows in groups for keys, _, _ in rows), default=1)
+        parts: list[RenderableType] = []
+        for n, (title, rows) in enumerate(groups):
+            parts.append(Text(("\n" if n else "") + title, style="underline"))
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(justify="right", no_wrap=True, min_width=width)
+            grid.add_column()
+            for keys, description, enabled in rows:
                 grid.add_row(
                     Text(keys, style="bold" if enabled else "dim"),
-                    Text(bindings[0].description, style="" if enabled else "dim"),
+                    Text(description, style="" if enabled else "dim"),
                 )
-        return grid
+            parts.append(grid)
+        return Group(*parts)
+
+    def _keys(self, bindings: list[Binding]) -> str:
+        return " ".join(dict.fromkeys(self.app.get_key_display(b) for b in bindings))
 
 
 def show_keys(screen: Screen[object]) -> None:
