@@ -155,6 +155,16 @@ def burst(app: ReviewApp, keys: list[str]) -> None:
         driver.send_message(event)
 
 
+async def back_on_the_outline(pilot: Pilot[None], app: ReviewApp) -> None:
+    """Wait until the app has worked through a burst that ends on the outline
+    (polled, not a fixed time), and check it got there."""
+    for _ in range(100):
+        await pilot.pause(0.05)
+        if app.focused is form(app).outline:
+            break
+    assert app.focused is form(app).outline
+
+
 async def test_typing_ahead_in_a_burst_loses_no_key(sample_path: Path) -> None:
     app = ReviewApp(Store.open(sample_path), reviewer="kim", extraction=FRESH)
     async with app.run_test(size=SIZE) as pilot:
@@ -165,11 +175,7 @@ async def test_typing_ahead_in_a_burst_loses_no_key(sample_path: Path) -> None:
             "enter", "tab", "tab", *"Norway; Sweden", "tab", "tab", "tab", "tab", "tab",
             *"64", "enter", *"60", "tab", *"31.25", "shift+tab", "shift+tab", "escape",
         ])  # fmt: skip
-        for _ in range(100):  # the app works through the burst; wait for it, not a fixed time
-            await pilot.pause(0.05)
-            if app.focused is form(app).outline:
-                break
-        assert app.focused is form(app).outline
+        await back_on_the_outline(pilot, app)
     stored = session(sample_path)
     assert stored.value("study.country") == "Norway; Sweden"
     assert stored.value("study.n_randomised") == 64
@@ -431,11 +437,7 @@ async def test_choices_typed_ahead_in_a_burst_are_picked_in_order(sample_path: P
             "enter", "down", "enter", "tab",  # HPV reported: yes
             *"77", "escape",
         ])  # fmt: skip
-        for _ in range(100):  # the app works through the burst; wait for it, not a fixed time
-            await pilot.pause(0.05)
-            if app.focused is form(app).outline:
-                break
-        assert app.focused is form(app).outline
+        await back_on_the_outline(pilot, app)
     stored = session(sample_path)
     assert stored.value("study.study_design") == "non_randomised_trial"
     assert stored.value("study.phase") == "I"
