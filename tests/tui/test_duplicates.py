@@ -203,3 +203,31 @@ async def test_the_strongest_evidence_is_shown_first(tmp_path: Path) -> None:
             status = str(app.screen.query_one("#dup-status", Static).render())
             assert f"weight {strongest.weight:+.1f}" in status
             assert _cell(app, "weight", "evidence") == f"total {strongest.weight:+.1f}"
+
+
+async def test_evidence_fits_at_80_columns(dup_store: Store) -> None:
+    """At 80x24 the evidence column is on screen, not past a horizontal scroll."""
+    app = ReviewApp(dup_store, reviewer="alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(app, pilot)
+        await pilot.pause()
+        table = app.screen.query_one("#dup-pair", DuplicatePair)
+        assert table.max_scroll_x == 0
+        assert _cell(app, "journal", "evidence").startswith("same +")
+        assert _cell(app, "title", "a") == TITLE  # wrapped, not cut
+        await pilot.resize_terminal(160, 40)
+        await pilot.pause()
+        assert table.columns["a"].width == 40  # type: ignore[index]
+        assert table.max_scroll_x == 0
+
+
+async def test_missing_title_is_not_zero_similar(dup_store: Store) -> None:
+    app = ReviewApp(dup_store, reviewer="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(app, pilot)
+        table = app.screen.query_one("#dup-pair", DuplicatePair)
+        pair = dup_store.dedup.pending_pairs()[0]
+        a = dup_store.records.record_by_uid(pair.uid_a)
+        b = dup_store.records.record_by_uid(pair.uid_b)
+        table.show_pair(a, b.model_copy(update={"title": ""}), pair.evidence)
+        assert _cell(app, "title", "evidence").startswith("missing")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
+from textual.events import Resize
 from textual.widgets import DataTable
 
 from review.dedup.model import Evidence
@@ -13,6 +14,9 @@ from review.models import Record
 
 _DIFFERS = "bold yellow"
 _EVIDENCE_STYLE = {"same": "green", "compatible": "green", "different": "bold red"}
+_FIELD_WIDTH, _EVIDENCE_WIDTH, _RECORD_WIDTH = 9, 22, (14, 40)
+"""Column widths: the record columns share what the field and evidence
+columns leave, so the evidence stays on screen at 80 columns."""
 FIELDS = (
     ("Title", "title"),
     ("Authors", "authors"),
@@ -35,15 +39,34 @@ class DuplicatePair(DataTable[Text]):
     weighs (bits for or against one paper), and a last row sums the weights.
     """
 
+    _shown: tuple[Record, Record, dict[str, Any]] | None = None
+
     def on_mount(self) -> None:
         self.cursor_type = "row"
         self.zebra_stripes = True
-        self.add_column("Field", key="field", width=9)
-        self.add_column("Record A", key="a", width=40)
-        self.add_column("Record B", key="b", width=40)
-        self.add_column("Evidence", key="evidence", width=22)
+        self.add_column("Field", key="field", width=_FIELD_WIDTH)
+        self.add_column("Record A", key="a", width=_RECORD_WIDTH[1])
+        self.add_column("Record B", key="b", width=_RECORD_WIDTH[1])
+        self.add_column("Evidence", key="evidence", width=_EVIDENCE_WIDTH)
+
+    def on_resize(self, event: Resize) -> None:
+        """Fit the record columns to the width, and wrap the pair anew."""
+        padding = 2 * self.cell_padding * len(self.columns)
+        inner = self.size.width - self.styles.scrollbar_size_vertical  # room for a scrollbar
+        spare = inner - _FIELD_WIDTH - _EVIDENCE_WIDTH - padding
+        low, high = _RECORD_WIDTH
+        width = max(low, min(high, spare // 2))
+        if all(self.columns[key].width == width for key in ("a", "b")):  # type: ignore[index]
+            return
+        for key in ("a", "b"):
+            self.columns[key].width = width  # type: ignore[index]
+        if self._shown is not None:
+            row = self.cursor_row
+            self.show_pair(*self._shown)
+            self.move_cursor(row=row)
 
     def show_pair(self, a: Record, b: Record, evidence: dict[str, Any]) -> None:
+        self._shown = (a, b, evidence)
         self.clear()
         weights = _weights(evidence)
         for label, name in FIELDS:
@@ -54,7 +77,7 @@ class DuplicatePair(DataTable[Text]):
                 Text(label, style="bold"),
                 Text(left or "—", style=style if left else "dim"),
                 Text(right or "—", style=style if right else "dim"),
-                _evidence(name, evidence, weights),
+                _evidence(name, evidence, weights, titled=bool(a.title and b.title)),
                 key=name,
                 height=None,
             )
@@ -69,6 +92,7 @@ class DuplicatePair(DataTable[Text]):
             )
 
     def show_empty(self, message: str) -> None:
+        self._shown = None
         self.clear()
         self.add_row(Text(""), Text(message, style="italic"), Text(""), Text(""), key="empty")
 
@@ -114,7 +138,11 @@ def _weight(name: str, weights: dict[str, float]) -> str:
     return f" {weight:+.1f}" if round(weight, 1) else ""
 
 
-def _evidence(name: str, evidence: dict[str, Any], weights: dict[str, float]) -> Text:
+def _evidence(
+    name: str, evidence: dict[str, Any], weights: dict[str, float], titled: bool = True
+) -> Text:
+    if name == "title" and not titled:  # an untitled record is not "0% similar"
+        return Text(f"missing{_weight(name, weights)}", style="dim")
     if name == "title":
         similarity = float(evidence.get("title", 0.0))
         style = "green" if similarity >= 0.95 else "yellow" if similarity >= 0.85 else "bold red"
