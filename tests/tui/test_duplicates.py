@@ -231,3 +231,48 @@ async def test_missing_title_is_not_zero_similar(dup_store: Store) -> None:
         b = dup_store.records.record_by_uid(pair.uid_b)
         table.show_pair(a, b.model_copy(update={"title": ""}), pair.evidence)
         assert _cell(app, "title", "evidence").startswith("missing")
+
+
+@pytest.fixture
+def three_pairs(tmp_path: Path) -> Iterator[Store]:
+    """Three or more probable pairs, titles reworded without volume or pages."""
+    topics = ("Cisplatin dosing", "Carboplatin schedules", "Cetuximab toxicity")
+    with Store.create(tmp_path / "three.db", now=fixed_clock) as store:
+        add_source(
+            store,
+            "PubMed",
+            [
+                paper(n, f"{topic} in elderly patients", pages=f"{n}00-{n}09")
+                for n, topic in enumerate(topics, 1)
+            ],
+        )
+        add_source(
+            store,
+            "Embase",
+            [
+                paper(
+                    n,
+                    f"{topic} in older patients",
+                    authors=["Smith, Jane", "Roe, Richard"],
+                    pages=None,
+                    volume=None,
+                )
+                for n, topic in enumerate(topics, 1)
+            ],
+        )
+        dedupe_review(store)
+        assert len(store.dedup.pending_pairs()) >= 3
+        yield store
+
+
+async def test_skipped_pair_stays_behind_after_a_decision(three_pairs: Store) -> None:
+    """s, n, n typed ahead: the second n decides the third pair, not the skipped first."""
+    queue = [(p.uid_a, p.uid_b) for p in three_pairs.dedup.pending_pairs()]
+    app = ReviewApp(three_pairs, reviewer="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(app, pilot)
+        burst(app, "s", "n", "n")
+        await pilot.pause()
+        await pilot.pause()
+    waiting = [(p.uid_a, p.uid_b) for p in three_pairs.dedup.pending_pairs()]
+    assert waiting == [queue[0], *queue[3:]]

@@ -50,6 +50,7 @@ class DuplicatesScreen(Screen[None]):
         self.reviewer = reviewer
         self._pairs: list[PendingPair] = []
         self._members: list[GroupRow] = []
+        self._skipped: list[tuple[str, str]] = []  # pairs skipped this visit, oldest first
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -83,8 +84,10 @@ class DuplicatesScreen(Screen[None]):
             )
 
     def action_skip(self) -> None:
-        if self._current() and len(self._pairs) > 1:
-            self._pairs.append(self._pairs.pop(0))
+        if (pair := self._current()) and len(self._pairs) > 1:
+            key = (pair.uid_a, pair.uid_b)
+            self._skipped = [k for k in self._skipped if k != key] + [key]
+            self._pairs = _skipped_last(self._pairs, self._skipped)
         self._show_pair()
 
     def _decide(self, action: Callable[[str], object], done: str) -> None:
@@ -164,7 +167,8 @@ class DuplicatesScreen(Screen[None]):
 
     def _reload(self) -> None:
         try:
-            self._pairs = self.store.dedup.pending_pairs()
+            # a skipped pair stays behind the others after each decision
+            self._pairs = _skipped_last(self.store.dedup.pending_pairs(), self._skipped)
             self._members = group_rows(self.store)
         except ReviewError as exc:
             self.notify(str(exc), severity="error")
@@ -191,3 +195,9 @@ class DuplicatesScreen(Screen[None]):
             f"{groups} group(s) screened as one, {len(self._members)} records · "
             "u takes a record apart"
         )
+
+
+def _skipped_last(pairs: list[PendingPair], skipped: list[tuple[str, str]]) -> list[PendingPair]:
+    """The queue with the pairs skipped this session after the rest, in skip order."""
+    rank = {key: n for n, key in enumerate(skipped)}
+    return sorted(pairs, key=lambda p: rank.get((p.uid_a, p.uid_b), -1))
