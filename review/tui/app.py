@@ -13,6 +13,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
+from textual.widgets import Input
 
 from review.config import Settings, unknown_binding_ids
 from review.errors import ReviewError
@@ -103,11 +104,17 @@ class ReviewApp(App[None]):
 
     def on_key(self, event: events.Key) -> None:
         """A key no binding took, typed ahead of the dialog now on top, goes to it
-        (see `review.tui.screens.type_ahead`)."""
+        (see `review.tui.screens.type_ahead`); so does a character typed ahead
+        of a search box (`/` then the words): it reached the table focused when
+        it arrived, and a focused Input never lets a character of its own go."""
         if isinstance(self.screen, TypeAheadScreen) and self.screen.type_ahead(event):
             # Textual runs this before App's own key handler: keep that one from
             # reading the same key again against the screen the dialog uncovers.
             event.prevent_default()
+            event.stop()
+        elif isinstance(self.focused, Input) and event.is_printable and event.character:
+            self.focused.insert_text_at_cursor(event.character)
+            event.prevent_default()  # nor is it a key of the screen (`s`, `m`, `x`)
             event.stop()
 
     def on_mount(self) -> None:

@@ -9,7 +9,7 @@ import pytest
 from rich.console import Console
 from rich.text import Text
 from textual.pilot import Pilot
-from textual.widgets import Label, Static
+from textual.widgets import Input, Label, Static
 
 from review.dedup.units import load_resolution
 from review.store import Store
@@ -20,7 +20,7 @@ from review.tui.widgets.record_detail import RecordDetail
 from review.tui.widgets.record_table import RecordTable
 from review.tui.widgets.sources_panel import SourcesPanel
 from tests.conftest import fixed_clock
-from tests.tui.conftest import SIZE, run_from_palette
+from tests.tui.conftest import SIZE, burst, run_from_palette
 
 PROTOCOL_TITLE = "Radiotherapy combined with immune checkpoint inhibitors for head and neck"
 
@@ -95,6 +95,19 @@ async def test_search_filters_as_you_type_and_escape_clears(sample_store: Store)
         assert table(app).row_count == 5
         assert match_count(app) == "5 records"
         assert table(app).has_focus
+
+
+async def test_a_search_typed_ahead_of_slash_keeps_every_letter(sample_store: Store) -> None:
+    """`/` and the words in one burst: no letter is lost to the table, and
+    `s` in a word does not toggle the sources panel."""
+    app = browser(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        burst(app, "slash", *"nasopharyngeal")
+        await settle(app, pilot)
+        assert app.screen.query_one("#search", Input).value == "nasopharyngeal"
+        assert not app.screen.query_one(SourcesPanel).display
+        assert any("Nasopharyngeal Carcinoma" in title for title in titles(app))
 
 
 async def test_search_with_no_match_empties_the_detail(sample_store: Store) -> None:

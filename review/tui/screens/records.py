@@ -101,7 +101,8 @@ class RecordsScreen(Screen[None]):
     # -- actions ------------------------------------------------------------
 
     def action_focus_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        # at once, not after the keys already typed: they belong to the search
+        self.set_focus(self.query_one("#search", Input))
 
     async def action_clear_search(self) -> None:
         """Clear the search; with none to clear, go back (to the home)."""
