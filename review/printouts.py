@@ -23,9 +23,10 @@ if TYPE_CHECKING:
 WARNING = "warning: "
 
 
-def counted(n: int, noun: str) -> str:
-    """`1 conflict`, `2 conflicts`: a count and its noun, plural but for one."""
-    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """`1 conflict`, `2 conflicts`, `0 studies`: a count and its noun, plural
+    (`noun` + s unless given) but for one."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {plural or noun + 's'}"
 
 
 def copy_lines(file: Path, new: Path, reviewer: str | None) -> list[str]:
@@ -108,7 +109,7 @@ def fulltext_list_lines(states: dict[str, FulltextState], links: dict[str, str])
     retrieved = sum(state.status == "attached" for state in states.values())
     lines.append(
         f"{retrieved} attached, {len(states) - retrieved} not retrieved, "
-        f"{len(studies)} studies with linked reports."
+        f"{counted(len(studies), 'study', 'studies')} with linked reports."
     )
     return lines
 

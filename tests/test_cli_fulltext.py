@@ -125,7 +125,7 @@ def test_link_and_list(review_file: Path, capsys: pytest.CaptureFixture[str]) ->
         assert set(store.studies.links().values()) == {study}
     assert f"→ study {study} (3 reports:" in out
     assert run("fulltext", "list", review_file) == 0
-    assert "1 studies with linked reports" in capsys.readouterr().out
+    assert "1 study with linked reports" in capsys.readouterr().out
     assert run("fulltext", "unlink", review_file, "3", "--reviewer", "ann") == 0
     with Store.open(review_file) as store:
         assert len(store.studies.links()) == 1
