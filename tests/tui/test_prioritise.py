@@ -14,6 +14,7 @@ from textual.pilot import Pilot
 from review.ingest import ImportOptions, import_paths
 from review.models import SourceKind, Stage
 from review.review_file import create_review
+from review.screening.priority_ledger import history
 from review.store import Store
 from review.tui.app import ReviewApp
 from review.tui.screens.reason_picker import ReasonPicker
@@ -124,3 +125,24 @@ async def test_a_stop_without_prioritisation_records_no_model(review: Path) -> N
     with Store.open(review) as fresh:
         [stop] = fresh.prioritisation.events()
     assert stop.action == "stop" and stop.settings == {} and stop.figures["screened"] == 1
+
+
+async def test_a_period_left_open_by_a_killed_session_ends_when_the_screen_opens(
+    review: Path,
+) -> None:
+    # A session killed (SIGKILL, power cut) after `p` never recorded its "off".
+    with Store.open(review) as store:
+        store.prioritisation.record(
+            Stage.TITLE_ABSTRACT, "start", reviewer="ann", settings={"model": "tfidf-svm"}
+        )
+    app = ReviewApp(Store.open(review), reviewer="ann", screening=Stage.TITLE_ABSTRACT)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ScreeningScreen)
+        assert bar_text(screen) == ""  # not prioritised now: import order
+    with Store.open(review) as fresh:
+        assert [e.action for e in fresh.prioritisation.events()] == ["start", "off"]
+        [ann] = history(fresh)
+    # Not "still on": a stop recorded now (`review stopping --stop`) names no model.
+    assert not ann.on and ann.periods[0][1] is not None

@@ -20,7 +20,7 @@ from review.errors import ReviewError
 from review.models import Stage
 from review.prioritise.stopping import StoppingFigures
 from review.screening.priority import PRIOR_LABEL, Prioritiser, reviewer_decisions
-from review.screening.priority_ledger import record_stop
+from review.screening.priority_ledger import record_stop, reviewer_history
 from review.screening.ranker import Ranking, RankingPool
 from review.screening.session import ScreeningSession
 from review.tui.screens.stopping_panel import StoppingPanel
@@ -38,7 +38,16 @@ class PriorityMixin(Screen[None]):
     """On (by the protocol or `p`): follows the reviewer back to title/abstract."""
 
     def priority_start(self) -> None:
-        """On mount: prioritised when the protocol says so (title/abstract only)."""
+        """On mount: prioritised when the protocol says so (title/abstract only).
+
+        A period the ledger still has on for this reviewer was left open by a
+        session that never closed (killed, crashed): it is ended here, so the
+        methods section does not claim this session's order, nor a stop made
+        without a ranking, for the model."""
+        if self._can_prioritise():
+            mine = reviewer_history(self.session.store, Stage.TITLE_ABSTRACT, self.session.reviewer)
+            if mine is not None and mine.on:
+                self._record("off")
         if self.session.protocol.screening.prioritise and self._can_prioritise():
             self._turn_on()
 
