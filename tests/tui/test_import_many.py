@@ -207,3 +207,40 @@ async def test_the_reviews_own_folder_leaves_its_file_unread_and_its_decisions_s
         assert _count_decisions_elsewhere(review) == before  # another process opens and closes
         store.screening.record_decision("tya:x", Stage.TITLE_ABSTRACT, "include", reviewer="ann")
         assert _count_decisions_elsewhere(review) == before + 1
+
+
+async def test_paths_typed_one_after_another_each_join_the_list(
+    sample_path: Path, tmp_path: Path
+) -> None:
+    """`i`, a folder, Enter, a file, Enter in one burst: the second path is
+    not typed onto the end of the first ('searchesmore.ris')."""
+    searches(tmp_path / "searches")
+    shutil.copy(RIS, tmp_path / "more.ris")
+    app = ReviewApp(Store.open(sample_path), reviewer="ann", folder=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await counted(pilot)
+        burst(app, "i", *"searches", "enter", *"more.ris", "enter")
+        await until(pilot, lambda: isinstance(app.screen, ImportScreen))
+        dialog = app.screen
+        assert isinstance(dialog, ImportScreen)
+        await until(pilot, lambda: len(dialog.pending) == 4)
+        assert [p.path.name for p in dialog.pending][3] == "more.ris"
+        assert "error" not in outcome(dialog)
+
+
+async def test_a_file_taken_off_the_list_is_not_imported(sample_path: Path, tmp_path: Path) -> None:
+    """ctrl+x then ctrl+s: the path still in the field used to put it back."""
+    searches(tmp_path / "searches")
+    app = ReviewApp(Store.open(sample_path), reviewer="ann", folder=tmp_path / "searches")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await counted(pilot)
+        dialog = await open_import(pilot)
+        await pilot.press(*"c-pubmed.nbib", "enter")
+        await until(pilot, lambda: len(dialog.pending) == 1)
+        assert "PubMed MEDLINE" in str(dialog.query_one("#import-format").render())
+        dialog.query_one("#import-files", OptionList).focus()
+        await pilot.press("ctrl+x", "ctrl+s")
+        await until(pilot, lambda: outcome(dialog).startswith("error:"))
+        assert "no file chosen" in outcome(dialog)
+    with Store.open(sample_path) as fresh:
+        assert len(fresh.imports.sources()) == 5

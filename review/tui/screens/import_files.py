@@ -182,13 +182,17 @@ class ImportScreen(TypeAheadScreen[bool]):
         field = self.focused if isinstance(self.focused, Input) else None
         field = field or self.query_one("#import-path", Input)
         if event.is_printable and event.character:
-            field.insert_text_at_cursor(event.character)
+            if field.selection.is_empty:
+                field.insert_text_at_cursor(event.character)
+            else:  # a path entered just before: the next one replaces it
+                field.replace(event.character, *field.selection)
         elif event.key == "backspace":
             field.action_delete_left()
         elif event.key == "enter" and (self.focused is None or self.focused is field):
             # The app sees keys before the focused widget: Enter on the tree
             # or a button is theirs, Enter in a field submits it.
             field.post_message(Input.Submitted(field, field.value))
+            field.select_all()
         else:
             return False
         return True
@@ -198,13 +202,21 @@ class ImportScreen(TypeAheadScreen[bool]):
     @on(DirectoryTree.FileSelected, "#import-tree")
     @on(DirectoryTree.DirectorySelected, "#import-tree")
     def _picked(self, event: DirectoryTree.FileSelected | DirectoryTree.DirectorySelected) -> None:
-        self.query_one("#import-path", Input).value = str(event.path)
-        self._add(event.path)
+        self._take(event.path)
 
     @on(Input.Submitted, "#import-path")
     def _path_submitted(self, event: Input.Submitted) -> None:
         if raw := event.value.strip():
-            self._add(self._absolute(raw))
+            self._take(self._absolute(raw), typed=event.value)
+
+    def _take(self, path: Path, typed: str | None = None) -> None:
+        """Add a path; an entered one leaves the field, so the next typed starts
+        afresh and ctrl+s cannot put back a file that ctrl+x took off."""
+        self.query_one("#import-format", Static).update(describe(path, own_files(self.review)))
+        field = self.query_one("#import-path", Input)
+        if self._add(path) and typed is not None and field.value == typed:
+            with self.prevent(Input.Changed):
+                field.value = ""
 
     @on(Input.Changed, "#import-path")
     def _path_changed(self, event: Input.Changed) -> None:
