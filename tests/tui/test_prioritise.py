@@ -146,3 +146,19 @@ async def test_a_period_left_open_by_a_killed_session_ends_when_the_screen_opens
         [ann] = history(fresh)
     # Not "still on": a stop recorded now (`review stopping --stop`) names no model.
     assert not ann.on and ann.periods[0][1] is not None
+
+
+async def test_decisions_made_during_a_retrain_go_into_the_next_without_another_key(
+    review: Path,
+) -> None:
+    """A burst of decisions while the model trains: the next retrain follows by
+    itself, so the open record's line (and the order) learn from all of them."""
+    app = ReviewApp(Store.open(review), reviewer="ann", screening=Stage.TITLE_ABSTRACT)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ScreeningScreen)
+        await pilot.press("p", "i", "e")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReasonPicker))
+        await pilot.press("1", "e", "1", "e", "1", "m")  # typed while the first retrain runs
+        await wait_for(pilot, lambda: "model from 5 decisions" in bar_text(screen))

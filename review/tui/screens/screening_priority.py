@@ -136,6 +136,9 @@ class PriorityMixin(Screen[None]):
         unit = self.session.current
         relevance = prioritiser.relevance(unit.position) if unit is not None else None
         self.priority_bar.show(prioritiser.status(), relevance)
+        if prioritiser.due():  # decisions made while it trained go into the next one now,
+            prioritiser.pending = True  # not only after the reviewer's next key
+            self.call_after_refresh(self._retrain, prioritiser)
 
     def action_stopping(self) -> None:
         if self.session.stage is not Stage.TITLE_ABSTRACT:
