@@ -25,6 +25,7 @@ from review.tui.keymap import binding_ids, binding_owners, clashes
 from review.tui.screens.home import HomeScreen
 from review.tui.screens.start import StartScreen
 from review.tui.screens.type_ahead import TypeAheadScreen
+from review.tui.terminal_watch import watch_terminal
 from review.tui.widgets.keys_panel import KeysPanel, hide_keys, show_keys
 
 if (
@@ -118,6 +119,7 @@ class ReviewApp(App[None]):
             event.stop()
 
     def on_mount(self) -> None:
+        watch_terminal(self)
         self._apply_keymap()
         if self.store is None:
             self.push_screen(StartScreen(self.folder), self._review_chosen)
