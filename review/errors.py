@@ -32,6 +32,8 @@ class ExitCode(IntEnum):
     (the same file imported twice, a review file that already exists)."""
     EXPORT = 7
     """An export could not be written or did not check out."""
+    HANGUP = 129
+    """The terminal went away under the TUI; every decision was saved already."""
     INTERRUPT = 130
     """Interrupted with Ctrl+C; nothing half-written was kept."""
 

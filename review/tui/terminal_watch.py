@@ -19,11 +19,13 @@ from typing import Any
 
 from textual.app import App
 
+from review.errors import ExitCode
+
 CHECK_EVERY = 2.0
 """Seconds between looks at the terminal: cheap, and soon enough."""
 GRACE = 3.0
 """Seconds the app gets to shut down cleanly before the process is ended."""
-HANGUP_EXIT = 129
+HANGUP_EXIT = int(ExitCode.HANGUP)
 """128 + SIGHUP, the code a shell reports for a hung-up program."""
 
 
