@@ -203,3 +203,12 @@ def test_formats_names_binaries_as_the_import_does(
     assert f"{workbook}: xlsx " in listed
     assert run("formats", pdf) == 3
     assert "this is a PDF file" in capsys.readouterr().err
+
+
+def test_status_counts_read_as_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The sample's one study without a risk-of-bias tool: '1 study', not '1 studies'."""
+    path = tmp_path / "sample.db"
+    assert run("sample", path) == 0
+    capsys.readouterr()
+    assert run("status", path) == 0
+    assert "; 1 study without a tool" in capsys.readouterr().out

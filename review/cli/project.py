@@ -244,9 +244,10 @@ def _print_stages(stages: dict[str, Any]) -> None:
     if "problem" in rob:
         click.echo(f"Risk of bias: {rob['problem']}")
     else:
+        no_tool = rob["no_tool"]
         click.echo(
             f"Risk of bias: {rob['assessments']} assessments: {_three(rob)}"
-            + (f"; {rob['no_tool']} studies without a tool" if rob["no_tool"] else "")
+            + (f"; {counted(no_tool, 'study', 'studies')} without a tool" if no_tool else "")
             + "".join(f"; {who}: {_three(c)}" for who, c in rob["by_reviewer"].items())
         )
     prisma = stages["prisma"]
