@@ -15,13 +15,13 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input
 
-from review.config import Settings, unknown_binding_ids
+from review.config import Settings
 from review.errors import ReviewError
 from review.models import Stage
 from review.review_file import review_protocol, review_title
 from review.store import Store
 from review.tui.commands import COMMANDS, ReviewCommands
-from review.tui.keymap import binding_ids, binding_owners, clashes
+from review.tui.keymap import apply_keymap
 from review.tui.screens.home import HomeScreen
 from review.tui.screens.start import StartScreen
 from review.tui.screens.type_ahead import TypeAheadScreen
@@ -120,7 +120,7 @@ class ReviewApp(App[None]):
 
     def on_mount(self) -> None:
         watch_terminal(self)
-        self._apply_keymap()
+        apply_keymap(self, self.settings)
         if self.store is None:
             self.push_screen(StartScreen(self.folder), self._review_chosen)
             return
@@ -143,28 +143,6 @@ class ReviewApp(App[None]):
         for line in store.removed_imports:
             self.notify(line[:1].upper() + line[1:], severity="warning", timeout=15)
         store.removed_imports = []
-
-    def _apply_keymap(self) -> None:
-        """The settings file's `[keys]`; an unknown binding id, or a key that two
-        bindings of one screen would share, is named rather than ignored."""
-        if not self.settings.keys:
-            return
-        owners = binding_owners()
-        known = binding_ids(type(self)).union(*(binding_ids(owner) for owner in owners))
-        problems = []
-        if unknown := unknown_binding_ids(self.settings, known):
-            problems.append(f"unknown key binding id(s) {', '.join(unknown)}")
-        problems += [
-            f"{key} is bound to both {first} and {second}"
-            for key, first, second in clashes(type(self), owners, self.settings.keys)
-        ]
-        if problems:
-            self.notify(
-                f"{self.settings.path}: {'; '.join(problems)}; see the README for the ids",
-                severity="warning",
-                timeout=15,
-            )
-        self.set_keymap({k: v for k, v in self.settings.keys.items() if k in known})
 
     # -- actions (the command palette runs these too) -----------------------
 

@@ -12,10 +12,13 @@ import importlib
 import inspect
 import pkgutil
 from functools import cache
+from typing import Any
 
+from textual.app import App
 from textual.binding import Binding
 from textual.dom import DOMNode
 
+from review.config import Settings, unknown_binding_ids
 from review.tui import screens, widgets
 
 
@@ -61,3 +64,26 @@ def clashes(
                         found.append(clash)
                 taken.setdefault(key, ident)
     return found
+
+
+def apply_keymap(app: App[Any], settings: Settings) -> None:
+    """The settings file's `[keys]` on `app`; an unknown binding id, or a key
+    that two bindings of one screen would share, is named rather than ignored."""
+    if not settings.keys:
+        return
+    owners = binding_owners()
+    known = binding_ids(type(app)).union(*(binding_ids(owner) for owner in owners))
+    problems = []
+    if unknown := unknown_binding_ids(settings, known):
+        problems.append(f"unknown key binding id(s) {', '.join(unknown)}")
+    problems += [
+        f"{key} is bound to both {first} and {second}"
+        for key, first, second in clashes(type(app), owners, settings.keys)
+    ]
+    if problems:
+        app.notify(
+            f"{settings.path}: {'; '.join(problems)}; see the README for the ids",
+            severity="warning",
+            timeout=15,
+        )
+    app.set_keymap({k: v for k, v in settings.keys.items() if k in known})
