@@ -412,6 +412,14 @@ def test_another_file_pasted_under_a_pmid_line_is_refused() -> None:
     assert "neither tagged nor indented" in error.value.problems[0].message
 
 
+def test_a_pubmed_file_under_a_stray_ty_line_is_not_one_record() -> None:
+    text = "TY -\nPMID- 1\nTI  - One\n\nPMID- 2\nTI  - Two\n\nPMID- 3\nTI  - Three\n"
+    with pytest.raises(ImportFormatError) as error:
+        parse_as("ris", text)
+    assert error.value.line == 1
+    assert "3 `PMID-` lines" in str(error.value)
+
+
 def test_an_endnote_line_with_an_empty_record_tag_is_refused() -> None:
     with pytest.raises(ImportFormatError) as error:
         parse_as("endnote_tagged", "%0\n%T One\n%0 Journal Article\n%A Smith\n\n%T Two\n")

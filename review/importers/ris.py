@@ -33,6 +33,8 @@ _TY_START = frozenset("T" + _INVISIBLE)
 _TY = re.compile(rf"[{_INVISIBLE}]*TY[ \t]{{1,2}}-(?:[ \t]|$)")
 # Non-RIS tags some vendors slip in (`PMID - 123` from PsycINFO, colrev's samples).
 _LONG_TAG = re.compile(r"([A-Z][A-Z0-9]{2,3})[ \t]{1,2}-[ \t](.*)$")
+_PMID_LINE = re.compile(r"(PMID)-[ \t](\d+)\s*$")
+"""MEDLINE's record-start line, kept apart so glued PubMed records are seen."""
 _SNIFF = re.compile(rf"(?:\A|[\r\n])[{_INVISIBLE}]*TY[ \t]{{1,2}}-(?=[ \t\r\n]|\Z)")
 # Lines vendors put between records; kept out of a record that lacks its `ER`.
 _BETWEEN = re.compile(
@@ -63,6 +65,7 @@ def _parse(doc: Document) -> Iterator[RecordDraft]:
     position = 0
     for cut in _cut(doc, tally, problems):
         position += 1
+        _refuse_glued_medline(doc, cut)
         if not problems:
             yield to_draft(position, cut)
     if not tally.ty_lines:
@@ -81,6 +84,20 @@ def _parse(doc: Document) -> Iterator[RecordDraft]:
         )
     refuse(doc, problems, "lines outside any record")
     check_count(doc, position, tally.ty_lines, "`TY  -` lines")
+
+
+def _refuse_glued_medline(doc: Document, cut: Cut) -> None:
+    """Refuse a record holding several MEDLINE records: a PubMed file read as
+    RIS because of one stray `TY  -` line would otherwise import as one record."""
+    pmids = sum(1 for tag, _ in cut.odd if tag == "PMID")
+    if pmids > 1:
+        raise ImportFormatError(
+            f"the record starting here holds {pmids} `PMID-` lines: this looks like a "
+            "PubMed (MEDLINE) export with a stray `TY  -` line; nothing was imported",
+            path=doc.path,
+            line=cut.line,
+            hint="remove that `TY` line, or import with --format medline",
+        )
 
 
 _TITLE_TAGS = frozenset({"TI", "T1", "CT", "BT", "ST"})
@@ -202,7 +219,7 @@ def _cut(doc: Document, tally: _Tally, problems: list[Problem]) -> Iterator[Cut]
                 current.links.append(text)
                 continue
             in_link = False
-            odd = _LONG_TAG.match(text)
+            odd = _LONG_TAG.match(text) or _PMID_LINE.match(text)
             if odd and not line[0].isspace():
                 current.odd.append((odd.group(1), odd.group(2).strip()))
             elif values is None:
