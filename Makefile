@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SAMPLE ?= sample-review.db
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint fuzz bench clean
 
 install: $(VENV)/.installed
 
@@ -26,6 +26,9 @@ lint: install
 
 test: lint
 	$(BIN)/pytest -n auto
+
+fuzz: install
+	$(BIN)/pytest -n auto -m hypothesis --hypothesis-profile=explore --hypothesis-show-statistics -q
 
 bench: install
 	$(BIN)/python benchmarks/import_bench.py
