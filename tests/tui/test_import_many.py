@@ -244,3 +244,27 @@ async def test_a_file_taken_off_the_list_is_not_imported(sample_path: Path, tmp_
         assert "no file chosen" in outcome(dialog)
     with Store.open(sample_path) as fresh:
         assert len(fresh.imports.sources()) == 5
+
+
+async def test_a_file_already_imported_is_refused_then_ctrl_r_imports_it_as_a_new_source(
+    sample_path: Path, tmp_path: Path
+) -> None:
+    searches(tmp_path / "searches")
+    nbib = tmp_path / "searches" / "c-pubmed.nbib"
+    app = ReviewApp(Store.open(sample_path), reviewer="ann", folder=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await counted(pilot)
+        dialog = await open_import(pilot)
+        await pilot.press(*str(nbib), "enter", "ctrl+s")
+        await until(pilot, lambda: "Imported 1 records" in outcome(dialog), tries=300)
+        await pilot.press("ctrl+r")  # nothing was refused: the key does nothing
+        await pilot.pause()
+        await pilot.press(*str(nbib), "enter", "ctrl+s")
+        await until(pilot, lambda: outcome(dialog).startswith("error:"), tries=300)
+        refused = outcome(dialog)
+        assert "already imported" in refused and "ctrl+r" in refused
+        assert "--force" not in refused
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: "Imported 1 records" in outcome(dialog), tries=300)
+    with Store.open(sample_path) as fresh:
+        assert [s.file_name for s in fresh.imports.sources()][5:] == ["c-pubmed.nbib"] * 2

@@ -36,7 +36,7 @@ from textual.widgets import (
     Static,
 )
 
-from review.errors import ImportFormatError, ReviewError, UsageError
+from review.errors import DuplicateImportError, ImportFormatError, ReviewError, UsageError
 from review.importers import sniff_file
 from review.ingest import (
     FORMAT_SOURCES,
@@ -106,6 +106,7 @@ class ImportScreen(TypeAheadScreen[bool]):
         Binding("escape", "close", "Close", id="import.close"),
         Binding("ctrl+s", "run", "Import", id="import.run"),
         Binding("ctrl+x", "remove", "Remove file", id="import.remove"),
+        Binding("ctrl+r", "run_again", "Import again", id="import.again"),
     ]
     """
     | Key | Description |
@@ -113,6 +114,7 @@ class ImportScreen(TypeAheadScreen[bool]):
     | escape | Close (an import already done stays). |
     | ctrl+s | Import every listed file, in order, each as its fields say (or the Import button). |
     | ctrl+x | Take the highlighted file off the list. |
+    | ctrl+r | After "already imported": import the listed files again, as new sources. |
     """
 
     def __init__(self, review: Path, reviewer: str | None, folder: Path | None = None) -> None:
@@ -124,6 +126,8 @@ class ImportScreen(TypeAheadScreen[bool]):
         self.pending: list[Pending] = []
         """The files to import, in order."""
         self._busy = False
+        self._repeated = False
+        """The last import was refused as a file already imported: ctrl+r may force it."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="import-dialog") as dialog:
@@ -351,7 +355,14 @@ class ImportScreen(TypeAheadScreen[bool]):
     def _date_submitted(self) -> None:
         self.action_run()
 
-    def action_run(self) -> None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self._repeated if action == "run_again" else True
+
+    def action_run_again(self) -> None:
+        if self._repeated:
+            self.action_run(force=True)
+
+    def action_run(self, *, force: bool = False) -> None:
         if self._busy:
             return
         raw = self.query_one("#import-path", Input).value.strip()
@@ -366,7 +377,7 @@ class ImportScreen(TypeAheadScreen[bool]):
         try:
             if not self.pending:
                 raise UsageError("no file chosen", field="file", hint="pick one or type its path")
-            files = [(p.path, p.options(self.reviewer)) for p in self.pending]
+            files = [(p.path, replace(p.options(self.reviewer), force=force)) for p in self.pending]
         except ReviewError as exc:
             self._say(f"error: {exc}", error=True)
             return
@@ -385,6 +396,11 @@ class ImportScreen(TypeAheadScreen[bool]):
         try:
             with open_review(self.review) as store:
                 results = import_each(store, files, progress=progress)
+        except DuplicateImportError as exc:
+            # The command line's hint names --force; here that is ctrl+r.
+            exc.hint = "nothing was imported; ctrl+r imports it again as a new source"
+            self.app.call_from_thread(self._finished, None, f"error: {exc}", repeated=True)
+            return
         except ReviewError as exc:
             self.app.call_from_thread(self._finished, None, f"error: {exc}")
             return
@@ -394,8 +410,12 @@ class ImportScreen(TypeAheadScreen[bool]):
         self.query_one("#import-progress", ProgressBar).update(total=total or None, progress=done)
         self._say(f"{phase}: {done:,} records")
 
-    def _finished(self, results: list[ImportResult] | None, error: str | None) -> None:
+    def _finished(
+        self, results: list[ImportResult] | None, error: str | None, *, repeated: bool = False
+    ) -> None:
         self._busy = False
+        self._repeated = repeated
+        self.refresh_bindings()
         self.query_one("#import-progress", ProgressBar).remove()
         if results is None:
             self._say(error or "", error=True)
