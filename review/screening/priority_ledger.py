@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from review.store.store import Store
 
 
+SESSION_ENDED = "session_ended"
+"""Set in an `off` event's figures when the screen closed rather than `p` was pressed."""
+
+
 @dataclass(frozen=True, slots=True)
 class Stop:
     """A reviewer's decision to stop screening, as recorded."""
@@ -50,6 +54,9 @@ class ReviewerPrioritisation:
     """The newest stop."""
     app_version: str | None = None
     """The version of review that recorded the newest `start`."""
+    resume: bool = False
+    """Off only because the screen closed (or its session died) while on: the
+    reviewer never pressed `p` to end it, so their next session resumes it."""
 
 
 def replay(events: Iterable[PrioritisationEvent]) -> list[ReviewerPrioritisation]:
@@ -63,9 +70,11 @@ def replay(events: Iterable[PrioritisationEvent]) -> list[ReviewerPrioritisation
             if not mine.on:
                 mine.periods.append((event.created_at, None))
             mine.on, mine.settings, mine.app_version = True, event.settings, event.app_version
+            mine.resume = False
         elif event.action == "off":
             if mine.on and mine.periods:
                 mine.periods[-1] = (mine.periods[-1][0], event.created_at)
+            mine.resume = bool(event.figures.get(SESSION_ENDED)) and (mine.on or mine.resume)
             mine.on = False
         else:
             mine.stop = Stop(event.created_at, event.figures, event.settings, event.app_version)

@@ -127,7 +127,7 @@ async def test_a_stop_without_prioritisation_records_no_model(review: Path) -> N
     assert stop.action == "stop" and stop.settings == {} and stop.figures["screened"] == 1
 
 
-async def test_a_period_left_open_by_a_killed_session_ends_when_the_screen_opens(
+async def test_a_period_left_open_by_a_killed_session_ends_and_a_new_one_starts(
     review: Path,
 ) -> None:
     # A session killed (SIGKILL, power cut) after `p` never recorded its "off".
@@ -140,12 +140,41 @@ async def test_a_period_left_open_by_a_killed_session_ends_when_the_screen_opens
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ScreeningScreen)
-        assert bar_text(screen) == ""  # not prioritised now: import order
+        assert "warm-up" in bar_text(screen)  # the reviewer left it on: it still is
+        with Store.open(review) as fresh:
+            [ann] = history(fresh)
+        # The killed session's period ends where this one starts: the methods
+        # section never dates one session's order by another's.
+        assert ann.on and len(ann.periods) == 2 and ann.periods[0][1] is not None
     with Store.open(review) as fresh:
-        assert [e.action for e in fresh.prioritisation.events()] == ["start", "off"]
+        assert [e.action for e in fresh.prioritisation.events()] == ["start", "off", "start", "off"]
+
+
+async def test_p_is_remembered_for_the_reviewers_next_session_until_turned_off(
+    review: Path,
+) -> None:
+    async def session(*keys: str) -> str:
+        app = ReviewApp(Store.open(review), reviewer="ann", screening=Stage.TITLE_ABSTRACT)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, ScreeningScreen)
+            shown = bar_text(screen)
+            await pilot.press(*keys)
+            await pilot.pause()
+        return shown
+
+    assert await session("p") == ""  # import order until `p`
+    assert "warm-up" in await session("p")  # resumed; then turned off
+    assert await session() == ""
+    with Store.open(review) as fresh:
         [ann] = history(fresh)
-    # Not "still on": a stop recorded now (`review stopping --stop`) names no model.
-    assert not ann.on and ann.periods[0][1] is not None
+    assert not ann.on and not ann.resume and len(ann.periods) == 2
+    other = ReviewApp(Store.open(review), reviewer="bob", screening=Stage.TITLE_ABSTRACT)
+    async with other.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(other.screen, ScreeningScreen)
+        assert bar_text(other.screen) == ""  # ann's choice is hers alone
 
 
 async def test_decisions_made_during_a_retrain_go_into_the_next_without_another_key(

@@ -20,7 +20,7 @@ from review.errors import ReviewError
 from review.models import Stage
 from review.prioritise.stopping import StoppingFigures
 from review.screening.priority import PRIOR_LABEL, Prioritiser, reviewer_decisions
-from review.screening.priority_ledger import record_stop, reviewer_history
+from review.screening.priority_ledger import SESSION_ENDED, record_stop, reviewer_history
 from review.screening.ranker import Ranking, RankingPool
 from review.screening.session import ScreeningSession
 from review.tui.screens.stopping_panel import StoppingPanel
@@ -38,18 +38,23 @@ class PriorityMixin(Screen[None]):
     """On (by the protocol or `p`): follows the reviewer back to title/abstract."""
 
     def priority_start(self) -> None:
-        """On mount: prioritised when the protocol says so (title/abstract only).
+        """On mount: prioritised when the protocol says so, or when this
+        reviewer left it on last time (title/abstract only).
 
         A period the ledger still has on for this reviewer was left open by a
-        session that never closed (killed, crashed): it is ended here, so the
-        methods section does not claim this session's order, nor a stop made
-        without a ranking, for the model."""
-        if self._can_prioritise():
-            mine = reviewer_history(self.session.store, Stage.TITLE_ABSTRACT, self.session.reviewer)
-            if mine is not None and mine.on:
-                self._record("off")
-        if self.session.protocol.screening.prioritise and self._can_prioritise():
+        session that never closed (killed, crashed): it is ended here, and a
+        new one started, so the methods section dates each period by the
+        sessions that really ran it."""
+        if not self._can_prioritise():
+            return
+        mine = reviewer_history(self.session.store, Stage.TITLE_ABSTRACT, self.session.reviewer)
+        if mine is not None and mine.on:
+            self._record("off", figures={SESSION_ENDED: True})
+        resumed = mine is not None and (mine.on or mine.resume)
+        if self.session.protocol.screening.prioritise or resumed:
             self._turn_on()
+            if resumed and not self.session.protocol.screening.prioritise:
+                self.notify("Prioritised, as you left it (p turns it off)")
 
     def _can_prioritise(self) -> bool:
         return self.session.stage is Stage.TITLE_ABSTRACT
@@ -178,7 +183,8 @@ class PriorityMixin(Screen[None]):
     def on_unmount(self) -> None:
         if self._prioritiser is not None:
             # Closing the screen ends this period of prioritised screening: the
-            # ledger must not report it as still on tomorrow.
-            self._record("off")
+            # ledger must not report it as still on tomorrow. The reviewer's
+            # next session resumes it.
+            self._record("off", figures={SESSION_ENDED: True})
         if self._pool is not None:
             self._pool.shutdown()
