@@ -236,3 +236,25 @@ def test_a_file_sqlite_cannot_open_read_only_is_told_by_its_header(
     assert Store.is_review_file(path)
     assert not Store.is_review_file(other)
     assert not Store.is_review_file(tmp_path / "missing.db")
+
+
+def test_a_review_locked_by_another_process_is_called_locked_not_foreign(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "r.db"
+    Store.create(path).close()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("CREATE TABLE held (x)")
+    monkeypatch.setattr("review.store.store.PROBE_SECONDS", 0.05)
+    try:
+        assert Store.file_kind(path) == "busy"
+        with pytest.raises(StoreError, match="locked by another process") as error:
+            Store.open(path)
+        assert "not a review file" not in str(error.value)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    with Store.open(path) as store:  # and once let go, it opens as ever
+        assert store.path == path

@@ -198,7 +198,14 @@ class MergeMixin:
                 path=other,
                 hint="name the other reviewer's copy of the review",
             )
-        if not Store.is_review_file(other):
+        kind = Store.file_kind(other)
+        if kind == "busy":
+            raise StoreError(
+                "the file is locked by another process",
+                path=other,
+                hint="close the `review` session using it, or try again",
+            )
+        if kind != "review":
             raise StoreError(
                 "this file is not a review file",
                 path=other,

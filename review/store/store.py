@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from sqlite_utils import Database
 
@@ -126,7 +126,14 @@ class Store(MergeMixin):
                 path=path,
                 hint="create one with `review init FILE --protocol PROTOCOL`",
             )
-        if not cls.is_review_file(path):
+        kind = cls.file_kind(path)
+        if kind == "busy":
+            raise StoreError(
+                "the review file is locked by another process",
+                path=path,
+                hint="close the other `review` session or try again",
+            )
+        if kind != "review":
             raise StoreError(
                 "this file is not a review file",
                 path=path,
@@ -161,7 +168,13 @@ class Store(MergeMixin):
 
     @staticmethod
     def is_review_file(path: Path) -> bool:
-        """True when the file's header carries our application id.
+        """True when the file's header carries our application id."""
+        return Store.file_kind(path) == "review"
+
+    @staticmethod
+    def file_kind(path: Path) -> Literal["review", "other", "busy"]:
+        """Whether the file's header carries our application id ("busy": an
+        SQLite lock held too long to tell, which a review in use can do).
 
         Read through a read-only SQLite connection, not with `open()`: closing
         a plain handle on a file this process also holds through SQLite drops
@@ -174,7 +187,9 @@ class Store(MergeMixin):
         header read directly, so such a file is still told apart.
         """
         try:
-            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            conn = sqlite3.connect(
+                f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=PROBE_SECONDS
+            )
             try:
                 found = conn.execute("PRAGMA application_id").fetchone()[0]
             finally:
@@ -183,11 +198,11 @@ class Store(MergeMixin):
             # Not a busy or locked file: it may be one this process holds.
             name = getattr(exc, "sqlite_errorname", "")
             if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in str(exc):
-                return False
-            return _header_id(path) == APPLICATION_ID
+                return "busy"
+            return "review" if _header_id(path) == APPLICATION_ID else "other"
         except (OSError, ValueError, sqlite3.Error):
-            return False
-        return bool(found == APPLICATION_ID)
+            return "other"
+        return "review" if found == APPLICATION_ID else "other"
 
     def close(self) -> None:
         self.db.close()
@@ -331,6 +346,10 @@ class Store(MergeMixin):
             if (row := self.db.execute(f"SELECT max(created_at) FROM {table}").fetchone())[0]
         ]
         return max(found, default=None)
+
+
+PROBE_SECONDS = 5.0
+"""How long telling a review file apart waits out another process's lock."""
 
 
 def _header_id(path: Path) -> int | None:
