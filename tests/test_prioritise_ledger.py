@@ -254,3 +254,45 @@ def test_a_stop_for_a_reviewer_who_screened_nothing_is_refused(
     with Store.open(review) as fresh:
         assert [e.action for e in fresh.prioritisation.events()] == ["start"]
     assert run("stopping", str(review), "--reviewer", "anne") == 0  # the figures still show
+
+
+def test_screening_on_after_a_stop_is_said_in_the_methods(
+    review: Path,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    screen_prioritised(review, "ann", 12)
+    assert run("stopping", str(review), "--reviewer", "ann", "--stop") == 0
+    assert run("status", str(review)) == 0
+    assert "went on screening" not in capsys.readouterr().out
+    ann = session(review, "ann")
+    for _ in range(3):
+        ann.decide("include")
+    ann.undo()  # the third is taken back: two more records stand
+    ann.store.close()
+    with Store.open(review) as fresh:
+        [mine] = history(fresh)
+    assert mine.after_stop is not None and mine.after_stop.screened == 2
+    assert mine.after_stop.relevant == 2
+    assert run("status", str(review)) == 0
+    assert "ann went on screening after that stop: 2 more records up to" in capsys.readouterr().out
+
+
+def test_a_record_screened_before_the_stop_and_changed_after_is_not_more_screening() -> None:
+    from review.models import DecisionEvent
+    from review.screening.priority_ledger import after_stop
+
+    def event(key: str, at: str, decision: str | None, kind: str = "screen") -> DecisionEvent:
+        return DecisionEvent(0, key, Stage.TITLE_ABSTRACT, kind, decision, (), None, "ann", at,
+                             f"{key}{at}")  # type: ignore[arg-type]  # fmt: skip
+
+    stop = "2026-12-01T10:00"
+    events = [
+        event("a", "2026-12-01T09:00", "exclude"),
+        event("a", "2026-12-01T11:00", "include"),  # changed after: not more screening
+        event("b", "2026-12-01T11:30", "exclude"),
+        event("c", "2026-12-01T12:00", "maybe"),
+    ]
+    later = after_stop(reversed(events), stop)  # any stored order: replayed by stamp
+    assert later is not None
+    assert (later.screened, later.relevant, later.last) == (2, 1, "2026-12-01T12:00")
+    assert after_stop(events[:2], stop) is None

@@ -9,13 +9,15 @@ a methods section different stories.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from review.errors import UsageError
 from review.ledger.order import in_order
-from review.models import Stage
+from review.models import DecisionEvent, Stage
+from review.screening.state import progresses, standing_events
 
 if TYPE_CHECKING:
     from review.prioritise.stopping import StoppingFigures
@@ -39,6 +41,18 @@ class Stop:
     app_version: str
 
 
+@dataclass(frozen=True, slots=True)
+class AfterStop:
+    """What a reviewer screened after their newest stop: a methods section
+    that cites the stop must also say that screening went on."""
+
+    screened: int
+    relevant: int
+    """Of those, decided include or maybe."""
+    last: str
+    """The newest such decision's stamp."""
+
+
 @dataclass(slots=True)
 class ReviewerPrioritisation:
     """One reviewer's prioritised screening at one stage."""
@@ -54,6 +68,8 @@ class ReviewerPrioritisation:
     """The newest stop."""
     app_version: str | None = None
     """The version of review that recorded the newest `start`."""
+    after_stop: AfterStop | None = None
+    """None when nothing was screened after the newest stop (or there is none)."""
     resume: bool = False
     """Off only because the screen closed (or its session died) while on: the
     reviewer never pressed `p` to end it, so their next session resumes it."""
@@ -83,7 +99,31 @@ def replay(events: Iterable[PrioritisationEvent]) -> list[ReviewerPrioritisation
 
 
 def history(store: Store) -> list[ReviewerPrioritisation]:
-    return replay(store.prioritisation.events())
+    found = replay(store.prioritisation.events())
+    for mine in found:
+        if mine.stop is not None:
+            events = store.screening.decisions(reviewer=mine.reviewer, stage=mine.stage)
+            mine.after_stop = after_stop(events, mine.stop.at)
+    return found
+
+
+def after_stop(events: Iterable[DecisionEvent], at: str) -> AfterStop | None:
+    """The records first screened after `at` that still stand screened
+    (undos replayed); None when there are none. A record screened before the
+    stop and changed after it is not more screening."""
+    by_record: dict[str, list[DecisionEvent]] = defaultdict(list)
+    for event in in_order(events):
+        by_record[event.record_key].append(event)
+    later = []
+    for log in by_record.values():
+        first = next((e for e in log if e.kind == "screen"), None)
+        screens = [e for e in standing_events(log) if e.kind == "screen"]
+        if first is not None and first.created_at > at and screens:
+            later.append(screens[-1])
+    if not later:
+        return None
+    relevant = sum(progresses(e.decision) for e in later)
+    return AfterStop(len(later), relevant, max(e.created_at for e in later))
 
 
 def reviewer_history(store: Store, stage: Stage, reviewer: str) -> ReviewerPrioritisation | None:

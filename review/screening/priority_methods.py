@@ -133,6 +133,15 @@ def _reviewer(mine: ReviewerPrioritisation) -> list[Statement]:
             ))  # fmt: skip
     if mine.stop is not None:
         out += _stop(who, mine.stop.at, mine.stop.figures, mine.stop.settings)
+    later = mine.after_stop
+    if later is not None:
+        found = "relevant record" if later.relevant == 1 else "relevant records"
+        out.append(Statement(
+            "After the stop", who,
+            f"{who} went on screening after that stop: {later.screened:,} more "
+            f"{'record' if later.screened == 1 else 'records'} up to {when(later.last)}, "
+            f"with {later.relevant:,} more {found} found (include or maybe).",
+        ))  # fmt: skip
     return out
 
 

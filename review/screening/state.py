@@ -86,13 +86,13 @@ class _UnitStage(dict[str, list[DecisionEvent]]):
 
     def stack(self, reviewer: str) -> list[DecisionEvent]:
         """The reviewer's standing screens and resolutions, newest last."""
-        return _standing(self.get(reviewer, ()))
+        return standing_events(self.get(reviewer, ()))
 
     def current(self) -> dict[str, DecisionEvent]:
         """Each reviewer's newest standing event (screen or resolve)."""
         out = {}
         for who, log in self.items():
-            if stack := _standing(log):
+            if stack := standing_events(log):
                 out[who] = stack[-1]
         return out
 
@@ -100,7 +100,7 @@ class _UnitStage(dict[str, list[DecisionEvent]]):
         """Each reviewer's current screening decision, resolutions aside."""
         out: dict[str, DecisionEvent] = {}
         for who, log in self.items():
-            for event in reversed(_standing(log)):
+            for event in reversed(standing_events(log)):
                 if event.kind == "screen":
                     out[who] = event
                     break
@@ -111,8 +111,9 @@ class _UnitStage(dict[str, list[DecisionEvent]]):
         return max(standing, key=order_key) if standing else None
 
 
-def _standing(log: Sequence[DecisionEvent]) -> list[DecisionEvent]:
-    """Replay one reviewer's log: screens and resolutions push, an undo pops."""
+def standing_events(log: Sequence[DecisionEvent]) -> list[DecisionEvent]:
+    """Replay one reviewer's log of one unit (in replay order): screens and
+    resolutions push, an undo pops; what is left stands."""
     if len(log) == 1 and log[0].kind != "undo":
         return list(log)
     stack: list[DecisionEvent] = []
@@ -234,7 +235,7 @@ class ScreeningState:
         screens: dict[str, DecisionEvent] = {}
         resolutions: list[DecisionEvent] = []
         for who, log in held.items():
-            stack = _standing(log)
+            stack = standing_events(log)
             if stack and stack[-1].kind == "resolve":
                 resolutions.append(stack[-1])
             for event in reversed(stack):
