@@ -127,8 +127,15 @@ def after_stop(events: Iterable[DecisionEvent], at: str) -> AfterStop | None:
 
 
 def reviewer_history(store: Store, stage: Stage, reviewer: str) -> ReviewerPrioritisation | None:
+    """One reviewer's, without `after_stop`: the screening screen asks on
+    opening, and a living review's decisions need not be read for it."""
     return next(
-        (r for r in history(store) if r.stage is stage and r.reviewer == reviewer.strip()), None
+        (
+            r
+            for r in replay(store.prioritisation.events())
+            if r.stage is stage and r.reviewer == reviewer.strip()
+        ),
+        None,
     )
 
 
