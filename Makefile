@@ -28,7 +28,7 @@ test: lint
 	$(BIN)/pytest -n auto
 
 fuzz: install
-	$(BIN)/pytest -n auto -m hypothesis --hypothesis-profile=explore --hypothesis-show-statistics -q
+	$(BIN)/pytest -n auto -m hypothesis --hypothesis-profile=explore -q
 
 bench: install
 	$(BIN)/python benchmarks/import_bench.py
