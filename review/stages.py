@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from review.errors import ReviewError
+from review.extraction.shared_arms import review_shared_arms
 from review.extraction.studies import IncludedStudy, included_studies, overall, statuses
 from review.models import Stage
 from review.prisma.load import load_prisma
@@ -68,7 +69,9 @@ def _screening(store: Store, state: ScreeningState, extra: list[str]) -> dict[st
 def _extraction(
     store: Store, protocol: Protocol, studies: list[IncludedStudy], extra: list[str]
 ) -> dict[str, Any]:
-    """Studies complete / in progress / not started across extractors, and per reviewer."""
+    """Studies complete / in progress / not started across extractors, and per
+    reviewer; and result rows whose comparisons share an arm (`shared_arms`:
+    the line the export's Dictionary prints, or None)."""
     found = statuses(
         [s.key for s in studies],
         store.extraction.value_events(),
@@ -85,6 +88,19 @@ def _extraction(
         "extractors_per_study": extractors,
         **_three(overall_counts, len(studies)),
         "by_reviewer": {who: _three(c, len(studies)) for who, c in sorted(people.items())},
+        "shared_arms": _shared_arms(store, protocol, studies),
+    }
+
+
+def _shared_arms(store: Store, protocol: Protocol, studies: list[IncludedStudy]) -> dict[str, Any]:
+    """Rows sharing an arm, the studies they are in, and the lines to print."""
+    shared = review_shared_arms(store, protocol, [s.key for s in studies])
+    rows = shared.sharing()
+    return {
+        "comparisons": len(rows),
+        "studies": len({shared.study_of[r] for r in rows}),
+        "unmatched_studies": len(shared.unmatched),
+        "lines": [line for line in (shared.summary(), shared.unmatched_summary()) if line],
     }
 
 

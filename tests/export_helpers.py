@@ -10,10 +10,17 @@ sets (tests/fixtures/metadat, copied from wviechtb/metadat): dat.bcg as 2×2
 counts, dat.normand1999 as continuous summaries, dat.pritz1997 as
 proportions, the first rows of dat.hackshaw1998 as ratio estimates with
 their CI, and one case report whose result row must stay out of Outcomes.
+
+`build_senn_review`: dat.senn2013's trials (one row per arm) as extracted:
+every arm under Arms, and one result row per arm against the trial's last
+arm (placebo where there is one), so Willms (1999)'s metformin and acarbose
+rows share its placebo arm; plus one trial whose comparison names arms not
+listed under Arms.
 """
 
 from __future__ import annotations
 
+import csv
 import shlex
 from pathlib import Path
 
@@ -29,6 +36,9 @@ METADAT = FIXTURES / "metadat"
 FORMULA_TITLE = '=HYPERLINK("http://example.org","click me")'
 LONG_ABSTRACT = "Radiotherapy and immunotherapy. " * 1_500  # 48,000 characters
 HACKSHAW_ROWS = 8
+SENN = "dat.senn2013.txt"
+UNLISTED = "doi:10.1000/unlisted"
+"""The trial whose comparison names arms its Arms list does not have."""
 
 
 def read_metadat(name: str) -> list[dict[str, str]]:
@@ -138,3 +148,69 @@ def _result_values(kind: str, row: dict[str, str]) -> dict[str, str]:
             "hr_ci_upper": row["ci.ub"],
         }
     return {**keys, "outcome": "orr", "events_single": "1", "total_single": "1"}
+
+
+def senn_trials() -> dict[str, list[dict[str, str]]]:
+    """dat.senn2013's arms by trial, in file order."""
+    with (METADAT / SENN).open(encoding="utf-8", newline="") as handle:
+        trials: dict[str, list[dict[str, str]]] = {}
+        for row in csv.DictReader(handle):
+            trials.setdefault(row["study"], []).append(row)
+    return trials
+
+
+def senn_key(n: int) -> str:
+    return f"doi:10.1000/senn{n}"
+
+
+def build_senn_review(path: Path) -> Path:
+    """Every trial included by both reviewers and extracted by ann."""
+    trials = senn_trials()
+    with create_review(path, SAMPLE_PROTOCOL) as store:
+        drafts = [
+            RecordDraft(n, title=f"Trial {name}", authors=[f"{name.split()[0]}, A"], year=2000 + n,
+                        doi=f"10.1000/senn{n}")
+            for n, name in enumerate(trials, 1)
+        ]  # fmt: skip
+        drafts.append(
+            RecordDraft(len(drafts) + 1, title="Unlisted", year=2024, doi="10.1000/unlisted")
+        )
+        add(store, "PubMed", SourceKind.DATABASE, drafts)
+        keys = [senn_key(n) for n in range(1, len(trials) + 1)] + [UNLISTED]
+        for key in keys:
+            for stage in Stage:
+                for who in REVIEWERS:
+                    store.screening.record_decision(key, stage, "include", reviewer=who)
+        protocol = review_protocol(store)
+        for key, arms in zip(keys, trials.values(), strict=False):
+            form = ExtractionSession(store, protocol, "ann", key, included=keys)
+            form.set_value("study.study_design", "", "rct")
+            for arm in arms:
+                form.add_row("arms.arm", arm["treatment"])
+            control = arms[-1]
+            for arm in arms[:-1]:
+                _continuous(form, f"{arm['treatment']} vs {control['treatment']}", arm, control)
+        form = ExtractionSession(store, protocol, "ann", UNLISTED, included=keys)
+        form.set_value("study.study_design", "", "rct")
+        first, second = trials["Willms (1999)"][:2]
+        _continuous(form, "experimental vs control", first, second)
+    return path
+
+
+def _continuous(
+    form: ExtractionSession, comparison: str, one: dict[str, str], two: dict[str, str]
+) -> None:
+    result = form.add_row("results.result", comparison)
+    values = {
+        "outcome": "qol",
+        "timepoint": "end of study",
+        "comparison": comparison,
+        "mean_1": one["mi"],
+        "sd_1": one["sdi"],
+        "total_1": one["ni"],
+        "mean_2": two["mi"],
+        "sd_2": two["sdi"],
+        "total_2": two["ni"],
+    }
+    for field, value in values.items():
+        form.set_value(f"results.result.{field}", result, value)

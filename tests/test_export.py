@@ -35,7 +35,8 @@ FILES = [
     "records.ris",
 ]
 METAFOR_HEADER = [
-    "study", "label", "outcome", "timepoint", "comparison", "result", "result_id", "measure",
+    "study", "label", "outcome", "timepoint", "comparison", "result", "result_id",
+    "arm_1", "arm_2", "shared_arm", "measure",
     "ai", "bi", "ci", "di", "n1i", "n2i", "m1i", "sd1i", "m2i", "sd2i", "xi", "ni",
     "yi", "vi", "sei", "estimate", "ci_lower", "ci_upper",
 ]  # fmt: skip

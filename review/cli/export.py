@@ -56,3 +56,5 @@ def export(file: Path, folder: Path | None, draft: bool, parts: tuple[str, ...])
             for name, n in written.rows.items()
         )
         click.echo(f"Wrote {written.path}: {counts}")
+    for line in result.warnings:
+        click.echo(f"warning: {line}", err=True)

@@ -240,6 +240,8 @@ def _print_stages(stages: dict[str, Any]) -> None:
         f"Extraction ({ext['extractors_per_study']} extractor(s) per study): "
         f"{_three(ext)}" + "".join(f"; {who}: {_three(c)}" for who, c in ext["by_reviewer"].items())
     )
+    for line in ext.get("shared_arms", {}).get("lines", []):
+        click.echo(f"  warning: {line}")
     rob = stages["risk_of_bias"]
     if "problem" in rob:
         click.echo(f"Risk of bias: {rob['problem']}")

@@ -36,7 +36,7 @@ def dictionary_table(data: ExportData, tables: Sequence[Table], *, exported_at: 
     for table in tables:
         where = f"{table.sheet} ({table.csv_name})" if table.csv_name else table.sheet
         rows.append([table.sheet, None, f"{where}: {table.count:,} row(s)", None])
-        rows += [[table.sheet, None, note, None] for note in table.notes]
+        rows += [[table.sheet, None, note, None] for note in (*table.notes, *table.warnings)]
         rows += [[table.sheet, c.name, c.meaning, c.unit or None] for c in table.columns]
     return Table(
         "Dictionary",

@@ -18,6 +18,13 @@ incomplete row keeps a blank measure. Blanks are empty, never 0.
 
 Studies whose design the protocol lists under `synthesis.narrative_only`
 are left out (the Dictionary says which and how many rows).
+
+`arm_1` / `arm_2` are the ids of the arms a row compares (from its
+comparison, `extraction.shared_arms`) and `shared_arm` the arm it shares
+with another row of the same study, outcome and timepoint: metafor's
+`vcalc(grp1 = arm_1, grp2 = arm_2)` models that covariance, or the shared
+group's n is split. The Dictionary and `review export` say how many rows
+share one.
 """
 
 from __future__ import annotations
@@ -26,11 +33,19 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from review.exports.extracted import StudyValues, design_ref, study_values
+from review.exports.extracted import StudyValues, study_values
 from review.exports.load import ExportData
 from review.exports.table import Column, Table
 from review.extraction.fields import Typed
+from review.extraction.final import narrative_only
 from review.extraction.labels import row_names
+from review.extraction.shared_arms import (
+    ResultRow,
+    RowArms,
+    SharedArms,
+    find_shared_arms,
+    study_result_rows,
+)
 from review.ledger.entities import Entity
 from review.protocol.form import RESULT_KEY_FIELDS, FormFieldRef
 
@@ -49,6 +64,18 @@ KEYS = (
         "tool (RoB 2) is `label · result`",
     ),
     Column("result_id", "The result row's stable id (joins rob_long.csv's result_id)"),
+    Column(
+        "arm_1",
+        "Group 1's arm: the id of the arm the comparison names first (instance_id in "
+        "`review extraction export`); blank when no arm row has that name",
+    ),
+    Column("arm_2", "Group 2's arm: the id of the arm the comparison names second"),
+    Column(
+        "shared_arm",
+        "The arm (arm_1 or arm_2, group 2's when both) this comparison shares with another "
+        "row of the same study, outcome and timepoint; blank when none. Pooling such rows "
+        "as they are counts the arm twice: split its n, or vcalc(grp1 = arm_1, grp2 = arm_2)",
+    ),
     Column(
         "measure",
         "What the row is ready for: RR (2×2; OR/RD from the same columns), MD "
@@ -122,7 +149,7 @@ def outcomes_table(data: ExportData, values: dict[str, StudyValues] | None = Non
     groups = result_groups(data)
     extra = extra_columns(groups)
     held = values if values is not None else study_values(data)
-    rows, left_out, unsettled = _build(data, groups, extra, held)
+    rows, left_out, unsettled, shared = _build(data, groups, extra, held)
     notes: list[str] = []
     if unsettled:
         studies = len({study for study, _ in unsettled})
@@ -146,6 +173,7 @@ def outcomes_table(data: ExportData, values: dict[str, StudyValues] | None = Non
         len(rows),
         csv_name="outcomes.csv",
         notes=tuple(notes),
+        warnings=tuple(line for line in (shared.summary(), shared.unmatched_summary()) if line),
         width={"study": 30, "measure": 9},
     )
 
@@ -155,30 +183,37 @@ def _build(
     groups: list[ResultGroup],
     extra: list[tuple[str, FormFieldRef]],
     held: Mapping[str, StudyValues],
-) -> tuple[list[list[object]], tuple[int, int], set[tuple[str, str]]]:
-    """The rows; result rows and studies left out as narrative; and (study,
-    result id) of rows holding a value some extractor entered but none is final."""
-    design = design_ref(data)
-    narrative = set(data.protocol.synthesis.narrative_only)
-    rows: list[list[object]] = []
+) -> tuple[list[list[object]], tuple[int, int], set[tuple[str, str]], SharedArms]:
+    """The rows; result rows and studies left out as narrative; (study, result
+    id) of rows holding a value some extractor entered but none is final; and
+    the arms each row compares."""
+    pooled: list[tuple[str, StudyValues, list[tuple[ResultGroup, Entity]]]] = []
     skipped_rows = skipped_studies = 0
-    unsettled: set[tuple[str, str]] = set()
+    keyed: list[ResultRow] = []
+    arms: dict[str, list[Entity]] = {}
     for study in data.included:
         got = held[study.key]
         entities = [(g, e) for g in groups for e in got.rows.get(g.key, [])]
-        if design is not None and got.values.get((design.key, "")) in narrative:
+        if narrative_only(data.protocol, got):
             skipped_rows += len(entities)
             skipped_studies += 1
             continue
-        if not entities:
-            continue
-        label = data.study_labels[study.key]
+        if entities:
+            pooled.append((study.key, got, entities))
+            keyed_rows, arms[study.key] = study_result_rows(data.protocol, study.key, got)
+            keyed += keyed_rows
+    shared = find_shared_arms(keyed, arms)
+    rows: list[list[object]] = []
+    unsettled: set[tuple[str, str]] = set()
+    for key, got, entities in pooled:
+        label = data.study_labels[key]
         names = row_names(entity for _, entity in entities)
         for group, entity in entities:
-            rows.append(_row(study.key, label, names[entity.id], group, entity, got.values, extra))
+            arm = shared.arms(entity.id)
+            rows.append(_row(key, label, names[entity.id], group, entity, got.values, extra, arm))
             if any(instance == entity.id for _, instance in got.unsettled):
-                unsettled.add((study.key, entity.id))
-    return rows, (skipped_rows, skipped_studies), unsettled
+                unsettled.add((key, entity.id))
+    return rows, (skipped_rows, skipped_studies), unsettled, shared
 
 
 def _row(
@@ -189,6 +224,7 @@ def _row(
     entity: Entity,
     values: Mapping[tuple[str, str], Typed],
     extra: list[tuple[str, FormFieldRef]],
+    arms: RowArms,
 ) -> list[object]:
     def get(ref: FormFieldRef | None) -> Typed | None:
         return None if ref is None else values.get((ref.key, entity.id))
@@ -196,7 +232,8 @@ def _row(
     numbers = {name: _number(get(ref)) for name, ref in group.metafor.items()}
     cells, measure = effect_columns(numbers)
     keys = [get(group.keys.get(name)) for name in RESULT_KEY_FIELDS]
-    row: list[object] = [study, label, *keys, name, entity.id, measure]
+    row: list[object] = [study, label, *keys, name, entity.id, arms.arm_1, arms.arm_2]
+    row += [arms.shared, measure]
     row += [cells.get(name) for name in METAFOR_NAMES]
     row += [get(ref) for _, ref in extra]  # another group's fields stay blank
     return row

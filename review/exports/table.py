@@ -35,6 +35,10 @@ class Table:
     """The CSV this table is also written to, if any."""
     notes: tuple[str, ...] = field(default=())
     """Lines the Dictionary shows about the whole sheet (what was left out, why)."""
+    warnings: tuple[str, ...] = field(default=())
+    """Lines the analyst must act on before using the sheet (comparisons sharing
+    an arm): the Dictionary shows them after the notes, and `review export` and
+    the export screen tell the person exporting."""
     width: dict[str, int] = field(default_factory=dict)
     """Column widths in characters where the default (from the name) misleads."""
 

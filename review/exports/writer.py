@@ -71,6 +71,9 @@ class ExportResult:
     folder: Path
     draft: bool
     files: list[WrittenFile] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    """What the analyst must act on before pooling (`Table.warnings`), as the
+    Dictionary words it."""
 
 
 def export_tables(data: ExportData, *, exported_at: str) -> list[Table]:
@@ -115,7 +118,10 @@ def export_review(
         )
     tables = export_tables(data, exported_at=now())
     mark = "-draft" if data.draft else ""
-    result = ExportResult(folder, data.draft)
+    sheets = "xlsx" in parts or "csv" in parts
+    result = ExportResult(
+        folder, data.draft, warnings=[w for t in tables for w in t.warnings] if sheets else []
+    )
     with _staging(folder) as stage:
         ris_job: Job[tuple[int, int]] | None = None
         if "ris" in parts:

@@ -165,6 +165,8 @@ class ExportScreen(Screen[None]):
     def _done(self, result: ExportResult) -> None:
         self.running = False
         self.result = result
+        for line in result.warnings:
+            self.app.notify(line, severity="warning", timeout=20)
         noun = "file" if len(result.files) == 1 else "files"
         draft = " (DRAFT: the review is in progress)" if result.draft else ""
         if not self.in_stack:
