@@ -209,3 +209,14 @@ def test_r_pools_the_shared_arm_as_the_readme_shows(senn: Path, tmp_path: Path) 
     assert float(lines["covariance"][0]) > 0  # the placebo group's covariance is modelled
     assert lines["rows"] == ["28", "28"]
     assert lines["naive_differs"] == ["TRUE"]
+
+
+def test_the_readme_recipe_is_the_one_r_runs() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("md <- escalc(", readme.index("#### Multi-arm studies"))
+    recipe = readme[start : readme.index("```", start)]
+    script = SCRIPT.read_text(encoding="utf-8")
+    lines = [line.split("  #")[0].rstrip() for line in recipe.splitlines()]
+    code = [line for line in lines if line and not line.startswith("#")]
+    assert len(code) == 13
+    assert [line for line in code if line not in script] == []
