@@ -8,6 +8,7 @@ import csv
 import json
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -136,6 +137,21 @@ def test_csv_numbers(counts: PrismaCounts) -> None:
         "3",
     )
     assert n["total_studies_ma"] == "0"  # not derived: the template's value
+
+
+def test_no_exclusion_reasons_is_the_packages_bare_count(counts: PrismaCounts) -> None:
+    """PRISMA2020's PRISMA_parse_reasons_ reads a reasons cell with no letters
+    as a total without a breakdown (reason '', n = the number) and draws
+    "Reports excluded: (n = 0)"; an empty cell or NA reaches as.numeric as NA
+    and is drawn "(n = NA)". So a box nobody was excluded from gets "0", and a
+    list of reasons never ends up blank."""
+    assert counts.dbr.excluded == 3 and counts.other.excluded == 0
+    nobody = replace(counts, dbr=replace(counts.dbr, exclusion_reasons=(), excluded=0))
+    text = render_csv(nobody)
+    n = {r["data"]: r["n"] for r in csv.DictReader(text.splitlines())}
+    assert (n["dbr_excluded"], n["other_excluded"]) == ("0", "0")
+    line = next(row for row in text.split("\r\n") if row.startswith("dbr_excluded,"))
+    assert line.endswith(",0")  # as written: not "", not NA
 
 
 def test_labels_lose_separators_the_package_splits_on() -> None:

@@ -10,7 +10,10 @@ the synthesis stage) keep the template's value.
 Lists go in one cell as the package reads them: "Name, n; Name, n". A
 reason or source name holding `,` or `;` would split wrongly there, so those
 characters become " -" (protocol labels should hold neither; names of
-imports can).
+imports can). A box with no exclusion reasons (none excluded) gets the
+count alone, `0`: the package's parser reads a cell without letters as a
+total with no breakdown and draws "Reports excluded: (n = 0)", where an
+empty cell or `NA` becomes "(n = NA)".
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from pathlib import Path
 from review.errors import ExportError
 from review.file_modes import give_usual_mode
 from review.models import SourceKind
-from review.prisma.counts import PrismaCounts, ReasonCount, SourceCount
+from review.prisma.counts import ArmCounts, PrismaCounts, SourceCount
 
 TEMPLATE = Path(__file__).with_name("PRISMA2020_template.csv")
 KEY = "data"
@@ -65,8 +68,12 @@ def values(counts: PrismaCounts) -> dict[str, str]:
     def named(kind: SourceKind) -> str:
         return listing([(s.name, s.records) for s in _named(counts.named(kind))])
 
-    def reasons(items: tuple[ReasonCount, ...]) -> str:
-        return listing([(r.label, r.count) for r in items]) or "0"
+    def reasons(arm: ArmCounts) -> str:
+        # No reasons (nothing excluded) goes as the bare count, which the
+        # package reads as a total without a breakdown and draws "(n = 0)";
+        # an empty cell or NA would be drawn "(n = NA)".
+        items = arm.exclusion_reasons
+        return listing([(r.label, r.count) for r in items]) or str(arm.excluded)
 
     numbers: dict[str, int | str] = {
         "previous_studies": counts.previous_studies,
@@ -88,9 +95,9 @@ def values(counts: PrismaCounts) -> dict[str, str]:
         "other_sought_reports": other.sought,
         "other_notretrieved_reports": other.not_retrieved,
         "dbr_assessed": dbr.assessed,
-        "dbr_excluded": reasons(dbr.exclusion_reasons),
+        "dbr_excluded": reasons(dbr),
         "other_assessed": other.assessed,
-        "other_excluded": reasons(other.exclusion_reasons),
+        "other_excluded": reasons(other),
         "new_studies": counts.new_studies,
         "new_reports": counts.new_reports,
         "total_studies": counts.total_studies,
