@@ -30,6 +30,7 @@ from review.tui.screens.rob_list import RobListScreen
 from review.tui.screens.screening import ScreeningScreen
 from tests.conftest import FIXTURES, fixed_clock
 from tests.dedup_helpers import add_source, paper
+from tests.export_helpers import build_senn_review
 from tests.tui.conftest import SIZE
 
 NBIB = FIXTURES / "medline" / "single.nbib"
@@ -352,3 +353,12 @@ async def test_a_screen_opened_straight_away_has_the_home_under_it(sample_path: 
         assert isinstance(home, HomeScreen) and home.report is None
         await pilot.press("escape")
         assert await counted(pilot) is home
+
+
+async def test_the_home_says_when_comparisons_share_an_arm(tmp_path: Path) -> None:
+    path = build_senn_review(tmp_path / "senn.db")
+    assert cli_status(path)["stages"]["extraction"]["shared_arms"]["comparisons"] == 2
+    app = ReviewApp(Store.open(path))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await counted(pilot)
+        assert "2 comparisons share an arm: see shared_arm before pooling" in screen_text(app)

@@ -105,7 +105,11 @@ def _extraction(ext: dict[str, Any] | None) -> tuple[str, ...]:
     if not ext["studies"]:
         return ("no study is included at full text yet",)
     head = f"{ext['studies']:,} included: {_three(ext)}"
-    return (head, *(f"{who}: {_three(c)}" for who, c in ext["by_reviewer"].items()))
+    lines = [head, *(f"{who}: {_three(c)}" for who, c in ext["by_reviewer"].items())]
+    shared = ext.get("shared_arms", {}).get("comparisons", 0)
+    if shared:  # the whole sentence is in `review status` and the export's Dictionary
+        lines.append(f"{shared:,} comparisons share an arm: see shared_arm before pooling")
+    return tuple(lines)
 
 
 def _risk_of_bias(rob: dict[str, Any] | None) -> tuple[str, ...]:
