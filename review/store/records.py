@@ -121,11 +121,16 @@ class RecordsRepository:
         limit: int = 200,
         offset: int = 0,
         after_id: int | None = None,
+        before_id: int | None = None,
+        from_end: bool = False,
     ) -> list[RecordRow]:
         """Records for a table view in import order; `search` uses FTS5.
 
         Pass the last id seen as `after_id` to page without OFFSET, which
-        costs ~150 ms deep into a 100k-record review.
+        costs ~150 ms deep into a 100k-record review. `from_end` takes the
+        last `limit` rows (before `before_id`, if given) instead of the
+        first, still returned in import order: the records browser's End,
+        and its paging back up from there, read the id index backwards.
         """
         clauses: list[str] = []
         params: list[Any] = []
@@ -135,15 +140,20 @@ class RecordsRepository:
         if after_id is not None:
             clauses.append("r.id > ?")
             params.append(after_id)
+        if before_id is not None:
+            clauses.append("r.id < ?")
+            params.append(before_id)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        order = "DESC" if from_end else ""
         sql = f"""
             SELECT r.id, coalesce(r.title, r.vernacular_title, ''), r.year, s.name,
                    (SELECT count(*) FROM record_warnings w WHERE w.record_id = r.id)
             FROM records r JOIN sources s ON s.id = r.source_id
-            {where} ORDER BY r.id LIMIT ? OFFSET ?
+            {where} ORDER BY r.id {order} LIMIT ? OFFSET ?
         """
         rows = self._store.db.execute(sql, [*params, limit, offset]).fetchall()
-        return [RecordRow(*row) for row in rows]
+        found = [RecordRow(*row) for row in rows]
+        return found[::-1] if from_end else found
 
     def rows_for(self, record_ids: Iterable[int]) -> dict[int, RecordRow]:
         """Table rows of the given records, by id: what a list of a PRISMA box shows."""

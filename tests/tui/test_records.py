@@ -184,10 +184,69 @@ async def test_rows_load_a_page_at_a_time(big_store: Store) -> None:
         assert table(app).row_count == PAGE_SIZE
         assert match_count(app) == "450 records"
         for expected in (2 * PAGE_SIZE, 450, 450):
-            await pilot.press("end")
+            await pilot.press(*["pagedown"] * 8)
             await settle(app, pilot)
             assert table(app).row_count == expected
         assert titles(app)[-1].startswith("Trial 450")
+
+
+async def test_end_goes_to_the_last_record_and_home_to_the_first(big_store: Store) -> None:
+    """End used to load one more page (the 400th record); it reaches the last
+    without loading what lies between, and keys typed after it act there."""
+    app = browser(big_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("end")
+        await settle(app, pilot)
+        assert table(app).highlighted_id == 450
+        assert table(app).row_count == PAGE_SIZE  # records 251-450, not all of them
+        assert "Trial 450" in detail_text(app)
+        await pilot.press("home")
+        await settle(app, pilot)
+        assert table(app).highlighted_id == 1
+        await pilot.press("G", "up", "up")  # typed ahead: two up from the last
+        await settle(app, pilot)
+        assert table(app).highlighted_id == 448
+
+
+async def test_paging_back_up_from_the_end_loads_the_records_before(big_store: Store) -> None:
+    app = browser(big_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("end")
+        await settle(app, pilot)
+        for _ in range(12):
+            await pilot.press("pageup")
+            await settle(app, pilot)
+        assert table(app).row_count == 450
+        assert [int(t.split()[1]) for t in titles(app)] == list(range(1, 451))
+        await pilot.press("home")
+        await settle(app, pilot)
+        assert table(app).highlighted_id == 1
+
+
+async def test_end_in_a_search_goes_to_its_last_match(big_store: Store) -> None:
+    app = browser(big_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"oral", "enter")  # all but every hundredth record
+        await settle(app, pilot)
+        table(app).focus()
+        await pilot.press("end")
+        await settle(app, pilot)
+        assert table(app).highlighted_id == 450
+        assert match_count(app) == "446 of 450 match"
+        shown = [int(t.split()[1]) for t in titles(app)]
+        assert 400 not in shown and shown[-1] == 450
+        await pilot.press("home")
+        await settle(app, pilot)
+        assert table(app).highlighted_id == 1
+        await pilot.press("slash", *["backspace"] * 4, *"nasopharyngeal")
+        table(app).focus()
+        await pilot.press("end")  # before the search's worker is back: End answers it
+        await settle(app, pilot)
+        assert table(app).highlighted_id == 400
+        assert titles(app)[0].startswith("Trial 100") and match_count(app) == "4 of 450 match"
 
 
 async def test_search_pages_too_and_a_newer_search_wins(big_store: Store) -> None:

@@ -71,6 +71,10 @@ class RecordsScreen(Screen[None]):
         self._total = 0
         self._matching = 0
         self._loading = False
+        self._start = 0
+        """Where the table's first row stands among the matching records."""
+        self._window = 0
+        """Bumped when the table's rows are replaced, so a page for the old ones is dropped."""
         self._source_files: dict[int, str] = {}
         self._marked: int | None = None
         """A record marked with `m`, waiting for the record to merge it with."""
@@ -93,7 +97,7 @@ class RecordsScreen(Screen[None]):
         except ReviewError as exc:
             self.notify(str(exc), severity="error")
             return
-        self._show_page(self._generation, rows, self._total, append=False)
+        self._show_page(self._generation, rows, self._total)
         self.table.focus()
         if self.store.location_warning:
             self.notify(self.store.location_warning, severity="warning", timeout=15)
@@ -193,7 +197,7 @@ class RecordsScreen(Screen[None]):
         except ReviewError as exc:
             self.notify(str(exc), severity="error")
             return
-        self._show_page(self._generation, rows, self._total, append=False)
+        self._show_page(self._generation, rows, self._total)
 
     @work(thread=True, exclusive=True, group="search")
     def _search(self, term: str, generation: int) -> None:
@@ -203,40 +207,114 @@ class RecordsScreen(Screen[None]):
         if worker.is_cancelled:
             return
         try:
-            rows, count = _fetch(self.store.path, term, offset=0, with_count=True)
+            rows, count = _fetch(self.store.path, term, with_count=True)
         except ReviewError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._show_page, generation, rows, count, append=False)
+            self.app.call_from_thread(self._show_page, generation, rows, count)
 
     @on(RecordTable.NearEnd)
     def _near_end(self, event: RecordTable.NearEnd) -> None:
-        if self._loading or self._shown != self._generation or event.loaded >= self._matching:
+        held = self.table.rows_shown
+        if self._loading or self._shown != self._generation or not held:
+            return
+        if self._start + len(held) >= self._matching:
+            return  # the window reaches the last record already
+        self._loading = True
+        self._load_page(self._term, self._generation, self._window, after_id=held[-1].id)
+
+    @on(RecordTable.NearStart)
+    def _near_start(self, event: RecordTable.NearStart) -> None:
+        # Checked once the table has settled: right after End fills it, the
+        # cursor is on the last row but the view has not scrolled there yet.
+        self.call_after_refresh(self._load_before)
+
+    def _load_before(self) -> None:
+        held = self.table.rows_shown
+        if self._loading or self._shown != self._generation or not held or self._start == 0:
+            return
+        if not self.table.near_start():
             return
         self._loading = True
-        self._load_page(self._term, event.loaded, self._generation)
+        self._load_page(self._term, self._generation, self._window, before_id=held[0].id)
 
     @work(thread=True, group="pages")
-    def _load_page(self, term: str, offset: int, generation: int) -> None:
-        """The next page; in a thread because a deep OFFSET scan takes ~100 ms at 100k."""
+    def _load_page(
+        self,
+        term: str,
+        generation: int,
+        window: int,
+        *,
+        after_id: int | None = None,
+        before_id: int | None = None,
+    ) -> None:
+        """The page after (or before) the window, read by id, never by a deep OFFSET."""
         try:
-            rows, _ = _fetch(self.store.path, term, offset=offset, with_count=False)
+            rows, _ = _fetch(
+                self.store.path, term, after_id=after_id, before_id=before_id, with_count=False
+            )
         except ReviewError as exc:
             # `_loading` stays set: no retry on every cursor move, one message only.
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
-        self.app.call_from_thread(self._show_page, generation, rows, None, append=True)
+        before = before_id is not None
+        self.app.call_from_thread(self._add_page, generation, window, rows, before=before)
+
+    def _add_page(
+        self, generation: int, window: int, rows: list[RecordRow], *, before: bool
+    ) -> None:
+        if generation != self._generation or window != self._window:
+            return  # the table shows another search, or jumped, since this was asked for
+        self._loading = False
+        if before:
+            # a short page is the first one: count from the start again
+            self._start = self._start - len(rows) if len(rows) == PAGE_SIZE else 0
+            self.table.prepend_rows(rows)
+        else:
+            self.table.show_rows(rows, append=True)
+
+    @on(RecordTable.Jump)
+    def _jump(self, event: RecordTable.Jump) -> None:
+        """Home and End: the first or last record of the search (or of all).
+
+        Read here, not in a worker, so keys typed after End act on the last
+        record: one page read backwards by id takes milliseconds at 100k.
+        """
+        event.stop()
+        first = event.to == "first"
+        table = self.table
+        settled = self._shown == self._generation
+        held = len(table.rows_shown)
+        reached = self._start == 0 if first else self._start + held >= self._matching
+        if settled and held and reached:
+            table.move_cursor(row=0 if first else table.row_count - 1)
+            return
+        term = self._term or None
+        try:
+            count = self._matching if settled else self.store.records.count_matching(term)
+            rows = self.store.records.record_rows(search=term, limit=PAGE_SIZE, from_end=not first)
+        except ReviewError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.workers.cancel_group(self, "search")  # a search still on its way is answered here
+        self._show_page(self._generation, rows, count, start=0 if first else count - len(rows))
+        table.move_cursor(row=0 if first else table.row_count - 1)
 
     def _show_page(
-        self, generation: int, rows: list[RecordRow], count: int | None, *, append: bool
+        self,
+        generation: int,
+        rows: list[RecordRow],
+        count: int | None,
+        *,
+        start: int = 0,
     ) -> None:
+        """Replace the table's rows: the first page of a search, or a jump."""
         if generation != self._generation:
             return  # a newer search has started since this page was asked for
-        if append:
-            self.table.show_rows(rows, append=True)
-            self._loading = False
-            return
+        self._window += 1
+        self._loading = False
+        self._start = max(0, start)
         self.table.show_rows(rows)
         self._shown = generation
         self._matching = count if count is not None else len(rows)
@@ -265,13 +343,27 @@ class RecordsScreen(Screen[None]):
         )
 
 
-def _fetch(path: Path, term: str, *, offset: int, with_count: bool) -> tuple[list[RecordRow], int]:
-    """One page (and the match count) through a fresh connection.
+def _fetch(
+    path: Path,
+    term: str,
+    *,
+    with_count: bool,
+    after_id: int | None = None,
+    before_id: int | None = None,
+) -> tuple[list[RecordRow], int]:
+    """One page (and the match count) through a fresh connection: the first,
+    the one after `after_id`, or the one before `before_id`.
 
     SQLite connections belong to the thread that opened them, so a worker
     thread cannot borrow the screen's store; opening one costs ~2 ms.
     """
     with open_review(path) as store:
-        rows = store.records.record_rows(search=term or None, limit=PAGE_SIZE, offset=offset)
+        rows = store.records.record_rows(
+            search=term or None,
+            limit=PAGE_SIZE,
+            after_id=after_id,
+            before_id=before_id,
+            from_end=before_id is not None,
+        )
         count = store.records.count_matching(term or None) if with_count else len(rows)
     return rows, count

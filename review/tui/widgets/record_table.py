@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
@@ -23,9 +23,12 @@ _CHROME = 2 * (len(_FIXED_WIDTHS) + 1) + 2  # cell padding on every column + the
 class RecordTable(DataTable[Text]):
     """Records as rows keyed by record id.
 
-    The table never holds a whole 100k-record review: its screen gives it
-    the first page and appends more when `NearEnd` arrives, so opening a
-    large review costs the same as opening a small one.
+    The table never holds a whole 100k-record review: it holds a window of
+    the records its screen gave it, and asks for more with `NearEnd` (and
+    `NearStart`, when the window does not begin at the first record), so
+    opening a large review costs the same as opening a small one. Home and
+    End ask the screen for the first or last record with `Jump`, since
+    only the screen knows what lies beyond the window.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -33,8 +36,8 @@ class RecordTable(DataTable[Text]):
         Binding("up,k", "cursor_up", "Previous", show=False, id="records.previous"),
         Binding("pagedown", "page_down", "Page down", show=False, id="records.page-down"),
         Binding("pageup", "page_up", "Page up", show=False, id="records.page-up"),
-        Binding("home,g", "scroll_top", "First", show=False, id="records.first"),
-        Binding("end,G", "scroll_bottom", "Last loaded", show=False, id="records.last"),
+        Binding("home,g", "jump('first')", "First", show=False, id="records.first"),
+        Binding("end,G", "jump('last')", "Last", show=False, id="records.last"),
     ]
     """
     | Key(s) | Description |
@@ -42,8 +45,8 @@ class RecordTable(DataTable[Text]):
     | down, j | Next record. |
     | up, k | Previous record. |
     | pagedown, pageup | A screenful down or up. |
-    | home, g | First record. |
-    | end, G | Last loaded record (more load as you get there). |
+    | home, g | First record (of the search, if any). |
+    | end, G | Last record (of the search, if any). |
     """
 
     NEAR_END: ClassVar[int] = 60
@@ -61,8 +64,31 @@ class RecordTable(DataTable[Text]):
         def control(self) -> RecordTable:
             return self.table
 
+    @dataclass
+    class NearStart(Message):
+        """The cursor or the view came near the first row the table holds."""
+
+        table: RecordTable
+
+        @property
+        def control(self) -> RecordTable:
+            return self.table
+
+    @dataclass
+    class Jump(Message):
+        """Home or End: go to the first or last record, loaded or not."""
+
+        table: RecordTable
+        to: Literal["first", "last"]
+
+        @property
+        def control(self) -> RecordTable:
+            return self.table
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
+        self.rows_shown: list[RecordRow] = []
+        """The window of records the table holds, in order."""
 
     def on_mount(self) -> None:
         self.add_column("Title", key=TITLE, width=40)
@@ -74,6 +100,30 @@ class RecordTable(DataTable[Text]):
         """Replace the rows (a new search) or add a page after them."""
         if not append:
             self.clear()
+            self.rows_shown = []
+        self.rows_shown.extend(rows)
+        self._add(rows)
+
+    def prepend_rows(self, rows: Sequence[RecordRow]) -> None:
+        """Put a page before the rows held, the cursor staying on its record.
+
+        A DataTable adds rows at the end only, so the window is rebuilt: a
+        few hundred rows, paged back one page at a time.
+        """
+        if not rows:
+            return
+        row, scrolled = self.cursor_row, self.scroll_y
+        held = self.rows_shown
+        self.clear()
+        self.rows_shown = [*rows, *held]
+        self._add(self.rows_shown)
+        self.move_cursor(row=row + len(rows), scroll=False)
+        self.scroll_to(y=scrolled + len(rows), animate=False, immediate=True)
+
+    def action_jump(self, to: Literal["first", "last"]) -> None:
+        self.post_message(self.Jump(self, to))
+
+    def _add(self, rows: Sequence[RecordRow]) -> None:
         warning_style = self.app.theme_variables.get("warning", "yellow")
         for row in rows:
             self.add_row(
@@ -108,12 +158,21 @@ class RecordTable(DataTable[Text]):
             self.refresh()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self._check_near_end(event.cursor_row)
+        self._check_edges(event.cursor_row, event.cursor_row)
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
-        self._check_near_end(int(new_value) + self.scrollable_content_region.height)
+        top = int(new_value)
+        self._check_edges(top, top + self.scrollable_content_region.height)
 
-    def _check_near_end(self, row: int) -> None:
-        if self.row_count and row >= self.row_count - self.NEAR_END:
+    def near_start(self) -> bool:
+        """Whether the cursor or the view is near the first row held."""
+        return min(self.cursor_row, int(self.scroll_y)) <= self.NEAR_END
+
+    def _check_edges(self, top: int, bottom: int) -> None:
+        if not self.row_count:
+            return
+        if bottom >= self.row_count - self.NEAR_END:
             self.post_message(self.NearEnd(self, self.row_count))
+        if top <= self.NEAR_END:
+            self.post_message(self.NearStart(self))
