@@ -3,9 +3,11 @@ connection, as the reviewer would find it after quitting."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from textual import events as textual_events
 from textual.pilot import Pilot
 from textual.widgets import Static
@@ -107,6 +109,39 @@ async def test_an_override_needs_a_justification(rob_path: Path) -> None:
         await pilot.pause()
     decision = stored(rob_path).assessment.decisions["D1"]
     assert (decision.final, decision.justification) == (Judgement.HIGH, "sealed envelopes opened")
+
+
+async def test_the_overall_shows_what_the_domains_imply_and_warns_when_set_first(
+    rob_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An overall judged before the domains is stored as chosen, with a warning;
+    once D1 is judged High the overall says so and warns that Low is lower."""
+    review = app(rob_path)
+    seen: list[str] = []
+    async with review.run_test(size=SIZE) as pilot:
+        monkeypatch.setattr(review, "notify", lambda message, **_: seen.append(str(message)))
+        screen = await open_assessment(pilot)
+        await pilot.press("o", "j", "1")  # Overall: Low, no domain judged yet
+        await pilot.pause()
+        assert seen == [
+            "Overall Low was set before D1, D2, D3, D4, D5 were judged: check it once they are"
+        ]
+        assert "judge the domains first" in str(screen.detail.render())
+        await pilot.press(*["left"] * 5, "j", "3")  # D1: High
+        await pilot.press("o")
+        await pilot.pause()
+        detail = str(screen.detail.render())
+        assert "domains judged so far suggest: at least High (D2, D3, D4, D5 not judged)" in detail
+        assert "Overall Low is lower risk than the domains imply (at least High)" in detail
+        console = Console(width=120, record=True, file=io.StringIO())
+        console.print(screen._domain_table())
+        [row] = [line for line in console.export_text().splitlines() if "Overall" in line]
+        assert "≥ x  High !" in row  # the floor beside the overall, and its warning mark
+    s = stored(rob_path)
+    assert (s.assessment.final("Overall"), s.assessment.final("D1")) == (
+        Judgement.LOW,
+        Judgement.HIGH,
+    )
 
 
 async def test_a_conditional_question_follows_the_earlier_answer(rob_path: Path) -> None:

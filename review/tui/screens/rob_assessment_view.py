@@ -20,6 +20,7 @@ from review.errors import ReviewError
 from review.rob.assessment import OVERALL, OVERALL_APPLICABILITY, Assessment
 from review.rob.engine import applicable_questions
 from review.rob.model import Judgement, Question
+from review.rob.overall_check import check_overall
 from review.rob.session import RobSession
 from review.tui.widgets.rob_lights import judged, light
 
@@ -136,8 +137,22 @@ class AssessmentView(Screen[None]):
             decision = a.decisions.get(key)
             if decision is not None and decision.justification:
                 shown.append(" *", style="bold")
-            table.add_row(marker, name, cell(a.suggested(key)), shown)
+            table.add_row(marker, name, self._suggested_cell(key, cell), shown)
         return table
+
+    def _suggested_cell(self, key: str, cell: Callable[[Judgement | None], Text]) -> Text:
+        """The suggestion; for an overall with domains still to judge, the
+        floor those judged imply (`≥` before it) and a `!` when the overall
+        set is lower or came first."""
+        a = self.assessment
+        if key not in (OVERALL, OVERALL_APPLICABILITY) or a.suggested(key) is not None:
+            shown = cell(a.suggested(key))
+        else:
+            implied = check_overall(a, key).implied
+            shown = Text("≥", style="dim") + cell(implied) if implied else cell(None)
+        if key in (OVERALL, OVERALL_APPLICABILITY) and check_overall(a, key).warnings:
+            shown.append(" !", style="bold yellow")
+        return shown
 
     def _detail(self) -> Text:
         s = self.session
@@ -154,10 +169,19 @@ class AssessmentView(Screen[None]):
             text.append(f"rule: {domain.rule_kind}, {domain.rule_source}\n", style="dim")
         suggestion = a.suggested(key)
         text.append("Suggested: ")
-        text.append_text(judged(suggestion, "answer every question that applies"))
+        overall = key in (OVERALL, OVERALL_APPLICABILITY)
+        check = check_overall(a, key) if overall else None
+        if check is not None and suggestion is None:
+            text.append(check.describe() or "judge the domains first", style="dim")
+        else:
+            text.append_text(judged(suggestion, "answer every question that applies"))
         decision = a.decisions.get(key)
         text.append("   Final: ")
         text.append_text(judged(decision.final if decision else None, "not judged"))
+        if check is not None and suggestion is not None:
+            text.append(f"  ({check.describe()})", style="dim")
+        for warning in check.warnings if check is not None else ():
+            text.append(f"\n⚠ {warning}", style="bold yellow")
         if decision is not None and decision.justification:
             text.append(f"\nJustification: {decision.justification}")
         if decision is not None and decision.direction:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from review.rob.assessment import OVERALL, OVERALL_APPLICABILITY
 from review.rob.model import Judgement
+from review.rob.overall_check import check_overall
 from review.tui.screens.choice_picker import ChoicePicker
 from review.tui.screens.rob_assessment_view import AssessmentView
 from review.tui.screens.text_prompt import TextPrompt
@@ -20,7 +21,15 @@ class JudgingKeys(AssessmentView):
 
     def action_confirm(self) -> None:
         key = self.key
-        self._run(lambda: self.session.confirm(key, agreed=self.agreed))
+        if self._run(lambda: self.session.confirm(key, agreed=self.agreed)):
+            self._warn_overall(key)
+
+    def _warn_overall(self, key: str) -> None:
+        """Say at once when an overall judgement just stored comes before the
+        domains or below what they imply; it stays stored as chosen."""
+        if key in (OVERALL, OVERALL_APPLICABILITY):
+            for warning in check_overall(self.assessment, key).warnings:
+                self.notify(warning, severity="warning", timeout=8)
 
     def action_judge(self) -> None:
         key = self.key
@@ -39,7 +48,8 @@ class JudgingKeys(AssessmentView):
                 return
             judgement = Judgement(value)
             if suggested is None or judgement == suggested:
-                self._run(lambda: self.session.decide(key, judgement, agreed=self.agreed))
+                if self._run(lambda: self.session.decide(key, judgement, agreed=self.agreed)):
+                    self._warn_overall(key)
                 return
 
             def justified(text: str | None) -> None:
@@ -52,7 +62,8 @@ class JudgingKeys(AssessmentView):
                         severity="error",
                     )
                     return
-                self._run(lambda: self.session.decide(key, judgement, text, agreed=self.agreed))
+                if self._run(lambda: self.session.decide(key, judgement, text, agreed=self.agreed)):
+                    self._warn_overall(key)
 
             self.app.push_screen(
                 TextPrompt(
