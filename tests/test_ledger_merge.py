@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from review.dedup.manual import merge_records, take_apart
+from review.dedup.undo import undo_or_take_apart
 from review.dedup.units import load_resolution
 from review.errors import ReviewError
 from review.models import Stage
@@ -111,6 +112,9 @@ def act(store: Store, reviewer: str, what: int, a: int, b: int) -> None:
             store.studies.unlink(key, reviewer=reviewer)
     elif what == 11:
         merge_records(store, uids[a % len(uids)], uids[b % len(uids)], reviewer)
+    elif what == 12 and b % 2:  # the records browser's x: undo a merge exactly
+        uid = uids[a % len(uids)]
+        undo_or_take_apart(store, store.records.record_ids_for_uids([uid])[uid], reviewer)
     elif what == 12:
         take_apart(store, uids[a % len(uids)], reviewer)
     else:

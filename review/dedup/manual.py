@@ -8,6 +8,9 @@ merged by hand, not only a pair the pipeline queued.
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
+
 from review.dedup.units import load_resolution
 from review.errors import UsageError
 from review.ledger.groups import REVIEWER_RULE
@@ -15,30 +18,67 @@ from review.ledger.resolver import Resolution
 from review.store import Store
 
 
+@dataclass(frozen=True)
+class MergePlan:
+    """What merging two records' units does, before it is done: which unit
+    stays (and keeps its decisions) and which records join it."""
+
+    kept: str
+    """The unit key that holds both afterwards: its first record was imported first."""
+    kept_records: tuple[int, ...]
+    """Record ids already in the kept unit, first first."""
+    joining: tuple[int, ...]
+    """Record ids that join it; empty when the two are one unit already."""
+
+
+def plan_merge(
+    store: Store, record_a: int, record_b: int, resolution: Resolution | None = None
+) -> MergePlan:
+    """What `merge_records` would do with these two records (ids), read from
+    `resolution` when the caller holds one (the records browser, between a
+    record marked and the one the cursor is on)."""
+    resolution = resolution or load_resolution(store)
+    refs = store.records.record_refs([record_a, record_b])
+    units = []
+    for record_id in (record_a, record_b):
+        if record_id not in refs:
+            raise UsageError(f"no record {record_id} in this review", path=store.path)
+        units.append(resolution.unit_of_record(record_id, refs[record_id].key))
+    kept = min(units, key=lambda unit: resolution.by_key[unit].record_id)
+    other = units[1] if kept == units[0] else units[0]
+    joining = () if other == kept else tuple(_record_ids(resolution, other))
+    return MergePlan(kept, tuple(_record_ids(resolution, kept)), joining)
+
+
 def merge_records(store: Store, uid_a: str, uid_b: str, reviewer: str) -> str:
     """Make the two records' units one; returns the unit key that holds them.
 
     The unit whose first record was imported first keeps its key, so
-    decisions already made on it stay with it.
+    decisions already made on it stay with it. The events share one `batch`,
+    so `undo_merge` finds them all.
     """
     with store.write():
         resolution = load_resolution(store)
         ids = store.records.record_ids_for_uids([uid_a, uid_b])
-        refs = store.records.record_refs(ids.values())
-        units = []
         for uid in (uid_a, uid_b):
             if uid not in ids:
                 raise UsageError(f"no record with uid {uid} in this review", path=store.path)
-            ref = refs[ids[uid]]
-            units.append(resolution.unit_of_record(ref.record_id, ref.key))
-        if units[0] == units[1]:
-            return units[0]
-        target = min(units, key=lambda unit: resolution.by_key[unit].record_id)
-        members = [rid for unit in units for rid in _record_ids(resolution, unit)]
+        plan = plan_merge(store, ids[uid_a], ids[uid_b], resolution)
+        if not plan.joining:
+            return plan.kept
+        target = plan.kept
+        members = [*plan.kept_records, *plan.joining]
         already = store.dedup.group_state().group_of
         member_uids = {ref.uid for ref in store.records.record_refs(members).values()}
+        batch = uuid.uuid4().hex
         rows = [
-            {"group_key": target, "record_uid": uid, "action": "merge", "rule": REVIEWER_RULE}
+            {
+                "group_key": target,
+                "record_uid": uid,
+                "action": "merge",
+                "rule": REVIEWER_RULE,
+                "batch": batch,
+            }
             for uid in sorted(member_uids)
             if already.get(uid) != target
         ]

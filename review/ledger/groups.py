@@ -17,6 +17,10 @@ from review.ledger.order import newest
 
 REVIEWER_RULE = "reviewer"
 """The `rule` of a merge, unmerge or distinct decided by a person."""
+UNDONE_RULE = "undone"
+"""The `rule` of an unmerge that undoes a reviewer's merge of a record that
+was in no group before it: back to no group, without the "taken out" a
+reviewer's own unmerge means (which would split a shared identifier)."""
 DISTINCT_PREFIX = "record:"
 """A `distinct` event names the other record of the pair as `record:<uid>` in group_key."""
 
@@ -35,6 +39,10 @@ class DedupEvent(NamedTuple):
     """'merge', 'unmerge' or 'distinct'."""
     rule: str | None
     score: float | None
+    batch: str | None = None
+    """The user action the event belongs to (a reviewer's merge names one),
+    so an undo finds every record that action moved; None for older events
+    and rule merges."""
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ class DedupRepository:
 
     def events(self) -> list[DedupEvent]:
         rows = self._store.db.execute(
-            "SELECT uid, created_at, reviewer, group_key, record_uid, action, rule, score "
+            "SELECT uid, created_at, reviewer, group_key, record_uid, action, rule, score, batch "
             "FROM dedup_events"
         ).fetchall()
         return [DedupEvent(*row) for row in rows]

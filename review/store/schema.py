@@ -430,3 +430,11 @@ def m010_dedup_pair_weight(db: Database) -> None:
     shows the strongest evidence first. Pairs queued before have none (NULL)
     and wait after the others, in their old order."""
     db.execute("ALTER TABLE dedup_pairs ADD COLUMN weight REAL")
+
+
+@MIGRATIONS()
+def m011_dedup_batch(db: Database) -> None:
+    """A reviewer's merge names the action its events belong to (`batch`), so
+    undoing it finds every record it moved and puts each back where it was.
+    Events stored before have none: their merges are taken apart as before."""
+    db.execute("ALTER TABLE dedup_events ADD COLUMN batch TEXT")
