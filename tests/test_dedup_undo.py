@@ -125,3 +125,25 @@ def test_the_plan_names_the_unit_kept_and_who_joins(six: Store) -> None:
     plan = plan_merge(six, 5, 3)
     assert (plan.kept, plan.kept_records, plan.joining) == ("g34", (3, 4), (5,))
     assert plan_merge(six, 1, 2).joining == ()
+
+
+def test_review_unmerge_undoes_and_says_so_and_refuses_with_nothing_to_undo(
+    six: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from review.cli import main
+
+    merge_records(six, "six:1", "six:3", "ann")
+    six.close()
+    args = ["unmerge", str(six.path), "4", "--reviewer", "ann"]
+    with pytest.raises(SystemExit) as done:
+        main(args)
+    assert done.value.code in (0, None)
+    assert capsys.readouterr().out == (
+        "Merge undone: record(s) 3, 4 back as before; g34 whole again.\n"
+    )
+    with Store.open(six.path) as fresh:
+        assert units(fresh) == [[1, 2], [3, 4]]
+    with pytest.raises(SystemExit) as again:
+        main(args)
+    assert again.value.code == 2
+    assert "record 4 is in no unit a reviewer merged" in capsys.readouterr().err

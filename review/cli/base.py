@@ -73,6 +73,7 @@ COMMAND_MODULES = {
     "simulate": "simulate",
     "status": "project",
     "stopping": "stopping",
+    "unmerge": "dedupe",
 }
 """Each command and the module under `review.cli` that defines it. A command
 module is imported when its command runs (or `--help` lists them all), so

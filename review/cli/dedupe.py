@@ -1,5 +1,5 @@
 """`review dedupe`: find duplicate records, merge the certain ones, queue the rest;
-`review same` / `review apart`: a reviewer's own merge and take-apart."""
+`review same` / `review apart` / `review unmerge`: a reviewer's own merge, take-apart and undo."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from review.dedup.manual import merge_records, take_apart
 from review.dedup.queue_report import write_queue_report
 from review.dedup.report import write_groups_report
 from review.dedup.run import AUTOMATIC, DedupRun, crowded_note, dedupe_review
+from review.dedup.undo import undo_merge
 from review.dedup.units import load_resolution
 from review.errors import UsageError
 from review.store import Store
@@ -131,6 +132,30 @@ def apart(file: Path, record: int, reviewer: str | None) -> None:
         [uid] = _refs(store, [record])
         unit = take_apart(store, uid, who)
     click.echo(f"Record {record} is screened on its own now (it left {unit}).")
+
+
+@cli.command("unmerge")
+@FILE
+@click.argument("record", type=int)
+@click.option("--reviewer", help="Your name in the audit trail (or $REVIEW_REVIEWER, or config).")
+def unmerge(file: Path, record: int, reviewer: str | None) -> None:
+    """Undo the newest reviewer's merge of the record's unit, exactly.
+
+    Every record that merge moved goes back where it was: into the group a
+    dedup rule had made, or to none. Run it again to undo the merge before.
+    (`apart` takes one record out instead.) Example: review unmerge rt-io.db 408
+    """
+    who = _reviewer(reviewer)
+    with open_review(file) as store:
+        undone = undo_merge(store, record, who)
+    if undone is None:
+        raise UsageError(
+            f"record {record} is in no unit a reviewer merged",
+            hint="`review apart FILE RECORD` takes a record out of a group a rule made",
+        )
+    again = f"; {', '.join(undone.rule_groups)} whole again" if undone.rule_groups else ""
+    moved = ", ".join(str(i) for i in undone.record_ids)
+    click.echo(f"Merge undone: record(s) {moved} back as before{again}.")
 
 
 def _reviewer(given: str | None) -> str:

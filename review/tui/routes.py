@@ -27,6 +27,7 @@ SCREENS: dict[str, Route] = {
     "agreement": Route("a on the home", "app.agreement"),
     "apart": Route("r, then x on a record", "app.records"),
     "same": Route("r, then m on a record; or d, then y", "app.records"),
+    "unmerge": Route("r, then x on a merged record; or d, g, then u", "app.records"),
     "conflicts": Route("c on the home", "app.conflicts"),
     "resolve": Route("c, then i or e", "app.conflicts"),
     "dedupe": Route("D on the home", "app.home"),

@@ -132,6 +132,31 @@ async def test_a_merge_is_undone_from_the_groups_list(dup_store: Store) -> None:
         assert groups.row_count == 0
 
 
+async def test_u_undoes_a_confirmed_pair_and_leaves_the_rule_s_group_whole(
+    dup_store: Store,
+) -> None:
+    """`y` put Embase 1 into the group a DOI rule made of PubMed 1 and Embase 3;
+    `u` on that group's first row took PubMed 1 out of its own DOI group. It
+    undoes the merge now: Embase 1 alone again, the pair back in the queue."""
+    app = ReviewApp(dup_store, reviewer="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(app, pilot)
+        await pilot.press("y", "g")
+        await pilot.pause()
+        groups = app.screen.query_one("#dup-groups", DataTable)
+        assert groups.row_count == 3
+        await pilot.press("u")
+        await pilot.pause()
+        assert groups.row_count == 2
+    with Store.open(dup_store.path) as fresh:
+        assert fresh.dedup.group_memberships() == {
+            "PubMed:1": "doi:10.1/a",
+            "Embase:3": "doi:10.1/a",
+        }
+        pairs = [(p.uid_a, p.uid_b) for p in fresh.dedup.pending_pairs()]
+        assert pairs == [("PubMed:1", "Embase:1"), ("PubMed:2", "Embase:2")]
+
+
 async def test_without_a_reviewer_the_name_is_asked_and_esc_stores_nothing(
     dup_store: Store,
 ) -> None:

@@ -12,8 +12,9 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Header, Static
 
-from review.dedup.manual import merge_records, take_apart
+from review.dedup.manual import merge_records
 from review.dedup.report import GroupRow, group_rows
+from review.dedup.undo import undo_or_take_apart
 from review.errors import ReviewError
 from review.store import Store
 from review.store.dedup import PendingPair
@@ -40,7 +41,7 @@ class DuplicatesScreen(Screen[None]):
     | n | Different records: never merge them. |
     | s | Skip this pair for now (it stays in the queue). |
     | g | Switch between the queue and the merged groups. |
-    | u | In merged groups: take the highlighted record out of its group. |
+    | u | In merged groups: undo the group's newest merge exactly (a rule's: take apart). |
     | escape | Back to the previous screen. |
     """
 
@@ -154,7 +155,9 @@ class DuplicatesScreen(Screen[None]):
             return
         table = self.query_one("#dup-groups", DataTable)
         member = self._members[table.cursor_row]
-        self._decide(lambda who: take_apart(self.store, member.uid, who), "Taken apart")
+        self._decide(
+            lambda who: undo_or_take_apart(self.store, member.record_id, who), "Merge undone"
+        )
 
     @on(DataTable.RowHighlighted, "#dup-groups")
     def _member_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -192,8 +195,7 @@ class DuplicatesScreen(Screen[None]):
             table.move_cursor(row=min(row, len(self._members) - 1))
         groups = len({m.group_key for m in self._members})
         self.query_one("#dup-groups-status", Static).update(
-            f"{groups} group(s) screened as one, {len(self._members)} records · "
-            "u takes a record apart"
+            f"{groups} group(s) screened as one, {len(self._members)} records · u undoes a merge"
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from textual import getters, on, work
 from textual.app import ComposeResult
@@ -15,17 +15,23 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input
 from textual.worker import get_current_worker
 
-from review.dedup.manual import merge_records, take_apart
+from review.dedup.manual import MergePlan, merge_records, plan_merge
+from review.dedup.undo import undo_or_take_apart
+from review.dedup.units import load_resolution
 from review.errors import ReviewError
+from review.ledger.resolver import Resolution
 from review.record_reading import reading_fields
 from review.review_file import open_review
 from review.store import RecordRow, Store
 from review.tui.screens.reviewer_prompt import ReviewerNamed, reviewer_prompt
 from review.tui.widgets.key_footer import KeyFooter
+from review.tui.widgets.merge_bar import MergeBar, merged_message, undone_message
 from review.tui.widgets.record_detail import RecordDetail
 from review.tui.widgets.record_table import RecordTable
 from review.tui.widgets.search_bar import SearchBar
 from review.tui.widgets.sources_panel import SourcesPanel
+
+T = TypeVar("T")
 
 PAGE_SIZE = 200
 """Rows fetched at a time; the table asks for more as the cursor nears the end."""
@@ -42,22 +48,23 @@ class RecordsScreen(Screen[None]):
         Binding("escape", "clear_search", "Clear search", id="records.clear-search"),
         Binding("s", "toggle_sources", "Sources", id="records.sources"),
         Binding("m", "merge", "Same as…", id="records.merge"),
-        Binding("x", "take_apart", "Take apart", id="records.take-apart"),
+        Binding("x", "take_apart", "Undo merge / apart", id="records.take-apart"),
     ]
     """
     | Key | Description |
     | :- | :- |
     | / | Type a full-text search. |
-    | escape | Clear the search and go back to the table; with no search, back home. |
+    | escape | Cancel a merge begun with m; clear the search; with neither, back home. |
     | s | Show or hide the sources panel. |
-    | m | Mark this record; on another record, screen the two as one (a reviewer's merge). |
-    | x | Take this record out of the unit it shares with others. |
+    | m | Mark this record; on another, screen the two as one (the bar says what is kept). |
+    | x | Undo the newest merge of this record's unit exactly; with none, take it apart. |
     """
 
     table = getters.query_one("#records", RecordTable)
     detail = getters.query_one("#detail", RecordDetail)
     search_bar = getters.query_one("#search-bar", SearchBar)
     sources = getters.query_one("#sources", SourcesPanel)
+    merge_bar = getters.query_one("#merge-pending", MergeBar)
 
     def __init__(self, store: Store) -> None:
         super().__init__()
@@ -78,12 +85,15 @@ class RecordsScreen(Screen[None]):
         self._source_files: dict[int, str] = {}
         self._marked: int | None = None
         """A record marked with `m`, waiting for the record to merge it with."""
+        self._resolution: Resolution | None = None
+        """The units as they were when `m` marked a record: what the bar's plan reads."""
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="records-body"):
             with Vertical(id="records-list"):
                 yield SearchBar(id="search-bar")
+                yield MergeBar(id="merge-pending")
                 yield RecordTable(id="records")
             yield RecordDetail(id="detail")
         yield SourcesPanel(id="sources")
@@ -111,7 +121,10 @@ class RecordsScreen(Screen[None]):
     async def action_clear_search(self) -> None:
         """Clear the search; with none to clear, go back (to the home)."""
         search = self.query_one("#search", Input)
-        if search.value:
+        if self._marked is not None:
+            self._unmark()
+            self.notify("Merge cancelled: nothing changed", timeout=2)
+        elif search.value:
             search.value = ""
         elif self.table.has_focus:
             await self.app.run_action("app.back")
@@ -128,35 +141,74 @@ class RecordsScreen(Screen[None]):
         self.sources.display = not self.sources.display
 
     def action_merge(self) -> None:
+        """Two presses, one on each record: the first marks and shows what a
+        merge would keep, the second (on another record) merges. No dialog:
+        keys typed ahead (`m ↓ m x`) act in order, and `x` undoes exactly."""
         record_id = self.table.highlighted_id
         if record_id is None:
             return
-        if self._marked is None or self._marked == record_id:
-            self._marked = None if self._marked == record_id else record_id
-            if self._marked is not None:
-                self.notify(f"Record {record_id} marked: highlight the other one and press m")
+        if self._marked is None:
+            try:
+                self._resolution = load_resolution(self.store)
+            except ReviewError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self._marked = record_id
+            self._show_pending(record_id)
             return
-        first, self._marked = self._marked, None
+        first = self._marked
+        if first == record_id:
+            self._unmark()
+            self.notify("Merge cancelled: nothing changed", timeout=2)
+            return
+        plan = self._plan(first, record_id)
+        self._unmark()
+        if plan is None:
+            return
+        if not plan.joining:
+            self.notify(f"Records {first} and {record_id} are screened as one already")
+            return
         uid_a, uid_b = self._uids(first, record_id)
         self._as_reviewer(
             lambda who: merge_records(self.store, uid_a, uid_b, who),
-            f"Records {first} and {record_id} are screened as one now",
+            merged_message(plan),
         )
 
     def action_take_apart(self) -> None:
         record_id = self.table.highlighted_id
         if record_id is not None:
-            [uid] = self._uids(record_id)
             self._as_reviewer(
-                lambda who: take_apart(self.store, uid, who),
-                f"Record {record_id} is screened on its own now",
+                lambda who: undo_or_take_apart(self.store, record_id, who),
+                lambda done: undone_message(done, record_id),
             )
+
+    def _plan(self, first: int, second: int) -> MergePlan | None:
+        try:
+            return plan_merge(self.store, first, second, self._resolution)
+        except ReviewError as exc:
+            self.notify(str(exc), severity="error")
+            return None
+
+    def _show_pending(self, record_id: int | None) -> None:
+        """The bar above the table while a record is marked: what `m` would do here."""
+        first = self._marked
+        if first is None:
+            self.merge_bar.hide()
+        elif record_id is None or record_id == first:
+            self.merge_bar.show_marked(first)
+        elif plan := self._plan(first, record_id):
+            self.merge_bar.show_plan(first, record_id, plan)
+
+    def _unmark(self) -> None:
+        self._marked = None
+        self._resolution = None
+        self._show_pending(None)
 
     def _uids(self, *record_ids: int) -> list[str]:
         refs = self.store.records.record_refs(record_ids)
         return [refs[i].uid for i in record_ids]
 
-    def _as_reviewer(self, action: Callable[[str], object], done: str) -> None:
+    def _as_reviewer(self, action: Callable[[str], T], done: str | Callable[[T], str]) -> None:
         reviewer = getattr(self.app, "reviewer", None)
         if not reviewer:
 
@@ -169,13 +221,15 @@ class RecordsScreen(Screen[None]):
             return
         self._act(action, reviewer, done)
 
-    def _act(self, action: Callable[[str], object], reviewer: str, done: str) -> None:
+    def _act(
+        self, action: Callable[[str], T], reviewer: str, done: str | Callable[[T], str]
+    ) -> None:
         try:
-            action(reviewer)
+            result = action(reviewer)
         except ReviewError as exc:
             self.notify(str(exc), severity="error")
             return
-        self.notify(done, timeout=3)
+        self.notify(done if isinstance(done, str) else done(result), timeout=4)
 
     # -- search and paging --------------------------------------------------
 
@@ -327,6 +381,8 @@ class RecordsScreen(Screen[None]):
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         key = event.row_key.value
         self._show_detail(int(key) if key is not None else None)
+        if self._marked is not None:
+            self._show_pending(int(key) if key is not None else None)
 
     def _show_detail(self, record_id: int | None) -> None:
         if record_id is None:
