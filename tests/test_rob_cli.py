@@ -116,6 +116,21 @@ def test_status_lists_studies_results_tools_and_states(
     assert "robins_i  not started" in out and "complete" not in out
 
 
+def test_status_warns_of_an_overall_set_before_the_domains(
+    review_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As the assessment screen does; the judgement stays stored as chosen."""
+    with Store.open(review_file, now=fixed_clock) as store:
+        cohort = session(store, review_protocol(store), study=COHORT)
+        cohort.decide(OVERALL, "Low")
+        cohort.decide("D1", "Serious")
+    assert run("rob", "status", review_file) == 0
+    out = capsys.readouterr().out
+    assert "    warning: Overall Low was set before D2, D3" in out
+    assert "    warning: Overall Low is lower risk than the domains imply (at least Serious)" in out
+    assert out.count("warning:") == 2  # the trial's High overall, all domains judged: none
+
+
 def test_summary_shows_full_words_and_counts(
     review_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -141,6 +141,8 @@ def status(file: Path, only: str | None) -> None:
             f"  {item.label}{result}  {item.study.key}  {item.tool.id}  {item.status}"
             + (f"  ({who})" if who else "")
         )
+        for warning in item.warnings:
+            click.echo(f"    warning: {warning}")
 
 
 @rob.command("summary")

@@ -15,8 +15,10 @@ from review.extraction.studies import IncludedStudy, load_included
 from review.extraction.values import Values
 from review.ledger.entities import Entity, of_study
 from review.protocol.models import Protocol
+from review.rob.assessment import OVERALL, OVERALL_APPLICABILITY, Assessment
 from review.rob.events import AGREED, SHARED, RobLedger, Target, final_assessment
 from review.rob.model import Tool
+from review.rob.overall_check import check_overall
 from review.rob.session import Status, assessors, study_tool
 from review.store import Store
 
@@ -35,6 +37,9 @@ class RobItem:
     status: Status = Status.NOT_STARTED
     problem: str | None = None
     hint: str | None = None
+    warnings: tuple[str, ...] = ()
+    """Of the final assessment's overall judgement: set before the domains, or
+    lower risk than they imply (`review.rob.overall_check`); never blocking."""
 
     @property
     def target(self) -> Target | None:
@@ -83,10 +88,11 @@ def overview(
         for result in results:
             target = (study.key, result.id if result else "", tool.id)
             by_who = _statuses(ledger, tool, target, count)
+            status, final = _overall_status(ledger, tool, target, by_who, count)
             out.append(
                 RobItem(
-                    study, label, found.design, tool, result, by_who,
-                    _overall_status(ledger, tool, target, by_who, count),
+                    study, label, found.design, tool, result, by_who, status,
+                    warnings=_overall_warnings(final) if final is not None else (),
                 )
             )  # fmt: skip
     return out
@@ -111,10 +117,17 @@ def _statuses(ledger: RobLedger, tool: Tool, target: Target, count: int) -> dict
 
 def _overall_status(
     ledger: RobLedger, tool: Tool, target: Target, by_who: dict[str, Status], count: int
-) -> Status:
+) -> tuple[Status, Assessment | None]:
     """Complete when the final assessment is (one assessor's, or the pair's
-    agreed one); not started when nobody began."""
+    agreed one); not started when nobody began. With the final assessment."""
     if not any(s is not Status.NOT_STARTED for s in by_who.values()):
-        return Status.NOT_STARTED
+        return Status.NOT_STARTED, None
     final = final_assessment(ledger, tool, target, assessors=count)
-    return Status.COMPLETE if final.is_complete else Status.IN_PROGRESS
+    return (Status.COMPLETE if final.is_complete else Status.IN_PROGRESS), final
+
+
+def _overall_warnings(final: Assessment) -> tuple[str, ...]:
+    keys = [OVERALL]
+    if any(d.kind == "applicability" for d in final.domains):
+        keys.append(OVERALL_APPLICABILITY)
+    return tuple(w for key in keys for w in check_overall(final, key).warnings)
