@@ -137,7 +137,8 @@ async def test_u_undoes_a_confirmed_pair_and_leaves_the_rule_s_group_whole(
 ) -> None:
     """`y` put Embase 1 into the group a DOI rule made of PubMed 1 and Embase 3;
     `u` on that group's first row took PubMed 1 out of its own DOI group. It
-    undoes the merge now: Embase 1 alone again, the pair back in the queue."""
+    undoes the merge now: Embase 1 alone again, the pair back in the queue —
+    twice, the second time typed ahead."""
     app = ReviewApp(dup_store, reviewer="alice")
     async with app.run_test(size=SIZE) as pilot:
         await _open(app, pilot)
@@ -146,6 +147,9 @@ async def test_u_undoes_a_confirmed_pair_and_leaves_the_rule_s_group_whole(
         groups = app.screen.query_one("#dup-groups", DataTable)
         assert groups.row_count == 3
         await pilot.press("u")
+        await pilot.pause()
+        assert groups.row_count == 2
+        burst(app, "g", "y", "g", "u")  # the same typed ahead, none waiting for the screen
         await pilot.pause()
         assert groups.row_count == 2
     with Store.open(dup_store.path) as fresh:
