@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from review.wording import counted
+
 if TYPE_CHECKING:
     from review.extraction.long_layout import ImportResult as ExtractionImport
     from review.fulltext import FolderAttach
@@ -21,12 +23,6 @@ if TYPE_CHECKING:
     from review.store.merge import MergeResult, ProtocolDifference, ProtocolVersion
 
 WARNING = "warning: "
-
-
-def counted(n: int, noun: str, plural: str | None = None) -> str:
-    """`1 conflict`, `2 conflicts`, `0 studies`: a count and its noun, plural
-    (`noun` + s unless given) but for one."""
-    return f"{n:,} {noun}" if n == 1 else f"{n:,} {plural or noun + 's'}"
 
 
 def copy_lines(file: Path, new: Path, reviewer: str | None) -> list[str]:
@@ -41,14 +37,20 @@ def copy_lines(file: Path, new: Path, reviewer: str | None) -> list[str]:
 
 def merge_lines(other: Path, result: MergeResult) -> list[str]:
     lines = [f"  {table}: {count} added" for table, count in result.added.items()]
-    lines.append(f"Merged {result.total} events from {other}.")
+    lines.append(f"Merged {counted(result.total, 'event')} from {other}.")
+    lines += [
+        f"note: {spelling!r} and {name!r} are one reviewer, read as {name} "
+        "(names differing only by case or spacing are one person; no row was changed)"
+        for spelling, name in sorted(result.same_reviewers.items())
+    ]
     if result.protocol_difference:
         lines += _protocol_difference(result.protocol_difference)
     if result.unmatched_events:
         lines.append(
-            f"{WARNING}{result.unmatched_events} added events concern "
-            f"{result.unmatched_records} records this file does not have; import the same "
-            "search files as the other reviewer and they take effect"
+            f"{WARNING}{counted(result.unmatched_events, 'added event')} "
+            f"concern{'s' if result.unmatched_events == 1 else ''} "
+            f"{counted(result.unmatched_records, 'record')} this file does not have; "
+            "import the same search files as the other reviewer and they take effect"
         )
     return lines
 
@@ -117,14 +119,19 @@ def fulltext_list_lines(states: dict[str, FulltextState], links: dict[str, str])
 def decisions_import_lines(result: DecisionImport, source: Path, dry_run: bool) -> list[str]:
     stages = ", ".join(f"{stage.value} {n}" for stage, n in result.per_stage().items() if n)
     verb = "Would import" if dry_run else "Imported"
-    line = f"{verb} {len(result.decisions)} decision(s) from {source.name}"
+    line = f"{verb} {counted(len(result.decisions), 'decision')} from {source.name}"
     if result.decisions:
-        line += f" ({stages}) on {result.units} record(s), duplicates counted once"
+        line += f" ({stages}) on {counted(result.units, 'record')}, duplicates counted once"
     lines = [line]
     if result.replaced:
-        lines.append(f"  {result.replaced} replace the reviewer's earlier decision on that record")
+        verb = "replaces" if result.replaced == 1 else "replace"
+        lines.append(f"  {result.replaced} {verb} the reviewer's earlier decision on that record")
     if result.unchanged:
-        lines.append(f"  {result.unchanged} row(s) already current, not stored again")
+        lines.append(f"  {counted(result.unchanged, 'row')} already current, not stored again")
+    lines += [
+        f"  {typed!r} recorded as {name}, the same reviewer (case and spacing aside)"
+        for typed, name in result.renamed.items()
+    ]
     if dry_run:
         lines.append("Nothing was stored (--dry-run).")
     return lines
@@ -132,8 +139,9 @@ def decisions_import_lines(result: DecisionImport, source: Path, dry_run: bool) 
 
 def extraction_import_line(result: ExtractionImport) -> str:
     return (
-        f"Imported {result.values} values for {len(result.studies)} studies "
-        f"({result.rows_created} new rows, {result.unchanged} already current)"
+        f"Imported {counted(result.values, 'value')} for "
+        f"{counted(len(result.studies), 'study', 'studies')} "
+        f"({counted(result.rows_created, 'new row')}, {result.unchanged} already current)"
     )
 
 
@@ -146,16 +154,16 @@ def rob_export_lines(report: ExportReport, target: Path) -> list[str]:
         use = f'robvis tool "{robvis}"' if robvis else "no robvis template"
         left = report.left_out[tool_id]
         note = f"; {len(left)} not fully judged left out" if left else ""
-        lines.append(f"{tool_id}: {rows} row(s) ({use}){note}")
-    lines.append(f"rob_long.csv: {report.long_rows} row(s) ({', '.join(LONG_COLUMNS)})")
-    lines.append(f"Wrote {len(report.files)} files to {target}")
+        lines.append(f"{tool_id}: {counted(rows, 'row')} ({use}){note}")
+    lines.append(f"rob_long.csv: {counted(report.long_rows, 'row')} ({', '.join(LONG_COLUMNS)})")
+    lines.append(f"Wrote {counted(len(report.files), 'file')} to {target}")
     return lines
 
 
 def rob_import_line(result: RobImport) -> str:
     return (
         f"Imported {result.events} answers and judgements into "
-        f"{len(result.assessments)} assessments ({result.unchanged} already current)"
+        f"{counted(len(result.assessments), 'assessment')} ({result.unchanged} already current)"
     )
 
 
@@ -165,7 +173,7 @@ def stopping_lines(
     """The figures; with `recorded` (the settings `record_stop` returned), the stop too."""
     lines = [
         f"{name}: {figures.screened:,} of {figures.total:,} screened, "
-        f"{figures.includes:,} included, {figures.excludes_since_include:,} excludes "
+        f"{figures.includes:,} included, {counted(figures.excludes_since_include, 'exclude')} "
         "since the last include"
     ]
     if figures.p_value is None:

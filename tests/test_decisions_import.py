@@ -144,8 +144,8 @@ def test_import_stores_each_decision_on_its_unit_with_its_origin(
     source = writer(tmp_path / f"pilot{suffix}", GOOD)
     assert run("decisions", "import", review, source, "--reviewer", "lead") == 0
     out = capsys.readouterr().out
-    assert f"Imported 10 decision(s) from pilot{suffix} (title_abstract 6, full_text 4) " \
-        "on 3 record(s), duplicates counted once" in out  # fmt: skip
+    assert f"Imported 10 decisions from pilot{suffix} (title_abstract 6, full_text 4) " \
+        "on 3 records, duplicates counted once" in out  # fmt: skip
     assert decisions(review) == EXPECTED
     with Store.open(review) as store:
         origins = store.screening.origins()
@@ -195,8 +195,8 @@ def test_importing_the_same_file_twice_stores_nothing_new(
     capsys.readouterr()
     assert run("decisions", "import", review, source) == 0
     out = capsys.readouterr().out
-    assert "Imported 0 decision(s)" in out
-    assert "10 row(s) already current, not stored again" in out
+    assert "Imported 0 decisions" in out
+    assert "10 rows already current, not stored again" in out
     assert stored_count(review) == before
     assert decisions(review) == EXPECTED
 
@@ -238,7 +238,7 @@ def test_dry_run_checks_everything_and_stores_nothing(
     before = stored_count(review)
     assert run("decisions", "import", review, write_csv(tmp_path / "d.csv", GOOD), "--dry-run") == 0
     out = capsys.readouterr().out
-    assert "Would import 10 decision(s)" in out and "Nothing was stored" in out
+    assert "Would import 10 decisions" in out and "Nothing was stored" in out
     assert stored_count(review) == before
 
 
@@ -312,7 +312,7 @@ def test_a_csv_saved_by_excel_in_its_windows_code_page_names_the_line_and_the_fi
     with source.open("w", encoding="utf-8-sig", newline="") as out:
         csv.writer(out, delimiter=";").writerows([HEADER, *rows])
     assert run("decisions", "import", review, source, "--reviewer", "ann") == 0
-    assert "Imported 2 decision(s)" in capsys.readouterr().out
+    assert "Imported 2 decisions" in capsys.readouterr().out
 
 
 def test_an_exclusion_that_strands_full_text_decisions_is_refused(

@@ -115,7 +115,7 @@ def test_status_and_the_methods_sheet_report_prioritisation_and_the_stop(
     assert "word n-grams of 1 to 2 words" in by_topic["Model"]
     assert "random seed 0" in by_topic["Model"] and "scikit-learn" in by_topic["Model"]
     assert "random order drawn with seed 0" in by_topic["Warm-up"]
-    assert "0 record(s) known to be relevant" in by_topic["Warm-up"]
+    assert "0 records known to be relevant were given" in by_topic["Warm-up"]
     assert "after every decision" in by_topic["Retraining"]
     assert "own decisions only" in by_topic["Retraining"]
     assert "after 20 of 80 records (25.0%)" in by_topic["Stopping"]

@@ -175,7 +175,7 @@ def test_export_writes_robvis_tables_and_the_long_file(
     out = tmp_path / "out"
     assert run("rob", "export", review_file, "--to", out) == 0
     said = capsys.readouterr().out
-    assert 'rob2: 1 row(s) (robvis tool "ROB2")' in said
+    assert 'rob2: 1 row (robvis tool "ROB2")' in said
     assert "robins_i: 0 row(s)" in said and "2 not fully judged left out" in said
     plain = read(out / "rob2.csv")
     assert plain[0] == read(ROBVIS / "data_rob2.csv")[0]

@@ -171,6 +171,15 @@ def open_review(path: Path) -> Store:
     return store
 
 
+def as_reviewer(store: Store, typed: str, doing: str = "recording") -> str:
+    """The name to work under in this review: an existing reviewer's spelling
+    when `typed` differs from it only by case or spacing, said once on stderr."""
+    name, note = store.reviewers.resolve(typed, doing)
+    if note:
+        click.echo(f"note: {note}", err=True)
+    return name
+
+
 def warn_location(warning: str | None) -> None:
     if warning:
         click.echo(f"warning: {warning}", err=True)

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from review.cli.base import FILE, cli, open_review, warn_location
+from review.cli.base import FILE, as_reviewer, cli, open_review, warn_location
 from review.cli.fulltext import NOTE, REVIEWER, require_reviewer
 from review.config import load_settings, resolve_reviewer
 from review.errors import UsageError
@@ -130,6 +130,7 @@ def resolve(
             hint="drop --reason, or settle with --decision exclude",
         )
     with open_review(file) as store:
+        name = as_reviewer(store, name)
         warn_location(store.location_warning)
         session = ScreeningSession(store, review_protocol(store), name, Stage(stage))
         matches = RecordFinder(store, [record]).find(record, source)

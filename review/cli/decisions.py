@@ -7,7 +7,15 @@ from pathlib import Path
 
 import click
 
-from review.cli.base import FILE, InputFile, cli, echo_lines, open_review, warn_location
+from review.cli.base import (
+    FILE,
+    InputFile,
+    as_reviewer,
+    cli,
+    echo_lines,
+    open_review,
+    warn_location,
+)
 from review.cli.fulltext import REVIEWER
 from review.config import load_settings, resolve_reviewer
 from review.printouts import decisions_import_lines
@@ -42,6 +50,7 @@ def import_file(file: Path, source: Path, reviewer: str | None, dry_run: bool) -
     """
     by = resolve_reviewer(reviewer, os.environ, load_settings())
     with open_review(file) as store:
+        by = by and as_reviewer(store, by)
         warn_location(store.location_warning)
         result = import_decisions(
             store, review_protocol(store), source, imported_by=by, dry_run=dry_run

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from review.cli.base import FILE, cli, open_review, progress_line, warn_location
+from review.cli.base import FILE, as_reviewer, cli, open_review, progress_line, warn_location
 from review.config import load_settings, resolve_reviewer
 from review.dedup.manual import merge_records, take_apart
 from review.dedup.queue_report import write_queue_report
@@ -110,6 +110,7 @@ def same(file: Path, first: int, second: int, reviewer: str | None) -> None:
         )
     who = _reviewer(reviewer)
     with open_review(file) as store:
+        who = as_reviewer(store, who)
         refs = _refs(store, [first, second])
         unit = merge_records(store, refs[0], refs[1], who)
         size = load_resolution(store).size(unit)
@@ -129,6 +130,7 @@ def apart(file: Path, record: int, reviewer: str | None) -> None:
     """
     who = _reviewer(reviewer)
     with open_review(file) as store:
+        who = as_reviewer(store, who)
         [uid] = _refs(store, [record])
         unit = take_apart(store, uid, who)
     click.echo(f"Record {record} is screened on its own now (it left {unit}).")

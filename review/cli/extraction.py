@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from review.cli.base import FILE, InputFile, cli, open_review, warn_location
+from review.cli.base import FILE, InputFile, as_reviewer, cli, open_review, warn_location
 from review.cli.fulltext import REVIEWER, require_reviewer
 from review.config import load_settings, resolve_reviewer
 from review.errors import UsageError
@@ -113,6 +113,7 @@ def import_values(file: Path, source: Path, reviewer: str | None) -> None:
     """
     name = require_reviewer(reviewer)
     with open_review(file) as store:
+        name = as_reviewer(store, name)
         warn_location(store.location_warning)
         result = import_long(store, review_protocol(store), source, reviewer=name)
     click.echo(extraction_import_line(result))

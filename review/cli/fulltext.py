@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from review import report_actions
-from review.cli.base import FILE, cli, echo_lines, open_review, warn_location
+from review.cli.base import FILE, as_reviewer, cli, echo_lines, open_review, warn_location
 from review.config import load_settings, resolve_reviewer
 from review.errors import UsageError
 from review.fulltext import attach_folder, fulltext_location
@@ -58,6 +58,7 @@ def attach(file: Path, record: str, location: str, note: str | None, reviewer: s
     name = require_reviewer(reviewer)
     stored = fulltext_location(location)
     with open_review(file) as store:
+        name = as_reviewer(store, name)
         warn_location(store.location_warning)
         line = report_actions.attach(store, record, stored, reviewer=name, note=note)
     click.echo(line)
@@ -77,6 +78,7 @@ def attach_folder_(file: Path, folder: Path, dry_run: bool, reviewer: str | None
     """
     name = require_reviewer(reviewer)
     with open_review(file) as store:
+        name = as_reviewer(store, name)
         warn_location(store.location_warning)
         result = attach_folder(store, folder, reviewer=name, dry_run=dry_run)
     echo_lines(attach_folder_lines(result, dry_run))
@@ -91,6 +93,7 @@ def not_retrieved(file: Path, record: str, note: str | None, reviewer: str | Non
     """Mark a report as sought but not retrieved (PRISMA counts it)."""
     name = require_reviewer(reviewer)
     with open_review(file) as store:
+        name = as_reviewer(store, name)
         line = report_actions.not_retrieved(store, record, reviewer=name, note=note)
     click.echo(line)
 
@@ -103,6 +106,7 @@ def detach(file: Path, record: str, reviewer: str | None) -> None:
     """Remove a record's full text or not-retrieved mark (the history keeps it)."""
     name = require_reviewer(reviewer)
     with open_review(file) as store:
+        name = as_reviewer(store, name)
         line = report_actions.detach(store, record, reviewer=name)
     click.echo(line)
 
@@ -119,6 +123,7 @@ def link(file: Path, record: str, study_record: str, reviewer: str | None) -> No
     """
     name = require_reviewer(reviewer)
     with open_review(file) as store:
+        name = as_reviewer(store, name)
         line = report_actions.link(store, record, study_record, reviewer=name)
     echo_lines(line.splitlines())
 
@@ -131,6 +136,7 @@ def unlink(file: Path, record: str, reviewer: str | None) -> None:
     """Make a linked report a study of its own again."""
     name = require_reviewer(reviewer)
     with open_review(file) as store:
+        name = as_reviewer(store, name)
         line = report_actions.unlink(store, record, reviewer=name)
     click.echo(line)
 

@@ -13,8 +13,8 @@ from review.cli.base import FILE, cli, open_review, progress_line, warn_location
 from review.errors import ProtocolError
 from review.ingest import ImportOptions, ImportResult, import_paths, import_report
 from review.models import OtherMethod, SourceKind
-from review.printouts import counted
 from review.review_file import create_review
+from review.wording import counted
 
 
 def protocol_template() -> Path:

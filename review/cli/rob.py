@@ -8,7 +8,15 @@ from pathlib import Path
 
 import click
 
-from review.cli.base import FILE, InputFile, cli, echo_lines, open_review, warn_location
+from review.cli.base import (
+    FILE,
+    InputFile,
+    as_reviewer,
+    cli,
+    echo_lines,
+    open_review,
+    warn_location,
+)
 from review.cli.fulltext import REVIEWER, require_reviewer
 from review.config import load_settings
 from review.errors import UsageError
@@ -202,6 +210,7 @@ def import_command(file: Path, source: Path, reviewer: str | None) -> None:
     """Read answers (and judgements) in the long layout, all or nothing."""
     name = require_reviewer(reviewer)
     with open_review(file) as store:
+        name = as_reviewer(store, name)
         warn_location(store.location_warning)
         result = import_long(store, review_protocol(store), source, reviewer=name)
     click.echo(rob_import_line(result))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from review.cli.base import FILE, cli, echo_lines, open_review, warn_location
+from review.cli.base import FILE, as_reviewer, cli, echo_lines, open_review, warn_location
 from review.config import load_settings, resolve_reviewer
 from review.errors import UsageError
 from review.models import Stage
@@ -31,6 +31,7 @@ def stopping(file: Path, reviewer: str | None, stop_here: bool, as_json: bool) -
     if not name:
         raise UsageError("whose screening?", hint="pass --reviewer NAME or set REVIEW_REVIEWER")
     with open_review(file) as store:
+        name = as_reviewer(store, name)
         warn_location(store.location_warning)
         session = ScreeningSession(store, review_protocol(store), name, Stage.TITLE_ABSTRACT)
         figures = reviewer_figures(session)

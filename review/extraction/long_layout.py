@@ -183,6 +183,8 @@ class _Planner:
         # a round trip takes them back.
         self.included |= set(store.extraction.studies_with_values())
         self.values = Values(store.extraction.value_events())
+        self.names = store.reviewers.spellings()
+        """A `reviewer` cell is one of these when it differs only by case or spacing."""
         entities = store.entities.entities()
         self.rows: dict[str, dict[str, list[Entity]]] = {}
         for study in self.included:
@@ -245,7 +247,8 @@ class _Planner:
                 "section + field as exported, e.g. study + study_design, arms + arm.rt_dose_gy",
             )
             return
-        who = text("reviewer") or self.reviewer
+        who = text("reviewer")
+        who = (who if who == AGREED else self.names.take(who)) if who else self.reviewer
         unit = text("unit")
         if unit and ref.field.unit and unit != ref.field.unit:
             problem(

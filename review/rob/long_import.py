@@ -65,6 +65,7 @@ def import_long(store: Store, protocol: Protocol, path: Path, *, reviewer: str) 
     items = {i.study.key: i for i in overview(store, protocol)}
     entities = store.entities.entities()
     ledger = RobLedger(store.rob.events())
+    names = store.reviewers.spellings()  # `alice` in a row is the review's `Alice`
     count = assessors(protocol)
     problems: list[Problem] = []
     groups: dict[tuple[Target, str], list[tuple[int, dict[str, str]]]] = {}
@@ -128,7 +129,8 @@ def import_long(store: Store, protocol: Protocol, path: Path, *, reviewer: str) 
                         field="result")
             )  # fmt: skip
             continue
-        who = cells.get("reviewer", "") or reviewer
+        who = cells.get("reviewer", "")
+        who = (who if who == AGREED else names.take(who)) if who else reviewer
         target = (study, result_id, tool.id)
         tools[target] = tool
         groups.setdefault((target, who), []).append((number, cells))

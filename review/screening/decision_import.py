@@ -58,6 +58,9 @@ class DecisionImport:
     unchanged: int = 0
     """Rows matching the reviewer's current decision (or an earlier row): not stored."""
     rows: int = 0
+    renamed: dict[str, str] = field(default_factory=dict)
+    """A `reviewer` cell as written → the spelling of the same reviewer it was
+    recorded under (it differed only by case or spacing)."""
 
     def per_stage(self) -> dict[Stage, int]:
         return {stage: sum(d.stage is stage for d in self.decisions) for stage in Stage}
@@ -101,6 +104,11 @@ def import_decisions(
     )
     state = load_state(store, protocol)
     cells = [(number, {name: _text(raw, name) for name in COLUMNS}) for number, raw in rows]
+    result = DecisionImport(rows=len(cells))
+    names = store.reviewers.spellings()
+    for _, row in cells:
+        if (typed := row["reviewer"]) and (name := names.take(typed)) != typed:
+            row["reviewer"] = result.renamed[typed] = name
     finder = RecordFinder(store, [c["record"] for _, c in cells if c["record"]])
     problems: list[Problem] = []
     checked: list[_Row] = []
@@ -108,7 +116,6 @@ def import_decisions(
         found = _check_row(number, row, protocol, state, finder, problems)
         if found is not None:
             checked.append(_Row(number, found[0], row["record"], found[1]))
-    result = DecisionImport(rows=len(cells))
     planned = _plan(checked, state, result, problems)
     _check_full_text(planned, state, store, problems)
     if problems:

@@ -15,6 +15,7 @@ from typing import Any
 
 from review.prioritise.stopping import CITATION
 from review.screening.priority_ledger import ReviewerPrioritisation
+from review.wording import counted
 
 _DESCRIBED = {
     "model", "classifier", "c", "ratio", "ngram_max", "min_df", "max_df", "sublinear_tf", "seed",
@@ -83,7 +84,7 @@ def describe_model(settings: dict[str, Any]) -> str:
             )
         text = (
             f"TF-IDF features of {_fields(settings)} ({features}, terms in at least "
-            f"{settings.get('min_df', 1)} record(s){cap}{scaled}) and {weights}"
+            f"{counted(settings.get('min_df', 1), 'record')}{cap}{scaled}) and {weights}"
         )
     else:
         text = str(name or "an unnamed model")
@@ -164,7 +165,8 @@ def _warm_up(who: str, settings: dict[str, Any]) -> str:
     )
     known = settings.get("known_relevant")
     if known is not None:
-        text += f"; {known} record(s) known to be relevant were given as prior knowledge"
+        were = "was" if known == 1 else "were"
+        text += f"; {counted(known, 'record')} known to be relevant {were} given as prior knowledge"
     return text + "."
 
 
@@ -174,9 +176,10 @@ def _stop(who: str, at: str, figures: dict[str, Any], settings: dict[str, Any]) 
     order = "" if settings else "; the queue was not prioritised at that point"
     out = [Statement(
         "Stopping", who,
-        f"{who} chose to stop screening at {when(at)} after {screened:,} of {total:,} records"
-        f"{share}, with {figures.get('includes', 0):,} relevant records found (include or "
-        f"maybe) and {figures.get('excludes_since_include', 0):,} consecutive exclusions since "
+        f"{who} chose to stop screening at {when(at)} after {screened:,} of "
+        f"{counted(total, 'record')}{share}, with "
+        f"{counted(figures.get('includes', 0), 'relevant record')} found (include or maybe) and "
+        f"{counted(figures.get('excludes_since_include', 0), 'consecutive exclusion')} since "
         f"the last relevant one{order}.",
     )]  # fmt: skip
     target, confidence = figures.get("target_recall"), figures.get("confidence")

@@ -62,7 +62,7 @@ class DedupRepository:
             "SELECT uid, created_at, reviewer, group_key, record_uid, action, rule, score, batch "
             "FROM dedup_events"
         ).fetchall()
-        return [DedupEvent(*row) for row in rows]
+        return [DedupEvent(*row) for row in self._store.reviewers.read_as(rows, 2)]
 
     def group_state(self) -> GroupState:
         """Groups, pairs kept apart and records taken out, replayed by the ledger."""

@@ -157,6 +157,7 @@ class EntitiesRepository:
         rows = self._store.db.execute(
             f"SELECT {_COLUMNS} FROM entities {where} ORDER BY created_at, uid", params
         ).fetchall()
+        rows = self._store.reviewers.read_as(rows, 2)
         return [
             EntityEvent(
                 uid=row[0],

@@ -74,14 +74,14 @@ class ExtractionRepository:
             f"SELECT {_VALUE_COLUMNS} FROM extraction_values {where} ORDER BY created_at, uid",
             params,
         ).fetchall()
-        return [ValueEvent(*row) for row in rows]
+        return [ValueEvent(*row) for row in self._store.reviewers.read_as(rows, 2)]
 
     def value_event(self, uid: str) -> ValueEvent | None:
         """One value event by uid, as stored (with its stamp)."""
         row = self._store.db.execute(
             f"SELECT {_VALUE_COLUMNS} FROM extraction_values WHERE uid = ?", [uid]
         ).fetchone()
-        return ValueEvent(*row) if row else None
+        return ValueEvent(*self._store.reviewers.read_as([row], 2)[0]) if row else None
 
     def status_events(self, study_key: str | None = None) -> list[StatusEvent]:
         """Status events of one study (or all), in replay order."""
@@ -90,7 +90,7 @@ class ExtractionRepository:
             f"SELECT {_STATUS_COLUMNS} FROM extraction_status {where} ORDER BY created_at, uid",
             params,
         ).fetchall()
-        return [StatusEvent(*row) for row in rows]
+        return [StatusEvent(*row) for row in self._store.reviewers.read_as(rows, 2)]
 
     def studies_with_values(self) -> list[str]:
         return [

@@ -89,7 +89,7 @@ class FulltextsRepository:
             f"FROM fulltexts {where}",
             params,
         ).fetchall()
-        return [FulltextEvent(*row) for row in rows]
+        return [FulltextEvent(*row) for row in self._store.reviewers.read_as(rows, 2)]
 
     def candidates(self) -> list[FulltextCandidate]:
         """Each record key with a DOI, PMID and title to match files against."""

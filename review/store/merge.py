@@ -20,7 +20,7 @@ import difflib
 import os
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -28,6 +28,7 @@ from urllib.parse import quote
 from sqlite_utils import Database
 
 from review.errors import ExitCode, ReviewError, StoreError, UsageError
+from review.store.reviewers import ReviewersRepository
 from review.store.schema import EVENT_TABLES, MIGRATIONS
 
 _ALIAS = "merge_source"
@@ -121,6 +122,9 @@ class MergeResult:
     protocol_difference: ProtocolDifference | None
     """Set when the other copy's newest protocol differs from this file's, which
     keeps its own: the other copy's events were merged as they were made."""
+    same_reviewers: dict[str, str] = field(default_factory=dict)
+    """Spellings of a name the merge brought together (differing only by case or
+    spacing) → the one they are now read as; stored rows are unchanged."""
 
     @property
     def total(self) -> int:
@@ -134,6 +138,7 @@ class MergeMixin:
     path: Path
     write: Callable[..., Any]
     backup: Callable[[Path], None]
+    reviewers: ReviewersRepository
 
     def merge_from(self, other_path: Path) -> MergeResult:
         """Add the events of `other_path` this file lacks, in one transaction.
@@ -152,9 +157,14 @@ class MergeMixin:
             raise StoreError(f"cannot open the other review file ({exc})", path=other) from None
         try:
             difference = self._check_same_review(other)
+            before = self.reviewers.aliases()
             try:
                 with self.write():
-                    return self._copy_events(other, difference)
+                    result = self._copy_events(other, difference)
+                self.reviewers.forget()  # the other file's names join this one's
+                after = self.reviewers.aliases()
+                joined = {a: b for a, b in after.items() if before.get(a) != b}
+                return replace(result, same_reviewers=joined)
             except sqlite3.IntegrityError as exc:
                 raise StoreError(
                     f"the other file holds events this file cannot take ({exc}); nothing merged",

@@ -71,5 +71,7 @@ class PrioritisationRepository:
                 uid,
                 version or "",
             )
-            for stage, action, settings, figures, who, at, uid, version in rows
+            for stage, action, settings, figures, who, at, uid, version in (
+                self._store.reviewers.read_as(rows, 4)
+            )
         ]

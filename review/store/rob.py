@@ -95,13 +95,13 @@ class RobRepository:
         rows = self._store.db.execute(
             f"SELECT {_COLUMNS} FROM rob_answers {where} ORDER BY created_at, uid", params
         ).fetchall()
-        return [_event(row) for row in rows]
+        return [_event(row) for row in self._store.reviewers.read_as(rows, 2)]
 
     def event(self, uid: str) -> RobEvent | None:
         row = self._store.db.execute(
             f"SELECT {_COLUMNS} FROM rob_answers WHERE uid = ?", [uid]
         ).fetchone()
-        return _event(row) if row else None
+        return _event(self._store.reviewers.read_as([row], 2)[0]) if row else None
 
 
 def _event(row: Sequence[Any]) -> RobEvent:

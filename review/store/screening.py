@@ -71,8 +71,9 @@ class ScreeningRepository:
         clauses: list[str] = ["id > ?"]
         params: list[object] = [after_id]
         if reviewer is not None:
-            clauses.append("reviewer = ?")
-            params.append(reviewer)
+            spellings = self._store.reviewers.stored_as(reviewer)
+            clauses.append(f"reviewer IN ({', '.join('?' * len(spellings))})")
+            params.extend(spellings)
         if stage is not None:
             clauses.append("stage = ?")
             params.append(stage.value)
@@ -85,7 +86,7 @@ class ScreeningRepository:
             f"ORDER BY {_NEWEST_FIRST if newest_first else _REPLAY} LIMIT ?",
             [*params, -1 if limit is None else limit],
         )
-        return _events(cursor)
+        return _events(cursor, self._store.reviewers.aliases())
 
     def notes(self, record_key: str, stage: Stage) -> list[Note]:
         rows = self._store.db.execute(
@@ -93,7 +94,7 @@ class ScreeningRepository:
             "WHERE record_key = ? AND stage = ? ORDER BY created_at, uid",
             [record_key, stage.value],
         ).fetchall()
-        return [Note(r[0], Stage(r[1]), r[2], r[3], r[4]) for r in rows]
+        return self._notes(rows)
 
     def all_notes(self) -> list[Note]:
         """Every note of the review in replay order, for exports."""
@@ -101,7 +102,13 @@ class ScreeningRepository:
             "SELECT record_key, stage, text, reviewer, created_at FROM notes "
             "ORDER BY created_at, uid"
         ).fetchall()
-        return [Note(r[0], Stage(r[1]), r[2], r[3], r[4]) for r in rows]
+        return self._notes(rows)
+
+    def _notes(self, rows: list[Any]) -> list[Note]:
+        return [
+            Note(r[0], Stage(r[1]), r[2], r[3], r[4])
+            for r in self._store.reviewers.read_as(rows, 3)
+        ]
 
     def labels(self, alias: dict[str, str] | None = None) -> dict[str, set[str]]:
         """Current labels per record key (or per unit, through `alias`)."""
@@ -113,10 +120,11 @@ class ScreeningRepository:
         )
         shared: dict[str, str] = {}
         keep = shared.setdefault
+        named = self._store.reviewers.aliases().setdefault  # seeded: other spellings read as one
         out: list[LabelEvent] = []
         while rows := cursor.fetchmany(50_000):
             out.extend(
-                LabelEvent(uid, at, keep(who, who), keep(key, key), keep(label, label), keep(a, a))
+                LabelEvent(uid, at, named(who, who), keep(key, key), keep(label, label), keep(a, a))
                 for uid, at, who, key, label, a in rows
             )
         return out
@@ -150,7 +158,7 @@ class ScreeningRepository:
         cursor = self._store.db.execute(
             f"SELECT {_DECISION_COLUMNS} FROM decisions WHERE uid = ?", [uid]
         )
-        return _events(cursor)[0]
+        return _events(cursor, self._store.reviewers.aliases())[0]
 
     def import_decisions(self, decisions: Sequence[ImportedDecision]) -> None:
         """Append screens brought in from a file, all in one transaction (a
@@ -207,12 +215,12 @@ _NEWEST_FIRST = "created_at DESC, uid DESC"
 _NO_REASONS: tuple[str, ...] = ()
 
 
-def _events(cursor: Any) -> list[DecisionEvent]:
+def _events(cursor: Any, aliases: dict[str, str]) -> list[DecisionEvent]:
     """Rows as events, read in slices. Repeated text (record keys, names, kinds)
     is shared rather than held once per row: a million events then fit in a
-    few hundred MB."""
+    few hundred MB. `aliases` (other spelling → a reviewer's) seeds the names."""
     shared: dict[str, str] = {}
-    keep = shared.setdefault
+    keep, named = shared.setdefault, aliases.setdefault
     stages, kinds, decisions = _STAGE_CODES, _KIND_CODES, _DECISION_CODES
     no_reasons, loads = _NO_REASONS, json.loads
     out: list[DecisionEvent] = []
@@ -226,7 +234,7 @@ def _events(cursor: Any) -> list[DecisionEvent]:
                 decisions[decision],
                 no_reasons if reasons is None else tuple(loads(reasons)),
                 note,
-                keep(reviewer, reviewer),
+                named(reviewer, reviewer),
                 created_at,
                 uid,
             )

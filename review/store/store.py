@@ -9,7 +9,8 @@ transaction, so a killed process leaves either all of an action or none.
 backups, meta, the protocol, appending events, merging another file) and
 one small repository per stage: `store.imports`, `store.records`,
 `store.screening`, `store.fulltexts`, `store.studies`, `store.dedup`,
-`store.entities`, `store.extraction`, `store.rob` and `store.prioritisation`.
+`store.entities`, `store.extraction`, `store.rob`, `store.prioritisation` and
+`store.reviewers`.
 A repository holds its stage's SQL and reaches the others only through their
 public methods on the store.
 
@@ -45,6 +46,7 @@ from review.store.location import risky_location
 from review.store.merge import MergeMixin
 from review.store.prioritisation import PrioritisationRepository
 from review.store.records import RecordsRepository
+from review.store.reviewers import ReviewersRepository
 from review.store.rob import RobRepository
 from review.store.schema import EVENT_TABLES, MIGRATIONS
 from review.store.screening import ScreeningRepository
@@ -77,6 +79,7 @@ class Store(MergeMixin):
         self.extraction = ExtractionRepository(self)
         self.rob = RobRepository(self)
         self.prioritisation = PrioritisationRepository(self)
+        self.reviewers = ReviewersRepository(self)
         self.removed_imports: list[str] = []
         """What `open` found of imports killed half-way and deleted, one line each."""
         self.location_warning = risky_location(path)
@@ -241,6 +244,7 @@ class Store(MergeMixin):
         except BaseException as exc:
             if self.db.conn.in_transaction:
                 self.db.execute("ROLLBACK")
+            self.reviewers.forget()  # it may hold a name the rollback took back
             if _read_only(exc):
                 raise read_only_error(self.path) from None
             raise
@@ -323,19 +327,23 @@ class Store(MergeMixin):
                 "a reviewer name is needed to record decisions",
                 hint="pass --reviewer NAME, set REVIEW_REVIEWER, or set reviewer in the config",
             )
+        # One person, one name: `alice` is recorded as the review's `Alice`.
+        name = self.reviewers.spelling(reviewer)
         with self.write():
             stamps = next_stamps(self.now(), self.newest_stamp(), len(rows))
             full = [
                 {
                     **row,
                     "uid": uuid.uuid4().hex,
-                    "reviewer": reviewer.strip(),
+                    "reviewer": name,
                     "created_at": stamp,
                     "app_version": __version__,
                 }
                 for row, stamp in zip(rows, stamps, strict=True)
             ]
             self.db.table(table).insert_all(full)
+            if full:
+                self.reviewers.recorded(name, full[0]["created_at"])
         return [row["uid"] for row in full]
 
     def newest_stamp(self) -> str | None:

@@ -387,6 +387,10 @@ class ReviewApp(App[None]):
         """`ann · rt-io.db · 180 records imported`: records as imported, where
         screening counts what is screened (duplicates and shared ids once)."""
         self.title = review_title(store)
+        if self.reviewer:  # `alice` works as the review's `Alice`, told once
+            self.reviewer, note = store.reviewers.resolve(self.reviewer, "Working")
+            if note:
+                self.notify(note, timeout=8)
         parts = [f"{store.records.record_count():,} records imported"]
         if self.title != store.path.name:
             parts.insert(0, store.path.name)

@@ -73,7 +73,7 @@ async def test_copy_then_merge_back_from_the_home(sample_path: Path, tmp_path: P
         dialog = await open_task(pilot, "m")
         await fill(pilot, dialog, "other", str(copy))
         shown = await run(pilot, dialog)
-        assert f"Merged 1 events from {copy}." in shown
+        assert f"Merged 1 event from {copy}." in shown
     with Store.open(sample_path) as merged:
         assert len(merged.screening.decisions()) == before + 1
         assert any(e.reviewer == "bob" for e in merged.screening.decisions())
@@ -219,11 +219,11 @@ async def test_import_screening_decisions_dry_run_and_real(
             csv.writer(out).writerows(rows)
         dialog.query_one("#task-dry_run", Checkbox).value = True
         shown = await run(pilot, dialog)
-        assert "Would import 1 decision(s) from pilot.csv" in shown
+        assert "Would import 1 decision from pilot.csv" in shown
         assert "Nothing was stored (--dry-run)." in shown
         dialog.query_one("#task-dry_run", Checkbox).value = False
         shown = await run(pilot, dialog)
-        assert "Imported 1 decision(s) from pilot.csv" in shown
+        assert "Imported 1 decision from pilot.csv" in shown
     with Store.open(sample_path) as store:
         assert len(store.screening.decisions()) == before + 1
 

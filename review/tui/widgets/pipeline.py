@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from review.printouts import counted
+from review.wording import counted
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from textual import events
 from textual.content import Content
 from textual.widgets import Static
 
-from review.printouts import counted as plural
 from review.screening.state import ReviewerCounts
+from review.wording import counted as plural
 
 BAR_WIDTH = 24
 NARROW_BAR = 10
