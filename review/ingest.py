@@ -31,6 +31,7 @@ from review.process_stream import (
     stream_in_child,
 )
 from review.store import KeyedRecord, NewSource, RowChunk, Store, row_chunks
+from review.wording import counted
 
 Progress = Callable[[str, int, int], None]
 """Called with (phase, done, total) as an import advances; `total` is an
@@ -415,7 +416,10 @@ def import_report(results: list[ImportResult]) -> list[str]:
         lines += [f"  {count} × {kind}" for kind, count in result.warnings.most_common()]
     total = sum(result.source.record_count for result in results)
     seconds = sum(result.seconds for result in results)
-    lines.append(f"Imported {total} records from {len(results)} file(s) in {seconds:.1f} s.")
+    lines.append(
+        f"Imported {counted(total, 'record')} from {counted(len(results), 'file')} "
+        f"in {seconds:.1f} s."
+    )
     return lines
 
 

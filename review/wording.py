@@ -13,6 +13,6 @@ def counted(n: int, noun: str, plural: str | None = None) -> str:
     return f"{n:,} {noun}" if n == 1 else f"{n:,} {plural or noun + 's'}"
 
 
-def plural(n: int, noun: str, plural: str | None = None) -> str:
-    """The noun alone, as `counted` would word it after `n` (`were`/`was` too)."""
-    return noun if n == 1 else (plural or noun + "s")
+def plural(n: int, noun: str, many: str | None = None) -> str:
+    """The noun alone, as `counted` words it after `n`: `missing column: x`."""
+    return noun if n == 1 else (many or noun + "s")

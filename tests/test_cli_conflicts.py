@@ -32,7 +32,7 @@ def test_conflicts_lists_each_reviewers_decision(
         }
     assert run("conflicts", screened, "--reviewer", "cat") == 0
     out = capsys.readouterr().out
-    assert "2 conflict(s) at title_abstract" in out and "  bob: exclude" in out
+    assert "2 conflicts at title_abstract" in out and "  bob: exclude" in out
 
 
 def test_resolve_settles_one_conflict_as_its_own_event(

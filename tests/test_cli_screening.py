@@ -36,7 +36,7 @@ def test_agreement_prints_the_table_and_statistics(
     assert "title_abstract: ann × bob, 5 records" in out
     assert "Cohen's kappa" in out and "PABAK 0.200" in out
     assert "maybe counted as include" in out
-    assert "title_abstract: 2 conflict(s) to resolve" in out
+    assert "title_abstract: 2 conflicts to resolve" in out
     assert run("agreement", screened, "--json") == 0
     (pair,) = json.loads(capsys.readouterr().out)
     assert (pair["first"], pair["second"], pair["observed_agreement"]) == ("ann", "bob", 0.6)

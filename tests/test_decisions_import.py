@@ -211,7 +211,7 @@ def test_a_changed_row_replaces_the_reviewers_earlier_decision(
     rows = [["1004", "ann", "title_abstract", "exclude", "review", "", "PubMed"]]
     source = write_csv(tmp_path / "d.csv", rows, [*HEADER, "source"])
     assert run("decisions", "import", review, source) == 0
-    assert "1 replace the reviewer's earlier decision" in capsys.readouterr().out
+    assert "1 replaces the reviewer's earlier decision" in capsys.readouterr().out
     assert decisions(review)[("pmid:1004", "title_abstract", "ann")] == (
         "exclude",
         ("review",),
@@ -276,7 +276,7 @@ def test_every_bad_row_is_named_and_nothing_is_stored(
     before = stored_count(review)
     assert run("decisions", "import", review, source) == ExitCode.INPUT
     err = capsys.readouterr().err
-    assert "11 problem(s); nothing was imported" in err
+    assert "11 problems; nothing was imported" in err
     for *_, line, column, message in BAD:
         if message is not None:
             assert f"{source}:{line}:{column}: {message}" in err
@@ -291,7 +291,7 @@ def test_a_missing_column_is_refused(
         tmp_path / "d.csv", [["1001", "ann", "include"]], ["record", "reviewer", "decision"]
     )
     assert run("decisions", "import", review, source) == ExitCode.INPUT
-    assert f"{source}:1: missing column(s): stage" in capsys.readouterr().err
+    assert f"{source}:1: missing column: stage" in capsys.readouterr().err
 
 
 def test_a_csv_saved_by_excel_in_its_windows_code_page_names_the_line_and_the_fix(

@@ -181,7 +181,7 @@ def test_outcomes_have_metafor_names_numbers_and_blanks(tmp_path: Path) -> None:
     hr = next(r for r in rows if r["measure"] == "HR")
     assert isinstance(hr["yi"], float) and isinstance(hr["vi"], float)
     notes = [r["meaning"] for r in sheet_rows(tmp_path / "out" / "review.xlsx", "Dictionary")]
-    assert any("case_report" in str(n) and "1 result row(s)" in str(n) for n in notes)
+    assert any("case_report" in str(n) and "1 result row of" in str(n) for n in notes)
 
 
 def test_effect_columns_say_which_measure() -> None:

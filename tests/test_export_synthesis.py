@@ -126,8 +126,7 @@ def test_values_dual_extractors_have_not_agreed_on_are_blank_and_counted(
         assert (row["ai"], row["ci"], row["measure"]) == (None, 6, None)
         notes = [str(r["meaning"]) for r in sheet(tmp_path / "out" / "review.xlsx", "Dictionary")]
         assert any(
-            n.startswith("1 result row(s) of 1 study(ies) hold values the extractors")
-            for n in notes
+            n.startswith("1 result row of 1 study holds values the extractors") for n in notes
         )
         ann.set_value("results.result.events_1", result, "12", agreed=True)
         export_review(store, tmp_path / "out")

@@ -124,7 +124,7 @@ def test_status_and_the_methods_sheet_report_prioritisation_and_the_stop(
     assert f"target recall 95% at 95% confidence: p {p_text}" in by_topic["Stopping rule"]
     assert "doi:10.1186/s13643-020-01521-4" in by_topic["Reference"]
     notes = [str(r["meaning"]) for r in sheet_rows(workbook, "Dictionary")]
-    assert "Methods: 7 row(s)" in notes
+    assert "Methods: 7 rows" in notes
 
 
 def test_the_text_weighting_and_ensemble_settings_are_recorded_and_reported(

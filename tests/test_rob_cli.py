@@ -176,7 +176,7 @@ def test_export_writes_robvis_tables_and_the_long_file(
     assert run("rob", "export", review_file, "--to", out) == 0
     said = capsys.readouterr().out
     assert 'rob2: 1 row (robvis tool "ROB2")' in said
-    assert "robins_i: 0 row(s)" in said and "2 not fully judged left out" in said
+    assert "robins_i: 0 rows" in said and "2 not fully judged left out" in said
     plain = read(out / "rob2.csv")
     assert plain[0] == read(ROBVIS / "data_rob2.csv")[0]
     [row] = plain[1:]
@@ -249,7 +249,7 @@ def test_a_malformed_import_changes_nothing_and_names_each_row(
     capsys.readouterr()
     assert run("rob", "import", review_file, bad, "--reviewer", "ann") == ExitCode.INPUT
     err = capsys.readouterr().err
-    assert "5 problem(s); nothing was imported" in err
+    assert "5 problems; nothing was imported" in err
     assert ":3:answer: RoB" not in err and "bad.csv:3:answer:" in err and "'Maybe'" in err
     assert "bad.csv:4:item:" in err and "'9.9'" in err
     assert "bad.csv:5:tool:" in err and "bad.csv:6:study:" in err and "bad.csv:7:result:" in err
@@ -258,7 +258,7 @@ def test_a_malformed_import_changes_nothing_and_names_each_row(
     missing = tmp_path / "missing.csv"
     missing.write_text("study,item\nx,1.1\n", encoding="utf-8")
     assert run("rob", "import", review_file, missing, "--reviewer", "ann") == ExitCode.INPUT
-    assert "missing column(s): tool, answer" in capsys.readouterr().err
+    assert "missing columns: tool, answer" in capsys.readouterr().err
 
 
 def test_judgement_rows_take_domains_in_any_case_and_name_overall(

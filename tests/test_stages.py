@@ -96,7 +96,7 @@ def test_formats_names_a_files_format(tmp_path: Path, capsys: pytest.CaptureFixt
     assert run("formats", nbib, empty) == 3
     err = capsys.readouterr().err
     assert f"error: {empty}: the file is empty" in err
-    assert "1 of 2 file(s) not recognised" in err
+    assert "1 of 2 files not recognised" in err
 
 
 def test_dedupe_reports_its_progress(tmp_path: Path) -> None:

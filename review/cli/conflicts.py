@@ -18,6 +18,7 @@ from review.models import DecisionValue, Record, Stage
 from review.review_file import review_protocol
 from review.screening.record_refs import RecordFinder
 from review.screening.session import ScreeningSession
+from review.wording import counted
 
 STAGE = click.option(
     "--stage",
@@ -86,7 +87,7 @@ def conflicts(file: Path, reviewer: str | None, stage: str, as_json: bool) -> No
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
-    click.echo(f"{len(rows)} conflict(s) at {stage}")
+    click.echo(f"{counted(len(rows), 'conflict')} at {stage}")
     for row in rows:
         click.echo(f"{row['record']} --source {row['source']}  {row['title'] or '(no title)'}")
         for who, mine in row["decisions"].items():

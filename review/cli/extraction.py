@@ -15,6 +15,7 @@ from review.extraction.long_layout import export_long, import_long
 from review.extraction.studies import Status, load_included, overall, statuses
 from review.printouts import extraction_import_line
 from review.review_file import review_protocol
+from review.wording import counted
 
 
 @cli.group()
@@ -77,7 +78,10 @@ def status(file: Path, only: str | None) -> None:
         if not included:
             click.echo("No study is included at full text yet.")
             return
-        click.echo(f"{len(included)} included studies ({extractors} extractor(s) per study)")
+        click.echo(
+            f"{counted(len(included), 'included study', 'included studies')} "
+            f"({counted(extractors, 'extractor')} per study)"
+        )
         for study in included:
             by_reviewer = found[study.key]
             who = ", ".join(f"{name}: {state}" for name, state in sorted(by_reviewer.items()))

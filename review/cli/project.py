@@ -174,7 +174,9 @@ def formats(paths: tuple[Path, ...], encoding: str | None) -> None:
             continue
         click.echo(f"{path}: {fmt.name} ({fmt.label}), {found}")
     if failed:
-        raise ImportFormatError(f"{len(failed)} of {len(paths)} file(s) not recognised (above)")
+        raise ImportFormatError(
+            f"{len(failed)} of {counted(len(paths), 'file')} not recognised (above)"
+        )
 
 
 def _print_import_summary(results: list[ImportResult]) -> None:
@@ -185,12 +187,16 @@ def _print_import_summary(results: list[ImportResult]) -> None:
 
 
 def _print_status(file: Path, report: dict[str, Any]) -> None:
-    click.echo(f"{file}: {report['records']} records from {len(report['sources'])} source(s)")
+    click.echo(
+        f"{file}: {counted(report['records'], 'record')} from "
+        f"{counted(len(report['sources']), 'source')}"
+    )
     for source in report["sources"]:
         method = f"/{source['method']}" if source.get("method") else ""
         click.echo(
             f"  #{source['id']} {source['name']} [{source['kind']}{method}] "
-            f"{source['file_name']}: {source['records']} records, {source['warnings']} warnings"
+            f"{source['file_name']}: {counted(source['records'], 'record')}, "
+            f"{counted(source['warnings'], 'warning')}"
         )
         for notice in source.get("notices", []):
             click.echo(f"    warning: {notice}")
@@ -201,9 +207,10 @@ def _print_status(file: Path, report: dict[str, Any]) -> None:
     dups = report["duplicates"]
     how = ", ".join(f"{n} by {k}" for k, n in sorted(dups["groups_by"].items()))
     click.echo(
-        f"Duplicates: {dups['groups']} groups{f' ({how})' if how else ''}, "
-        f"{dups['records_removed']} records removed, {dups['pairs_waiting']} pairs waiting "
-        f"for a reviewer; {dups['unique_records']} unique records"
+        f"Duplicates: {counted(dups['groups'], 'group')}{f' ({how})' if how else ''}, "
+        f"{counted(dups['records_removed'], 'record')} removed, "
+        f"{counted(dups['pairs_waiting'], 'pair')} waiting for a reviewer; "
+        f"{counted(dups['unique_records'], 'unique record')}"
     )
     if report["decisions"]:
         click.echo("Screening (maybe counts as include):")
@@ -213,7 +220,7 @@ def _print_status(file: Path, report: dict[str, Any]) -> None:
                 for name in ("include", "exclude", "conflict", "partial", "undecided")
                 if counts[name]
             )
-            click.echo(f"  {stage}: {counts['units']} records to screen: {outcomes}")
+            click.echo(f"  {stage}: {counted(counts['units'], 'record')} to screen: {outcomes}")
             for who, mine in counts["by_reviewer"].items():
                 parts = ", ".join(f"{k} {v}" for k, v in mine.items())
                 click.echo(f"    {who}: {parts}")
@@ -231,13 +238,13 @@ def _print_stages(stages: dict[str, Any]) -> None:
             for who, c in counts["by_reviewer"].items()
         )
         click.echo(
-            f"  {stage}: {counts['units']} units, {counts['open']} open, "
+            f"  {stage}: {counted(counts['units'], 'unit')}, {counts['open']} open, "
             f"{counted(counts['conflicts'], 'conflict')}" + (f"; {people}" if people else "")
         )
     click.echo(f"Included studies: {stages['included_studies']}")
     ext = stages["extraction"]
     click.echo(
-        f"Extraction ({ext['extractors_per_study']} extractor(s) per study): "
+        f"Extraction ({counted(ext['extractors_per_study'], 'extractor')} per study): "
         f"{_three(ext)}" + "".join(f"; {who}: {_three(c)}" for who, c in ext["by_reviewer"].items())
     )
     for line in ext.get("shared_arms", {}).get("lines", []):
@@ -248,7 +255,7 @@ def _print_stages(stages: dict[str, Any]) -> None:
     else:
         no_tool = rob["no_tool"]
         click.echo(
-            f"Risk of bias: {rob['assessments']} assessments: {_three(rob)}"
+            f"Risk of bias: {counted(rob['assessments'], 'assessment')}: {_three(rob)}"
             + (f"; {counted(no_tool, 'study', 'studies')} without a tool" if no_tool else "")
             + "".join(f"; {who}: {_three(c)}" for who, c in rob["by_reviewer"].items())
         )

@@ -15,6 +15,7 @@ from review.models import Stage
 from review.review_file import review_protocol
 from review.screening.state import Outcome
 from review.screening.units import load_state
+from review.wording import counted
 
 STAGES = click.Choice([stage.value for stage in Stage])
 
@@ -89,10 +90,12 @@ def agreement(file: Path, as_json: bool) -> None:
         )
         if note := stats.kappa_note:
             click.echo(f"  note: {note}")
-        click.echo(f"  maybe counted as {stats.maybe_as} ({stats.maybe_recoded} decision(s))")
+        click.echo(
+            f"  maybe counted as {stats.maybe_as} ({counted(stats.maybe_recoded, 'decision')})"
+        )
     for stage, counts in outcomes.items():
         if counts[Outcome.CONFLICT]:
-            click.echo(f"{stage}: {counts[Outcome.CONFLICT]} conflict(s) to resolve")
+            click.echo(f"{stage}: {counted(counts[Outcome.CONFLICT], 'conflict')} to resolve")
 
 
 def _fmt(value: float | None) -> str:

@@ -10,6 +10,7 @@ from review import __version__
 from review.exports.load import ExportData
 from review.exports.table import Column, Table
 from review.prisma.text import progress_line
+from review.wording import counted
 
 COLUMNS = (
     Column("sheet", "The sheet (and CSV) the column is in"),
@@ -35,7 +36,7 @@ def dictionary_table(data: ExportData, tables: Sequence[Table], *, exported_at: 
         )
     for table in tables:
         where = f"{table.sheet} ({table.csv_name})" if table.csv_name else table.sheet
-        rows.append([table.sheet, None, f"{where}: {table.count:,} row(s)", None])
+        rows.append([table.sheet, None, f"{where}: {counted(table.count, 'row')}", None])
         rows += [[table.sheet, None, note, None] for note in (*table.notes, *table.warnings)]
         rows += [[table.sheet, c.name, c.meaning, c.unit or None] for c in table.columns]
     return Table(

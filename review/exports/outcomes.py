@@ -48,6 +48,7 @@ from review.extraction.shared_arms import (
 )
 from review.ledger.entities import Entity
 from review.protocol.form import RESULT_KEY_FIELDS, FormFieldRef
+from review.wording import counted
 
 Z_975 = 1.959963984540054
 """The standard normal's 97.5th percentile: a 95% CI spans ± this many SEs."""
@@ -154,7 +155,8 @@ def outcomes_table(data: ExportData, values: dict[str, StudyValues] | None = Non
     if unsettled:
         studies = len({study for study, _ in unsettled})
         notes.append(
-            f"{len(unsettled)} result row(s) of {studies} study(ies) hold values the "
+            f"{counted(len(unsettled), 'result row')} of {counted(studies, 'study', 'studies')} "
+            f"hold{'s' if len(unsettled) == 1 else ''} values the "
             "extractors have not agreed on: left blank here (a row's measure too, when they "
             "are its numbers) until the agreed value is recorded (`review extract`, d)."
         )
@@ -162,7 +164,8 @@ def outcomes_table(data: ExportData, values: dict[str, StudyValues] | None = Non
     if narrative:
         notes.append(
             f"Designs described narratively and left out: {', '.join(narrative)} "
-            f"({left_out[0]} result row(s) of {left_out[1]} study(ies) not listed)."
+            f"({counted(left_out[0], 'result row')} of "
+            f"{counted(left_out[1], 'study', 'studies')} not listed)."
         )
     columns = [*KEYS, *METAFOR]
     columns += [Column(name, ref.field.label, ref.field.unit or "") for name, ref in extra]

@@ -82,7 +82,8 @@ def records_table(data: ExportData) -> Table:
                 "partial (some decisions missing) or undecided; blank when not reached",
             ),
             Column(
-                f"{stage.value}_final_reason", f"{_STAGE[stage]}: reason id(s) of a final exclusion"
+                f"{stage.value}_final_reason",
+                f"{_STAGE[stage]}: the reason ids of a final exclusion",
             ),
             Column(
                 f"{stage.value}_resolved_by", f"{_STAGE[stage]}: who settled it by a resolution"
@@ -92,7 +93,7 @@ def records_table(data: ExportData) -> Table:
         who = f"{_STAGE[stage]}, {reviewer}"
         columns += [
             Column(f"{prefix}_decision", f"{who}: include, exclude or maybe"),
-            Column(f"{prefix}_reason", f"{who}: exclusion reason id(s), separated by '; '"),
+            Column(f"{prefix}_reason", f"{who}: exclusion reason ids, separated by '; '"),
             Column(f"{prefix}_note", f"{who}: notes, separated by ' | '"),
         ]
     return Table(

@@ -35,6 +35,7 @@ from review.protocol.form import FormFieldRef
 from review.protocol.models import Protocol
 from review.store import Store
 from review.store.extraction import NewValue
+from review.wording import counted
 
 COLUMNS = (
     "study",
@@ -163,7 +164,7 @@ def import_long(store: Store, protocol: Protocol, path: Path, *, reviewer: str) 
         planner.add(number, row)
     if planner.problems:
         raise ImportFormatError(
-            f"{len(planner.problems)} problem(s) in the file; nothing was imported",
+            f"{counted(len(planner.problems), 'problem')} in the file; nothing was imported",
             path=path,
             hint="fix the rows listed (row numbers as the spreadsheet shows them) and import again",
             problems=planner.problems,

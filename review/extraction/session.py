@@ -39,6 +39,7 @@ from review.protocol.form import FormFieldRef, Section
 from review.protocol.models import Protocol
 from review.store import Store
 from review.store.extraction import NewValue
+from review.wording import counted
 
 
 class IncompleteFormError(UsageError):
@@ -46,7 +47,7 @@ class IncompleteFormError(UsageError):
 
     def __init__(self, study_key: str, found: list[FormProblem]) -> None:
         super().__init__(
-            f"{study_key}: {len(found)} problem(s) to fix before the form is complete",
+            f"{study_key}: {counted(len(found), 'problem')} to fix before the form is complete",
             field="status",
             hint="fix each field listed, then complete the study again",
             problems=[Problem(p.message, field=_where(p)) for p in found],

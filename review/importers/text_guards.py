@@ -15,6 +15,7 @@ from collections import Counter
 from review.errors import ImportFormatError, Problem
 from review.importers.base import Document
 from review.importers.text_lines import CITATION, LABEL, Block
+from review.wording import counted
 
 # Record starts of each tagged format, with any margin: a copy pasted from a
 # mail or a web page may indent every line, and is still that export.
@@ -56,7 +57,8 @@ def refuse_exports(doc: Document, lines: list[str]) -> None:
         if len(starts) >= 2 or (starts and tagged * 2 >= len(filled)):
             _refuse(
                 doc,
-                f"this looks like a {name} export with {len(starts)} record(s), not a saved page",
+                f"this looks like a {name} export with {counted(len(starts), 'record')}, "
+                "not a saved page",
                 starts,
                 _fix(name, [lines[n - 1] for n in starts]),
             )

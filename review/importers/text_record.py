@@ -16,6 +16,7 @@ from review.importers.text_lines import (
     labelled,
 )
 from review.models import RecordDraft
+from review.wording import counted
 
 _COPYRIGHT_NAMES = re.compile(r"(?:©|\(c\))\s*\d{4}\s+([^.]{3,120})", re.IGNORECASE)
 _TYPE_WORDS = (
@@ -134,6 +135,8 @@ def _authors_message(draft: RecordDraft, article: bool) -> str:
         hints.append(f"correspondence: {draft.extra['correspondence'].split(',')[0]!r}")
     if "affiliations" in draft.extra:
         count = draft.extra["affiliations"].count("\n") + 1
-        hints.append(f"{count} affiliation(s) are listed without names")
+        hints.append(
+            f"{counted(count, 'affiliation')} {'is' if count == 1 else 'are'} listed without names"
+        )
     base = "no author names on the page" if article else "the web page names no author"
     return f"{base} ({'; '.join(hints)})" if hints else base

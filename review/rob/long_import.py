@@ -25,6 +25,7 @@ from review.rob.session import assessors
 from review.rob.studies import overview
 from review.store import Store
 from review.store.rob import NewRobEvent
+from review.wording import counted, plural
 
 NEEDED = ("study", "tool", "item", "answer")
 """Columns every row must have; the rest are optional."""
@@ -57,7 +58,7 @@ def import_long(store: Store, protocol: Protocol, path: Path, *, reviewer: str) 
     missing = [c for c in NEEDED if c not in header]
     if missing:
         raise RobImportError(
-            f"missing column(s): {', '.join(missing)}",
+            f"missing {plural(len(missing), 'column')}: {', '.join(missing)}",
             path=path,
             line=1,
             hint=f"the long layout's columns: {', '.join(LONG_COLUMNS)}",
@@ -233,7 +234,7 @@ def import_long(store: Store, protocol: Protocol, path: Path, *, reviewer: str) 
         new += events
     if problems:
         raise RobImportError(
-            f"{len(problems)} problem(s); nothing was imported",
+            f"{counted(len(problems), 'problem')}; nothing was imported",
             path=path,
             problems=problems,
             hint="fix each row listed and import the file again",

@@ -37,6 +37,7 @@ from review.screening.state import Outcome, ScreeningState
 from review.screening.units import load_state
 from review.store import Store
 from review.store.screening import ImportedDecision
+from review.wording import counted, plural
 
 COLUMNS = ("record", "reviewer", "stage", "decision", "reason", "note", "source")
 NEEDED = COLUMNS[:4]
@@ -93,7 +94,7 @@ def import_decisions(
     missing = [name for name in NEEDED if name not in header]
     if missing:
         raise DecisionImportError(
-            f"missing column(s): {', '.join(missing)}",
+            f"missing {plural(len(missing), 'column')}: {', '.join(missing)}",
             path=path,
             line=1,
             hint=f"the columns are {', '.join(COLUMNS)} (reason, note and source optional)",
@@ -120,7 +121,7 @@ def import_decisions(
     _check_full_text(planned, state, store, problems)
     if problems:
         raise DecisionImportError(
-            f"{len(problems)} problem(s); nothing was imported",
+            f"{counted(len(problems), 'problem')}; nothing was imported",
             path=path,
             problems=sorted(problems, key=lambda p: p.line or 0),
             hint="fix each row listed and import the file again",

@@ -20,6 +20,7 @@ from textual.dom import DOMNode
 
 from review.config import Settings, unknown_binding_ids
 from review.tui import screens, widgets
+from review.wording import plural
 
 
 @cache
@@ -75,7 +76,7 @@ def apply_keymap(app: App[Any], settings: Settings) -> None:
     known = binding_ids(type(app)).union(*(binding_ids(owner) for owner in owners))
     problems = []
     if unknown := unknown_binding_ids(settings, known):
-        problems.append(f"unknown key binding id(s) {', '.join(unknown)}")
+        problems.append(f"unknown {plural(len(unknown), 'key binding id')} {', '.join(unknown)}")
     problems += [
         f"{key} is bound to both {first} and {second}"
         for key, first, second in clashes(type(app), owners, settings.keys)

@@ -28,6 +28,7 @@ from review.tui.screens.info import InfoScreen
 from review.tui.screens.records import RecordsScreen
 from review.tui.screens.rob_list import RobListScreen
 from review.tui.screens.screening import ScreeningScreen
+from review.wording import counted as words
 from tests.conftest import FIXTURES, fixed_clock
 from tests.dedup_helpers import add_source, paper
 from tests.export_helpers import build_senn_review
@@ -72,21 +73,21 @@ def expected_lines(status: dict[str, Any]) -> list[str]:
     """What the home must show, worded from `review status --json`."""
     dups, stages = status["duplicates"], status["stages"]
     lines = [
-        f"{status['records']} records from {len(status['sources'])} sources",
-        f"{dups['groups']} groups · {dups['pairs_waiting']} pairs waiting",
-        f"{dups['records_removed']} records removed · {dups['unique_records']} unique",
+        f"{words(status['records'], 'record')} from {words(len(status['sources']), 'source')}",
+        f"{words(dups['groups'], 'group')} · {words(dups['pairs_waiting'], 'pair')} waiting",
+        f"{words(dups['records_removed'], 'record')} removed · {dups['unique_records']} unique",
         f"{stages['extraction']['studies']} included: "
         f"{stages['extraction']['complete']} complete, "
         f"{stages['extraction']['in_progress']} in progress",
-        f"{stages['risk_of_bias']['assessments']} assessments: "
+        f"{words(stages['risk_of_bias']['assessments'], 'assessment')}: "
         f"{stages['risk_of_bias']['complete']} complete",
         f"identified {stages['prisma']['identified']} → screened {stages['prisma']['screened']}",
-        f"included {stages['prisma']['included_studies']} studies",
+        f"included {words(stages['prisma']['included_studies'], 'study', 'studies')}",
     ]
     for counts in stages["screening"].values():
         lines.append(f"{counts['units']} to screen · {counts['open']} open")
         lines += [
-            f"{who}: {c['done']} done, {c['to_do']} to do, {c['conflicts']} conflicts"
+            f"{who}: {c['done']} done, {c['to_do']} to do, {words(c['conflicts'], 'conflict')}"
             for who, c in counts["by_reviewer"].items()
         ]
     return lines
@@ -228,7 +229,7 @@ async def test_import_a_file_picked_in_the_tree(sample_path: Path, tmp_path: Pat
         assert "pubmed.nbib: PubMed MEDLINE (.nbib/.txt), utf-8" in screen_text(app)
         dialog.query_one("#import-source").focus()
         await pilot.press(*"PubMed", "tab", *"2026-11-01", "enter")
-        await until(pilot, lambda: "Imported 1 records" in _outcome(dialog), tries=100)
+        await until(pilot, lambda: "Imported 1 record" in _outcome(dialog), tries=100)
         assert "pubmed.nbib: 1 records (PubMed MEDLINE (.nbib/.txt), utf-8) as source #6" in (
             _outcome(dialog)
         )
@@ -315,12 +316,14 @@ async def test_find_duplicates_from_the_home(tmp_path: Path) -> None:
     app = ReviewApp(Store.open(tmp_path / "dups.db"))
     async with app.run_test(size=(80, 24)) as pilot:
         await counted(pilot)
-        assert f"{before['groups']} groups · 0 pairs waiting" in screen_text(app)
+        assert f"{words(before['groups'], 'group')} · 0 pairs waiting" in screen_text(app)
         await pilot.press("D")
         await until(pilot, lambda: "Compared" in screen_text(app))
         after = cli_status(tmp_path / "dups.db")["duplicates"]
         assert after["pairs_waiting"] == 2
-        wanted = f"{after['groups']} groups · {after['pairs_waiting']} pairs waiting"
+        wanted = (
+            f"{words(after['groups'], 'group')} · {words(after['pairs_waiting'], 'pair')} waiting"
+        )
         await until(pilot, lambda: wanted in screen_text(app))
         assert not app.screen.query("#home-progress")
 

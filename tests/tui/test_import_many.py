@@ -83,7 +83,7 @@ async def test_a_folder_lists_every_file_with_its_own_source_and_imports_in_orde
             "b-embase.ris",
             "c-pubmed.nbib",
         ]
-        assert "from 3 file(s)" in shown
+        assert "from 3 files" in shown
         assert dialog.pending == []
     with Store.open(sample_path) as fresh:
         added = [(s.file_name, str(s.kind), s.name, s.search_date) for s in fresh.imports.sources()]
@@ -113,7 +113,7 @@ async def test_files_picked_one_by_one_and_one_taken_off(sample_path: Path, tmp_
         assert [p.path.name for p in dialog.pending] == ["c-pubmed.nbib"]
         dialog.query_one("#import-path", Input).value = ""
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: "Imported 1 records from 1 file(s)" in outcome(dialog))
+        await until(pilot, lambda: "Imported 1 record from 1 file" in outcome(dialog))
     with Store.open(sample_path) as fresh:
         assert [s.file_name for s in fresh.imports.sources()][5:] == ["c-pubmed.nbib"]
 

@@ -46,4 +46,4 @@ async def test_a_misspelt_id_is_still_named(sample_path: Path) -> None:
     app = ReviewApp(Store.open(sample_path), settings=Settings(keys=keys, path=Path("c.toml")))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert any("unknown key binding id(s) duplicates.confirn" in m for m in warnings(app))
+        assert any("unknown key binding id duplicates.confirn" in m for m in warnings(app))

@@ -255,7 +255,7 @@ async def test_risk_of_bias_export_import_and_tools(sample_path: Path, tmp_path:
         await fill(pilot, dialog, "to", "rob")
         shown = await run(pilot, dialog)
         assert f"Wrote 3 files to {tmp_path / 'rob'}" in shown
-        assert "rob_long.csv: 6 row(s)" in shown
+        assert "rob_long.csv: 6 rows" in shown
         assert (tmp_path / "rob" / "robins_i.csv").exists()
         await pilot.press("escape")
         dialog = await open_task(pilot, "R")

@@ -21,6 +21,7 @@ from review.store.dedup import PendingPair
 from review.tui.screens.reviewer_prompt import ReviewerNamed, reviewer_prompt
 from review.tui.widgets.duplicate_pair import DuplicatePair
 from review.tui.widgets.key_footer import KeyFooter
+from review.wording import counted
 
 
 class DuplicatesScreen(Screen[None]):
@@ -138,7 +139,7 @@ class DuplicatesScreen(Screen[None]):
         # Strongest evidence first: the summed weight the pair's total row shows.
         weight = pair.weight
         strength = f"score {pair.score:.2f}" if weight is None else f"weight {weight:+.1f}"
-        status.update(f"{len(self._pairs)} pair(s) to review · {strength} · {pair.reason}")
+        status.update(f"{counted(len(self._pairs), 'pair')} to review · {strength} · {pair.reason}")
         table.show_pair(a, b, pair.evidence)
 
     # -- merged groups ------------------------------------------------------
@@ -195,7 +196,9 @@ class DuplicatesScreen(Screen[None]):
             table.move_cursor(row=min(row, len(self._members) - 1))
         groups = len({m.group_key for m in self._members})
         self.query_one("#dup-groups-status", Static).update(
-            f"{groups} group(s) screened as one, {len(self._members)} records · u undoes a merge"
+            f"{counted(groups, 'group')} screened as one, "
+            f"{counted(len(self._members), 'record')} · "
+            "u undoes a merge"
         )
 
 

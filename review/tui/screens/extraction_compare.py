@@ -19,6 +19,7 @@ from review.extraction.studies import Status, statuses
 from review.extraction.values import Values
 from review.tui.screens.text_prompt import TextPrompt
 from review.tui.widgets.key_footer import KeyFooter
+from review.wording import counted
 
 
 def open_comparison(screen: Screen[Any], session: ExtractionSession) -> None:
@@ -104,7 +105,8 @@ class ComparisonScreen(Screen[None]):
             )
         pending = sum(d.agreed is None for d in self._diffs)
         self.query_one("#compare-title", Static).update(
-            f"{self.session.study_key}: {len(self._diffs)} field(s) differ, {pending} to agree"
+            f"{self.session.study_key}: {counted(len(self._diffs), 'field')} "
+            f"differ{'s' if len(self._diffs) == 1 else ''}, {pending} to agree"
         )
         self.query_one("#compare-help", Static).update(
             "Agreement: fields entered alike by both extractors, across the review's studies"

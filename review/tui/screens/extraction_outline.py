@@ -22,6 +22,7 @@ from review.models import Record
 from review.protocol.form import FormFieldRef
 from review.tui.widgets.form_field import FormFieldView
 from review.tui.widgets.form_outline import FormOutline
+from review.wording import counted
 
 SECTION, GROUP, ROW = "s:", "g:", "r:"
 """Outline option ids: a section's once-per-study page, a repeating group, one row."""
@@ -81,7 +82,7 @@ class FormPages(Screen[None]):
             help = spec.group.help or spec.section.help or ""
             text = f"{help}\n\n" if help else ""
             text += (
-                f"{len(rows)} row(s). a adds one, Enter on a row opens it."
+                f"{counted(len(rows), 'row')}. a adds one, Enter on a row opens it."
                 if rows
                 else "No rows yet: press a (or Enter) to add one."
             )

@@ -52,6 +52,7 @@ from review.models import OtherMethod, SourceKind
 from review.review_file import open_review
 from review.tui.screens.import_preview import describe
 from review.tui.screens.type_ahead import TypeAheadScreen
+from review.wording import counted
 
 
 @dataclass(frozen=True)
@@ -385,7 +386,7 @@ class ImportScreen(TypeAheadScreen[bool]):
         self.query_one("#import-dialog").mount(
             ProgressBar(id="import-progress", show_eta=False), before="#import-results"
         )
-        self._say(f"Importing {len(files)} file(s)…")
+        self._say(f"Importing {counted(len(files), 'file')}…")
         self._import(files)
 
     @work(thread=True, exclusive=True, group="import")

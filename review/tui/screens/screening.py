@@ -33,6 +33,7 @@ from review.tui.widgets.key_footer import KeyFooter
 from review.tui.widgets.priority_bar import PriorityBar
 from review.tui.widgets.screening_progress import ScreeningProgress
 from review.tui.widgets.screening_record import ScreeningRecord, ScreeningView
+from review.wording import counted
 
 FILTERS = [
     (Filter.QUEUE, "Your queue (undecided by you, still needed)", "q"),
@@ -206,7 +207,8 @@ class ScreeningScreen(PriorityMixin, FullTextKeys):
             conflicts = session.counts.conflicts
             if conflicts:
                 text += (
-                    f"\n{conflicts} conflict(s) wait for resolution (command palette: Conflicts)."
+                    f"\n{counted(conflicts, 'conflict')} wait{'s' if conflicts == 1 else ''} for "
+                    "resolution (command palette: Conflicts)."
                 )
             if session.stage is Stage.TITLE_ABSTRACT:
                 text += "\nPress g to go on to full-text screening."

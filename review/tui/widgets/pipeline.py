@@ -73,15 +73,16 @@ def _sources(report: dict[str, Any]) -> tuple[str, ...]:
     latest = sources[-1]
     when = f", searched {latest['search_date']}" if latest["search_date"] else ""
     return (
-        f"{count:,} records from {len(sources)} source{_s(len(sources))} ({kinds})",
-        f"{warned:,} import warnings · latest: {latest['name']}{when}",
+        f"{counted(count, 'record')} from {counted(len(sources), 'source')} ({kinds})",
+        f"{counted(warned, 'import warning')} · latest: {latest['name']}{when}",
     )
 
 
 def _duplicates(dups: dict[str, Any]) -> tuple[str, ...]:
     return (
-        f"{dups['groups']:,} groups · {dups['pairs_waiting']:,} pairs waiting for a reviewer",
-        f"{dups['records_removed']:,} records removed · {dups['unique_records']:,} unique",
+        f"{counted(dups['groups'], 'group')} · {counted(dups['pairs_waiting'], 'pair')} "
+        "waiting for a reviewer",
+        f"{counted(dups['records_removed'], 'record')} removed · {dups['unique_records']:,} unique",
     )
 
 
@@ -119,13 +120,11 @@ def _risk_of_bias(rob: dict[str, Any] | None) -> tuple[str, ...]:
         return (rob["problem"].splitlines()[0],)
     if not rob["assessments"] and not rob["no_tool"]:
         return ("no study is included at full text yet",)
-    head = f"{rob['assessments']:,} assessments: {_three(rob)}"
+    head = f"{counted(rob['assessments'], 'assessment')}: {_three(rob)}"
     lines = [head]
     if rob["no_tool"]:
         no_tool = rob["no_tool"]
-        lines.append(
-            f"{no_tool:,} stud{'y' if no_tool == 1 else 'ies'} without a tool (no design yet)"
-        )
+        lines.append(f"{counted(no_tool, 'study', 'studies')} without a tool (no design yet)")
     lines += [f"{who}: {_three(c)}" for who, c in rob["by_reviewer"].items()]
     return tuple(lines)
 
@@ -138,7 +137,8 @@ def _prisma(prisma: dict[str, Any] | None) -> tuple[str, ...]:
     lines = [
         f"identified {prisma['identified']:,} → screened {prisma['screened']:,} → "
         f"assessed {prisma['assessed']:,}",
-        f"included {prisma['included_studies']:,} studies ({prisma['included_reports']:,} reports)",
+        f"included {counted(prisma['included_studies'], 'study', 'studies')} "
+        f"({counted(prisma['included_reports'], 'report')})",
     ]
     if prisma["in_progress"]:
         lines.append("draft: screening is still in progress")
@@ -151,10 +151,6 @@ def _three(counts: dict[str, int]) -> str:
         f"{counts['complete']:,} complete, {counts['in_progress']:,} in progress, "
         f"{counts['not_started']:,} not started"
     )
-
-
-def _s(n: int) -> str:
-    return "" if n == 1 else "s"
 
 
 class Pipeline(OptionList):

@@ -40,7 +40,7 @@ class RecordTable(DataTable[Text]):
         Binding("end,G", "jump('last')", "Last", show=False, id="records.last"),
     ]
     """
-    | Key(s) | Description |
+    | Keys | Description |
     | :- | :- |
     | down, j | Next record. |
     | up, k | Previous record. |
