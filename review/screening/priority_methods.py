@@ -15,7 +15,7 @@ from typing import Any
 
 from review.prioritise.stopping import CITATION
 from review.screening.priority_ledger import ReviewerPrioritisation
-from review.wording import counted
+from review.wording import counted, plural
 
 _DESCRIBED = {
     "model", "classifier", "c", "ratio", "ngram_max", "min_df", "max_df", "sublinear_tf", "seed",
@@ -136,12 +136,12 @@ def _reviewer(mine: ReviewerPrioritisation) -> list[Statement]:
         out += _stop(who, mine.stop.at, mine.stop.figures, mine.stop.settings)
     later = mine.after_stop
     if later is not None:
-        found = "relevant record" if later.relevant == 1 else "relevant records"
         out.append(Statement(
             "After the stop", who,
             f"{who} went on screening after that stop: {later.screened:,} more "
-            f"{'record' if later.screened == 1 else 'records'} up to {when(later.last)}, "
-            f"with {later.relevant:,} more {found} found (include or maybe).",
+            f"{plural(later.screened, 'record')} up to {when(later.last)}, with "
+            f"{later.relevant:,} more {plural(later.relevant, 'relevant record')} found "
+            "(include or maybe).",
         ))  # fmt: skip
     return out
 
