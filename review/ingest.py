@@ -300,7 +300,8 @@ def _refuse_repeat(store: Store, doc: Document, seen: dict[str, Path], force: bo
     if earlier is not None:
         raise DuplicateImportError(
             f"this file was already imported on {earlier.imported_at[:10]} "
-            f"as source #{earlier.id} ({earlier.file_name}, {earlier.record_count} records)",
+            f"as source #{earlier.id} "
+            f"({earlier.file_name}, {counted(earlier.record_count, 'record')})",
             path=doc.path,
             hint="nothing was imported; use --force to import it again as a new source",
         )
@@ -409,7 +410,7 @@ def import_report(results: list[ImportResult]) -> list[str]:
     for result in results:
         source = result.source
         lines.append(
-            f"{source.file_name}: {source.record_count} records ({result.format_label}, "
+            f"{source.file_name}: {counted(source.record_count, 'record')} ({result.format_label}, "
             f"{source.encoding}) as source #{source.id} {source.name!r} [{source.kind}]"
         )
         lines += [f"  warning: {notice}" for notice in result.notices]

@@ -283,5 +283,5 @@ def test_other_methods_without_a_method_are_drawn_but_refused_in_the_csv(tmp_pat
     target = tmp_path / "p.csv"
     refused = runner.invoke(cli, ["prisma", str(path), "--csv", str(target)])
     assert isinstance(refused.exception, ExportError)
-    assert "Colleague (1 records)" in str(refused.exception)
+    assert "Colleague (1 record)" in str(refused.exception)
     assert not target.exists() and "Records screened" not in refused.output

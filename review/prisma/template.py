@@ -29,6 +29,7 @@ from review.errors import ExportError
 from review.file_modes import give_usual_mode
 from review.models import SourceKind
 from review.prisma.counts import ArmCounts, PrismaCounts, SourceCount
+from review.wording import counted
 
 TEMPLATE = Path(__file__).with_name("PRISMA2020_template.csv")
 KEY = "data"
@@ -57,7 +58,7 @@ def values(counts: PrismaCounts) -> dict[str, str]:
     """The `n` of every key the ledger counts."""
     dbr, other = counts.dbr, counts.other
     if unspecified := counts.unspecified_other():
-        names = ", ".join(f"{s.name} ({s.records} records)" for s in unspecified)
+        names = ", ".join(f"{s.name} ({counted(s.records, 'record')})" for s in unspecified)
         raise ExportError(
             f"other-methods imports without a method: {names}; the PRISMA2020 CSV counts "
             "only websites, organisations and citation searching",

@@ -230,7 +230,7 @@ async def test_import_a_file_picked_in_the_tree(sample_path: Path, tmp_path: Pat
         dialog.query_one("#import-source").focus()
         await pilot.press(*"PubMed", "tab", *"2026-11-01", "enter")
         await until(pilot, lambda: "Imported 1 record" in _outcome(dialog), tries=100)
-        assert "pubmed.nbib: 1 records (PubMed MEDLINE (.nbib/.txt), utf-8) as source #6" in (
+        assert "pubmed.nbib: 1 record (PubMed MEDLINE (.nbib/.txt), utf-8) as source #6" in (
             _outcome(dialog)
         )
         await pilot.press("escape")

@@ -256,7 +256,7 @@ async def test_a_file_already_imported_is_refused_then_ctrl_r_imports_it_as_a_ne
         await counted(pilot)
         dialog = await open_import(pilot)
         await pilot.press(*str(nbib), "enter", "ctrl+s")
-        await until(pilot, lambda: "Imported 1 records" in outcome(dialog), tries=300)
+        await until(pilot, lambda: "Imported 1 record from" in outcome(dialog), tries=300)
         await pilot.press("ctrl+r")  # nothing was refused: the key does nothing
         await pilot.pause()
         await pilot.press(*str(nbib), "enter", "ctrl+s")
@@ -265,6 +265,6 @@ async def test_a_file_already_imported_is_refused_then_ctrl_r_imports_it_as_a_ne
         assert "already imported" in refused and "ctrl+r" in refused
         assert "--force" not in refused
         await pilot.press("ctrl+r")
-        await until(pilot, lambda: "Imported 1 records" in outcome(dialog), tries=300)
+        await until(pilot, lambda: "Imported 1 record from" in outcome(dialog), tries=300)
     with Store.open(sample_path) as fresh:
         assert [s.file_name for s in fresh.imports.sources()][5:] == ["c-pubmed.nbib"] * 2
