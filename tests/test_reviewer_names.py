@@ -190,3 +190,29 @@ def test_merge_says_which_spellings_became_one(
         store.screening.record_decision(key, Stage.TITLE_ABSTRACT, "include", reviewer="ANN")
     assert run("merge", first, second) == 0
     assert "'ANN' and 'Ann' are one reviewer, read as Ann" in capsys.readouterr().out
+
+
+def test_names_another_connection_adds_are_seen_and_an_older_stamp_takes_over(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "r.db"
+    Store.create(path).close()
+    screen = {"record_key": "k", "stage": "title_abstract", "kind": "screen",
+              "decision": "include", "reasons": "[]"}  # fmt: skip
+    with Store.open(path) as mine, Store.open(path) as colleague:
+        mine.append_events("decisions", "ann", [screen])
+        assert mine.reviewers.spelling("ANN") == "ann"
+        colleague.append_events(
+            "labels", "Zoë", [{"record_key": "k", "label": "x", "action": "add"}]
+        )
+        assert mine.reviewers.spelling("ZOË ") == "Zoë"  # read from the rows it added
+        # A copy merged in by another process, typed `Ann` before this file's
+        # first event: the earliest spelling stands, whichever file it came from.
+        colleague.db.execute(
+            "INSERT INTO decisions (uid, reviewer, created_at, app_version, record_key, stage, "
+            "kind, decision, reasons) VALUES ('old', 'Ann', '2000-01-01T00:00:00.000+00:00', "
+            "'0', 'k', 'title_abstract', 'screen', 'exclude', '[]')"
+        )
+        colleague.db.conn.commit()
+        assert mine.reviewers.spelling("ann") == "Ann"
+        assert mine.reviewers.aliases() == {"ann": "Ann"}

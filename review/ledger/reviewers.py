@@ -75,6 +75,11 @@ class Spellings:
         if spelling not in self._stored:
             self._take(spelling, stamp)
 
+    def seen(self, spelling: str, stamp: str) -> None:
+        """An event under `spelling` stamped `stamp`, new or not: an older
+        stamp (a merged file's) can change which spelling stands."""
+        self._take(spelling, stamp)
+
     def aliases(self) -> dict[str, str]:
         """Stored spellings other than a person's chosen one → the chosen one
         (empty unless files with two spellings of one name were merged)."""

@@ -25,6 +25,8 @@ class ReviewersRepository:
         self._store = store
         self._held: Spellings | None = None
         self._version: int | None = None
+        self._seen: dict[str, int] = {}
+        """Each event table's highest id read into `_held`."""
 
     def spellings(self) -> Spellings:
         """Every name in the review (a copy: an importer may add to it)."""
@@ -53,15 +55,35 @@ class ReviewersRepository:
         self._held = None
 
     def _current(self) -> Spellings:
+        """The names, read again only where another connection added rows:
+        every read asks, and a living review's events run to 10⁵–10⁶ while
+        an import or a colleague commits every few hundred milliseconds."""
         db = self._store.db
         version = db.execute("PRAGMA data_version").fetchone()[0]
-        if self._held is None or version != self._version:
+        if self._held is not None and version == self._version:
+            return self._held
+        tops = db.execute(
+            " UNION ALL ".join(f"SELECT coalesce(max(id), 0) FROM {t}" for t in EVENT_TABLES)
+        ).fetchall()
+        if self._held is None or any(
+            top < self._seen.get(t, 0) for t, (top,) in zip(EVENT_TABLES, tops, strict=True)
+        ):
+            self._held, self._seen = Spellings(), {}  # first read, or rows went: all again
+        newer = [
+            (table, top)
+            for table, (top,) in zip(EVENT_TABLES, tops, strict=True)
+            if top > self._seen.get(table, 0)
+        ]
+        if newer:
             union = " UNION ALL ".join(
-                f"SELECT reviewer, min(created_at) FROM {table} GROUP BY reviewer"
-                for table in EVENT_TABLES
+                f"SELECT reviewer, min(created_at) FROM {table} WHERE id > ? GROUP BY reviewer"
+                for table, _ in newer
             )
-            self._held = Spellings(db.execute(union).fetchall())
-            self._version = version
+            rows = db.execute(union, [self._seen.get(table, 0) for table, _ in newer])
+            for spelling, stamp in rows:
+                self._held.seen(spelling, stamp)
+            self._seen.update(newer)
+        self._version = version
         return self._held
 
     def read_as(self, rows: list[Any], at: int) -> list[Any]:
