@@ -208,19 +208,7 @@ class MergeMixin:
                 path=other,
                 hint="name the other reviewer's copy of the review",
             )
-        kind = Store.file_kind(other)
-        if kind == "busy":
-            raise StoreError(
-                "the file is locked by another process",
-                path=other,
-                hint="close the `review` session using it, or try again",
-            )
-        if kind != "review":
-            raise StoreError(
-                "this file is not a review file",
-                path=other,
-                hint="merge a copy of this review made with `review copy`",
-            )
+        Store.require_review_file(other, hint="merge a copy of this review made with `review copy`")
 
     def _check_same_review(self, other: Path) -> ProtocolDifference | None:
         try:

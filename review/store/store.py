@@ -129,19 +129,7 @@ class Store(MergeMixin):
                 path=path,
                 hint="create one with `review init FILE --protocol PROTOCOL`",
             )
-        kind = cls.file_kind(path)
-        if kind == "busy":
-            raise StoreError(
-                "the review file is locked by another process",
-                path=path,
-                hint="close the other `review` session or try again",
-            )
-        if kind != "review":
-            raise StoreError(
-                "this file is not a review file",
-                path=path,
-                hint="create one with `review init FILE --protocol PROTOCOL`",
-            )
+        cls.require_review_file(path, hint="create one with `review init FILE --protocol PROTOCOL`")
         try:
             db = _configure(sqlite3.connect(path))
         except sqlite3.DatabaseError as exc:
@@ -173,6 +161,20 @@ class Store(MergeMixin):
     def is_review_file(path: Path) -> bool:
         """True when the file's header carries our application id."""
         return Store.file_kind(path) == "review"
+
+    @classmethod
+    def require_review_file(cls, path: Path, *, hint: str) -> None:
+        """Refuse a file that is not a review (`hint`: what to do instead),
+        or that another process holds locked too long to tell."""
+        kind = cls.file_kind(path)
+        if kind == "busy":
+            raise StoreError(
+                "the file is locked by another process",
+                path=path,
+                hint="close the other `review` session using it, or try again",
+            )
+        if kind != "review":
+            raise StoreError("this file is not a review file", path=path, hint=hint)
 
     @staticmethod
     def file_kind(path: Path) -> Literal["review", "other", "busy"]:
