@@ -247,9 +247,20 @@ def test_the_command_line(odd: tuple[Path, Path], tmp_path: Path) -> None:
     )
     assert f"Wrote {out / 'included.ris'}: 3 records" in result.output
     assert f"Wrote {out / 'records.csv'}: 19 rows" in result.output
+    assert f"Wrote {out / 'studies.csv'}: 2 rows" in result.output
     unfinished = build_review(tmp_path / "u.db", finish=False)
     refused = CliRunner().invoke(cli, ["export", str(unfinished), "--to", str(out)])
     assert refused.exit_code != 0 and "--draft" in str(refused.exception)
+
+
+def test_what_a_written_file_holds_is_worded_for_one_and_for_many() -> None:
+    from review.exports.writer import WrittenFile
+
+    assert WrittenFile(Path("o/outcomes.csv"), {"outcomes.csv": 1}).contents() == "1 row"
+    assert WrittenFile(Path("o/included.ris"), {"included.ris": 1}).contents() == "1 record"
+    assert WrittenFile(Path("o/records.ris"), {"records.ris": 0}).contents() == "0 records"
+    sheets = WrittenFile(Path("o/review.xlsx"), {"Studies": 1, "Outcomes": 2}).contents()
+    assert sheets == "Studies 1, Outcomes 2"
 
 
 def test_the_default_folder_is_beside_the_review_file(

@@ -50,11 +50,6 @@ def export(file: Path, folder: Path | None, draft: bool, parts: tuple[str, ...])
     if result.draft:
         click.echo(click.style("DRAFT: the review is in progress", fg="yellow", bold=True))
     for written in result.files:
-        unit = "records" if written.path.suffix == ".ris" else "rows"
-        counts = ", ".join(
-            f"{name} {n:,}" if name != written.path.name else f"{n:,} {unit}"
-            for name, n in written.rows.items()
-        )
-        click.echo(f"Wrote {written.path}: {counts}")
+        click.echo(f"Wrote {written.path}: {written.contents()}")
     for line in result.warnings:
         click.echo(f"warning: {line}", err=True)

@@ -48,6 +48,7 @@ from review.exports.table import Table
 from review.file_modes import give_usual_mode
 from review.prisma.text import progress_line
 from review.store import Store, utc_now
+from review.wording import counted
 
 WORKBOOK = "review.xlsx"
 RIS_INCLUDED = "included.ris"
@@ -64,6 +65,14 @@ class WrittenFile:
     path: Path
     rows: dict[str, int]
     """Sheet (or the file itself) → data rows or records written."""
+
+    def contents(self) -> str:
+        """`3 records`, `1 row`, or per sheet `Studies 3, Outcomes 1`."""
+        unit = "record" if self.path.suffix == ".ris" else "row"
+        return ", ".join(
+            f"{name} {n:,}" if name != self.path.name else counted(n, unit)
+            for name, n in self.rows.items()
+        )
 
 
 @dataclass

@@ -178,12 +178,7 @@ class ExportScreen(Screen[None]):
         table.clear()
         for written in result.files:
             size = written.path.stat().st_size if written.path.exists() else 0
-            unit = "record" if written.path.suffix == ".ris" else "row"
-            rows = ", ".join(
-                f"{name} {n:,}" if name != written.path.name else f"{n:,} {unit}{'s' * (n != 1)}"
-                for name, n in written.rows.items()
-            )
-            table.add_row(str(written.path), human_size(size), rows)
+            table.add_row(str(written.path), human_size(size), written.contents())
         table.display = True
         self.progress.update(
             Text(f"Wrote {len(result.files)} {noun} into {result.folder}{draft}", style="green")
