@@ -132,7 +132,7 @@ def test_cli_prints_counts_per_source_and_writes_the_report(store: Store, tmp_pa
         cli, ["dedupe", str(store.path), "--report", str(report)], catch_exceptions=False
     )
     assert result.exit_code == 0, result.output
-    assert "2 records merged automatically into 1 groups" in result.output
+    assert "2 records merged automatically into 1 group (certain)" in result.output
     assert "#1 PubMed (PubMed.ris)" in result.output
     # Excel reads the titles' accents only with the byte-order mark; a
     # colleague sharing the folder can open it (not mkstemp's 0600).

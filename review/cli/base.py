@@ -19,6 +19,7 @@ import click
 from review import __version__, review_file
 from review.errors import ExitCode, InputFileError, ReviewError
 from review.store import Store
+from review.wording import counted
 
 FILE = click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 
@@ -200,7 +201,7 @@ def progress_line() -> Callable[[str, int, int], None] | None:
             filled = int(30 * done / total)
             shown = f"{'█' * filled}{'░' * (30 - filled)} {done:,}/{total:,}"
         elif done:  # records stream from the parser: the total is known at the end
-            shown = f"{done:,} records"
+            shown = f"{counted(done, 'record')}"
         else:
             shown = "…"
         click.echo(f"\r{phase[:48]:48} {shown}", err=True, nl=False)

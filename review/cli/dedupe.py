@@ -18,6 +18,7 @@ from review.dedup.undo import undo_merge
 from review.dedup.units import load_resolution
 from review.errors import UsageError
 from review.store import Store
+from review.wording import counted
 
 
 @cli.command()
@@ -72,9 +73,10 @@ def dedupe(
 
 def _print_run(run: DedupRun, names: dict[int, str]) -> None:
     click.echo(
-        f"Compared {run.compared:,} candidate pairs among {run.records:,} records: "
-        f"{run.merged:,} records merged automatically into {run.groups:,} groups (certain), "
-        f"{run.queued:,} probable pairs queued for review."
+        f"Compared {counted(run.compared, 'candidate pair')} among "
+        f"{counted(run.records, 'record')}: {counted(run.merged, 'record')} merged "
+        f"automatically into {counted(run.groups, 'group')} (certain), "
+        f"{counted(run.queued, 'probable pair')} queued for review."
     )
     if run.per_source:
         click.echo(f"{'source':40} {'records':>8} {'certain':>8} {'probable':>8}")

@@ -75,7 +75,9 @@ def agreement(file: Path, as_json: bool) -> None:
         click.echo("No two reviewers have screened the same records yet.")
     for pair in pairs:
         stats, cells = pair.stats, pair.stats.table
-        click.echo(f"{pair.stage.value}: {pair.first} × {pair.second}, {stats.n} records")
+        click.echo(
+            f"{pair.stage.value}: {pair.first} × {pair.second}, {counted(stats.n, 'record')}"
+        )
         click.echo(f"  {'':22}{pair.second + ' include':>20}{pair.second + ' exclude':>20}")
         click.echo(
             f"  {pair.first + ' include':22}{cells.both_include:>20}{cells.a_include_b_exclude:>20}"

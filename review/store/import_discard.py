@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from review.store import pending
 from review.store.columns import FTS_COLUMNS
+from review.wording import counted
 
 if TYPE_CHECKING:
     from review.store.store import Store
@@ -104,7 +105,7 @@ def discard_dead(store: Store) -> list[str]:
     dead = [row for row in rows if pending.is_dead(pending.Marker(*row[:5]))]
     discard(store, [row[0] for row in dead])
     return [
-        f"removed an unfinished import of {name} ({count:,} records) "
+        f"removed an unfinished import of {name} ({counted(count, 'record')}) "
         f"from {started[:16].replace('T', ' ')} UTC"
         for *_, started, name, count in dead
     ]

@@ -23,6 +23,7 @@ from review.store.columns import (
     insert_values,
 )
 from review.store.wal_sync import WalSyncer
+from review.wording import counted
 
 if TYPE_CHECKING:
     from review.store.store import Store
@@ -334,7 +335,8 @@ class ImportsRepository:
         if earlier is not None:
             raise DuplicateImportError(
                 f"{mine.file_name}: the same file was imported as source #{earlier.id} "
-                f"({earlier.file_name}, {earlier.record_count} records) while this import ran",
+                f"({earlier.file_name}, {counted(earlier.record_count, 'record')}) "
+                "while this import ran",
                 path=self._store.path,
                 hint="nothing was imported; use --force to import it again as a new source",
             )

@@ -27,6 +27,7 @@ from review.tui.screens.start import StartScreen
 from review.tui.screens.type_ahead import TypeAheadScreen
 from review.tui.terminal_watch import watch_terminal
 from review.tui.widgets.keys_panel import KeysPanel, hide_keys, show_keys
+from review.wording import counted
 
 if (
     TYPE_CHECKING
@@ -391,7 +392,7 @@ class ReviewApp(App[None]):
             self.reviewer, note = store.reviewers.resolve(self.reviewer, "Working")
             if note:
                 self.notify(note, timeout=8)
-        parts = [f"{store.records.record_count():,} records imported"]
+        parts = [f"{counted(store.records.record_count(), 'record')} imported"]
         if self.title != store.path.name:
             parts.insert(0, store.path.name)
         if self.reviewer:

@@ -26,6 +26,7 @@ from review.store import Store
 from review.tui.screens.import_files import ImportScreen
 from review.tui.widgets.key_footer import KeyFooter
 from review.tui.widgets.pipeline import Pipeline, stage_rows
+from review.wording import counted
 
 STAGE_ACTIONS: dict[str, tuple[str, str | None]] = {
     "sources": ("records", None),
@@ -214,7 +215,8 @@ class HomeScreen(Screen[None]):
 def dedupe_summary(run: DedupRun) -> str:
     """The first line `review dedupe` prints."""
     return (
-        f"Compared {run.compared:,} candidate pairs among {run.records:,} records: "
-        f"{run.merged:,} records merged into {run.groups:,} groups (certain), "
-        f"{run.queued:,} probable pairs queued (d to review them)."
+        f"Compared {counted(run.compared, 'candidate pair')} among "
+        f"{counted(run.records, 'record')}: {counted(run.merged, 'record')} merged into "
+        f"{counted(run.groups, 'group')} (certain), "
+        f"{counted(run.queued, 'probable pair')} queued (d to review them)."
     )

@@ -409,7 +409,7 @@ class ImportScreen(TypeAheadScreen[bool]):
 
     def _progress(self, phase: str, done: int, total: int) -> None:
         self.query_one("#import-progress", ProgressBar).update(total=total or None, progress=done)
-        self._say(f"{phase}: {done:,} records")
+        self._say(f"{phase}: {counted(done, 'record')}")
 
     def _finished(
         self, results: list[ImportResult] | None, error: str | None, *, repeated: bool = False

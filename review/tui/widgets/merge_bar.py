@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from review.dedup.manual import MergePlan
 from review.dedup.undo import Undone
+from review.wording import counted
 
 
 class MergeBar(Static):
@@ -53,7 +54,7 @@ def kept(plan: MergePlan) -> str:
     first = plan.kept_records[0]
     if len(plan.kept_records) == 1:
         return f"record {first}"
-    return f"record {first}'s unit ({len(plan.kept_records)} records)"
+    return f"record {first}'s unit ({counted(len(plan.kept_records), 'record')})"
 
 
 def merged_message(plan: MergePlan) -> str:

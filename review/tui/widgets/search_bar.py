@@ -6,6 +6,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Input, Label
 
+from review.wording import counted
+
 
 class SearchBar(Horizontal):
     """An input for full-text search beside the count of matching records.
@@ -23,6 +25,6 @@ class SearchBar(Horizontal):
         if searching:
             label.update("searching…")
         elif matching == total:
-            label.update(f"{total:,} records")
+            label.update(f"{counted(total, 'record')}")
         else:
             label.update(f"{matching:,} of {total:,} match")
