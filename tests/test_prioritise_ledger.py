@@ -296,3 +296,26 @@ def test_a_record_screened_before_the_stop_and_changed_after_is_not_more_screeni
     assert later is not None
     assert (later.screened, later.relevant, later.last) == (2, 1, "2026-12-01T12:00")
     assert after_stop(events[:2], stop) is None
+
+
+def test_a_stop_after_the_prioritised_session_closed_records_its_model(
+    review: Path,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The usual way: screen prioritised, quit (the screen records a session's
+    'off'), then `review stopping --stop`. The queue was prioritised and stays
+    so for the next session: the methods must not say it was not."""
+    from review.screening.priority_ledger import SESSION_ENDED
+
+    screen_prioritised(review, "ann", 12)
+    with Store.open(review) as store:
+        store.prioritisation.record(
+            Stage.TITLE_ABSTRACT, "off", reviewer="ann", figures={SESSION_ENDED: True}
+        )
+    assert run("stopping", str(review), "--reviewer", "ann", "--stop") == 0
+    assert "prioritised by tfidf-svm, seed 0" in capsys.readouterr().out
+    with Store.open(review) as fresh:
+        [mine] = history(fresh)
+    assert mine.stop is not None and mine.stop.settings["model"] == "tfidf-svm"
+    assert run("status", str(review)) == 0
+    assert "the queue was not prioritised at that point" not in capsys.readouterr().out

@@ -149,7 +149,8 @@ def record_stop(
 ) -> dict[str, Any]:
     """Record that `reviewer` stops screening here, with the rule's figures
     and the model they screened with (`settings`, else the one the ledger
-    says is on for them; empty when their queue is not prioritised).
+    says is on for them, or was on when their screen closed and resumes
+    next session; empty when their queue is not prioritised).
     Returns the settings recorded.
 
     Refused for a reviewer who has screened nothing at this stage: such a
@@ -162,7 +163,9 @@ def record_stop(
         )
     if settings is None:
         mine = reviewer_history(store, stage, reviewer)
-        settings = mine.settings if mine is not None and mine.on and mine.settings else {}
+        settings = {}
+        if mine is not None and (mine.on or mine.resume) and mine.settings:
+            settings = mine.settings
     store.prioritisation.record(
         stage, "stop", reviewer=reviewer, settings=settings, figures=figures.as_dict()
     )
