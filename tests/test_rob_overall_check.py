@@ -89,3 +89,21 @@ def test_quadas2_applicability_is_checked_apart_from_bias() -> None:
     assert applicability.unjudged == ("A2", "A3")
     assert "lower risk" in applicability.warnings[1]
     assert check_overall(a).implied is None  # no bias domain judged
+
+
+def test_no_information_overall_beside_a_serious_or_critical_domain_is_warned_about() -> None:
+    # ROBINS-I: no information is the overall only when nothing is serious or
+    # critical; robvis would show a study with a critical domain as "No information".
+    NI, CRITICAL = Judgement.NO_INFORMATION, Judgement.CRITICAL
+    early = check_overall(judged(ROBINS_I, Overall=NI, D1=CRITICAL))
+    assert early.warnings[1] == (
+        "Overall No information is lower risk than the domains imply (at least Critical)"
+    )
+    a = judged(ROBINS_I, Overall=NI, D1=Judgement.SERIOUS)
+    for domain in ("D2", "D3", "D4", "D5", "D6", "D7"):
+        a = a.decide(domain, LOW if domain != "D3" else NI, "reviewer's call")
+    assert check_overall(a).warnings == (
+        "Overall No information is lower risk than the domains imply (Serious): D1 judged Serious",
+    )
+    a = a.decide("D1", Judgement.MODERATE, "changed back")  # nothing serious: NI stands
+    assert check_overall(a).warnings == ()

@@ -25,7 +25,8 @@ RISK: Mapping[Judgement, int] = {
     J.CRITICAL: 3, J.VERY_HIGH: 3,
 }  # fmt: skip
 """How much risk each judgement says, across tools. `No information` (ROBINS-I)
-is not on it: it is neither lower nor higher than a judged risk."""
+is not on it: it is neither lower nor higher than a judged risk, except where
+the tool's overall rule ranks a risk above it (serious, critical)."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ def check_overall(assessment: Assessment, key: str = OVERALL) -> OverallCheck:
             f"{key} {chosen} was set before {', '.join(unjudged)} "
             f"{'was' if len(unjudged) == 1 else 'were'} judged: check it once they are"
         )
-    if chosen is not None and implied is not None and _lower(chosen, implied):
+    if chosen is not None and implied is not None and _lower(tool, chosen, implied):
         floor = "at least " if unjudged else ""
         warnings.append(
             f"{key} {chosen} is lower risk than the domains imply ({floor}{implied})"
@@ -92,8 +93,12 @@ def _implied(tool: Tool, counted: list[str], finals: Mapping[str, Judgement]) ->
     return implied
 
 
-def _lower(chosen: Judgement, implied: Judgement) -> bool:
+def _lower(tool: Tool, chosen: Judgement, implied: Judgement) -> bool:
     a, b = RISK.get(chosen), RISK.get(implied)
+    if a is None and b is not None and tool.overall_rule is not None:
+        # ROBINS-I's No information is the overall only when no domain is
+        # serious or critical: lower than a risk the tool's own rule puts above it.
+        return tool.overall_rule([chosen, implied]) == implied
     return a is not None and b is not None and a < b
 
 
