@@ -268,3 +268,33 @@ async def test_a_file_already_imported_is_refused_then_ctrl_r_imports_it_as_a_ne
         await until(pilot, lambda: "Imported 1 record from" in outcome(dialog), tries=300)
     with Store.open(sample_path) as fresh:
         assert [s.file_name for s in fresh.imports.sources()][5:] == ["c-pubmed.nbib"] * 2
+
+
+async def test_two_copies_of_one_search_in_the_list_are_refused_with_a_way_to_drop_one(
+    sample_path: Path, tmp_path: Path
+) -> None:
+    """A search downloaded twice ('pubmed.nbib', 'pubmed (1).nbib'): the refusal
+    says to take one off the list, not that ctrl+r imports 'it' again, which
+    would import both and double the search's records."""
+    folder = tmp_path / "searches"
+    folder.mkdir()
+    shutil.copy(NBIB, folder / "pubmed.nbib")
+    shutil.copy(NBIB, folder / "pubmed (1).nbib")
+    app = ReviewApp(Store.open(sample_path), reviewer="ann", folder=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await counted(pilot)
+        dialog = await open_import(pilot)
+        await pilot.press(*"searches", "enter")
+        await until(pilot, lambda: len(dialog.pending) == 2)
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: outcome(dialog).startswith("error:"), tries=300)
+        refused = outcome(dialog)
+        assert "same content as" in refused and "ctrl+x" in refused
+        assert "--force" not in refused
+        files = dialog.query_one("#import-files", OptionList)
+        files.focus()
+        files.highlighted = 1
+        await pilot.press("ctrl+x", "ctrl+s")
+        await until(pilot, lambda: "Imported 1 record from" in outcome(dialog), tries=300)
+    with Store.open(sample_path) as fresh:
+        assert len(fresh.imports.sources()) == 6

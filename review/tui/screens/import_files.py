@@ -355,8 +355,14 @@ class ImportScreen(TypeAheadScreen[bool]):
             with open_review(self.review) as store:
                 results = import_each(store, files, progress=progress)
         except DuplicateImportError as exc:
-            # The command line's hint names --force; here that is ctrl+r.
-            exc.hint = "nothing was imported; ctrl+r imports it again as a new source"
+            # The command line's hint names --force; here that is ctrl+r. Two
+            # copies in the list: dropping one is what a reviewer means.
+            exc.hint = (
+                "nothing was imported; ctrl+x takes one of the two off the list "
+                "(ctrl+r imports both)"
+                if exc.message.startswith("same content as")
+                else "nothing was imported; ctrl+r imports it again as a new source"
+            )
             self.app.call_from_thread(self._finished, None, f"error: {exc}", repeated=True)
             return
         except ReviewError as exc:
