@@ -191,3 +191,21 @@ async def test_decisions_made_during_a_retrain_go_into_the_next_without_another_
         await wait_for(pilot, lambda: isinstance(app.screen, ReasonPicker))
         await pilot.press("1", "e", "1", "e", "1", "m")  # typed while the first retrain runs
         await wait_for(pilot, lambda: "model from 5 decisions" in bar_text(screen))
+
+
+async def test_quitting_from_another_stage_ends_the_prioritised_period_too(
+    review: Path,
+) -> None:
+    """p on at title/abstract, then g to full text and quit there: the period
+    ends with the session (the ledger must not say 'still on' tomorrow), and
+    the next session resumes it."""
+    app = ReviewApp(Store.open(review), reviewer="ann", screening=Stage.TITLE_ABSTRACT)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ScreeningScreen)
+        await pilot.press("p", "g", "2")
+        await wait_for(pilot, lambda: screen.session.stage is Stage.FULL_TEXT)
+    with Store.open(review) as fresh:
+        [ann] = history(fresh)
+    assert not ann.on and ann.resume and ann.periods[0][1] is not None

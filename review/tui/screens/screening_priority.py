@@ -181,10 +181,11 @@ class PriorityMixin(Screen[None]):
         )
 
     def on_unmount(self) -> None:
-        if self._prioritiser is not None:
+        if self._priority_wanted:
             # Closing the screen ends this period of prioritised screening: the
             # ledger must not report it as still on tomorrow. The reviewer's
-            # next session resumes it.
+            # next session resumes it. (On another stage, no prioritiser runs,
+            # but the period is still open.)
             self._record("off", figures={SESSION_ENDED: True})
         if self._pool is not None:
             self._pool.shutdown()
