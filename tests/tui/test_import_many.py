@@ -298,3 +298,32 @@ async def test_two_copies_of_one_search_in_the_list_are_refused_with_a_way_to_dr
         await until(pilot, lambda: "Imported 1 record from" in outcome(dialog), tries=300)
     with Store.open(sample_path) as fresh:
         assert len(fresh.imports.sources()) == 6
+
+
+async def test_ctrl_r_forces_only_the_list_that_was_refused(
+    sample_path: Path, tmp_path: Path
+) -> None:
+    """Refused, then the list changed (a file added): ctrl+r does nothing, so a
+    file never refused is not imported a second time without a word."""
+    searches(tmp_path / "searches")
+    nbib = tmp_path / "searches" / "c-pubmed.nbib"
+    ctgov = tmp_path / "searches" / "a-ctgov.json"
+    app = ReviewApp(Store.open(sample_path), reviewer="ann", folder=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await counted(pilot)
+        dialog = await open_import(pilot)
+        await pilot.press(*str(ctgov), "enter", "ctrl+s")
+        await until(pilot, lambda: "Imported" in outcome(dialog), tries=300)
+        await pilot.press(*str(nbib), "enter", "ctrl+s")
+        await until(pilot, lambda: "Imported" in outcome(dialog), tries=300)
+        await pilot.press(*str(nbib), "enter", "ctrl+s")
+        await until(pilot, lambda: outcome(dialog).startswith("error:"), tries=300)
+        await pilot.press(*str(ctgov), "ctrl+r")  # typed, not entered: it joins the list
+        await pilot.pause()
+        await until(pilot, lambda: not dialog._busy, tries=300)
+        assert "already imported" in outcome(dialog)
+    with Store.open(sample_path) as fresh:
+        assert [s.file_name for s in fresh.imports.sources()][5:] == [
+            "a-ctgov.json",
+            "c-pubmed.nbib",
+        ]

@@ -246,6 +246,9 @@ class ImportScreen(TypeAheadScreen[bool]):
         )
 
     def _show_pending(self, highlight: int | None) -> None:
+        if self._repeated:  # the list changed: ctrl+r forced the list refused, not this one
+            self._repeated = False
+            self.refresh_bindings()
         files = self.query_one("#import-files", OptionList)
         files.display = bool(self.pending)
         with files.prevent(OptionList.OptionHighlighted):
@@ -332,6 +335,7 @@ class ImportScreen(TypeAheadScreen[bool]):
                 return
             if not self._add(path):
                 return
+        force = force and self._repeated
         try:
             if not self.pending:
                 raise UsageError("no file chosen", field="file", hint="pick one or type its path")
