@@ -122,7 +122,7 @@ def test_names_not_in_the_arms_list_are_reported_only_where_an_arm_could_be_shar
     assert found.unmatched == {"s": ["RT", "RT"]}
     assert found.unmatched_summary() == (
         "1 study with several comparisons of one outcome and timepoint names arms not in its "
-        "Arms list ('RT'): whether they share an arm cannot be checked; name the arms as "
+        "Arms list (s: 'RT'): whether they share an arm cannot be checked; name the arms as "
         "listed under Arms, or add them"
     )
 
@@ -220,3 +220,19 @@ def test_the_readme_recipe_is_the_one_r_runs() -> None:
     code = [line for line in lines if line and not line.startswith("#")]
     assert len(code) == 13
     assert [line for line in code if line not in script] == []
+
+
+def test_the_unmatched_line_names_each_study_with_its_names() -> None:
+    """Which study to open (`review extract --study KEY`), not only which names."""
+    arms = {**ARMS, "t": [_arm("t", "Nivo q4w", 1), _arm("t", "RT alone", 2)]}
+    rows = [
+        _row("r1", "Nivo q2w vs RT"),
+        _row("r2", "Nivo q4w vs RT"),
+        _row("r3", "Nivo q4w vs control", study="t"),
+        _row("r4", "Nivo vs control", study="t"),
+    ]
+    line = find_shared_arms(rows, arms).unmatched_summary() or ""
+    assert line.startswith(
+        "2 studies with several comparisons of one outcome and timepoint name arms not in "
+        "their Arms list (s: 'RT'; t: 'Nivo', 'control'): "
+    )

@@ -102,9 +102,13 @@ class SharedArms:
         """A line naming comparisons whose arms could not be checked; None when all could."""
         if not self.unmatched:
             return None
-        names = sorted({name for found in self.unmatched.values() for name in found})
-        shown = ", ".join(f"'{name}'" for name in names[:3]) + (", …" if len(names) > 3 else "")
-        n = len(self.unmatched)
+        # Each study by key (what `review extract --study` takes) with its names.
+        studies = sorted(self.unmatched)
+        shown = "; ".join(
+            f"{key}: " + ", ".join(f"'{name}'" for name in sorted(set(self.unmatched[key])))
+            for key in studies[:3]
+        ) + ("; …" if len(studies) > 3 else "")
+        n = len(studies)
         verb, whose = ("names", "its") if n == 1 else ("name", "their")
         return (
             f"{_count(n, 'study', 'studies')} with several comparisons of one outcome and "
