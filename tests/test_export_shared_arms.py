@@ -57,6 +57,8 @@ def test_a_comparison_names_two_arms_in_any_usual_spelling() -> None:
     assert comparison_sides("Nivo q2w vs. RT") == ("Nivo q2w", "RT")
     assert comparison_sides("Nivo q2w  VERSUS  RT") == ("Nivo q2w", "RT")
     assert comparison_sides("A v B") == ("A", "B")
+    assert comparison_sides("Cohort V vs Cohort I") == ("Cohort V", "Cohort I")
+    assert comparison_sides("Phase V v. Phase IV") == ("Phase V", "Phase IV")
     assert comparison_sides("single arm") is None
     assert comparison_sides("vs RT") is None
     assert comparison_sides("A vs B vs C") is None

@@ -33,7 +33,9 @@ from review.protocol.form import RESULT_KEY_FIELDS
 from review.protocol.models import Protocol
 from review.store import Store
 
-_VERSUS = re.compile(r"\s+(?:vs\.?|versus|v\.?)\s+", re.IGNORECASE)
+_VERSUS = re.compile(r"\s+(?:(?i:vs\.?|versus)|v\.?)\s+")
+"""`vs`, `VS.`, `versus` in any case; a bare `v` only lower case, as it is
+written between two names ("Cohort V vs Cohort I" holds one separator)."""
 
 
 def comparison_sides(text: str) -> tuple[str, str] | None:
