@@ -134,16 +134,19 @@ def test_review_unmerge_undoes_and_says_so_and_refuses_with_nothing_to_undo(
 
     merge_records(six, "six:1", "six:3", "ann")
     six.close()
-    args = ["unmerge", str(six.path), "4", "--reviewer", "ann"]
+    args = ["unmerge", str(six.path), "4", "--reviewer", " ANN"]
     with pytest.raises(SystemExit) as done:
         main(args)
     assert done.value.code in (0, None)
-    assert capsys.readouterr().out == (
-        "Merge undone: record(s) 3, 4 back as before; g34 whole again.\n"
-    )
+    said = capsys.readouterr()
+    assert said.out == "Merge undone: records 3, 4 back as before; g34 whole again.\n"
+    # the name typed differently is the reviewer already here, and told so, as `same` does
+    assert said.err == "note: recording as ann, already in this review (typed 'ANN')\n"
     with Store.open(six.path) as fresh:
         assert units(fresh) == [[1, 2], [3, 4]]
     with pytest.raises(SystemExit) as again:
         main(args)
     assert again.value.code == 2
-    assert "record 4 is in no unit a reviewer merged" in capsys.readouterr().err
+    assert f"{six.path.name}: record 4 is in no unit a reviewer merged" in capsys.readouterr().err
+    with Store.open(six.path) as fresh:
+        assert {e.reviewer for e in fresh.dedup.events()} == {"dedupe", "ann"}

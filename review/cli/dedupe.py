@@ -18,7 +18,7 @@ from review.dedup.undo import undo_merge
 from review.dedup.units import load_resolution
 from review.errors import UsageError
 from review.store import Store
-from review.wording import counted
+from review.wording import counted, plural
 
 
 @cli.command()
@@ -151,15 +151,18 @@ def unmerge(file: Path, record: int, reviewer: str | None) -> None:
     """
     who = _reviewer(reviewer)
     with open_review(file) as store:
+        who = as_reviewer(store, who)
         undone = undo_merge(store, record, who)
     if undone is None:
         raise UsageError(
             f"record {record} is in no unit a reviewer merged",
+            path=file,
             hint="`review apart FILE RECORD` takes a record out of a group a rule made",
         )
     again = f"; {', '.join(undone.rule_groups)} whole again" if undone.rule_groups else ""
     moved = ", ".join(str(i) for i in undone.record_ids)
-    click.echo(f"Merge undone: record(s) {moved} back as before{again}.")
+    noun = plural(len(undone.record_ids), "record")
+    click.echo(f"Merge undone: {noun} {moved} back as before{again}.")
 
 
 def _reviewer(given: str | None) -> str:
