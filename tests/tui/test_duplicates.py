@@ -54,6 +54,11 @@ def dup_store(tmp_path: Path) -> Iterator[Store]:
         yield store
 
 
+def said(app: ReviewApp) -> list[str]:
+    """What the screen told the reviewer about undoing or taking apart."""
+    return [n.message for n in app._notifications if "undone" in n.message or "own" in n.message]
+
+
 def _cell(app: ReviewApp, row: str, column: str) -> str:
     table = app.screen.query_one("#dup-pair", DuplicatePair)
     return str(table.get_cell(row, column))
@@ -116,7 +121,7 @@ async def test_skip_keeps_the_pair_queued(dup_store: Store) -> None:
 
 async def test_a_merge_is_undone_from_the_groups_list(dup_store: Store) -> None:
     app = ReviewApp(dup_store, reviewer="alice")
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await _open(app, pilot)
         await pilot.press("g")
         await pilot.pause()
@@ -130,6 +135,8 @@ async def test_a_merge_is_undone_from_the_groups_list(dup_store: Store) -> None:
                 "SELECT action FROM dedup_events WHERE reviewer = 'alice'")]  # fmt: skip
             assert actions == ["unmerge", "unmerge"]
         assert groups.row_count == 0
+        # a rule's group has no merge to undo: it says a record was taken out, not "undone"
+        assert said(app) == ["Record 1 is screened on its own now"]
 
 
 async def test_u_undoes_a_confirmed_pair_and_leaves_the_rule_s_group_whole(
@@ -140,7 +147,7 @@ async def test_u_undoes_a_confirmed_pair_and_leaves_the_rule_s_group_whole(
     undoes the merge now: Embase 1 alone again, the pair back in the queue —
     twice, the second time typed ahead."""
     app = ReviewApp(dup_store, reviewer="alice")
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await _open(app, pilot)
         await pilot.press("y", "g")
         await pilot.pause()
@@ -149,6 +156,7 @@ async def test_u_undoes_a_confirmed_pair_and_leaves_the_rule_s_group_whole(
         await pilot.press("u")
         await pilot.pause()
         assert groups.row_count == 2
+        assert said(app)[-1] == "Merge undone: record 3 back as before"
         burst(app, "g", "y", "g", "u")  # the same typed ahead, none waiting for the screen
         await pilot.pause()
         assert groups.row_count == 2

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -21,7 +21,10 @@ from review.store.dedup import PendingPair
 from review.tui.screens.reviewer_prompt import ReviewerNamed, reviewer_prompt
 from review.tui.widgets.duplicate_pair import DuplicatePair
 from review.tui.widgets.key_footer import KeyFooter
+from review.tui.widgets.merge_bar import undone_message
 from review.wording import counted
+
+T = TypeVar("T")
 
 
 class DuplicatesScreen(Screen[None]):
@@ -92,16 +95,16 @@ class DuplicatesScreen(Screen[None]):
             self._pairs = _skipped_last(self._pairs, self._skipped)
         self._show_pair()
 
-    def _decide(self, action: Callable[[str], object], done: str) -> None:
+    def _decide(self, action: Callable[[str], T], done: str | Callable[[T], str]) -> None:
         if not self.reviewer:
             self._ask_reviewer(lambda: self._decide(action, done))
             return
         try:
-            action(self.reviewer)
+            result = action(self.reviewer)
         except ReviewError as exc:
             self.notify(str(exc), severity="error")
             return
-        self.notify(done, timeout=2)
+        self.notify(done if isinstance(done, str) else done(result), timeout=2)
         self._reload()
 
     def _ask_reviewer(self, then: Callable[[], None]) -> None:
@@ -156,8 +159,10 @@ class DuplicatesScreen(Screen[None]):
             return
         table = self.query_one("#dup-groups", DataTable)
         member = self._members[table.cursor_row]
+        # says which: a merge undone exactly, or one record out of a rule's group
         self._decide(
-            lambda who: undo_or_take_apart(self.store, member.record_id, who), "Merge undone"
+            lambda who: undo_or_take_apart(self.store, member.record_id, who),
+            lambda done: undone_message(done, member.record_id),
         )
 
     @on(DataTable.RowHighlighted, "#dup-groups")
