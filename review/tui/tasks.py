@@ -257,6 +257,7 @@ def _stopping(run: TaskRun) -> list[str]:
 
     name = run.text("whose") or run.who()
     with open_review(run.review) as store:
+        name = store.reviewers.spelling(name)  # `KIM` typed here is the review's `kim`
         session = ScreeningSession(store, review_protocol(store), name, Stage.TITLE_ABSTRACT)
         figures = reviewer_figures(session)
         settings = record_stop(store, name, figures) if run.flag("stop") else None

@@ -303,6 +303,23 @@ async def test_stopping_figures_and_recording_a_stop(sample_path: Path, tmp_path
         assert [e.reviewer for e in store.prioritisation.events()] == ["kim"]
 
 
+async def test_stopping_for_a_name_typed_differently_is_that_reviewer(
+    sample_path: Path, tmp_path: Path
+) -> None:
+    """`review stopping --reviewer KIM` is kim's figures; the dialog's Reviewer
+    field said `KIM has screened no title/abstract records` and recorded nothing."""
+    app = ReviewApp(Store.open(sample_path), reviewer="kim", folder=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await counted(pilot)
+        dialog = await open_task(pilot, "s")
+        await fill(pilot, dialog, "whose", " KIM ")
+        dialog.query_one("#task-stop", Checkbox).value = True
+        shown = await run(pilot, dialog)
+        assert shown.startswith("kim: 3 of 5 screened, 3 included")
+    with Store.open(sample_path) as store:
+        assert [e.reviewer for e in store.prioritisation.events()] == ["kim"]
+
+
 async def test_simulate_on_a_labelled_set(sample_path: Path, tmp_path: Path) -> None:
     shutil.copy(LABELLED, tmp_path / "set.csv")
     app = ReviewApp(Store.open(sample_path), reviewer="kim", folder=tmp_path)
