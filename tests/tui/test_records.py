@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import threading
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.console import Console
@@ -247,6 +250,43 @@ async def test_end_in_a_search_goes_to_its_last_match(big_store: Store) -> None:
         await settle(app, pilot)
         assert table(app).highlighted_id == 400
         assert titles(app)[0].startswith("Trial 100") and match_count(app) == "4 of 450 match"
+
+
+async def test_end_stays_when_the_search_answers_while_end_is_read(
+    big_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """End pressed as the search's worker comes back: the worker had passed its
+    last check before End cancelled it, and its first page, shown after End's,
+    put the cursor back on the first match."""
+    from review.tui.screens import records as records_screen
+
+    fetched = threading.Event()
+    real_fetch = records_screen._fetch
+
+    def fetch(*args: Any, **kwargs: Any) -> Any:
+        found = real_fetch(*args, **kwargs)
+        fetched.set()  # the worker is about to hand its page over
+        return found
+
+    monkeypatch.setattr(records_screen, "_fetch", fetch)
+    app = browser(big_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        real_count = big_store.records.count_matching
+
+        def count_matching(search: str | None) -> int:
+            fetched.wait(5)  # End is read while the worker answers
+            time.sleep(0.2)
+            return real_count(search)
+
+        monkeypatch.setattr(big_store.records, "count_matching", count_matching)
+        await pilot.press("slash", *"oral")
+        table(app).focus()
+        await pilot.press("end")
+        await settle(app, pilot)
+        assert fetched.is_set()
+        assert table(app).highlighted_id == 450
+        assert match_count(app) == "446 of 450 match"
 
 
 async def test_search_pages_too_and_a_newer_search_wins(big_store: Store) -> None:

@@ -351,7 +351,10 @@ class RecordsScreen(Screen[None]):
         except ReviewError as exc:
             self.notify(str(exc), severity="error")
             return
-        self.workers.cancel_group(self, "search")  # a search still on its way is answered here
+        # A search still on its way is answered here. Cancelling is not enough: a
+        # worker past its last check would show its first page after this one.
+        self.workers.cancel_group(self, "search")
+        self._generation += 1
         self._show_page(self._generation, rows, count, start=0 if first else count - len(rows))
         table.move_cursor(row=0 if first else table.row_count - 1)
 
