@@ -382,3 +382,25 @@ async def test_a_merge_without_a_reviewer_asks_the_name(sample_path: Path) -> No
     with Store.open(sample_path) as fresh:
         rows = fresh.db.execute("SELECT action, reviewer FROM dedup_events ORDER BY id")
         assert [tuple(r) for r in rows] == [("merge", "Ann"), ("merge", "Ann")]
+
+
+@pytest.mark.parametrize("key", ["end", "home"])
+async def test_end_and_home_in_a_search_matching_nothing_do_nothing(
+    big_store: Store, key: str
+) -> None:
+    """End on an empty search put the cursor on row -1, and the highlight it
+    sent (no row) crashed the browser with a traceback."""
+    app = browser(big_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"dinosaurs")
+        table(app).focus()
+        await pilot.press(key)  # before the search's worker is back, then after
+        await settle(app, pilot)
+        await pilot.press(key, "down", "m", "x")
+        await settle(app, pilot)
+        assert table(app).row_count == 0 and table(app).highlighted_id is None
+        assert match_count(app) == "0 of 450 match"
+        await pilot.press("escape")  # the search cleared: every record again
+        await settle(app, pilot)
+        assert table(app).row_count == PAGE_SIZE and table(app).highlighted_id == 1

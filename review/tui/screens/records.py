@@ -356,7 +356,8 @@ class RecordsScreen(Screen[None]):
         self.workers.cancel_group(self, "search")
         self._generation += 1
         self._show_page(self._generation, rows, count, start=0 if first else count - len(rows))
-        table.move_cursor(row=0 if first else table.row_count - 1)
+        if table.row_count:  # a search matching nothing has no row to go to
+            table.move_cursor(row=0 if first else table.row_count - 1)
 
     def _show_page(
         self,
@@ -382,7 +383,7 @@ class RecordsScreen(Screen[None]):
 
     @on(DataTable.RowHighlighted, "#records")
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        key = event.row_key.value
+        key = event.row_key.value if event.row_key is not None else None  # no row: none
         self._show_detail(int(key) if key is not None else None)
         if self._marked is not None:
             self._show_pending(int(key) if key is not None else None)
