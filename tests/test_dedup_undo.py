@@ -150,3 +150,34 @@ def test_review_unmerge_undoes_and_says_so_and_refuses_with_nothing_to_undo(
     assert f"{six.path.name}: record 4 is in no unit a reviewer merged" in capsys.readouterr().err
     with Store.open(six.path) as fresh:
         assert {e.reviewer for e in fresh.dedup.events()} == {"dedupe", "ann"}
+
+
+@pytest.mark.parametrize("into", ["lead", "ann"])
+def test_a_merge_made_in_a_copy_is_undone_exactly_after_the_files_are_merged(
+    six: Store, into: str
+) -> None:
+    """The batch travels with the events: Ann fuses two rule groups in her copy,
+    the copies are merged (either way round), and undo there restores both
+    groups; merging the undo back gives the other file the same units."""
+    lead_path, ann_path = six.path, six.path.with_name("ann.db")
+    six.copy_for_reviewer(ann_path)
+    six.close()
+    with Store.open(ann_path) as ann:
+        merge_records(ann, "six:1", "six:3", "Ann")
+        merge_records(ann, "six:4", "six:5", "Ann")  # stacked on it
+    here, there = (lead_path, ann_path) if into == "lead" else (ann_path, lead_path)
+    with Store.open(here) as store:
+        if into == "lead":
+            store.merge_from(ann_path)
+        assert units(store) == [[1, 2, 3, 4, 5]]
+        newest = undo_merge(store, 2, "ANN")
+        older = undo_merge(store, 2, "ann")
+        assert newest is not None and newest.record_ids == (5,)
+        assert older is not None and older.record_ids == (3, 4) and older.rule_groups == ("g34",)
+        assert units(store) == [[1, 2], [3, 4]]
+        assert {e.reviewer for e in store.dedup.events() if e.rule != "doi"} == {"Ann"}
+    with Store.open(there) as other:
+        other.merge_from(here)
+        other.merge_from(here)  # twice changes nothing
+        assert units(other) == [[1, 2], [3, 4]]
+        assert undo_merge(other, 2, "Ann") is None
