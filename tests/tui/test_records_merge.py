@@ -10,6 +10,7 @@ from pathlib import Path
 from review.dedup.units import load_resolution
 from review.store import Store
 from review.tui.app import ReviewApp
+from review.tui.screens.records import RecordsScreen
 from review.tui.widgets.merge_bar import MergeBar
 from tests.conftest import fixed_clock
 from tests.tui.conftest import SIZE, burst
@@ -125,3 +126,23 @@ async def test_m_twice_on_one_record_cancels_and_x_then_takes_apart(sample_path:
         await settle(app, pilot)
         assert bar(app) == ""
     assert units(sample_path) == [[1, 2]]  # no merge to undo: 3 taken out of {3, 4}
+
+
+async def test_x_typed_ahead_of_the_name_prompt_closing_undoes_not_asks_again(
+    sample_path: Path,
+) -> None:
+    """With no reviewer yet, the second m asks the name; an x typed right after
+    Enter opened the prompt a second time (the app had not heard the name)."""
+    rule_groups(sample_path)
+    app = browser(Store.open(sample_path, now=fixed_clock))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        burst(app, "m", "down", "down", "down", "down", "m", *"Ann", "enter", "x")
+        await settle(app, pilot)
+        assert isinstance(app.screen, RecordsScreen) and app.reviewer == "Ann"
+    assert units(sample_path) == [[1, 2], [3, 4]]
+    with Store.open(sample_path) as fresh:
+        rows = fresh.db.execute(
+            "SELECT action, rule FROM dedup_events WHERE reviewer = 'Ann' ORDER BY id"
+        ).fetchall()
+    assert [tuple(r) for r in rows] == [("merge", "reviewer"), ("unmerge", "undone")]

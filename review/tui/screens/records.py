@@ -87,6 +87,9 @@ class RecordsScreen(Screen[None]):
         """A record marked with `m`, waiting for the record to merge it with."""
         self._resolution: Resolution | None = None
         """The units as they were when `m` marked a record: what the bar's plan reads."""
+        self._named: str | None = None
+        """The name typed at this screen's prompt: keys typed ahead of the app
+        hearing it (`ReviewerNamed` is a message) must not ask again."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -209,11 +212,12 @@ class RecordsScreen(Screen[None]):
         return [refs[i].uid for i in record_ids]
 
     def _as_reviewer(self, action: Callable[[str], T], done: str | Callable[[T], str]) -> None:
-        reviewer = getattr(self.app, "reviewer", None)
+        reviewer = getattr(self.app, "reviewer", None) or self._named
         if not reviewer:
 
             def named(name: str | None) -> None:
                 if name:
+                    self._named = name
                     self.post_message(ReviewerNamed(name))
                     self._act(action, name, done)
 
