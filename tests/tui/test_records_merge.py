@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from review.dedup.manual import merge_records
 from review.dedup.units import load_resolution
 from review.store import Store
 from review.tui.app import ReviewApp
@@ -146,3 +147,25 @@ async def test_x_typed_ahead_of_the_name_prompt_closing_undoes_not_asks_again(
             "SELECT action, rule FROM dedup_events WHERE reviewer = 'Ann' ORDER BY id"
         ).fetchall()
     assert [tuple(r) for r in rows] == [("merge", "reviewer"), ("unmerge", "undone")]
+
+
+async def test_x_while_a_merge_is_pending_updates_what_m_would_do(sample_path: Path) -> None:
+    """m on record 1, then x on record 3 (undoing the merge that held them):
+    the bar kept saying they were one, and the second m merged nothing."""
+    rule_groups(sample_path)
+    with Store.open(sample_path, now=fixed_clock) as store:
+        refs = store.records.record_refs([1, 3])
+        merge_records(store, refs[1].uid, refs[3].uid, "ann")
+    app = browser(Store.open(sample_path, now=fixed_clock), reviewer="ann")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("m", "down", "down")
+        await pilot.pause()
+        assert bar(app) == "Record 3 is screened with record 1 already · Esc cancels"
+        await pilot.press("x")
+        await pilot.pause()
+        assert units(sample_path) == [[1, 2], [3, 4]]
+        assert "records 3, 4 join it" in bar(app)
+        await pilot.press("m")  # merged again, as the bar said
+        await pilot.pause()
+    assert units(sample_path) == [[1, 2, 3, 4]]

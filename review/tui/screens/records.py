@@ -230,10 +230,13 @@ class RecordsScreen(Screen[None]):
     ) -> None:
         try:
             result = action(reviewer)
+            if self._marked is not None:  # `x` with a merge pending: the units changed
+                self._resolution = load_resolution(self.store)
         except ReviewError as exc:
             self.notify(str(exc), severity="error")
             return
         self.notify(done if isinstance(done, str) else done(result), timeout=4)
+        self._show_pending(self.table.highlighted_id)
 
     # -- search and paging --------------------------------------------------
 
