@@ -181,3 +181,20 @@ def test_a_merge_made_in_a_copy_is_undone_exactly_after_the_files_are_merged(
         other.merge_from(here)  # twice changes nothing
         assert units(other) == [[1, 2], [3, 4]]
         assert undo_merge(other, 2, "Ann") is None
+
+
+def test_review_same_on_records_already_one_says_so_and_stores_nothing(
+    six: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It said "now screened as one", as if a merge `review unmerge` could undo were made."""
+    from review.cli import main
+
+    six.close()
+    with pytest.raises(SystemExit) as done:
+        main(["same", str(six.path), "2", "1", "--reviewer", "ann"])
+    assert done.value.code in (0, None)
+    assert capsys.readouterr().out == (
+        "Records 2 and 1 are screened as one already (g12, 2 records); nothing was stored.\n"
+    )
+    with Store.open(six.path) as fresh:
+        assert {e.reviewer for e in fresh.dedup.events()} == {"dedupe"}

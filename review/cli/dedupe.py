@@ -10,7 +10,7 @@ import click
 
 from review.cli.base import FILE, as_reviewer, cli, open_review, progress_line, warn_location
 from review.config import load_settings, resolve_reviewer
-from review.dedup.manual import merge_records, take_apart
+from review.dedup.manual import merge_records, plan_merge, take_apart
 from review.dedup.queue_report import write_queue_report
 from review.dedup.report import write_groups_report
 from review.dedup.run import AUTOMATIC, DedupRun, crowded_note, dedupe_review
@@ -114,8 +114,16 @@ def same(file: Path, first: int, second: int, reviewer: str | None) -> None:
     with open_review(file) as store:
         who = as_reviewer(store, who)
         refs = _refs(store, [first, second])
+        # one already: nothing is stored, so `review unmerge` would not undo this
+        already = not plan_merge(store, first, second).joining
         unit = merge_records(store, refs[0], refs[1], who)
         size = load_resolution(store).size(unit)
+    if already:
+        click.echo(
+            f"Records {first} and {second} are screened as one already "
+            f"({unit}, {size} records); nothing was stored."
+        )
+        return
     click.echo(f"Records {first} and {second} are now screened as one ({unit}, {size} records).")
 
 
