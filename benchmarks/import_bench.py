@@ -188,14 +188,14 @@ def review_import(path: Path, workdir: Path) -> dict[str, float]:
     seconds = time.perf_counter() - start
     peak.stop()
     stdout, stderr = child.stdout.read(), child.stderr.read()  # type: ignore[union-attr]
-    if not re.search(r"Imported \d+ records", stdout):
+    if not re.search(r"Imported [\d,]+ records?", stdout):
         raise SystemExit(f"review import failed:\n{stdout}\n{stderr}")
     records, inside = re.findall(
-        r"Imported (\d+) records from \d+ file\(s\) in ([\d.]+) s", stdout
+        r"Imported ([\d,]+) records? from [\d,]+ files? in ([\d.]+) s", stdout
     )[-1]
     return {
         "seconds": seconds,
-        "records": int(records),
+        "records": int(records.replace(",", "")),
         # Its parser process's memory too: their RSS summed (pages the fork
         # shares counted twice), never below the larger one's own peak.
         "peak_mb": max(usage.ru_maxrss / 1024, peak.mb),
