@@ -8,6 +8,7 @@ import pytest
 
 from review.entry import main
 from review.errors import ExitCode
+from review.models import Stage
 from review.sample import build_sample
 from review.store import Store
 from tests.conftest import fixed_clock
@@ -15,6 +16,8 @@ from tests.conftest import fixed_clock
 DOI_RECORD = "doi:10.3389/fimmu.2024.1460480"
 """A seed record with a DOI; its title starts "The impact of dissociated response"."""
 OTHER_RECORD = "doi:10.1259/bjr.20220548"
+UNSCREENED = "doi:10.3760/cma.j.cn371439-20230612-00105"
+"""A seed record nobody has screened yet: its report may still be marked not retrieved."""
 
 
 @pytest.fixture(autouse=True)
@@ -62,17 +65,18 @@ def test_reviewer_comes_from_env_then_config(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert run("fulltext", "not-retrieved", review_file, DOI_RECORD) == ExitCode.USAGE
+    assert run("fulltext", "not-retrieved", review_file, UNSCREENED) == ExitCode.USAGE
     assert "reviewer" in capsys.readouterr().err
     (_no_user_config / "review").mkdir(parents=True)
     (_no_user_config / "review" / "config.toml").write_text('reviewer = "Cora"\n')
-    assert run("fulltext", "not-retrieved", review_file, DOI_RECORD, "--note", "paywall") == 0
+    assert run("fulltext", "not-retrieved", review_file, UNSCREENED, "--note", "paywall") == 0
     monkeypatch.setenv("REVIEW_REVIEWER", "Eve")
-    assert run("fulltext", "not-retrieved", review_file, OTHER_RECORD) == 0
+    assert run("fulltext", "not-retrieved", review_file, "3") == 0
     with Store.open(review_file) as store:
         states = store.fulltexts.all()
-    assert (states[DOI_RECORD].reviewer, states[DOI_RECORD].note) == ("Cora", "paywall")
-    assert states[OTHER_RECORD].reviewer == "Eve"
+        other = store.records.key_for("3")
+    assert (states[UNSCREENED].reviewer, states[UNSCREENED].note) == ("Cora", "paywall")
+    assert states[other].reviewer == "Eve"
 
 
 def test_a_broken_config_file_is_reported(
@@ -194,3 +198,26 @@ def test_a_missing_pdf_is_an_input_error_named_clearly(
     assert "is a folder" in capsys.readouterr().err
     with Store.open(review_file) as store:
         assert store.db.execute("SELECT count(*) FROM fulltexts").fetchone()[0] == 0
+
+
+def test_not_retrieved_is_refused_where_prisma_could_not_count_it(
+    review_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A report both reviewers already decided at full text was retrieved, and
+    one excluded at title/abstract was never sought: marking either used to be
+    stored and left `review prisma` and the export refusing the review."""
+    with Store.open(review_file) as store:
+        for who in ("kim", "lee"):
+            store.screening.record_decision(
+                UNSCREENED, Stage.TITLE_ABSTRACT, "exclude", reviewer=who, reasons=["review"]
+            )
+    refused = ExitCode.USAGE
+    assert run("fulltext", "not-retrieved", review_file, DOI_RECORD, "--reviewer", "kim") == refused
+    err = capsys.readouterr().err
+    assert f"{DOI_RECORD} already has full-text decisions" in err and "hint: undo" in err
+    assert run("fulltext", "not-retrieved", review_file, UNSCREENED, "--reviewer", "kim") == refused
+    assert "excluded at title/abstract" in capsys.readouterr().err
+    with Store.open(review_file) as store:
+        assert store.fulltexts.all() == {}
+    assert run("prisma", review_file) == 0
+    assert "Reports not retrieved (n = 0)" in capsys.readouterr().out

@@ -13,6 +13,7 @@ from review.config import load_settings, resolve_reviewer
 from review.errors import UsageError
 from review.fulltext import attach_folder, fulltext_location
 from review.printouts import attach_folder_lines, fulltext_list_lines
+from review.screening.retrieval import mark_not_retrieved
 
 RECORD = click.argument("record")
 REVIEWER = click.option(
@@ -90,11 +91,15 @@ def attach_folder_(file: Path, folder: Path, dry_run: bool, reviewer: str | None
 @NOTE
 @REVIEWER
 def not_retrieved(file: Path, record: str, note: str | None, reviewer: str | None) -> None:
-    """Mark a report as sought but not retrieved (PRISMA counts it)."""
+    """Mark a report as sought but not retrieved (PRISMA counts it).
+
+    Refused for a report already decided at full text (it was retrieved) or
+    excluded at title/abstract (it was never sought).
+    """
     name = require_reviewer(reviewer)
     with open_review(file) as store:
         name = as_reviewer(store, name)
-        line = report_actions.not_retrieved(store, record, reviewer=name, note=note)
+        line = mark_not_retrieved(store, record, reviewer=name, note=note)
     click.echo(line)
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from review.fulltext import fulltext_location
 from review.models import Stage
+from review.screening.retrieval import check_can_mark_not_retrieved
 from review.screening.state import ScreeningState, Unit
 from review.store import Store
 from review.store.fulltexts import FulltextState
@@ -60,6 +61,7 @@ class FullTextMixin:
     def mark_not_retrieved(self, note: str | None = None) -> None:
         """PRISMA's 'reports not retrieved': the unit leaves the full-text queue."""
         unit = self._require_current()
+        check_can_mark_not_retrieved(self.state, unit.key, unit.key)
         self.store.fulltexts.mark_not_retrieved(unit.key, reviewer=self.reviewer, note=note)
         self._set_not_retrieved(unit, True)
         if self.stage is Stage.FULL_TEXT:

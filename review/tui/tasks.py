@@ -139,12 +139,12 @@ def _attach_folder(run: TaskRun) -> list[str]:
 
 
 def _not_retrieved(run: TaskRun) -> list[str]:
-    from review import report_actions
     from review.review_file import open_review
+    from review.screening.retrieval import mark_not_retrieved
 
     with open_review(run.review) as store:
         record, who, note = run.text("record") or "", run.who(), run.text("note")
-        return [report_actions.not_retrieved(store, record, reviewer=who, note=note)]
+        return [mark_not_retrieved(store, record, reviewer=who, note=note)]
 
 
 def _detach(run: TaskRun) -> list[str]:

@@ -203,6 +203,28 @@ async def test_reports_are_linked_to_one_study_and_marked_not_retrieved(
         assert held is not None and held.status == "not_retrieved"
 
 
+async def test_a_report_already_decided_cannot_be_marked_not_retrieved(
+    sample_path: Path,
+) -> None:
+    """`r` on a report the reviewer already decided used to store the mark,
+    after which `review prisma` and the export refused the whole review."""
+    include_all(sample_path, "ann", "bob")
+    app = ReviewApp(Store.open(sample_path), reviewer="ann", screening=Stage.FULL_TEXT)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_screening(pilot)
+        first = screen.session.current
+        assert first is not None
+        await pilot.press("i", "left", "r", "enter")
+        await pilot.pause()
+        assert screen.session.current is not None and screen.session.current.key == first.key
+        errors = [n.message for n in app._notifications if n.severity == "error"]
+        assert any("already has full-text decisions" in m for m in errors)
+        assert screen.session.counts.to_do == 4
+    with Store.open(sample_path) as fresh:
+        assert fresh.fulltexts.all() == {}
+    assert events(sample_path)[-1][:4] == ("ann", "full_text", "screen", "include")
+
+
 async def test_keys_are_remapped_from_the_settings_file(sample_path: Path) -> None:
     settings = Settings(keys={"screening.include": "y", "screening.nonsense": "z"})
     app = ReviewApp(

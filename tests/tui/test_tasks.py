@@ -112,21 +112,21 @@ async def test_attach_detach_and_mark_not_retrieved(sample_path: Path, tmp_path:
     async with app.run_test(size=SIZE) as pilot:
         await counted(pilot)
         dialog = await open_task(pilot, "a")
-        await fill(pilot, dialog, "record", "4")
+        await fill(pilot, dialog, "record", "3")
         await fill(pilot, dialog, "location", "smith.pdf")
         await fill(pilot, dialog, "note", "from the author")
         shown = await run(pilot, dialog)
         assert shown.endswith(f": attached {pdf}")
         with Store.open(sample_path) as store:
-            key = store.records.key_for("4")
+            key = store.records.key_for("3")
             assert store.fulltexts.all()[key].location == str(pdf)
         await pilot.press("escape")
         dialog = await open_task(pilot, "d")
-        await fill(pilot, dialog, "record", "4")
+        await fill(pilot, dialog, "record", "3")
         assert await run(pilot, dialog) == f"{key}: detached"
         await pilot.press("escape")
         dialog = await open_task(pilot, "n")
-        await fill(pilot, dialog, "record", "4")
+        await fill(pilot, dialog, "record", "3")
         assert await run(pilot, dialog) == f"{key}: not retrieved"
         await pilot.press("escape")
         dialog = await open_task(pilot, "f")
