@@ -11,8 +11,10 @@ import pytest
 
 from review.models import Stage
 from review.review_file import review_protocol
+from review.sample import build_sample
 from review.screening.units import load_state
 from review.store import Store
+from tests.conftest import fixed_clock
 from tests.test_cli import run
 from tests.test_cli_screening import screened  # noqa: F401  (the fixture)
 
@@ -118,3 +120,27 @@ def test_resolve_refuses_a_reason_on_an_include(
     assert "Settled" not in captured.out and "--reason is for an exclusion" in captured.err
     with Store.open(screened) as store:
         assert not any(d.kind == "resolve" for d in store.screening.decisions())
+
+
+def test_resolving_a_full_text_conflict_without_the_stage_says_which_stage(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--stage` defaults to title_abstract; a full-text conflict settled
+    without it used to be told to list title/abstract conflicts instead."""
+    path = tmp_path / "sample.db"
+    build_sample(path, now=fixed_clock).close()
+    doi = "10.3389/fimmu.2024.1460480"
+    with Store.open(path) as store:
+        store.screening.record_decision(
+            f"doi:{doi}", Stage.FULL_TEXT, "exclude", reviewer="kim", reasons=["population"]
+        )
+    assert run("resolve", path, doi, "--decision", "exclude", "--reason", "design",
+               "--reviewer", "cat") == 2  # fmt: skip
+    err = capsys.readouterr().err
+    assert "not in conflict at title_abstract" in err
+    assert "it is in conflict at full_text: add --stage full_text" in err
+    assert run("resolve", path, doi, "--stage", "full_text", "--decision", "exclude",
+               "--reason", "design", "--reviewer", "cat") == 0  # fmt: skip
+    with Store.open(path) as store:
+        (settled,) = [d for d in store.screening.decisions() if d.kind == "resolve"]
+    assert (settled.stage, settled.reasons) == (Stage.FULL_TEXT, ("design",))

@@ -18,6 +18,7 @@ from review.models import DecisionValue, Record, Stage
 from review.review_file import review_protocol
 from review.screening.record_refs import RecordFinder
 from review.screening.session import ScreeningSession
+from review.screening.state import Outcome
 from review.wording import counted
 
 STAGE = click.option(
@@ -147,18 +148,22 @@ def resolve(
                 f"{record!r} names {len(matches)} records that are not one unit",
                 hint="add --source with the import's name, or use the DOI",
             )
+        (key,) = units
+        unit = next((u for u in session.conflicts() if u.key == key), None)
+        if unit is None:
+            other = next(s for s in Stage if s.value != stage)
+            elsewhere = session.state.outcome(key, other) is Outcome.CONFLICT
+            raise UsageError(
+                f"{record!r} is not in conflict at {stage}",
+                hint=f"it is in conflict at {other.value}: add --stage {other.value}"
+                if elsewhere
+                else f"`review conflicts FILE --stage {stage}` lists what is",
+            )
         known = [r.id for r in session.stage_settings.reasons]
         if unknown := [r for r in reason if r not in known]:
             raise UsageError(
                 f"no exclusion reason {', '.join(map(repr, unknown))} at {stage}",
                 hint=f"the protocol's reasons: {', '.join(known) or 'none'}",
-            )
-        (key,) = units
-        unit = next((u for u in session.conflicts() if u.key == key), None)
-        if unit is None:
-            raise UsageError(
-                f"{record!r} is not in conflict at {stage}",
-                hint=f"`review conflicts FILE --stage {stage}` lists what is",
             )
         settled: DecisionValue = "include" if decision == "include" else "exclude"
         session.resolve(unit, settled, reason, note or "")
