@@ -181,6 +181,39 @@ async def test_conflict_is_resolved_as_its_own_event(sample_path: Path) -> None:
         assert "No conflicts" in shown(app)
 
 
+async def test_a_full_text_conflict_is_pointed_to_and_resolved_with_a_reason(
+    tmp_path: Path,
+) -> None:
+    """The Conflicts screen opens at title/abstract; with none there it used
+    to say only "No conflicts", though full text had one waiting."""
+    path = tmp_path / "shipped.db"
+    build_sample(path).close()  # kim and lee included three at full text
+    doi = "doi:10.3389/fimmu.2024.1460480"
+    with Store.open(path) as store:
+        store.screening.record_decision(
+            doi, Stage.FULL_TEXT, "exclude", reviewer="lee", reasons=["population"]
+        )
+    app = ReviewApp(Store.open(path), reviewer="carol")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await run_from_palette(pilot, "Conflicts")
+        assert isinstance(app.screen, ConflictsScreen)
+        assert "No conflicts at title/abstract. 1 at full text: g shows them." in shown(app)
+        await pilot.press("g", "2")
+        await pilot.pause()
+        assert "kim: include" in shown(app) and "lee: exclude — Wrong population" in shown(app)
+        await pilot.press("e", "6", *"consensus", "enter")
+        await pilot.pause()
+        assert "No conflicts at full text." in shown(app)
+    assert events(path)[-1] == (
+        "carol",
+        "full_text",
+        "resolve",
+        "exclude",
+        ("design",),
+        "consensus",
+    )
+
+
 async def test_reports_are_linked_to_one_study_and_marked_not_retrieved(
     sample_path: Path,
 ) -> None:

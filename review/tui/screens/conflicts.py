@@ -19,9 +19,9 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from review.errors import ReviewError
-from review.models import DecisionValue
+from review.models import DecisionValue, Stage
 from review.screening.session import ScreeningSession
-from review.screening.state import Unit
+from review.screening.state import Outcome, Unit
 from review.tui.screens.reason_picker import ReasonPicker
 from review.tui.screens.stage_picker import STAGE_NAMES, changed_stage, stage_picker
 from review.tui.screens.text_prompt import TextPrompt
@@ -91,7 +91,16 @@ class ConflictsScreen(Screen[None]):
             self.conflict_list.highlighted = min(keep, len(self._units) - 1)
             self._show(self._units[self.conflict_list.highlighted or 0])
         else:
-            self.record_view.show(None, empty=f"No conflicts at {stage}.")
+            self.record_view.show(None, empty=f"No conflicts at {stage}.{self._elsewhere()}")
+
+    def _elsewhere(self) -> str:
+        """' N at full text: g shows them.' when the other stage has conflicts:
+        the screen opens at title/abstract, where a full-text conflict is not."""
+        other = next(s for s in Stage if s is not self.session.stage)
+        count = self.session.state.outcomes(other)[Outcome.CONFLICT]
+        if not count:
+            return ""
+        return f" {count} at {STAGE_NAMES[other].lower()}: g shows them."
 
     @on(OptionList.OptionHighlighted, "#conflict-list")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
