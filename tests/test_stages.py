@@ -144,3 +144,31 @@ def test_a_report_not_retrieved_leaves_the_full_text_counts(
     assert (before["units"], before["open"]) == (3, 3)
     assert (after["units"], after["open"]) == (2, 2)
     assert after["by_reviewer"]["ann"]["to_do"] == 1
+
+
+def test_a_unit_attached_under_one_record_stays_in_the_full_text_counts(
+    sample: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two records screened as one, one marked not retrieved and the other
+    attached: PRISMA counts the report as retrieved and awaiting a decision,
+    so `review status` (and the screening queue) must keep it too — they used
+    to drop it, leaving a report nobody could screen that PRISMA waited for."""
+    assert run("same", sample, "1", "3", "--reviewer", "ann") == 0
+    capsys.readouterr()
+    with Store.open(sample) as store:
+        first, third = store.records.key_for("1"), store.records.key_for("3")
+        unit = ScreeningSession(store, review_protocol(store), "kim", Stage.FULL_TEXT).state
+        for who in ("kim", "lee"):
+            store.screening.record_decision(
+                unit.unit_key(first), Stage.TITLE_ABSTRACT, "include", reviewer=who
+            )
+        store.fulltexts.mark_not_retrieved(first, reviewer="ann", note="paywalled")
+        store.fulltexts.attach(third, "https://example.org/report.pdf", reviewer="ann")
+        full_text = review_status(store)["stages"]["screening"]["full_text"]
+        session = ScreeningSession(store, review_protocol(store), "kim", Stage.FULL_TEXT)
+    assert (full_text["units"], full_text["open"]) == (4, 1)
+    assert session.counts.to_do == 1
+    assert run("prisma", sample, "--json") == 0
+    boxes = json.loads(capsys.readouterr().out)["other_methods"]  # the seeds are web searches
+    assert (boxes["reports_not_retrieved"], boxes["reports_assessed"]) == (0, 4)
+    assert boxes["reports_awaiting_decision"] == full_text["open"]

@@ -32,6 +32,7 @@ from review.importers.table_file import Cell, read_table
 from review.ledger.order import next_stamps
 from review.models import DecisionEvent, DecisionValue, Stage
 from review.protocol.models import Protocol, ScreeningStage
+from review.screening.progress import not_retrieved_units
 from review.screening.record_refs import RecordFinder
 from review.screening.state import Outcome, ScreeningState
 from review.screening.units import load_state
@@ -285,10 +286,7 @@ def _check_full_text(
             next(stamps), f"import-{n}",
         )  # fmt: skip
         state.apply(event)
-    retrieval = {
-        state.unit_key(key) for key, held in store.fulltexts.all().items()
-        if held.status == "not_retrieved"
-    }  # fmt: skip
+    retrieval = not_retrieved_units(state, store.fulltexts.all())
     for row in planned:
         d, unit = row.decision, row.unit
         ta = state.outcome(unit, Stage.TITLE_ABSTRACT)

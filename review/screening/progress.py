@@ -17,10 +17,14 @@ from review.screening.state import Outcome, ScreeningState
 
 
 def not_retrieved_units(state: ScreeningState, fulltexts: Mapping[str, FulltextState]) -> set[str]:
-    """Unit keys whose report is currently marked not retrieved."""
-    return {
-        state.unit_key(key) for key, held in fulltexts.items() if held.status == "not_retrieved"
-    }
+    """Unit keys whose report is currently marked not retrieved and attached
+    under none of their records' keys, as PRISMA counts them: a unit with one
+    record marked and another attached is screened, not left out."""
+    attached: set[str] = set()
+    missing: set[str] = set()
+    for key, held in fulltexts.items():
+        (attached if held.status == "attached" else missing).add(state.unit_key(key))
+    return missing - attached
 
 
 def stage_outcomes(
