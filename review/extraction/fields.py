@@ -139,6 +139,15 @@ def _integer(text: str) -> int:
 
 def _number(text: str, form_field: FormField) -> float | int:
     clean = text.replace(" ", "")
+    if re.fullmatch(r"[+-]?\d{1,3}((,\d{3}){2,}|(,\d{3})+\.\d+)", clean):
+        # 1,234,567 and 1,234.5 can only have thousands separators
+        clean = clean.replace(",", "")
+    elif re.fullmatch(r"[+-]?\d{1,3},\d{3}", clean):  # 1,234: thousands, or 1.234?
+        plain, decimal = clean.replace(",", ""), clean.replace(",", ".")
+        raise FieldValueError(
+            f"{text!r} is ambiguous: write {plain} (a thousands separator) or {decimal}"
+            " (a decimal comma)"
+        )
     if re.fullmatch(r"[+-]?\d+,\d+", clean):
         raise FieldValueError(
             f"{text!r} uses a decimal comma; write {clean.replace(',', '.')} instead"
