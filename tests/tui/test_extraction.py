@@ -472,3 +472,31 @@ async def test_the_list_shows_no_notice_when_studies_are_included(sample_path: P
         assert isinstance(screen, ExtractionListScreen)
         assert not screen.query_one("#extraction-empty", Static).display
         assert screen.table.display and screen.table.row_count == 3
+
+
+async def test_the_comparison_fits_80_columns_with_both_values_whole(tmp_path: Path) -> None:
+    """At 80×24 the second extractor's column was pushed off the right edge by
+    long labels and values: the table now fits, long cells wrapped, and taking
+    the second value still stores it."""
+    path = dual_sample(tmp_path)
+    long_text = "Germany, France, Italy, Spain, the Netherlands and Belgium"
+    with Store.open(path) as store:
+        ExtractionSession(store, review_protocol(store), "lee", COHORT).set_value(
+            "study.country", "", long_text
+        )
+    app = ReviewApp(Store.open(path), reviewer="kim", extraction=COHORT)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ComparisonScreen)
+        table = screen.table
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        row = [d.field for d in screen._diffs].index("study.country")
+        lee_cell = str(table.get_row_at(row)[3])
+        assert lee_cell == long_text
+        await pilot.press(*["down"] * row, "2")
+        await pilot.pause()
+    stored = session(path, study=COHORT)
+    assert stored.values.agreed(COHORT)[(COHORT, "study.country", "")] == long_text

@@ -86,16 +86,13 @@ class ComparisonScreen(Screen[None]):
                 protocol, Values(store.extraction.value_events()), keys, store.entities.entities()
             )
         }
-        first, second = [*self._who, "—", "—"][:2]
-        self.table.add_columns("Field", "Row", first, second, "Agreed", "Agreement")
         self.load()
         self.table.focus()
 
     def load(self, keep: int = 0) -> None:
         self._diffs = self.session.differences()
-        self.table.clear()
-        for diff in self._diffs:
-            self.table.add_row(
+        rows = [
+            (
                 self._label(diff.field),
                 diff.row,
                 self._text(diff.field, diff.first),
@@ -103,6 +100,16 @@ class ComparisonScreen(Screen[None]):
                 self._text(diff.field, diff.agreed),
                 self._agreement_text(diff.field),
             )
+            for diff in self._diffs
+        ]
+        first, second = [*self._who, "—", "—"][:2]
+        header = ("Field", "Row", first, second, "Agreed", "Agreement")
+        widths = fitted_widths([header, *rows], self.app.size.width - 2 - 2 * len(header))
+        self.table.clear(columns=True)
+        for label, width in zip(header, widths, strict=True):
+            self.table.add_column(label, width=width)
+        for row in rows:  # a capped column wraps its cell onto more lines
+            self.table.add_row(*row, height=1 if widths[0] is None else None)
         pending = sum(d.agreed is None for d in self._diffs)
         self.query_one("#compare-title", Static).update(
             f"{self.session.study_key}: {counted(len(self._diffs), 'field')} "
@@ -170,3 +177,18 @@ class ComparisonScreen(Screen[None]):
         if found is None or found.proportion is None:
             return "—"
         return f"{found.same}/{found.compared} ({found.proportion:.0%})"
+
+
+def fitted_widths(rows: list[tuple[str, ...]], room: int) -> list[int | None]:
+    """Column widths that keep the table within `room` cells, so both extractors'
+    values show on an 80-column terminal (else the second one is cut off the
+    right edge): None (each fits its content) when everything fits; else the
+    field and row names are capped and the three values share what is left."""
+    natural = [max(len(line) for row in rows for line in row[i].splitlines() or [""])
+               for i in range(len(rows[0]))]  # fmt: skip
+    if sum(natural) <= room:
+        return [None] * len(natural)
+    field, row, *values, agreement = natural
+    fixed = [min(field, 18), min(row, 12), agreement]
+    share = max(6, (room - sum(fixed)) // len(values))
+    return [fixed[0], fixed[1], *(min(v, share) for v in values), fixed[2]]
