@@ -500,3 +500,18 @@ async def test_the_comparison_fits_80_columns_with_both_values_whole(tmp_path: P
         await pilot.pause()
     stored = session(path, study=COHORT)
     assert stored.values.agreed(COHORT)[(COHORT, "study.country", "")] == long_text
+
+
+async def test_the_dual_list_fits_80_columns(tmp_path: Path) -> None:
+    """With dual extraction at 80 columns the other extractor's status and the
+    problem count went off the right edge; the study key is cut instead."""
+    path = dual_sample(tmp_path)
+    app = ReviewApp(Store.open(path), reviewer="kim", extraction="list")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExtractionListScreen)
+        table = screen.table
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        row = [str(cell) for cell in table.get_row_at(0)]
+        assert row[3:] == ["lee: in progress", "1"]

@@ -35,6 +35,10 @@ from review.tui.widgets.key_footer import KeyFooter
 FILTERS = {"all": None, "not_started": Status.NOT_STARTED, "in_progress": Status.IN_PROGRESS,
            "complete": Status.COMPLETE}  # fmt: skip
 
+TITLE_MIN, KEY_WIDTH, KEY_MIN = 20, 28, 14
+"""Cells of the list's title and study-key columns: the key is cut before the
+title goes under its minimum."""
+
 NO_STUDY_YET = (
     "No study is included at full text yet: finish full-text screening first "
     "(home: f, or `review screen FILE --stage full_text`)."
@@ -114,7 +118,7 @@ class ExtractionListScreen(Screen[None]):
             if self.only is not None and mine is not self.only:
                 continue
             title = self.store.records.record(study.record_id).title or "(no title)"
-            cells = [_cut(study.key, 28, at_word=False), str(mine)]
+            cells = [study.key, str(mine)]
             if dual:
                 others = [f"{who}: {state}" for who, state in sorted(by_reviewer.items())
                           if who != self.reviewer]  # fmt: skip
@@ -129,12 +133,19 @@ class ExtractionListScreen(Screen[None]):
     def _fill(self, keep: int) -> None:
         """The rows, titles cut to the room the other columns leave: at 80
         columns a fixed-width title pushed your status off the screen."""
-        others = sum(max(len(c) for c in column) + 2 for column in self._columns())
-        room = max(20, min(80, self.app.size.width - others - 4))
+        key_width = KEY_WIDTH
+        others = sum(max(len(c) for c in column) + 2 for column in self._columns(key_width))
+        if (short := TITLE_MIN - (self.app.size.width - others - 4)) > 0:
+            # Dual extraction at 80 columns: the key gives way, else the other
+            # extractor's status and the problems go off the right edge.
+            key_width = max(KEY_MIN, key_width - short)
+            others = sum(max(len(c) for c in column) + 2 for column in self._columns(key_width))
+        room = max(TITLE_MIN, min(80, self.app.size.width - others - 4))
         self.table.clear()
         self._shown = []
         for study, title, cells in self._rows:
-            self.table.add_row(_cut(title, room), *cells, key=study.key)
+            key = _cut(cells[0], key_width, at_word=False)
+            self.table.add_row(_cut(title, room), key, *cells[1:], key=study.key)
             self._shown.append(study)
         which = "all" if self.only is None else str(self.only)
         self.query_one("#extraction-title", Static).update(
@@ -146,10 +157,13 @@ class ExtractionListScreen(Screen[None]):
         if self._shown:
             self.table.move_cursor(row=min(keep, len(self._shown) - 1))
 
-    def _columns(self) -> list[list[str]]:
-        """Each column but the title's: its heading, then its cells."""
+    def _columns(self, key_width: int) -> list[list[str]]:
+        """Each column but the title's: its heading, then its cells (the study
+        key cut to `key_width`)."""
         headings = [str(c.label) for c in self.table.columns.values()][1:]
-        return [[h, *(cells[n] for _, _, cells in self._rows)] for n, h in enumerate(headings)]
+        found = [[h, *(cells[n] for _, _, cells in self._rows)] for n, h in enumerate(headings)]
+        found[0] = [_cut(text, key_width, at_word=False) for text in found[0]]
+        return found
 
     def _problems(self, study_key: str, included: list[str]) -> str:
         session = ExtractionSession(
