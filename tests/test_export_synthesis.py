@@ -111,6 +111,7 @@ def test_values_dual_extractors_have_not_agreed_on_are_blank_and_counted(
         bob = ExtractionSession(store, two, "bob", key, included=[key])
         for session, events in ((ann, "12"), (bob, "13")):
             session.set_value("study.study_design", "", "rct")
+            session.set_value("study.country", "", {"12": "Spain", "13": "Italy"}[events])
             for field, value in (
                 ("outcome", "orr"),
                 ("timepoint", "6 months"),
@@ -128,10 +129,16 @@ def test_values_dual_extractors_have_not_agreed_on_are_blank_and_counted(
         assert any(
             n.startswith("1 result row of 1 study holds values the extractors") for n in notes
         )
+        assert any(n.startswith("1 study holds values the extractors") for n in notes)
+        [study] = sheet(tmp_path / "out" / "review.xlsx", "Studies")
+        assert (study["study_design"], study["country"]) == ("rct", None)
         ann.set_value("results.result.events_1", result, "12", agreed=True)
+        ann.set_value("study.country", "", "Spain", agreed=True)
         export_review(store, tmp_path / "out")
     [row] = sheet(tmp_path / "out" / "review.xlsx", "Outcomes")
     assert (row["ai"], row["bi"], row["measure"]) == (12, 28, "RR")
+    [study] = sheet(tmp_path / "out" / "review.xlsx", "Studies")
+    assert study["country"] == "Spain"
     notes = [str(r["meaning"]) for r in sheet(tmp_path / "out" / "review.xlsx", "Dictionary")]
     assert not any("not agreed on" in n for n in notes)
 

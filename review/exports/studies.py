@@ -19,6 +19,7 @@ from review.extraction.studies import overall, report_record_ids, statuses
 from review.models import Stage
 from review.protocol.form import FormFieldRef
 from review.screening.state import Outcome
+from review.wording import counted
 
 FIXED = (
     Column("study", "Study key: the key of the study's main unit (joins Records and Outcomes)"),
@@ -78,7 +79,8 @@ def studies_table(data: ExportData, values: dict[str, StudyValues] | None = None
     unsettled = sum(any(i == STUDY_LEVEL for _, i in held[s.key].unsettled) for s in data.included)
     notes = (
         (
-            f"{unsettled} study(ies) hold values the extractors have not agreed on: left "
+            f"{counted(unsettled, 'study', 'studies')} hold{'s' if unsettled == 1 else ''} "
+            "values the extractors have not agreed on: left "
             "blank here until the agreed value is recorded (`review extract`, d).",
         )
         if unsettled
