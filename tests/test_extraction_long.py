@@ -126,6 +126,24 @@ def test_a_malformed_import_changes_nothing_and_names_row_column_and_field(
     assert (values_count(sample.path), len(sample.entities.entities())) == before
 
 
+def test_a_csv_cut_inside_a_quoted_value_is_refused_not_stored_short(
+    sample: Store, protocol: Protocol, tmp_path: Path
+) -> None:
+    """A download or copy cut inside a quoted value read as a shorter value
+    and was imported: 'Ch' stored as the country."""
+    source = tmp_path / "values.csv"
+    header = "study,reviewer,section,field,instance_id,instance,value,unit\n"
+    source.write_text(
+        header + f'{FRESH},,study,notes,,,"one\ntwo",\n{FRESH},,study,country,,,"Ch',
+        encoding="utf-8",
+    )
+    before = values_count(sample.path)
+    with pytest.raises(ImportFormatError) as refused:
+        import_long(sample, protocol, source, reviewer="ann")
+    assert "values.csv:4: a quoted value is never closed" in str(refused.value)
+    assert values_count(sample.path) == before
+
+
 def test_a_file_without_the_needed_columns_is_refused(
     sample: Store, protocol: Protocol, tmp_path: Path
 ) -> None:

@@ -102,8 +102,24 @@ def _read_csv(path: Path) -> list[tuple[int, list[Cell]]]:
             hint='save it from Excel as "CSV UTF-8 (Comma delimited)", or import the .xlsx',
         ) from None
     delimiter = ";" if text[:4096].count(";") > text[:4096].count(",") else ","
-    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return [(number, list(row)) for number, row in enumerate(rows, start=1)]
+    # strict: a quote left open (a file cut mid-record) is refused, not read as
+    # a shorter value running to the end of the file.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    out: list[tuple[int, list[Cell]]] = []
+    line = 1  # where the record being read starts
+    try:
+        for number, row in enumerate(reader, start=1):
+            out.append((number, list(row)))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            message = "a quoted value is never closed: the file is cut short, or a quote is missing"
+            hint = "export or save the file again in full"
+        else:
+            message = f"the CSV is malformed ({exc})"
+            hint = 'a quoted value ends with its quote, then the delimiter ("" for a quote in it)'
+        raise ImportFormatError(message, path=path, line=line, hint=hint) from None
+    return out
 
 
 def _unescape(cell: Cell) -> Cell:
