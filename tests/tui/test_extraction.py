@@ -515,3 +515,27 @@ async def test_the_dual_list_fits_80_columns(tmp_path: Path) -> None:
         assert table.virtual_size.width <= table.scrollable_content_region.width
         row = [str(cell) for cell in table.get_row_at(0)]
         assert row[3:] == ["lee: in progress", "1"]
+
+
+async def test_keys_typed_past_the_row_name_prompt_reach_the_new_rows_fields(
+    sample_path: Path,
+) -> None:
+    """A row named, Enter, then Enter and Tabs into its fields, all typed ahead:
+    the keys after the prompt's Enter went to the closing prompt (letters into
+    the name, Tabs lost), or to the outline before it showed the new row."""
+    app = ReviewApp(Store.open(sample_path), reviewer="kim", extraction=FRESH)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        burst(app, [
+            "down", "a", *"Arm A", "enter",  # a new arm, named in the prompt
+            "enter", "tab", "tab", "tab",  # into its fields: name, role, drugs, schedule
+            *"200 mg", "tab",
+        ])  # fmt: skip
+        for _ in range(100):
+            await pilot.pause(0.05)
+            rows = session(sample_path).rows("arms.arm")
+            if rows and session(sample_path).value("arms.arm.ici_schedule", rows[0].id):
+                break
+    [arm] = session(sample_path).rows("arms.arm")
+    assert arm.name == "Arm A"
+    assert session(sample_path).value("arms.arm.ici_schedule", arm.id) == "200 mg"

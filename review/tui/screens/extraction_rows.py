@@ -85,7 +85,15 @@ class FormRows(FormPages):
             self.notify(exc.message, severity="error")
             return
         target = keep if isinstance(keep, str) and keep else self._page_id
-        self.call_next(self.load_outline, target)
+        self.outline.hold()  # keys typed after the prompt's Enter wait for the new outline
+
+        async def reload() -> None:
+            try:
+                await self.load_outline(target)
+            finally:
+                self.outline.release()
+
+        self.call_next(reload)
 
     def _current_row(self) -> str | None:
         if (current := self._current()).startswith(ROW):

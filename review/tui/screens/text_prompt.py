@@ -14,6 +14,23 @@ from textual.widgets import Input, Static
 from review.tui.screens.type_ahead import TypeAheadScreen
 
 
+class PromptInput(Input):
+    """The prompt's line: Enter closes the prompt as the key is read, so the
+    keys typed after it (already on their way here) are passed on, not typed in."""
+
+    async def _on_key(self, event: Key) -> None:
+        screen = self.screen
+        if isinstance(screen, TextPrompt):
+            if screen.pass_on(event):
+                return
+            if event.key == "enter":
+                event.stop()
+                event.prevent_default()
+                screen.dismiss(self.value.strip())
+                return
+        await super()._on_key(event)
+
+
 class TextPrompt(TypeAheadScreen[str | None]):
     """Dismisses with the text typed (stripped, maybe empty), or None on Esc."""
 
@@ -33,7 +50,7 @@ class TextPrompt(TypeAheadScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt-dialog"):
             yield Static(self.prompt_title, id="prompt-title", markup=False)
-            yield Input(value=self.value, placeholder=self.placeholder, id="prompt-input")
+            yield PromptInput(value=self.value, placeholder=self.placeholder, id="prompt-input")
             yield Static(self.help or "Enter saves · Esc cancels", id="prompt-help", markup=False)
 
     @on(Input.Submitted, "#prompt-input")
